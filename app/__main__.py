@@ -1,0 +1,37 @@
+"""Entry point: argv dispatch only.
+
+``cascade run NOTEBOOK.py [--json]`` runs headless; ``--kernel-worker`` turns the (frozen)
+binary into a kernel worker before anything heavy is imported; anything else opens the app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--kernel-worker"]:
+        from kernel_worker.main import main as worker_main
+
+        return worker_main()
+    if args[:1] == ["run"]:
+        from app.cli import run_command
+
+        return run_command(args[1:])
+    if args[:1] in (["-h"], ["--help"]):
+        print(
+            "usage: cascade [NOTEBOOK.py]\n"
+            "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results"
+        )
+        return 0
+    # The desktop window arrives with the UI; until then opening a notebook runs it headless.
+    from app.cli import run_command
+
+    notebook = args[0] if args else "notebooks/demo.py"
+    print(f"(the Cascade window is not built yet: running {notebook} headless)\n")
+    return run_command([notebook])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

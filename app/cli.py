@@ -1,0 +1,155 @@
+"""Headless commands: run a notebook through the real worker and print what every cell did.
+
+``cascade run NOTEBOOK.py [--json]`` exits 0 when every cell succeeded, 1 when any cell failed
+or was blocked, 2 when the file cannot be read or parsed (the reason on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.coordinator.coordinator import Coordinator
+from app.coordinator.kernel import KernelStartError
+from app.core.state import CellRunState, RichOutput
+
+#: Which representation of a displayed value the headless output shows, best first.
+MIME_PREFERENCE = (
+    "text/markdown",
+    "text/html",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "application/json",
+    "text/plain",
+)
+
+
+def _rich_outputs(state: CellRunState) -> list[dict[str, str]]:
+    result = []
+    for output in state.outputs:
+        if isinstance(output, RichOutput):
+            mime, data = output.preferred(MIME_PREFERENCE)
+            result.append({"mime": mime, "data": data})
+    return result
+
+
+def cell_reports(coordinator: Coordinator) -> list[dict[str, Any]]:
+    """One JSON-ready record per cell, in display order."""
+    reports = []
+    for cell in coordinator.notebook.cells:
+        state = coordinator.states.get(cell.id, CellRunState())
+        analysis = coordinator.analyses[cell.id]
+        problem = coordinator.graph.errors.get(cell.id)
+        error: str | None = None
+        if state.error is not None:
+            error = state.error.traceback or f"{state.error.ename}: {state.error.evalue}"
+        elif state.status == "blocked":
+            error = state.reason
+        elif problem:
+            error = problem
+        status = "success" if cell.kind == "markdown" else state.status
+        reports.append(
+            {
+                "id": cell.id,
+                "kind": cell.kind,
+                "name": cell.name,
+                "status": status,
+                "stdout": state.text("stdout"),
+                "stderr": state.text("stderr"),
+                "outputs": _rich_outputs(state),
+                "error": error,
+                "defs": sorted(analysis.defs),
+                "refs": sorted(analysis.refs),
+                "duration_ms": state.duration_ms,
+            }
+        )
+    return reports
+
+
+def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> None:
+    out.write(f"{name}\n")
+    for i, report in enumerate(reports, start=1):
+        timing = f" · {report['duration_ms']:.1f} ms" if report["duration_ms"] is not None else ""
+        out.write(f"\n── cell {i} · {report['kind']} · {report['status']}{timing}\n")
+        if report["stdout"]:
+            out.write(
+                report["stdout"] if report["stdout"].endswith("\n") else report["stdout"] + "\n"
+            )
+        if report["stderr"]:
+            for line in report["stderr"].splitlines():
+                out.write(f"[stderr] {line}\n")
+        for output in report["outputs"]:
+            if output["mime"].startswith("image/") and output["mime"] != "image/svg+xml":
+                out.write(f"[{output['mime']} image, {len(output['data']) * 3 // 4:,} bytes]\n")
+            else:
+                out.write(f"{output['data']}\n")
+        if report["error"]:
+            out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
+
+
+async def run_notebook(path: Path) -> tuple[Coordinator, list[dict[str, Any]]]:
+    """Open ``path`` without ever writing to it, run every cell, return the reports."""
+    from app.coordinator.qprocess_kernel import QProcessKernel
+
+    kernel = QProcessKernel(cwd=path.resolve().parent)
+    coordinator = Coordinator(kernel, autosave=False)
+    await coordinator.open(path)
+    try:
+        await coordinator.run_all()
+    finally:
+        await coordinator.shutdown()
+    return coordinator, cell_reports(coordinator)
+
+
+def run_with_qt(coro_factory: Any) -> Any:
+    """Run a coroutine on a qasync loop over a QCoreApplication (no display needed)."""
+    import qasync
+    from PySide6.QtCore import QCoreApplication  # noqa: TID251 - headless Qt event loop
+
+    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(coro_factory())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    args = parser.parse_args(argv)
+    path: Path = args.notebook
+    from app.core import fileformat
+
+    try:
+        fileformat.load(path)
+    except (OSError, fileformat.NotebookFormatError) as exc:
+        err.write(f"cascade: cannot open {path}: {exc}\n")
+        return 2
+    try:
+        coordinator, reports = run_with_qt(lambda: run_notebook(path))
+    except KernelStartError as exc:
+        err.write(f"cascade: the kernel could not start: {exc}\n")
+        return 2
+    name = coordinator.notebook.name or path.stem
+    try:
+        if args.json:
+            json.dump({"notebook": name, "cells": reports}, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            _print_readable(name, reports, out)
+        out.flush()
+    except BrokenPipeError:  # `cascade run … | head` is fine
+        sys.stdout = None  # no second error at interpreter exit
+
+    ok = all(r["status"] == "success" for r in reports)
+    return 0 if ok else 1

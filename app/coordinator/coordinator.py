@@ -1,0 +1,486 @@
+"""The coordinator: owns the open notebook, its graph and run state, and the kernel.
+
+Responsibilities:
+- turn user intents (edit, run, add, delete, move, interrupt, restart, mode) into pure core
+  calls (analysis, graph, planner) and one ``RunPlan`` per cascade;
+- save every edit (atomically) before anything runs;
+- fold kernel events into per-cell run state and tell observers about every change;
+- survive the kernel dying: report it, restart it, mark cells stale, leave the file alone.
+
+Every intent is a coroutine that completes when all the work it triggered is finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.coordinator.events import (
+    AnalysisChanged,
+    CellStateChanged,
+    CoordinatorEvent,
+    KernelStateChanged,
+    KernelStatus,
+    NotebookLoaded,
+    NotebookSaved,
+    Notice,
+    StructureChanged,
+)
+from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
+from app.core.analysis import CellAnalysis, analyze_cell
+from app.core.graph import Graph, build_graph
+from app.core.notebook import CellKind, Notebook
+from app.core.planner import Mode, Plan, plan_run
+from app.core.state import (
+    Blocked,
+    CellError,
+    CellRunState,
+    Finished,
+    MadeStale,
+    OutputAdded,
+    Queued,
+    RichOutput,
+    RunEvent,
+    Started,
+    StreamText,
+    reduce,
+)
+from kernel_worker import protocol as p
+
+Observer = Callable[[CoordinatorEvent], None]
+
+
+@dataclass(slots=True)
+class _ActivePlan:
+    plan_id: int
+    cells: set[str]
+    defs: dict[str, frozenset[str]]
+    done: asyncio.Future[None]
+    running: str | None = None
+    interrupted: bool = False
+    finished: set[str] = field(default_factory=set)
+
+
+class Coordinator:
+    """See the module docstring. Not thread-safe: use it from one event loop."""
+
+    def __init__(self, kernel: KernelConnection, *, autosave: bool = True) -> None:
+        self._kernel = kernel
+        self._kernel.set_handler(self._on_kernel_event)
+        self._autosave = autosave
+        self._observers: list[Observer] = []
+        self.notebook = Notebook()
+        self.path: Path | None = None
+        self.mode: Mode = "autorun"
+        self.analyses: dict[str, CellAnalysis] = {}
+        self.graph: Graph = build_graph(self.notebook, {})
+        self.states: dict[str, CellRunState] = {}
+        self.kernel_status: KernelStatus = "not_started"
+        self.kernel_python = ""
+        #: name -> cell whose last run bound it in the kernel namespace (SEMANTICS.md §4)
+        self.kernel_names: dict[str, str] = {}
+        self._run_lock = asyncio.Lock()
+        self._active: _ActivePlan | None = None
+        self._plan_ids = 0
+        self._starting: asyncio.Task[None] | None = None
+        self._closing = False
+
+    # -- observers ------------------------------------------------------------------------------
+    def subscribe(self, observer: Observer) -> Callable[[], None]:
+        """Call ``observer`` with every event; returns the function that unsubscribes."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer)
+
+    def _emit(self, event: CoordinatorEvent) -> None:
+        for observer in list(self._observers):
+            observer(event)
+
+    def _set_state(self, cell_id: str, event: RunEvent) -> None:
+        state = reduce(self.states.get(cell_id, CellRunState()), event)
+        self.states[cell_id] = state
+        appended = event.output if isinstance(event, OutputAdded) else None
+        self._emit(CellStateChanged(cell_id, state, appended))
+
+    def _set_kernel_status(self, status: KernelStatus, detail: str = "") -> None:
+        self.kernel_status = status
+        self._emit(KernelStateChanged(status, detail))
+
+    # -- documents ----------------------------------------------------------------------------
+    async def open(self, path: str | Path) -> None:
+        """Open a notebook file (NotebookFormatError if it cannot be parsed). Runs nothing."""
+        from app.core import fileformat
+
+        loaded = fileformat.load(path)
+        self.path = Path(path).resolve()
+        self._load(loaded.notebook)
+        for notice in loaded.notices:
+            self._emit(Notice("info", notice))
+        if loaded.secrets:
+            from app.coordinator.secrets import store_database_password
+
+            password = loaded.secrets.get("database_password")
+            if password and loaded.notebook.database:
+                where = store_database_password(loaded.notebook.database, password)
+                self._emit(Notice("info", f"The database password was moved to {where}."))
+
+    def new(self, path: str | Path | None = None, name: str = "") -> None:
+        """Start an empty notebook (saved to ``path`` on the first edit, if given)."""
+        self.path = Path(path).resolve() if path is not None else None
+        self._load(Notebook(name=name))
+
+    def _load(self, notebook: Notebook) -> None:
+        self.notebook = notebook
+        self.analyses = {cell.id: analyze_cell(cell) for cell in notebook.cells}
+        self.graph = build_graph(notebook, self.analyses)
+        self.states = {cell.id: CellRunState() for cell in notebook.cells}
+        self._emit(NotebookLoaded(notebook, self.path))
+        for cell in notebook.cells:
+            self._emit(
+                AnalysisChanged(cell.id, self.analyses[cell.id], self.graph.errors.get(cell.id))
+            )
+
+    def _save(self) -> None:
+        if not self._autosave or self.path is None:
+            return
+        from app.core import fileformat
+
+        fileformat.save(self.notebook, self.path)
+        self._emit(NotebookSaved(self.path, time.time()))
+
+    async def save_as(self, path: str | Path) -> None:
+        from app.core import fileformat
+
+        self.path = Path(path).resolve()
+        fileformat.save(self.notebook, self.path)
+        self._emit(NotebookSaved(self.path, time.time()))
+
+    def _reanalyse(self, notebook: Notebook, changed: Iterable[str] = ()) -> Graph:
+        """Adopt ``notebook``; re-analyse the ``changed`` cells; rebuild the graph; tell
+        observers whose analysis or graph problem changed. Returns the previous graph."""
+        old_graph = self.graph
+        self.notebook = notebook
+        changed = set(changed)
+        for cell_id in changed:
+            self.analyses[cell_id] = analyze_cell(notebook.cell(cell_id))
+        for cell_id in [c for c in self.analyses if c not in notebook]:
+            del self.analyses[cell_id]
+        self.graph = build_graph(notebook, self.analyses)
+        for cell_id in notebook.cell_ids:
+            problem = self.graph.errors.get(cell_id)
+            if cell_id in changed or problem != old_graph.errors.get(cell_id):
+                self._emit(AnalysisChanged(cell_id, self.analyses[cell_id], problem))
+        return old_graph
+
+    def _problem_changes(self, old_graph: Graph) -> set[str]:
+        """Cells that became errable or stopped being errable with the last analysis."""
+        now = self.graph.errors
+        return {
+            c
+            for c in self.notebook.cell_ids
+            if now.get(c) != old_graph.errors.get(c) and (c in now or c in old_graph.errors)
+        }
+
+    # -- intents: editing ---------------------------------------------------------------------
+    async def update_cell(self, cell_id: str, code: str, *, run: bool | None = None) -> None:
+        """Commit an edit: analyse, save, then (autorun, or ``run=True``) run its cascade.
+
+        ``run=False`` is the blur case: saved, and the cell and its descendants show stale.
+        """
+        if self.notebook.cell(cell_id).code == code and run is None:
+            return
+        old_graph = self._reanalyse(self.notebook.update_code(cell_id, code), (cell_id,))
+        self._save()
+        affected = {cell_id} | old_graph.children.get(cell_id, frozenset())
+        affected |= self._problem_changes(old_graph)
+        should_run = self.mode == "autorun" if run is None else run
+        await self._after_change(affected, should_run, "edited since it last ran")
+
+    async def add_cell(
+        self, kind: CellKind = "python", index: int | None = None, code: str = ""
+    ) -> str:
+        """Insert a cell (at the end by default); returns its id. Runs it if it has code and
+        the notebook is in autorun mode."""
+        cell = self.notebook.new_cell(kind, code)
+        at = len(self.notebook) if index is None else index
+        self._reanalyse(self.notebook.insert_cell(at, cell), (cell.id,))
+        self.states[cell.id] = CellRunState()
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+        if code.strip():
+            await self._after_change({cell.id}, self.mode == "autorun", "new cell")
+        return cell.id
+
+    async def delete_cell(self, cell_id: str) -> None:
+        """Remove a cell: its names leave the kernel; its readers re-run (autorun) or go stale."""
+        old_children = self.graph.children.get(cell_id, frozenset())
+        old_graph = self._reanalyse(self.notebook.delete_cell(cell_id))
+        self.states.pop(cell_id, None)
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+        affected = set(old_children) | self._problem_changes(old_graph)
+        await self._after_change(
+            affected, self.mode == "autorun", "an input cell was deleted", purge=True
+        )
+
+    async def move_cell(self, cell_id: str, index: int) -> None:
+        """Change display order; run order is computed, so nothing needs to run."""
+        self._reanalyse(self.notebook.move_cell(cell_id, index))
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+
+    async def set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+
+    async def _after_change(
+        self, affected: set[str], run: bool, reason: str, *, purge: bool = False
+    ) -> None:
+        """Run the cascade of ``affected`` or mark it stale (and then remove dead names)."""
+        affected = {c for c in affected if c in self.notebook}
+        if run and affected:
+            await self._interrupt_if_affected(affected)
+            await self.run_cells(affected)
+            return
+        for cell_id in self.graph.sort(affected | self.graph.descendants(affected)):
+            self._set_state(cell_id, MadeStale(reason))
+        if purge:
+            await self.run_cells(())  # an empty plan still deletes names no cell defines
+
+    # -- intents: running ---------------------------------------------------------------------
+    async def run_cell(self, cell_id: str) -> None:
+        await self._interrupt_if_affected({cell_id})
+        await self.run_cells((cell_id,))
+
+    async def run_all(self) -> None:
+        await self.run_cells(self.notebook.cell_ids)
+
+    async def run_cells(self, roots: Iterable[str]) -> None:
+        """Plan and run ``roots`` with their cascade; completes when the plan has finished."""
+        roots = tuple(roots)
+        async with self._run_lock:
+            await self._ensure_kernel()
+            up_to_date = {c for c, s in self.states.items() if s.up_to_date}
+            ran = {c for c, s in self.states.items() if s.status != "idle"}
+            plan = plan_run(
+                self.notebook, self.graph, roots, up_to_date, self.kernel_names, self.mode, ran
+            )
+            await self._execute(plan)
+
+    async def _execute(self, plan: Plan) -> None:
+        held = [name for name in plan.delete_names if name in self.kernel_names]
+        for name in held:
+            del self.kernel_names[name]
+        for cell_id, reason in plan.blocked.items():
+            self._set_state(cell_id, Blocked(reason))
+        for cell_id in plan.stale:
+            self._set_state(cell_id, MadeStale("an input changed; run to update"))
+        for step in plan.steps:
+            self._set_state(step.cell_id, Queued())
+        if not plan.steps and not held:
+            return  # nothing to run and nothing in the kernel to remove
+        self._plan_ids += 1
+        loop = asyncio.get_running_loop()
+        active = _ActivePlan(
+            plan_id=self._plan_ids,
+            cells=set(plan.cell_ids),
+            defs={s.cell_id: self.analyses[s.cell_id].defs for s in plan.steps},
+            done=loop.create_future(),
+        )
+        self._active = active
+        request = p.RunPlan(
+            plan_id=active.plan_id,
+            steps=tuple(self._step(s.cell_id, s.depends_on) for s in plan.steps),
+            delete_names=plan.delete_names,
+        )
+        self._set_kernel_status("busy")
+        self._kernel.send(request)
+        try:
+            await active.done
+        finally:
+            self._active = None
+            if self.kernel_status == "busy":
+                self._set_kernel_status("idle")
+
+    def _step(self, cell_id: str, depends_on: tuple[str, ...]) -> p.Step:
+        cell = self.notebook.cell(cell_id)
+        kind: p.StepKind = "sql" if cell.kind == "sql" else "python"
+        return p.Step(
+            cell_id=cell_id,
+            kind=kind,
+            code=cell.code,
+            label=self.notebook.label(cell_id),
+            depends_on=depends_on,
+            private_names=tuple(sorted(self.analyses[cell_id].private_defs)),
+            name=cell.name,
+        )
+
+    async def _interrupt_if_affected(self, cells: set[str]) -> None:
+        """An edit that touches the running plan stops it, so no cell runs on an old value."""
+        active = self._active
+        if active is None:
+            return
+        touched = cells | self.graph.descendants(cells)
+        if touched & (active.cells - active.finished):
+            self._kernel.interrupt()
+
+    async def interrupt(self) -> None:
+        """Stop the running cell (KeyboardInterrupt); the rest of the plan does not run.
+
+        A second interrupt of the same plan means the first got no answer (C code that
+        ignores signals): the kernel is restarted.
+        """
+        active = self._active
+        if active is None:
+            return
+        if active.interrupted:
+            await self.restart_kernel()
+            return
+        active.interrupted = True
+        self._kernel.interrupt()
+
+    # -- kernel lifecycle ---------------------------------------------------------------------
+    async def _ensure_kernel(self) -> None:
+        if self._kernel.is_running and self.kernel_status not in ("dead", "not_started"):
+            return
+        self._set_kernel_status("starting")
+        try:
+            ready = await self._kernel.start()
+        except KernelStartError as exc:
+            self._set_kernel_status("dead", str(exc))
+            raise
+        self.kernel_python = ready.python.split()[0] if ready.python else ""
+        self._set_kernel_status("idle", f"Python {self.kernel_python}")
+
+    async def start_kernel(self) -> None:
+        async with self._run_lock:
+            await self._ensure_kernel()
+
+    async def restart_kernel(self) -> None:
+        """A fresh namespace: every cell that ran shows stale; nothing in the file changes."""
+        if self._active is not None:
+            self._kernel.interrupt()
+        self._kernel.kill()
+        async with self._run_lock:
+            self._forget_kernel("kernel restarted")
+            await self._ensure_kernel()
+
+    def _forget_kernel(self, reason: str) -> None:
+        self.kernel_names.clear()
+        for cell_id in self.notebook.cell_ids:
+            self._set_state(cell_id, MadeStale(reason))
+
+    async def shutdown(self) -> None:
+        self._closing = True
+        await self._kernel.shutdown()
+        self._set_kernel_status("not_started")
+
+    # -- kernel events --------------------------------------------------------------------------
+    def _on_kernel_event(self, event: KernelEvent) -> None:
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _current(self, plan_id: int) -> _ActivePlan | None:
+        active = self._active
+        return active if active is not None and active.plan_id == plan_id else None
+
+    def _on_step_started(self, event: p.StepStarted) -> None:
+        active = self._current(event.plan_id)
+        if active is None:
+            return
+        active.running = event.cell_id
+        # Whatever the cell binds is in the namespace from now on, even if it fails later.
+        for name in active.defs.get(event.cell_id, ()):
+            self.kernel_names[name] = event.cell_id
+        self._set_state(event.cell_id, Started(time.monotonic()))
+
+    def _on_stream(self, event: p.StreamOutput) -> None:
+        if self._current(event.plan_id) is not None and event.cell_id in self.states:
+            self._set_state(event.cell_id, OutputAdded(StreamText(event.stream, event.text)))
+
+    def _on_display(self, event: p.DisplayData) -> None:
+        if self._current(event.plan_id) is not None and event.cell_id in self.states:
+            self._set_state(event.cell_id, OutputAdded(RichOutput(dict(event.data))))
+
+    def _on_step_finished(self, event: p.StepFinished) -> None:
+        active = self._current(event.plan_id)
+        if active is None:
+            return
+        active.finished.add(event.cell_id)
+        active.running = None
+        if event.cell_id not in self.states:
+            return  # deleted while it ran
+        status = event.status
+        if status == "blocked":
+            culprits = ", ".join(
+                self.notebook.label(c) for c in event.blocked_by if c in self.notebook
+            )
+            self._set_state(event.cell_id, Blocked(f"blocked by {culprits}, which failed"))
+        elif status == "not_run":
+            self._set_state(event.cell_id, MadeStale("not run: the run was interrupted"))
+        else:
+            error = None
+            if event.error is not None:
+                e = event.error
+                error = CellError(e.ename, e.evalue, e.traceback, e.line)
+            self._set_state(event.cell_id, Finished(status, event.duration_ms, error))
+
+    def _on_plan_finished(self, event: p.PlanFinished) -> None:
+        active = self._current(event.plan_id)
+        if active is not None and not active.done.done():
+            active.done.set_result(None)
+
+    def _on_log(self, event: p.WorkerLog) -> None:
+        self._emit(Notice("warning" if event.level == "warning" else "error", event.message))
+
+    def _on_ready(self, event: p.Ready) -> None:
+        pass  # start() consumes the handshake
+
+    def _on_exited(self, event: KernelExited) -> None:
+        if event.expected or self._closing:
+            self._set_kernel_status("not_started" if self._closing else "dead", "stopped")
+            if self._active is not None and not self._active.done.done():
+                self._fail_active("the kernel was stopped")
+            return
+        message = event.describe()
+        self._set_kernel_status("dead", message)
+        self._emit(Notice("error", f"{message}; starting a new kernel"))
+        self._forget_kernel(message)
+        self._fail_active(message)  # after: the cell that was running shows the error
+        if self._starting is None or self._starting.done():
+            self._starting = asyncio.ensure_future(self._restart_after_death())
+
+    def _fail_active(self, message: str) -> None:
+        active = self._active
+        if active is None:
+            return
+        if active.running is not None and active.running in self.states:
+            error = CellError("KernelDied", message, message)
+            self._set_state(active.running, Finished("error", 0.0, error))
+            active.finished.add(active.running)
+        for cell_id in active.cells - active.finished:
+            if cell_id in self.states:
+                self._set_state(cell_id, MadeStale(f"not run: {message}"))
+        if not active.done.done():
+            active.done.set_result(None)
+
+    async def _restart_after_death(self) -> None:
+        async with self._run_lock:
+            if self.kernel_status == "dead" and not self._closing:
+                with contextlib.suppress(KernelStartError):
+                    await self._ensure_kernel()
+
+
+_HANDLERS: dict[type, Callable[[Coordinator, object], None]] = {
+    p.StepStarted: Coordinator._on_step_started,  # type: ignore[dict-item]
+    p.StreamOutput: Coordinator._on_stream,  # type: ignore[dict-item]
+    p.DisplayData: Coordinator._on_display,  # type: ignore[dict-item]
+    p.StepFinished: Coordinator._on_step_finished,  # type: ignore[dict-item]
+    p.PlanFinished: Coordinator._on_plan_finished,  # type: ignore[dict-item]
+    p.WorkerLog: Coordinator._on_log,  # type: ignore[dict-item]
+    p.Ready: Coordinator._on_ready,  # type: ignore[dict-item]
+    KernelExited: Coordinator._on_exited,  # type: ignore[dict-item]
+}

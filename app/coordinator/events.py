@@ -1,0 +1,80 @@
+"""Typed notifications the coordinator sends its observers (the window, the CLI, tests).
+
+Every state change is one of these; an observer never has to poll the coordinator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+from app.core.analysis import CellAnalysis
+from app.core.notebook import Notebook
+from app.core.state import CellRunState, Output
+
+KernelStatus = Literal["not_started", "starting", "idle", "busy", "dead"]
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookLoaded:
+    """A notebook was opened (or created): the whole document is new."""
+
+    notebook: Notebook
+    path: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class StructureChanged:
+    """Cells were added, deleted or moved; ``notebook`` is the new document."""
+
+    notebook: Notebook
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisChanged:
+    """A cell's defs/refs changed, or its graph problem (cycle, multiple definitions)."""
+
+    cell_id: str
+    analysis: CellAnalysis
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CellStateChanged:
+    """A cell's run state changed. ``appended``: the output just added, if that was the change."""
+
+    cell_id: str
+    state: CellRunState
+    appended: Output | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KernelStateChanged:
+    status: KernelStatus
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookSaved:
+    path: Path
+    at: float  # time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should read once (a moved password, a restarted kernel)."""
+
+    level: Literal["info", "warning", "error"]
+    message: str
+
+
+CoordinatorEvent: TypeAlias = (
+    NotebookLoaded
+    | StructureChanged
+    | AnalysisChanged
+    | CellStateChanged
+    | KernelStateChanged
+    | NotebookSaved
+    | Notice
+)

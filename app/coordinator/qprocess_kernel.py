@@ -1,0 +1,213 @@
+"""The real kernel connection: a worker process started and watched with QProcess.
+
+The only Qt in the coordinator layer. It turns bytes from the worker's stdout into protocol
+events, and the process ending into :class:`KernelExited`; it holds no notebook logic.
+Runs on a qasync loop (GUI) or a QCoreApplication loop (headless ``cascade run``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QProcess, QProcessEnvironment  # noqa: TID251 - the QProcess adapter
+
+from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
+from kernel_worker import protocol as p
+
+#: How long a worker may take to say Ready (imports on a cold disk can be slow).
+START_TIMEOUT_S = 30.0
+#: How long a polite shutdown may take before the worker is killed.
+SHUTDOWN_TIMEOUT_S = 2.0
+#: The last this-many bytes of the worker's own stderr are kept to explain a failed start.
+STDERR_TAIL_BYTES = 8192
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def worker_command(python: str | None = None) -> tuple[str, list[str]]:
+    """Program and arguments that start a worker: the frozen app serves as its own worker."""
+    if python is None and getattr(sys, "frozen", False):
+        return sys.executable, ["--kernel-worker"]
+    return python or sys.executable, ["-m", "kernel_worker"]
+
+
+class QProcessKernel:
+    """One worker process at a time; :meth:`start` again after it ended for a fresh one."""
+
+    def __init__(
+        self,
+        cwd: str | Path | None = None,
+        python: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self._cwd = str(cwd) if cwd is not None else None
+        self._python = python
+        self._extra_env = extra_env or {}
+        self._handler: EventHandler | None = None
+        self._process: QProcess | None = None
+        self._decoder = p.FrameDecoder()
+        self._ready: asyncio.Future[p.Ready] | None = None
+        self._exited: asyncio.Future[None] | None = None
+        self._stderr_tail = b""
+        self._expected_exit = False
+        self.pid: int | None = None
+
+    def set_handler(self, handler: EventHandler) -> None:
+        self._handler = handler
+
+    def set_cwd(self, cwd: str | Path) -> None:
+        """Working directory of the next worker started (the notebook's folder)."""
+        self._cwd = str(cwd)
+
+    @property
+    def is_running(self) -> bool:
+        return (
+            self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning
+        )
+
+    def _environment(self) -> QProcessEnvironment:
+        env = QProcessEnvironment.systemEnvironment()
+        # The worker package is provided to the interpreter without installing it there.
+        existing = env.value("PYTHONPATH", "")
+        env.insert("PYTHONPATH", os.pathsep.join(x for x in (_PACKAGE_ROOT, existing) if x))
+        env.insert("PYTHONIOENCODING", "utf-8")
+        env.insert("MPLBACKEND", env.value("MPLBACKEND", "Agg"))
+        for key, value in self._extra_env.items():
+            env.insert(key, value)
+        return env
+
+    async def start(self) -> p.Ready:
+        if self.is_running:
+            raise KernelStartError("a kernel is already running")
+        loop = asyncio.get_running_loop()
+        self._decoder = p.FrameDecoder()
+        self._stderr_tail = b""
+        self._expected_exit = False
+        self._ready = loop.create_future()
+        self._exited = loop.create_future()
+        process = QProcess()
+        program, args = worker_command(self._python)
+        process.setProgram(program)
+        process.setArguments(args)
+        process.setProcessEnvironment(self._environment())
+        if self._cwd:
+            process.setWorkingDirectory(self._cwd)
+        # Each handler is bound to its process: a late signal of an old one is ignored.
+        process.readyReadStandardOutput.connect(lambda: self._on_stdout(process))
+        process.readyReadStandardError.connect(lambda: self._on_stderr(process))
+        process.finished.connect(lambda code, status: self._on_finished(process, code, status))
+        process.errorOccurred.connect(lambda error: self._on_error(process, error))
+        self._process = process
+        process.start()
+        try:
+            ready = await asyncio.wait_for(asyncio.shield(self._ready), START_TIMEOUT_S)
+        except TimeoutError:
+            self.kill()
+            raise KernelStartError(
+                f"the kernel did not start within {START_TIMEOUT_S:.0f} s"
+            ) from None
+        if ready.protocol_version != p.PROTOCOL_VERSION:
+            self.kill()
+            raise KernelStartError(
+                f"the kernel speaks protocol {ready.protocol_version}, "
+                f"this Cascade speaks {p.PROTOCOL_VERSION}"
+            )
+        self.pid = ready.pid
+        return ready
+
+    def send(self, request: p.Request) -> None:
+        if self._process is None or not self.is_running:
+            raise KernelStartError("the kernel is not running")
+        self._process.write(p.encode(request))
+
+    def interrupt(self) -> None:
+        if self.pid is not None and self.is_running:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGINT)
+
+    def kill(self) -> None:
+        """SIGKILL and reap at once (milliseconds), so a restart never races the old process."""
+        process = self._process
+        if process is not None and self.is_running:
+            self._expected_exit = True
+            process.kill()
+            process.waitForFinished(5000)
+
+    async def shutdown(self) -> None:
+        if self._process is None or not self.is_running:
+            return
+        self._expected_exit = True
+        exited = self._exited
+        with contextlib.suppress(KernelStartError):
+            self.send(p.Shutdown())
+        self._process.closeWriteChannel()
+        if exited is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(exited), SHUTDOWN_TIMEOUT_S)
+            except TimeoutError:
+                self._process.kill()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(exited), SHUTDOWN_TIMEOUT_S)
+
+    # -- Qt signal handlers -----------------------------------------------------------------
+    def _deliver(self, event: p.Event | KernelExited) -> None:
+        if self._handler is not None:
+            self._handler(event)
+
+    def _on_stdout(self, process: QProcess) -> None:
+        if process is not self._process:
+            return
+        data = bytes(process.readAllStandardOutput().data())
+        try:
+            messages: Sequence[p.Message] = self._decoder.feed(data)
+        except p.ProtocolError as exc:
+            self._deliver(p.WorkerLog("error", f"corrupt data from the kernel: {exc}"))
+            self.kill()
+            return
+        for message in messages:
+            if isinstance(message, p.Ready) and self._ready is not None and not self._ready.done():
+                self._ready.set_result(message)
+            self._deliver(message)  # type: ignore[arg-type]
+
+    def _on_stderr(self, process: QProcess) -> None:
+        if process is self._process:
+            data = bytes(process.readAllStandardError().data())
+            self._stderr_tail = (self._stderr_tail + data)[-STDERR_TAIL_BYTES:]
+
+    def _on_error(self, process: QProcess, error: QProcess.ProcessError) -> None:
+        if process is not self._process:
+            return
+        if error == QProcess.ProcessError.FailedToStart and self._ready and not self._ready.done():
+            program = process.program()
+            self._ready.set_exception(KernelStartError(f"could not start {program}: {error.name}"))
+            if self._exited is not None and not self._exited.done():
+                self._exited.set_result(None)
+
+    def _on_finished(
+        self, process: QProcess, exit_code: int, exit_status: QProcess.ExitStatus
+    ) -> None:
+        if process is not self._process:
+            return
+        self._on_stdout(process)  # frames written just before the end still count
+        crashed = exit_status == QProcess.ExitStatus.CrashExit
+        detail = self._stderr_tail.decode("utf-8", errors="replace").strip().splitlines()
+        event = KernelExited(
+            exit_code=None if crashed else exit_code,
+            signal=exit_code if crashed and exit_code > 0 else None,
+            expected=self._expected_exit,
+            detail=detail[-1] if detail and not self._expected_exit else "",
+        )
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(KernelStartError(event.describe()))
+            self._ready.exception()  # mark retrieved: start() may already have given up
+        if self._exited is not None and not self._exited.done():
+            self._exited.set_result(None)
+        self._process = None
+        self.pid = None
+        self._deliver(event)

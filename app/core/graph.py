@@ -1,0 +1,161 @@
+"""The dependency graph of a notebook: an immutable snapshot built from cell analyses.
+
+Edge A -> B when B reads a name A defines (SEMANTICS.md §2). Cells that define a name another
+cell also defines, and cells on a cycle, are *errable*: they carry an error message as data and
+never run; the graph never raises for them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from app.core.analysis import CellAnalysis
+from app.core.notebook import Notebook
+from app.core.ordering import strongly_connected_cycles, topological_order
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """Who feeds whom, in which order, and which cells cannot run and why.
+
+    ``definers``: name -> defining cells (display order). ``unresolved``: per cell, the names
+    it reads that no cell defines (builtins among them; they only matter for SQL cells).
+    ``errors``: errable cell -> message. ``order``: every cell, topological, ties by position.
+    """
+
+    cell_ids: tuple[str, ...]
+    defs: Mapping[str, frozenset[str]]
+    refs: Mapping[str, frozenset[str]]
+    parents: Mapping[str, frozenset[str]]
+    children: Mapping[str, frozenset[str]]
+    definers: Mapping[str, tuple[str, ...]]
+    unresolved: Mapping[str, frozenset[str]]
+    errors: Mapping[str, str]
+    order: tuple[str, ...]
+    rank: Mapping[str, int]
+
+    def ancestors(self, cell_ids: Iterable[str]) -> set[str]:
+        """All cells the given ones transitively read from (excluding the given ones)."""
+        return _reach(cell_ids, self.parents)
+
+    def descendants(self, cell_ids: Iterable[str]) -> set[str]:
+        """All cells that transitively read from the given ones (excluding the given ones)."""
+        return _reach(cell_ids, self.children)
+
+    def sort(self, cell_ids: Iterable[str]) -> list[str]:
+        """The given cells in run order."""
+        return sorted(cell_ids, key=self.rank.__getitem__)
+
+
+def _reach(start: Iterable[str], edges: Mapping[str, frozenset[str]]) -> set[str]:
+    seen: set[str] = set()
+    starts = set(start)
+    todo = deque(starts)
+    while todo:
+        for nxt in edges.get(todo.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen - starts
+
+
+def _label(notebook: Notebook, cell_id: str) -> str:
+    return notebook.label(cell_id)
+
+
+def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Graph:
+    """A fresh snapshot from the notebook's cells and their analyses (O(cells + names))."""
+    cell_ids = notebook.cell_ids
+    defs = {cid: analyses[cid].defs for cid in cell_ids}
+    # `del x` in a cell needs the cell that defines x to have run first: treat it as a read.
+    refs = {cid: analyses[cid].refs | analyses[cid].deletes for cid in cell_ids}
+    definers_lists: dict[str, list[str]] = {}
+    for cid in cell_ids:
+        for name in defs[cid]:
+            definers_lists.setdefault(name, []).append(cid)
+    definers = {name: tuple(cells) for name, cells in definers_lists.items()}
+
+    parents: dict[str, set[str]] = {cid: set() for cid in cell_ids}
+    children: dict[str, set[str]] = {cid: set() for cid in cell_ids}
+    edge_names: dict[tuple[str, str], set[str]] = {}
+    unresolved: dict[str, frozenset[str]] = {}
+    for cid in cell_ids:
+        missing: set[str] = set()
+        for name in refs[cid]:
+            sources = definers.get(name)
+            if sources is None:
+                missing.add(name)
+                continue
+            for source in sources:
+                if source == cid:
+                    continue  # `x = x + 1` reads its own definition: not an edge
+                parents[cid].add(source)
+                children[source].add(cid)
+                edge_names.setdefault((source, cid), set()).add(name)
+        if missing:
+            unresolved[cid] = frozenset(missing)
+
+    errors: dict[str, str] = {}
+    for name, cells in sorted(definers.items()):
+        if len(cells) > 1:
+            where = ", ".join(_label(notebook, c) for c in cells)
+            for cell in cells:
+                message = f"`{name}` is defined by more than one cell: {where}"
+                errors[cell] = f"{errors[cell]}; {message}" if cell in errors else message
+    cycles = strongly_connected_cycles(cell_ids, children)
+    for component in cycles:
+        message = _cycle_message(notebook, component, children, edge_names)
+        for cell in component:
+            errors[cell] = f"{errors[cell]}; {message}" if cell in errors else message
+
+    order = topological_order(cell_ids, parents, children, cycles)
+    return Graph(
+        cell_ids=cell_ids,
+        defs=defs,
+        refs=refs,
+        parents={cid: frozenset(p) for cid, p in parents.items()},
+        children={cid: frozenset(c) for cid, c in children.items()},
+        definers=definers,
+        unresolved=unresolved,
+        errors=errors,
+        order=order,
+        rank={cid: i for i, cid in enumerate(order)},
+    )
+
+
+def _cycle_message(
+    notebook: Notebook,
+    component: tuple[str, ...],
+    children: Mapping[str, set[str]],
+    edge_names: Mapping[tuple[str, str], set[str]],
+) -> str:
+    """ "cycle: cell 1 (x) → cell 2 (y) → cell 1": one concrete loop through the component,
+    each cell followed by the names the next cell reads from it."""
+    members = set(component)
+    start = component[0]
+    previous: dict[str, str] = {}
+    todo = deque([start])
+    end: str | None = None
+    while todo and end is None:
+        node = todo.popleft()
+        for child in sorted(children[node] & members, key=notebook.position):
+            if child == start:
+                end = node
+                break
+            if child not in previous:
+                previous[child] = node
+                todo.append(child)
+    path = [start]
+    if end is not None and end != start:
+        back = [end]
+        while back[-1] != start:
+            back.append(previous[back[-1]])
+        path = list(reversed(back))
+    parts = []
+    for i, cell in enumerate(path):
+        nxt = path[(i + 1) % len(path)]
+        names = ", ".join(sorted(edge_names.get((cell, nxt), ())))
+        parts.append(f"{_label(notebook, cell)} ({names})")
+    return "cycle: " + " → ".join(parts) + f" → {_label(notebook, start)}"

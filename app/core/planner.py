@@ -1,0 +1,177 @@
+"""What runs, in which order, and which names go first (SEMANTICS.md §3 to §4).
+
+A pure function of the graph, the run state and the request: the coordinator asks, sends the
+resulting plan to the worker as one message, and updates the state from what comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.core.graph import Graph
+from app.core.notebook import Notebook
+
+Mode = Literal["autorun", "lazy"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """A cell to run; ``depends_on`` are its parents that run earlier in the same plan."""
+
+    cell_id: str
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """``steps`` in run order; ``delete_names`` removed from the kernel before the first step;
+    ``blocked`` cells (with the reason) are not sent; ``stale`` cells are shown stale (lazy)."""
+
+    steps: tuple[PlannedStep, ...] = ()
+    delete_names: tuple[str, ...] = ()
+    blocked: Mapping[str, str] = field(default_factory=dict)
+    stale: tuple[str, ...] = ()
+
+    @property
+    def cell_ids(self) -> tuple[str, ...]:
+        return tuple(step.cell_id for step in self.steps)
+
+
+def _closure(
+    graph: Graph, roots: Iterable[str], up_to_date: Set[str], ran: Set[str], mode: Mode
+) -> set[str]:
+    """Roots, their descendants (autorun), and every ancestor of a planned cell that is not
+    up to date (SEMANTICS.md §3). A pulled-in ancestor re-runs, so whatever was computed from
+    its old value must follow: in autorun its descendants that have run before (``ran``); in
+    lazy mode, the cells between it and the roots. Linear: each cell is expanded at most once
+    in each direction."""
+    planned: set[str] = set()
+    downstream: set[str] = set()  # roots and their descendants: all of their children follow
+    climbed: set[str] = set()
+    pulled: set[str] = set()
+    todo = [(root, True) for root in roots]
+    while todo:
+        cell, down = todo.pop()
+        if cell in downstream or (cell in planned and not down):
+            continue
+        planned.add(cell)
+        if down:
+            downstream.add(cell)
+        if mode == "autorun":
+            todo.extend((child, down) for child in graph.children[cell] if down or child in ran)
+        climb = [cell]
+        while climb:
+            for parent in graph.parents[climb.pop()]:
+                if parent in climbed:
+                    continue
+                climbed.add(parent)
+                climb.append(parent)
+                if parent not in up_to_date:
+                    pulled.add(parent)
+                    todo.append((parent, False))
+    if pulled:
+        planned |= graph.descendants(pulled) & graph.ancestors(planned)
+    return planned
+
+
+def _blocked_reasons(notebook: Notebook, graph: Graph, cells: Set[str]) -> dict[str, str]:
+    """Cells that cannot run: errable ones, SQL cells with an undefined placeholder, and
+    everything downstream of either, each with a reason that names the cell at fault."""
+    sources: dict[str, str] = dict(graph.errors)
+    for cell_id, missing in graph.unresolved.items():
+        if notebook.cell(cell_id).kind == "sql":
+            names = ", ".join(f"`{n}`" for n in sorted(missing))
+            verb = "is" if len(missing) == 1 else "are"
+            sources.setdefault(cell_id, f"{names} {verb} not defined by any cell")
+    if not sources:
+        return {}
+    # The first cell at fault upstream of each cell, propagated once in topological order.
+    culprit: dict[str, str] = {}
+    for cell_id in graph.order:
+        if cell_id in sources:
+            continue
+        upstream = [
+            p if p in sources else culprit[p]
+            for p in graph.parents[cell_id]
+            if p in sources or p in culprit
+        ]
+        if upstream:
+            culprit[cell_id] = min(upstream, key=notebook.position)
+    reasons: dict[str, str] = {}
+    for cell_id in cells:
+        if cell_id in sources:
+            reasons[cell_id] = sources[cell_id]
+        elif cell_id in culprit:
+            reasons[cell_id] = f"blocked by {notebook.label(culprit[cell_id])}, which cannot run"
+    return reasons
+
+
+def names_to_delete(
+    graph: Graph, kernel_names: Mapping[str, str], affected: Set[str]
+) -> tuple[str, ...]:
+    """Names to remove from the kernel before a plan (SEMANTICS.md §4): every name a cell in
+    ``affected`` defined at its last run or defines now, every name whose defining cell is
+    gone or no longer defines it, and every name of an errable cell."""
+    doomed: set[str] = set()
+    for name, cell_id in kernel_names.items():
+        if (
+            cell_id in affected
+            or cell_id not in graph.defs
+            or name not in graph.defs[cell_id]
+            or cell_id in graph.errors
+        ):
+            doomed.add(name)
+    for cell_id in affected:
+        doomed.update(graph.defs.get(cell_id, ()))
+    return tuple(sorted(doomed))
+
+
+def plan_run(
+    notebook: Notebook,
+    graph: Graph,
+    roots: Iterable[str],
+    up_to_date: Set[str],
+    kernel_names: Mapping[str, str],
+    mode: Mode = "autorun",
+    ran: Set[str] = frozenset(),
+) -> Plan:
+    """The plan for running ``roots`` (one cell, several, or all of them).
+
+    ``up_to_date``: cells whose last run succeeded on current code and inputs. ``ran``: cells
+    with results from an earlier run in this kernel (anything not idle).
+    """
+    planned = {
+        cid
+        for cid in _closure(graph, roots, up_to_date, ran | up_to_date, mode)
+        if notebook.cell(cid).kind != "markdown"  # rendered, never run
+    }
+    blocked = _blocked_reasons(notebook, graph, planned)
+    runnable = [cid for cid in graph.sort(planned) if cid not in blocked]
+    runnable_set = set(runnable)
+    steps = tuple(
+        PlannedStep(
+            cid,
+            tuple(
+                sorted(
+                    (p for p in graph.parents[cid] if p in runnable_set), key=graph.rank.__getitem__
+                )
+            ),
+        )
+        for cid in runnable
+    )
+    stale: tuple[str, ...] = ()
+    if mode == "lazy":
+        stale = tuple(graph.sort(graph.descendants(planned) - planned))
+    return Plan(
+        steps=steps,
+        delete_names=names_to_delete(graph, kernel_names, planned),
+        blocked=blocked,
+        stale=stale,
+    )
+
+
+def plan_run_all(notebook: Notebook, graph: Graph, kernel_names: Mapping[str, str]) -> Plan:
+    """Every cell, in topological order."""
+    return plan_run(notebook, graph, graph.cell_ids, frozenset(), kernel_names, "autorun")

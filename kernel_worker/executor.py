@@ -1,0 +1,205 @@
+"""Run a plan: delete stale names, then each step in order, reporting as it goes.
+
+The worker holds no graph logic: the coordinator decides what runs and in which order; the
+executor only honours ``depends_on`` (a step whose input failed in this run is skipped and
+reported ``blocked``) and stops the plan on an interrupt.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import linecache
+import os
+import sys
+import time
+import traceback
+import types
+from typing import Any, TextIO
+
+from kernel_worker import interrupts
+from kernel_worker.capture import FdCapture, OutputRouter
+from kernel_worker.display import mime_bundle
+from kernel_worker.protocol import (
+    DisplayData,
+    ErrorInfo,
+    PlanFinished,
+    RunPlan,
+    Step,
+    StepFinished,
+    StepStarted,
+    StepStatus,
+)
+from kernel_worker.transport import FrameWriter
+
+CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
+
+
+class CellSyntaxError(Exception):
+    """Raised at compile time; carries the SyntaxError to report."""
+
+
+def _filename(step: Step) -> str:
+    return f"<{step.label or 'cell ' + step.cell_id}>"
+
+
+def compile_cell(code: str, filename: str) -> CompiledCell:
+    """Split a cell into its body and, when the last statement is an expression, that
+    expression (evaluated separately so its value can be displayed, as in Jupyter)."""
+    tree = ast.parse(code, filename=filename, mode="exec")
+    last: ast.expr | None = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = tree.body[-1].value
+        tree.body.pop()
+    body = compile(tree, filename, "exec", dont_inherit=True) if tree.body else None
+    expr = None
+    if last is not None:
+        expr = compile(ast.Expression(last), filename, "eval", dont_inherit=True)
+    return body, expr
+
+
+class Executor:
+    """Owns the user namespace; runs :class:`RunPlan` requests."""
+
+    def __init__(
+        self,
+        writer: FrameWriter,
+        router: OutputRouter,
+        capture: FdCapture,
+        streams: tuple[TextIO, TextIO],
+    ) -> None:
+        self._writer = writer
+        self._streams = streams
+        self._router = router
+        self._capture = capture
+        self._compiled: dict[tuple[str, str], CompiledCell] = {}
+        self._plan_id = 0
+        self._cell_id = ""
+        module = types.ModuleType("__main__")
+        sys.modules["__main__"] = module  # user classes and functions pickle as usual
+        self.namespace: dict[str, Any] = module.__dict__
+        self.namespace["__builtins__"] = builtins
+        self.namespace["display"] = self.display
+
+    # -- display ------------------------------------------------------------------------------
+    def display(self, *values: Any) -> None:
+        """Show each value under the running cell (available in every cell, no import)."""
+        for value in values:
+            self._router.flush()  # keep order with what the cell printed before
+            self._writer.send(DisplayData(self._plan_id, self._cell_id, mime_bundle(value)))
+
+    # -- plans --------------------------------------------------------------------------------
+    def run_plan(self, plan: RunPlan) -> None:
+        interrupts.reset()
+        self._plan_id = plan.plan_id
+        for name in plan.delete_names:
+            self.namespace.pop(name, None)
+        failed: set[str] = set()
+        for step in plan.steps:
+            if interrupts.state.requested:
+                self._finish(step, "not_run", 0.0)
+                failed.add(step.cell_id)
+                continue
+            blockers = tuple(cell for cell in step.depends_on if cell in failed)
+            if blockers:
+                self._finish(step, "blocked", 0.0, blocked_by=blockers)
+                failed.add(step.cell_id)
+                continue
+            if self._run_step(step) != "success":
+                failed.add(step.cell_id)
+        self._writer.send(PlanFinished(plan.plan_id, interrupted=interrupts.state.requested))
+        interrupts.reset()
+
+    def _finish(
+        self,
+        step: Step,
+        status: StepStatus,
+        duration_ms: float,
+        error: ErrorInfo | None = None,
+        blocked_by: tuple[str, ...] = (),
+    ) -> None:
+        self._writer.send(
+            StepFinished(self._plan_id, step.cell_id, status, duration_ms, error, blocked_by)
+        )
+
+    def _run_step(self, step: Step) -> StepStatus:
+        self._cell_id = step.cell_id
+        self._router.switch(self._plan_id, step.cell_id)
+        self._writer.send(StepStarted(self._plan_id, step.cell_id))
+        sys.stdout, sys.stderr = self._streams
+        started = time.perf_counter()
+        status: StepStatus
+        error: ErrorInfo | None = None
+        if step.kind == "python":
+            status, error = self._run_python(step)
+        else:
+            status, error = (
+                "error",
+                ErrorInfo("NotImplementedError", "SQL cells need the SQL engine", ""),
+            )
+        duration_ms = (time.perf_counter() - started) * 1000.0
+        for name in step.private_names:
+            self.namespace.pop(name, None)
+        self._capture.drain()
+        self._router.flush()
+        self._finish(step, status, duration_ms, error)
+        return status
+
+    def _run_python(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:
+        filename = _filename(step)
+        try:
+            body, expr = self._compile(step, filename)
+        except SyntaxError as exc:
+            text = "".join(traceback.format_exception_only(type(exc), exc))
+            return "error", ErrorInfo("SyntaxError", str(exc.msg), text, exc.lineno)
+        value: Any = None
+        try:
+            with interrupts.user_code():
+                if body is not None:
+                    exec(body, self.namespace)
+                if expr is not None:
+                    value = eval(expr, self.namespace)
+                if value is not None:
+                    self.display(value)
+        except KeyboardInterrupt as exc:
+            if interrupts.state.raised:
+                return "interrupted", _error_info(exc, filename, "Interrupted by the user")
+            return "error", _error_info(exc, filename)
+        except BaseException as exc:  # SystemExit and friends are contained: the kernel lives
+            return "error", _error_info(exc, filename)
+        return "success", None
+
+    def _compile(self, step: Step, filename: str) -> CompiledCell:
+        key = (filename, step.code)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            # linecache lets tracebacks (and inspect) show the cell's own lines.
+            lines = step.code.splitlines(keepends=True)
+            linecache.cache[filename] = (len(step.code), None, lines, filename)
+            compiled = compile_cell(step.code, filename)
+            if len(self._compiled) > 4096:
+                self._compiled.clear()
+            self._compiled[key] = compiled
+        return compiled
+
+
+_WORKER_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _is_worker_frame(filename: str) -> bool:
+    return os.path.dirname(os.path.abspath(filename)) == _WORKER_DIR
+
+
+def _error_info(exc: BaseException, filename: str, message: str | None = None) -> ErrorInfo:
+    """The traceback as the user should see it: from the cell's first frame on, without the
+    worker's own frames (the exec call in front, the SIGINT handler at the end)."""
+    summary = traceback.TracebackException.from_exception(exc)
+    frames = list(summary.stack)
+    while frames and frames[0].filename != filename:
+        frames.pop(0)
+    frames = [f for f in frames if not _is_worker_frame(f.filename)]
+    summary.stack = traceback.StackSummary.from_list(frames)
+    text = "".join(summary.format())
+    line = next((f.lineno for f in reversed(frames) if f.filename == filename), None)
+    evalue = message if message is not None else str(exc)
+    return ErrorInfo(type(exc).__name__, evalue, text, line)

@@ -1,0 +1,67 @@
+"""Worker entry point: take over the fds, say Ready, then serve requests until told to stop.
+
+Kept tiny and stdlib-only so it starts fast and runs inside any Python >= 3.11.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from kernel_worker import interrupts
+from kernel_worker.protocol import (
+    PROTOCOL_VERSION,
+    ProtocolError,
+    Ready,
+    RunPlan,
+    Shutdown,
+    WorkerLog,
+)
+from kernel_worker.transport import FrameReader, FrameWriter
+
+
+def _take_over_fds() -> tuple[int, int]:
+    """Move the protocol to private fds; stdin becomes /dev/null so ``input()`` can't eat it."""
+    sys.stdout.flush()
+    proto_out = os.dup(1)
+    proto_in = os.dup(0)
+    os.set_inheritable(proto_out, False)
+    os.set_inheritable(proto_in, False)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+    return proto_in, proto_out
+
+
+def main() -> int:
+    proto_in, proto_out = _take_over_fds()
+    writer = FrameWriter(proto_out)
+    reader = FrameReader(proto_in)
+
+    from kernel_worker.capture import FdCapture, OutputRouter, install_streams
+    from kernel_worker.executor import Executor
+
+    router = OutputRouter(writer)
+    capture = FdCapture(router)
+    streams = install_streams(router)
+    sys.stdout, sys.stderr = streams
+    # Code that "restores" the real streams stays captured.
+    sys.__stdout__, sys.__stderr__ = streams  # type: ignore[misc,assignment]
+    executor = Executor(writer, router, capture, streams)
+    interrupts.install()
+    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable))
+    while True:
+        try:
+            request = reader.read()
+        except ProtocolError as exc:
+            writer.send(WorkerLog("error", f"malformed request ignored: {exc}"))
+            continue
+        except KeyboardInterrupt:
+            continue  # an interrupt between plans has nothing to stop
+        if request is None or isinstance(request, Shutdown):
+            break
+        if isinstance(request, RunPlan):
+            executor.run_plan(request)
+    router.close()
+    return 0

@@ -1,0 +1,111 @@
+"""A scripted stand-in for the worker process: no exec, no process, same event shapes.
+
+Each step's outcome comes from ``script`` (cell code -> outcome); unscripted code succeeds.
+Requests are recorded so tests can assert on the plans the coordinator sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from app.coordinator.kernel import EventHandler, KernelExited
+from kernel_worker import protocol as p
+
+
+@dataclass
+class Outcome:
+    status: p.StepStatus = "success"
+    stdout: str = ""
+    display: str | None = None
+    crash: bool = False  # the process dies while running this step
+    hang: bool = False  # runs until interrupted
+
+
+@dataclass
+class FakeKernel:
+    script: dict[str, Outcome] = field(default_factory=dict)
+    requests: list[p.Request] = field(default_factory=list)
+    starts: int = 0
+    interrupts: int = 0
+    _handler: EventHandler | None = None
+    _running: bool = False
+    _hanging: tuple[p.RunPlan, int] | None = None
+
+    def set_handler(self, handler: EventHandler) -> None:
+        self._handler = handler
+
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    @property
+    def plans(self) -> list[p.RunPlan]:
+        return [r for r in self.requests if isinstance(r, p.RunPlan)]
+
+    async def start(self) -> p.Ready:
+        self.starts += 1
+        self._running = True
+        return p.Ready(p.PROTOCOL_VERSION, 1000 + self.starts, "3.11.7 fake")
+
+    def send(self, request: p.Request) -> None:
+        self.requests.append(request)
+        if isinstance(request, p.RunPlan):
+            asyncio.get_running_loop().call_soon(self._play, request, 0, set())
+
+    def _emit(self, event: p.Event | KernelExited) -> None:
+        assert self._handler is not None
+        self._handler(event)
+
+    def _play(self, plan: p.RunPlan, start: int, failed: set[str]) -> None:
+        for index in range(start, len(plan.steps)):
+            step = plan.steps[index]
+            if any(d in failed for d in step.depends_on):
+                failed.add(step.cell_id)
+                blockers = tuple(d for d in step.depends_on if d in failed)
+                self._emit(
+                    p.StepFinished(plan.plan_id, step.cell_id, "blocked", 0.0, None, blockers)
+                )
+                continue
+            outcome = self.script.get(step.code, Outcome())
+            self._emit(p.StepStarted(plan.plan_id, step.cell_id))
+            if outcome.crash:
+                self._running = False
+                self._emit(KernelExited(exit_code=None, signal=11, expected=False))
+                return
+            if outcome.hang:
+                self._hanging = (plan, index)
+                return
+            if outcome.stdout:
+                self._emit(p.StreamOutput(plan.plan_id, step.cell_id, "stdout", outcome.stdout))
+            if outcome.display is not None:
+                self._emit(
+                    p.DisplayData(plan.plan_id, step.cell_id, {"text/plain": outcome.display})
+                )
+            error = None
+            if outcome.status == "error":
+                error = p.ErrorInfo("RuntimeError", "scripted", "Traceback: scripted", 1)
+                failed.add(step.cell_id)
+            self._emit(p.StepFinished(plan.plan_id, step.cell_id, outcome.status, 1.0, error))
+        self._emit(p.PlanFinished(plan.plan_id))
+
+    def interrupt(self) -> None:
+        self.interrupts += 1
+        if self._hanging is None:
+            return
+        plan, index = self._hanging
+        self._hanging = None
+        step = plan.steps[index]
+        self._emit(p.StepFinished(plan.plan_id, step.cell_id, "interrupted", 5.0))
+        for rest in plan.steps[index + 1 :]:
+            self._emit(p.StepFinished(plan.plan_id, rest.cell_id, "not_run"))
+        self._emit(p.PlanFinished(plan.plan_id, interrupted=True))
+
+    def kill(self) -> None:
+        if self._running:
+            self._running = False
+            self._hanging = None
+            self._emit(KernelExited(exit_code=None, signal=9, expected=True))
+
+    async def shutdown(self) -> None:
+        self.kill()

@@ -1,0 +1,891 @@
+"""The notebook file format (design/FILEFORMAT.md): round trips, foreign files, errors, saving."""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core.fileformat import (
+    ESCAPE,
+    LoadedNotebook,
+    NotebookFormatError,
+    dumps,
+    load,
+    loads,
+    parse,
+    save,
+    strip_password,
+)
+from app.core.notebook import CELL_KINDS, Cell, Notebook
+
+REPO = Path(__file__).resolve().parents[2]
+
+EXAMPLE = """\
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["pandas"]
+#
+# [tool.cascade]
+# format = 1
+# name = "Orders by region"
+# database = "postgresql://analyst@db.internal:5432/sales"
+# ///
+
+# %% [markdown] id="b7c1e0a2"
+# # Orders by region
+# Pick a threshold; everything below updates.
+
+# %% id="3f9d2c41"
+threshold = 100
+
+# %% [sql] id="9a0e55d3" name="orders"
+# SELECT region, amount
+# FROM orders
+# WHERE amount > {threshold}
+
+# %% id="c02b7f18"
+orders.groupby("region")["amount"].sum()
+"""
+
+# -- strategies --------------------------------------------------------------------------------
+
+# Lines that look like structure: markers, header lines, the escape itself, comments.
+TRICKY_LINES = [
+    "# %%",
+    "#%%",
+    "# %% [sql]",
+    "# %% [markdown]",
+    '# %% id="x"',
+    '# %% [sql] id="a" name="b"',
+    "    # %% indented",
+    "# %% python [a]",
+    "# %% sql [b]",
+    "# ///",
+    "# /// script",
+    "/// script",
+    "///",
+    "%% hi",
+    "%%",
+    ESCAPE,
+    ESCAPE + "# %%",
+    ESCAPE + ESCAPE + "x",
+    "#ESC",
+    "#",
+    "# ",
+    "#x",
+    "# In[3]:",
+    "# <codecell>",
+    "# Notebook: n",
+    "# DB: sqlite://",
+    "",
+    " ",
+    "\t",
+    "x = 1  ",
+    "é ∑ 🙂",
+    "\x0c\x0b\x1c\x85\u2028",
+]
+ONE_LINE = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n"))
+NON_EMPTY_LINE = ONE_LINE.filter(bool)
+META_KEY = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,6}", fullmatch=True).filter(
+    lambda key: key not in ("id", "name")
+)
+# NUL is the one character Python refuses anywhere in a file, even in a comment.
+ONE_LINE_NO_NUL = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n\x00"))
+
+
+def code_texts(line: st.SearchStrategy[str] = ONE_LINE) -> st.SearchStrategy[str]:
+    return st.lists(st.one_of(st.sampled_from(TRICKY_LINES), line), max_size=6).map("\n".join)
+
+
+def metas(line: st.SearchStrategy[str] = ONE_LINE) -> st.SearchStrategy[list[tuple[str, str]]]:
+    values = st.one_of(line, st.sampled_from(['"', "\\", '\\"']))
+    return st.lists(st.tuples(META_KEY, values), max_size=3)
+
+
+URLS = [
+    "sqlite:///orders.db",
+    "postgresql://analyst@db.internal:5432/sales",
+    "postgresql+psycopg://${PGUSER}:${PGPASSWORD}@localhost/app",
+    "postgresql://user@host/db?sslmode=require",
+    "",
+]
+DATABASE = st.one_of(
+    st.none(),
+    st.sampled_from(URLS),
+    st.text(st.characters(codec="utf-8")).filter(lambda url: strip_password(url)[1] is None),
+)
+# extra_header values a load can produce (dumps accepts exactly those).
+EXTRAS = [
+    "",
+    'requires-python = ">=3.11"\n',
+    'requires-python = ">=3.11"\ndependencies = [\n    "pandas",\n    "numpy>=2",  # arrays\n]\n',
+    "# a comment only\n",
+    '[tool.cascade]\ntheme = "dark"  # not a Cascade key yet: kept\n',
+    "dependencies = []\n\n[tool.ruff]\nline-length = 100\n",
+    '[tool.cascade]\nautorun = false\n\n[tool.other]\nx = "y"\n',
+    'description = """\n# %% not a cell\n///\n/// script\n"""\n',
+    "\n\n",
+    "x = 1",
+]
+
+
+@st.composite
+def cells(draw: st.DrawFn, cell_id: str, line: st.SearchStrategy[str] = ONE_LINE) -> Cell:
+    kind = draw(st.sampled_from(CELL_KINDS))
+    name = draw(line.filter(bool)) if kind == "sql" else None
+    return Cell(cell_id, kind, draw(code_texts(line)), name, tuple(draw(metas(line))))
+
+
+@st.composite
+def notebooks(draw: st.DrawFn) -> Notebook:
+    ids = draw(st.lists(NON_EMPTY_LINE, unique=True, max_size=5))
+    return Notebook(
+        cells=tuple(draw(cells(cell_id)) for cell_id in ids),
+        name=draw(st.text(st.characters(codec="utf-8"))),
+        database=draw(DATABASE),
+        extra_header=draw(st.sampled_from(EXTRAS)),
+    )
+
+
+VALID_PYTHON = [
+    "",
+    "x = 1",
+    "import math\nmath.sqrt(2)",
+    "# %% a comment that looks like a marker\ny = 2",
+    's = """\n# %% [sql]\n# /// script\n#ESC x\n"""',
+    "def f():\n    # %% indented\n    return 1\n",
+    "x = [\n# %% inside brackets\n]",
+    "#%%\n#ESC #ESC\n# ///\n# In[1]:",
+    "if True:\n    pass\n\n\n",
+    'print("trailing spaces")   ',
+]
+
+
+@st.composite
+def valid_python_notebooks(draw: st.DrawFn) -> Notebook:
+    ids = draw(st.lists(st.from_regex(r"[0-9a-f]{8}", fullmatch=True), unique=True, max_size=6))
+    made = []
+    for cell_id in ids:
+        cell = draw(cells(cell_id, ONE_LINE_NO_NUL))
+        if cell.kind == "python":
+            cell = cell.with_code(draw(st.sampled_from(VALID_PYTHON)))
+        made.append(cell)
+    return Notebook(tuple(made), draw(st.text()), draw(DATABASE), draw(st.sampled_from(EXTRAS)))
+
+
+FILE_LINES = st.sampled_from(
+    [
+        *TRICKY_LINES,
+        "# [tool.cascade]",
+        "# format = 1",
+        "# format = 2",
+        '# format = "1"',
+        '# name = "n"',
+        "# name = [",
+        '# database = "postgresql://u:pw@h/db"',
+        "# tool = 1",
+        "# [tool]",
+        '# cascade = "x"',
+        "# [[tool.cascade]]",
+        '# %% id="a" id="b"',
+        '# %% x="unclosed',
+        '# %% [sql] name="q" name="r"',
+        '# %% A title [markdown] tags=["a", "b"] k=v',
+        '# %% id=""',
+        "# DB: postgresql://u:secret@h/db",
+        "# %% sql [q] orders",
+        "SELECT 1",
+    ]
+)
+FILE_TEXT = st.tuples(
+    st.lists(st.one_of(FILE_LINES, st.text(max_size=8)), max_size=14),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+).map(lambda parts: parts[1].join(parts[0]) + parts[1])
+
+
+def _assert_saveable(loaded: LoadedNotebook) -> None:
+    """Every notebook a file opens to can be saved and reads back the same."""
+    text = dumps(loaded.notebook)
+    assert loads(text) == loaded.notebook
+
+
+# -- round trips -------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(notebooks())
+def test_loads_dumps_round_trip(nb: Notebook) -> None:
+    text = dumps(nb)
+    loaded = parse(text)
+    assert loaded.notebook == nb
+    assert loaded.source_format == "cascade"
+    assert loaded.notices == ()
+    assert dict(loaded.secrets) == {}
+    assert dumps(loaded.notebook) == text
+    assert text.endswith("\n")
+    _assert_other_tools_agree(nb, text)
+
+
+# How Jupytext, VS Code and Spyder find cells, and how uv finds PEP 723 blocks.
+OTHER_TOOLS_MARKER = re.compile(r"^[^\S\n]*#[^\S\n]*(%%|<codecell>|In\[)", re.MULTILINE)
+PEP_723_LINE = re.compile(r"^# ///", re.MULTILINE)
+
+
+def _assert_other_tools_agree(nb: Notebook, text: str) -> None:
+    """Other editors see exactly our cells; uv sees exactly our header."""
+    assert len(OTHER_TOOLS_MARKER.findall(text)) == len(nb.cells)
+    # The header holds no empty line (an empty TOML line is written "#").
+    header, _, cells = text.partition("\n\n")
+    assert header.startswith("# /// script\n")
+    assert header.rstrip("\n").endswith("\n# ///")
+    assert not PEP_723_LINE.search(cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_parse_arbitrary_text_raises_only_format_errors(text: str) -> None:
+    try:
+        loaded = parse(text)
+    except NotebookFormatError:
+        return
+    _assert_saveable(loaded)
+
+
+@settings(max_examples=200, deadline=None)
+@given(FILE_TEXT)
+def test_parse_file_like_text_raises_only_format_errors(text: str) -> None:
+    try:
+        loaded = parse(text)
+    except NotebookFormatError as err:
+        assert 1 <= err.line <= max(1, text.count("\n") + text.count("\r") + 1)
+        return
+    _assert_saveable(loaded)
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_python_notebooks())
+def test_file_is_valid_python(nb: Notebook) -> None:
+    ast.parse(dumps(nb))
+
+
+def test_example_from_the_spec() -> None:
+    loaded = parse(EXAMPLE)
+    nb = loaded.notebook
+    assert loaded.source_format == "cascade"
+    assert loaded.notices == ()
+    assert nb.name == "Orders by region"
+    assert nb.database == "postgresql://analyst@db.internal:5432/sales"
+    assert nb.extra_header == 'requires-python = ">=3.11"\ndependencies = ["pandas"]\n'
+    assert nb.cells == (
+        Cell(
+            "b7c1e0a2",
+            "markdown",
+            "# Orders by region\nPick a threshold; everything below updates.",
+        ),
+        Cell("3f9d2c41", "python", "threshold = 100"),
+        Cell(
+            "9a0e55d3",
+            "sql",
+            "SELECT region, amount\nFROM orders\nWHERE amount > {threshold}",
+            name="orders",
+        ),
+        Cell("c02b7f18", "python", 'orders.groupby("region")["amount"].sum()'),
+    )
+    assert dumps(nb) == EXAMPLE
+    ast.parse(EXAMPLE)
+
+
+def test_empty_notebook_still_writes_a_header() -> None:
+    text = dumps(Notebook())
+    assert text == "# /// script\n# [tool.cascade]\n# format = 1\n# ///\n"
+    assert parse(text).notebook == Notebook()
+    assert parse(text).source_format == "cascade"
+
+
+def test_escape_and_cell_layout() -> None:
+    nb = Notebook(
+        (
+            Cell("a", "python", "# %% not a marker\n#ESC kept\nx = 1  \n\n"),
+            Cell("b", "markdown", "%% hi\n/// script\n\nend"),
+            Cell("c", "sql", "", name='say "hi" \\'),
+            Cell("d", "python", "last\n"),
+        )
+    )
+    body = dumps(nb).split("# ///\n", 1)[1]
+    assert body == (
+        '\n# %% id="a"\n'
+        "#ESC # %% not a marker\n"
+        "#ESC #ESC kept\n"
+        "x = 1  \n"
+        "\n"
+        "\n"
+        "\n"
+        '# %% [markdown] id="b"\n'
+        "#ESC # %% hi\n"
+        "#ESC # /// script\n"
+        "#\n"
+        "# end\n"
+        "\n"
+        '# %% [sql] id="c" name="say \\"hi\\" \\\\"\n'
+        "\n"
+        '# %% id="d"\n'
+        "last\n"
+        "\n"
+    )
+    assert loads(dumps(nb)) == nb
+
+
+def test_meta_is_kept_in_order_after_id_and_name() -> None:
+    cell = Cell("q1", "sql", "SELECT 1", name="df", meta=(("z", "1"), ("a", 'x"y'), ("z", "")))
+    text = dumps(Notebook((cell,)))
+    assert '# %% [sql] id="q1" name="df" z="1" a="x\\"y" z=""\n' in text
+    assert loads(text).cells == (cell,)
+
+
+def test_name_on_a_python_marker_is_metadata() -> None:
+    cell = loads('# %% id="a" name="x"\npass\n').cells[0]
+    assert cell.name is None
+    assert cell.meta == (("name", "x"),)
+
+
+def test_many_cells_round_trip() -> None:
+    cells = tuple(Cell(f"{i:08x}", "python", f"x_{i} = {i}\n# %% {i}\n") for i in range(5000))
+    nb = Notebook(cells, name="big")
+    assert loads(dumps(nb)) == nb
+
+
+# -- newlines ----------------------------------------------------------------------------------
+
+
+def test_crlf_and_lone_cr_read_as_newlines() -> None:
+    crlf = EXAMPLE.replace("\n", "\r\n")
+    assert loads(crlf) == loads(EXAMPLE)
+    assert loads(EXAMPLE.replace("\n", "\r")) == loads(EXAMPLE)
+
+
+def test_byte_order_mark_is_ignored() -> None:
+    assert loads("\ufeff" + EXAMPLE) == loads(EXAMPLE)
+
+
+def test_dumps_rejects_carriage_returns() -> None:
+    with pytest.raises(ValueError, match="\\\\r"):
+        dumps(Notebook((Cell("a", code="x = 1\ry = 2"),)))
+    with pytest.raises(ValueError, match="\\\\r"):
+        dumps(Notebook(extra_header="x = 1\r\n"))
+
+
+# -- what dumps refuses ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nb",
+    [
+        Notebook((Cell("a", "sql", "SELECT 1"),)),  # no result name
+        Notebook((Cell("a", "sql", "SELECT 1", name=""),)),
+        Notebook((Cell("a", "python", "x", name="x"),)),
+        Notebook((Cell("", "python", "x"),)),
+        Notebook((Cell("a\nb", "python", "x"),)),
+        Notebook((Cell("a", "python", "x", meta=(("id", "b"),)),)),
+        Notebook((Cell("a", "sql", "x", name="df", meta=(("name", "b"),)),)),
+        Notebook((Cell("a", "python", "x", meta=(("bad key", "b"),)),)),
+        Notebook((Cell("a", "python", "x", meta=(("k", "two\nlines"),)),)),
+        Notebook(database="postgresql://user:secret@host/db"),
+        Notebook(extra_header="[tool.cascade]\n"),  # an empty table loading would drop
+        Notebook(extra_header="[tool.cascade]\nformat = 1\n"),  # a managed key
+        Notebook(extra_header="not = toml = at all\n"),
+        Notebook(extra_header="tool = 1\n"),
+    ],
+)
+def test_dumps_refuses_what_would_not_read_back(nb: Notebook) -> None:
+    with pytest.raises(ValueError):
+        dumps(nb)
+
+
+# -- the header --------------------------------------------------------------------------------
+
+
+def _header(*toml_lines: str) -> str:
+    lines = [f"# {line}" if line else "#" for line in toml_lines]
+    return "\n".join(["# /// script", *lines, "# ///", "", '# %% id="a"', "x = 1", ""])
+
+
+def test_header_without_cascade_table_is_kept() -> None:
+    text = _header('requires-python = ">=3.12"', 'dependencies = ["rich"]')
+    nb = loads(text)
+    assert nb.extra_header == 'requires-python = ">=3.12"\ndependencies = ["rich"]\n'
+    assert nb.name == ""
+    assert '# dependencies = ["rich"]\n#\n# [tool.cascade]\n# format = 1\n' in dumps(nb)
+    assert loads(dumps(nb)) == nb
+
+
+def test_unknown_cascade_keys_and_other_tables_are_kept() -> None:
+    text = _header(
+        "# settings",
+        "[tool.cascade]",
+        "format = 1",
+        'name = "N"',
+        'theme = "dark"   # a comment',
+        "",
+        "[tool.ruff]",
+        "line-length = 99",
+    )
+    nb = loads(text)
+    assert nb.name == "N"
+    assert nb.extra_header == (
+        '# settings\n[tool.cascade]\ntheme = "dark"   # a comment\n\n[tool.ruff]\nline-length = 99\n'
+    )
+    again = dumps(nb)
+    assert 'theme = "dark"   # a comment' in again
+    assert loads(again) == nb
+    assert dumps(loads(again)) == again
+
+
+def test_missing_format_reads_as_1() -> None:
+    assert loads(_header("[tool.cascade]", 'name = "x"')).name == "x"
+
+
+def test_invalid_toml_reports_its_line() -> None:
+    text = _header('requires-python = ">=3.11"', "dependencies = [")
+    with pytest.raises(NotebookFormatError) as caught:
+        parse(text)
+    assert caught.value.line in (3, 4)  # tomlkit points at the end of the unfinished array
+    assert "invalid TOML" in caught.value.message
+    assert str(caught.value).startswith(f"line {caught.value.line}: ")
+
+
+def test_invalid_toml_line_number_is_exact_for_a_bad_line() -> None:
+    with pytest.raises(NotebookFormatError) as caught:
+        parse(_header("a = 1", "b = 2", "c = = 3", "d = 4"))
+    assert caught.value.line == 4
+
+
+def test_unterminated_header() -> None:
+    with pytest.raises(NotebookFormatError) as caught:
+        parse('# /// script\n# [tool.cascade]\n# format = 1\n\n# %% id="a"\nx\n')
+    assert caught.value.line == 4
+    assert caught.value.message == "unterminated '# /// script' header (opened at line 1)"
+
+
+def test_unterminated_header_at_end_of_file() -> None:
+    with pytest.raises(NotebookFormatError) as caught:
+        parse("# /// script\n# a = 1\n")
+    assert caught.value.line == 2
+
+
+def test_newer_format_is_refused() -> None:
+    with pytest.raises(NotebookFormatError) as caught:
+        parse(_header("[tool.cascade]", "format = 2", 'name = "x"'))
+    assert caught.value.line == 3
+    assert "newer Cascade" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        ("[tool.cascade]", 'format = "1"'),
+        ("[tool.cascade]", "format = 0"),
+        ("[tool.cascade]", "format = true"),
+        ("[tool.cascade]", "name = 3"),
+        ("[tool.cascade]", "database = []"),
+        ("[tool]", "cascade = 1"),
+        ("[[tool.cascade]]", "format = 1"),
+    ],
+)
+def test_bad_settings_are_format_errors(toml: tuple[str, ...]) -> None:
+    with pytest.raises(NotebookFormatError):
+        parse(_header(*toml))
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        'tool = {cascade = {format = 1, name = "x"}}',
+        'tool.cascade.name = "x"',
+        '[tool]\ncascade.name = "x"\ncascade.theme = 1',
+        '[tool.cascade]\nname = "x"\n[tool.other]\n[tool.cascade.sub]\na = 1',
+        "[tool.cascade.sub]\na = 1",
+        "[tool.cascade]\nformat = 1\n\n[tool.cascade.sub]\na = 1",
+        "[tool.cascade]\n\n[tool.ruff]\nx = 1",
+        "[tool.cascade]\n# only a comment",
+        "tool = {ruff = {x = 1}}",
+    ],
+)
+def test_odd_header_layouts_open_savable_or_not_at_all(toml: str) -> None:
+    try:
+        loaded = parse(_header(*toml.split("\n")))
+    except NotebookFormatError as err:
+        assert err.line == 1
+        assert "plain [tool.cascade] table" in err.message
+        return
+    _assert_saveable(loaded)
+
+
+def test_header_after_a_shebang_keeps_the_shebang_as_a_cell() -> None:
+    text = "#!/usr/bin/env -S uv run --script\n" + _header("[tool.cascade]", 'name = "s"')
+    loaded = parse(text)
+    assert loaded.notebook.name == "s"
+    assert loaded.notebook.cells[0].code == "#!/usr/bin/env -S uv run --script"
+    assert loaded.notices == ("text before the first cell was kept as a new first cell",)
+
+
+def test_closing_line_inside_toml_string() -> None:
+    nb = Notebook(extra_header='description = """\n///\n"""\n', name="x")
+    assert loads(dumps(nb)) == nb
+
+
+def test_password_in_cascade_header_is_moved_out() -> None:
+    loaded = parse(_header("[tool.cascade]", 'database = "postgresql://u:s3cret@h/db"'))
+    assert loaded.notebook.database == "postgresql://u@h/db"
+    assert loaded.secrets == {"database_password": "s3cret"}
+    assert "the database password was moved out of the file" in loaded.notices
+    assert "s3cret" not in dumps(loaded.notebook)
+
+
+# -- foreign percent files ---------------------------------------------------------------------
+
+JUPYTEXT = """\
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+# ---
+
+# %% [markdown]
+# # Title
+#
+# Some *text*.
+
+# %%
+import os
+
+
+# %% Load data tags=["parameters", "x"]
+path = os.getcwd()
+#%%
+print(path)
+"""
+
+
+def test_foreign_percent_file_opens_with_new_ids() -> None:
+    loaded = parse(JUPYTEXT)
+    nb = loaded.notebook
+    assert loaded.source_format == "percent"
+    assert [cell.kind for cell in nb.cells] == ["python", "markdown", "python", "python", "python"]
+    assert nb.cells[0].code.startswith("# ---\n# jupyter:")
+    assert nb.cells[1].code == "# Title\n\nSome *text*."
+    assert nb.cells[2].code == "import os\n"  # the second blank line belongs to the cell
+    assert nb.cells[3].code == "path = os.getcwd()"
+    assert nb.cells[3].meta == (("title", "Load data"), ("tags", '["parameters", "x"]'))
+    assert nb.cells[4].code == "print(path)"
+    assert len(set(nb.cell_ids)) == 5
+    assert loaded.notices == (
+        "text before the first cell was kept as a new first cell",
+        "4 cells had no id; ids were added",
+    )
+    _assert_saveable(loaded)
+
+
+def test_percent_file_ids_make_it_cascade() -> None:
+    loaded = parse('# %% id="a1"\nx = 1\n\n# %%\ny = 2\n')
+    assert loaded.source_format == "cascade"
+    assert loaded.notebook.cells[0].id == "a1"
+    assert loaded.notices == ("1 cell had no id; ids were added",)
+
+
+def test_file_without_markers_is_one_cell() -> None:
+    loaded = parse("import sys\n\nprint(sys.argv)\n")
+    assert loaded.source_format == "percent"
+    assert [cell.code for cell in loaded.notebook.cells] == ["import sys\n\nprint(sys.argv)"]
+    assert loaded.notices == ("the file has no cell markers; it was opened as one cell",)
+
+
+def test_empty_file_is_one_empty_cell() -> None:
+    loaded = parse("")
+    assert [(cell.kind, cell.code) for cell in loaded.notebook.cells] == [("python", "")]
+    assert loaded.notices == ()
+
+
+def test_escape_is_not_removed_from_foreign_files() -> None:
+    assert loads("# %%\n#ESC # %%\n").cells[0].code == "#ESC # %%"
+
+
+def test_empty_id_and_name_count_as_missing() -> None:
+    loaded = parse('# %% [sql] id="" name=""\n# SELECT 1\n')
+    cell = loaded.notebook.cells[0]
+    assert cell.id != ""
+    assert cell.name == "df"
+    assert loaded.notices == (
+        "1 cell had no id; ids were added",
+        "1 SQL cell had no result name; named df",
+    )
+
+
+def test_duplicate_ids_keep_the_first() -> None:
+    loaded = parse('# %% id="a"\n1\n\n# %% id="b"\n2\n\n# %% id="a"\n3\n\n# %% id="a"\n4\n')
+    ids = loaded.notebook.cell_ids
+    assert ids[:2] == ("a", "b")
+    assert len(set(ids)) == 4
+    assert [cell.code for cell in loaded.notebook.cells] == ["1", "2", "3", "4"]
+    assert loaded.notices == ("2 cells repeated an earlier cell's id; new ids were given",)
+
+
+def test_missing_sql_names_are_made_unique() -> None:
+    text = (
+        '# %% [sql] id="a"\n# SELECT 1\n\n# %% [sql] id="b" name="df"\n# x\n\n# %% [sql] id="c"\n'
+    )
+    loaded = parse(text)
+    assert [cell.name for cell in loaded.notebook.cells] == ["df_2", "df", "df_3"]
+    assert loaded.notices == ("2 SQL cells had no result name; named df_2, df_3",)
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        ('# %% id="a" id="b"', "more than one id"),
+        ('# %% [sql] id="a" name="x" name="y"', "more than one name"),
+        ('# %% id="abc', "closing"),
+        ('# %% id="a"b', "closing"),
+    ],
+)
+def test_bad_markers_report_their_line(marker: str, message: str) -> None:
+    with pytest.raises(NotebookFormatError, match=message) as caught:
+        parse(f'# %% id="z"\npass\n\n{marker}\npass\n')
+    assert caught.value.line == 4
+
+
+# -- the seed format ---------------------------------------------------------------------------
+
+SEED = """\
+# Notebook: Sales review
+# DB: postgresql://analyst:p%40ss@db.internal:5432/sales?sslmode=require
+
+# %% python [c1]
+threshold = 100
+
+
+# %% sql [c2]
+SELECT *
+FROM orders
+WHERE amount > {threshold}
+
+# %% sql [c3] big
+SELECT 1
+
+# %% python [c4]
+print(threshold)
+"""
+
+
+def test_seed_with_password() -> None:
+    loaded = parse(SEED)
+    nb = loaded.notebook
+    assert loaded.source_format == "seed"
+    assert nb.name == "Sales review"
+    assert nb.database == "postgresql://analyst@db.internal:5432/sales?sslmode=require"
+    assert loaded.secrets == {"database_password": "p@ss"}
+    assert "the database password was moved out of the file" in loaded.notices
+    assert nb.cells == (
+        Cell("c1", "python", "threshold = 100"),
+        Cell("c2", "sql", "SELECT *\nFROM orders\nWHERE amount > {threshold}", name="df"),
+        Cell("c3", "sql", "SELECT 1", name="big"),
+        Cell("c4", "python", "print(threshold)"),
+    )
+    text = dumps(nb)
+    assert "p%40ss" not in text
+    assert "p@ss" not in text
+    assert loads(text) == nb
+
+
+def test_seed_without_password() -> None:
+    loaded = parse(SEED.replace("analyst:p%40ss@", "analyst@"))
+    assert loaded.notebook.database == "postgresql://analyst@db.internal:5432/sales?sslmode=require"
+    assert dict(loaded.secrets) == {}
+    assert not any("password" in notice for notice in loaded.notices)
+
+
+def test_seed_without_settings_or_names() -> None:
+    loaded = parse("# %% sql [a]\nSELECT 1\n# %% sql []\nSELECT 2\n# %% python [a]\n")
+    cells = loaded.notebook.cells
+    assert loaded.source_format == "seed"
+    assert loaded.notebook.name == ""
+    assert loaded.notebook.database is None
+    assert [(c.kind, c.name, c.code) for c in cells] == [
+        ("sql", "df", "SELECT 1"),
+        ("sql", "df_2", "SELECT 2"),
+        ("python", None, ""),
+    ]
+    assert cells[0].id == "a"
+    assert len(set(loaded.notebook.cell_ids)) == 3
+
+
+def test_seed_settings_only() -> None:
+    loaded = parse("# Notebook: Empty\n# DB: sqlite:///x.db\n")
+    assert loaded.source_format == "seed"
+    assert (loaded.notebook.name, loaded.notebook.database) == ("Empty", "sqlite:///x.db")
+    assert loaded.notebook.cells == ()
+
+
+# -- passwords ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "stripped", "password"),
+    [
+        ("postgresql://user:secret@host/db", "postgresql://user@host/db", "secret"),
+        ("postgresql+psycopg://u:p%2Fw@h:5432/d?x=1", "postgresql+psycopg://u@h:5432/d?x=1", "p/w"),
+        ("postgresql://u:pa/ss@h/db", "postgresql://u@h/db", "pa/ss"),
+        ("postgresql://u:p@ss@h/db", "postgresql://u@h/db", "p@ss"),
+        (
+            "postgresql://u@h/db?password=x%20y&sslmode=require",
+            "postgresql://u@h/db?sslmode=require",
+            "x y",
+        ),
+        ("postgresql://u@h/db?password=x", "postgresql://u@h/db", "x"),
+        ("postgresql://u:${PGPASSWORD}@h/db", "postgresql://u:${PGPASSWORD}@h/db", None),
+        ("postgresql://u:@h/db", "postgresql://u:@h/db", None),
+        ("postgresql://h:5432/db", "postgresql://h:5432/db", None),
+        ("sqlite:///data/a:b@c.db", "sqlite:///data/a:b@c.db", None),
+        ("not a url", "not a url", None),
+    ],
+)
+def test_strip_password(url: str, stripped: str, password: str | None) -> None:
+    assert strip_password(url) == (stripped, password)
+    assert strip_password(stripped) == (stripped, None)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+def test_format_error_text_and_pickling() -> None:
+    err = NotebookFormatError(7, "something is off")
+    assert str(err) == "line 7: something is off"
+    copy = pickle.loads(pickle.dumps(err))
+    assert (copy.line, copy.message) == (7, "something is off")
+    assert isinstance(err, ValueError)
+
+
+# -- files -------------------------------------------------------------------------------------
+
+
+def test_load_reads_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    path.write_bytes(EXAMPLE.replace("\n", "\r\n").encode())
+    assert load(path).notebook == loads(EXAMPLE)
+
+
+def test_load_reports_bad_bytes_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    path.write_bytes(b'# %% id="a"\nx = 1\ns = "\xff"\n')
+    with pytest.raises(NotebookFormatError) as caught:
+        load(path)
+    assert caught.value.line == 3
+    assert "0xff" in caught.value.message
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "nb.py")
+
+
+def test_save_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    path.write_text("old\n")
+    path.chmod(0o640)
+    nb = loads(EXAMPLE)
+    save(nb, path)
+    assert path.read_text(encoding="utf-8") == EXAMPLE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert _leftovers(tmp_path) == []
+    assert load(path).notebook == nb
+
+
+def test_save_new_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    umask = os.umask(0o022)
+    try:
+        save(Notebook(), path)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert path.read_bytes() == dumps(Notebook()).encode()
+
+
+def test_failed_replace_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "nb.py"
+    path.write_text("old\n")
+
+    def fail(*_args: object) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk on fire"):
+        save(loads(EXAMPLE), path)
+    assert path.read_text() == "old\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_failed_write_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "nb.py"
+    path.write_text("old\n")
+
+    def fail(_fd: int) -> None:
+        raise OSError("fsync failed")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError, match="fsync failed"):
+        save(loads(EXAMPLE), path)
+    assert path.read_text() == "old\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_invalid_notebook_never_touches_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    path.write_text("old\n")
+    with pytest.raises(ValueError):
+        save(Notebook((Cell("a", "sql", "SELECT 1"),)), path)
+    assert path.read_text() == "old\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_save_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_text("old\n")
+    link = tmp_path / "nb.py"
+    link.symlink_to(real)
+    save(Notebook(name="x"), link)
+    assert link.is_symlink()
+    assert loads(real.read_text()).name == "x"
+
+
+# -- the demo notebook -------------------------------------------------------------------------
+
+
+def test_demo_notebook_round_trips() -> None:
+    text = (REPO / "notebooks" / "demo.py").read_text(encoding="utf-8")
+    loaded = parse(text)
+    nb = loaded.notebook
+    assert loaded.source_format == "cascade"
+    assert loaded.notices == ()
+    assert dumps(nb) == text
+    assert nb.name == "Cascade demo"
+    assert nb.cells[0].kind == "markdown"
+    assert "reactive" in nb.cells[0].code
+    codes = [cell.code for cell in nb.cells[1:]]
+    assert codes[:5] == [
+        "import math",
+        "n = 12",
+        "squares = [i * i for i in range(n)]",
+        "total = sum(squares)",
+        'print(f"sum of {n} squares: {total}")',
+    ]
+    assert codes[5].endswith("math.sqrt(total)")
+    ast.parse(text)

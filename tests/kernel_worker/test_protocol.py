@@ -1,0 +1,72 @@
+"""The message protocol: every message type round-trips; frames survive any chunking."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from kernel_worker import protocol as p
+
+EXAMPLES: list[p.Message] = [
+    p.RunPlan(
+        plan_id=7,
+        steps=(
+            p.Step("a", "python", "x = 1", "cell 1"),
+            p.Step("b", "sql", "SELECT {x}", "cell 2", ("a",), ("_tmp",), "df"),
+        ),
+        delete_names=("x", "y"),
+    ),
+    p.Shutdown(),
+    p.Ready(p.PROTOCOL_VERSION, 1234, "3.11.7 (main)", "/usr/bin/python3"),
+    p.StepStarted(7, "a"),
+    p.StreamOutput(7, "a", "stderr", "héllo\n\x00 ✓"),
+    p.DisplayData(7, "a", {"text/plain": "1", "image/png": "iVBORw0KGgo="}),
+    p.StepFinished(7, "a", "error", 1.5, p.ErrorInfo("ValueError", "bad", "Traceback…", 3), ()),
+    p.StepFinished(7, "b", "blocked", 0.0, None, ("a",)),
+    p.PlanFinished(7, interrupted=True),
+    p.WorkerLog("warning", "something"),
+]
+
+
+def test_every_message_type_has_an_example() -> None:
+    assert {type(m) for m in EXAMPLES} == set(p.MESSAGE_TYPES)
+
+
+@pytest.mark.parametrize("message", EXAMPLES, ids=lambda m: type(m).__name__)
+def test_round_trip(message: p.Message) -> None:
+    decoded = p.FrameDecoder().feed(p.encode(message))
+    assert decoded == [message]
+    assert dataclasses.is_dataclass(decoded[0])
+
+
+def test_frames_split_at_every_byte_boundary() -> None:
+    stream = b"".join(p.encode(m) for m in EXAMPLES)
+    for chunk in (1, 2, 3, 7, 64, len(stream)):
+        decoder = p.FrameDecoder()
+        got: list[p.Message] = []
+        for i in range(0, len(stream), chunk):
+            got.extend(decoder.feed(stream[i : i + chunk]))
+        assert got == EXAMPLES
+        assert decoder.pending_bytes == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", b'{"type": "nope"}', b'{"type": "step_started"}', b"\xff\xfe"],
+)
+def test_malformed_frames_raise_protocol_error(body: bytes) -> None:
+    frame = len(body).to_bytes(4, "big") + body
+    with pytest.raises(p.ProtocolError):
+        p.FrameDecoder().feed(frame)
+
+
+def test_oversized_frame_is_rejected_before_buffering() -> None:
+    with pytest.raises(p.ProtocolError, match="exceeds"):
+        p.FrameDecoder().feed((p.MAX_FRAME_BYTES + 1).to_bytes(4, "big"))
+
+
+def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:
+    raw = p.to_dict(p.StepStarted(1, "a"))
+    raw["added_in_a_later_version"] = True
+    assert p.from_dict(raw) == p.StepStarted(1, "a")
