@@ -136,7 +136,7 @@ def test_depends_on_follows_run_order_not_position() -> None:
     [
         (DIAMOND, ("c1", "c2", "c3", "c4")),
         (["print(y)", "y = x", "x = 1", "z = 0"], ("c3", "c2", "c1", "c4")),
-        ([("markdown", "# title"), ("sql", "SELECT {n}", "df"), "n = 1"], ("c1", "c3", "c2")),
+        ([("markdown", "# title"), ("sql", "SELECT {n}", "df"), "n = 1"], ("c3", "c2")),
         ([], ()),
     ],
     ids=["diamond", "reversed-chain", "markdown-and-sql", "empty"],
