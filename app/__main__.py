@@ -1,7 +1,8 @@
 """Entry point: argv dispatch only.
 
 ``cascade run NOTEBOOK.py [--json]`` runs headless; ``--kernel-worker`` turns the (frozen)
-binary into a kernel worker before anything heavy is imported; anything else opens the app.
+binary into a kernel worker before anything heavy is imported; ``cascade [NOTEBOOK.py]``
+opens the window.
 """
 
 from __future__ import annotations
@@ -25,12 +26,9 @@ def main(argv: list[str] | None = None) -> int:
             "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results"
         )
         return 0
-    # The desktop window arrives with the UI; until then opening a notebook runs it headless.
-    from app.cli import run_command
+    from app.ui.app import run_gui
 
-    notebook = args[0] if args else "notebooks/demo.py"
-    print(f"(the Cascade window is not built yet: running {notebook} headless)\n")
-    return run_command([notebook])
+    return run_gui(args[0] if args else None)
 
 
 if __name__ == "__main__":

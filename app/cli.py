@@ -110,7 +110,7 @@ async def run_notebook(path: Path) -> tuple[Coordinator, list[dict[str, Any]]]:
 def run_with_qt(coro_factory: Any) -> Any:
     """Run a coroutine on a qasync loop over a QCoreApplication (no display needed)."""
     import qasync
-    from PySide6.QtCore import QCoreApplication  # noqa: TID251 - headless Qt event loop
+    from PySide6.QtCore import QCoreApplication
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     loop = qasync.QEventLoop(app)

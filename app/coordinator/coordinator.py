@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.coordinator.events import (
     AnalysisChanged,
     CellStateChanged,
     CoordinatorEvent,
+    FileChangedOnDisk,
     KernelStateChanged,
     KernelStatus,
     NotebookLoaded,
@@ -31,6 +33,7 @@ from app.coordinator.events import (
     StructureChanged,
 )
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
+from app.core import fileformat
 from app.core.analysis import CellAnalysis, analyze_cell
 from app.core.graph import Graph, build_graph
 from app.core.notebook import CellKind, Notebook
@@ -52,6 +55,17 @@ from app.core.state import (
 from kernel_worker import protocol as p
 
 Observer = Callable[[CoordinatorEvent], None]
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 @dataclass(slots=True)
@@ -88,6 +102,9 @@ class Coordinator:
         self._plan_ids = 0
         self._starting: asyncio.Task[None] | None = None
         self._closing = False
+        self._disk_hash: str | None = None
+        #: True after an autosave was refused because the file changed on disk.
+        self.save_blocked = False
 
     # -- observers ------------------------------------------------------------------------------
     def subscribe(self, observer: Observer) -> Callable[[], None]:
@@ -112,10 +129,15 @@ class Coordinator:
     # -- documents ----------------------------------------------------------------------------
     async def open(self, path: str | Path) -> None:
         """Open a notebook file (NotebookFormatError if it cannot be parsed). Runs nothing."""
-        from app.core import fileformat
+        self.open_now(path)
 
+    def open_now(self, path: str | Path) -> None:
+        """:meth:`open` without the event loop (a window reports parse errors at once)."""
         loaded = fileformat.load(path)
         self.path = Path(path).resolve()
+        # A file in another format is rewritten on the first save; until then it is "ours"
+        # only if it is byte-identical to what we would write.
+        self._disk_hash = _file_hash(self.path)
         self._load(loaded.notebook)
         for notice in loaded.notices:
             self._emit(Notice("info", notice))
@@ -130,6 +152,7 @@ class Coordinator:
     def new(self, path: str | Path | None = None, name: str = "") -> None:
         """Start an empty notebook (saved to ``path`` on the first edit, if given)."""
         self.path = Path(path).resolve() if path is not None else None
+        self._disk_hash = None
         self._load(Notebook(name=name))
 
     def _load(self, notebook: Notebook) -> None:
@@ -144,19 +167,56 @@ class Coordinator:
             )
 
     def _save(self) -> None:
+        """Autosave, unless the file changed on disk since we last read or wrote it: then
+        nothing is overwritten and observers hear of it (the user chooses what wins)."""
         if not self._autosave or self.path is None:
             return
-        from app.core import fileformat
+        if self._disk_hash is not None and _file_hash(self.path) != self._disk_hash:
+            self.save_blocked = True
+            self._emit(FileChangedOnDisk(self.path))
+            return
+        self._write(self.path)
 
-        fileformat.save(self.notebook, self.path)
-        self._emit(NotebookSaved(self.path, time.time()))
+    def _write(self, path: Path) -> None:
+        text = fileformat.dumps(self.notebook)
+        fileformat.save_text(text, path)
+        self._disk_hash = _text_hash(text)
+        self.save_blocked = False
+        self._emit(NotebookSaved(path, time.time()))
+
+    async def save(self, *, overwrite: bool = False) -> None:
+        """Save now; ``overwrite=True`` keeps this version over a change made on disk."""
+        if self.path is None:
+            return
+        if overwrite:
+            self._disk_hash = None
+        self._save()
 
     async def save_as(self, path: str | Path) -> None:
-        from app.core import fileformat
-
         self.path = Path(path).resolve()
-        fileformat.save(self.notebook, self.path)
-        self._emit(NotebookSaved(self.path, time.time()))
+        self._write(self.path)
+
+    def file_changed_on_disk(self) -> bool:
+        """True when the file no longer holds what we last read or wrote."""
+        return (
+            self.path is not None
+            and self._disk_hash is not None
+            and _file_hash(self.path) != self._disk_hash
+        )
+
+    async def reload(self) -> None:
+        """Read the file again (after a change on disk); run state starts over."""
+        if self.path is None:
+            return
+        if self._active is not None:
+            self._kernel.interrupt()
+        await self.open(self.path)
+
+    async def rename(self, name: str) -> None:
+        """Set the notebook's display name (stored in the file header)."""
+        self.notebook = replace(self.notebook, name=name)
+        self._emit(StructureChanged(self.notebook))
+        self._save()
 
     def _reanalyse(self, notebook: Notebook, changed: Iterable[str] = ()) -> Graph:
         """Adopt ``notebook``; re-analyse the ``changed`` cells; rebuild the graph; tell
@@ -185,17 +245,33 @@ class Coordinator:
         }
 
     # -- intents: editing ---------------------------------------------------------------------
+    def commit_edit(self, cell_id: str, code: str) -> set[str] | None:
+        """Adopt and save an edit without running anything (synchronous, so a closing window
+        can call it). Returns the cells the edit affects, or ``None`` if nothing changed."""
+        if self.notebook.cell(cell_id).code == code:
+            return None
+        old_graph = self._reanalyse(self.notebook.update_code(cell_id, code), (cell_id,))
+        self._save()
+        affected = {cell_id} | old_graph.children.get(cell_id, frozenset())
+        return affected | self._problem_changes(old_graph)
+
     async def update_cell(self, cell_id: str, code: str, *, run: bool | None = None) -> None:
         """Commit an edit: analyse, save, then (autorun, or ``run=True``) run its cascade.
 
         ``run=False`` is the blur case: saved, and the cell and its descendants show stale.
+        ``run=True`` with unchanged code simply runs the cell.
         """
-        if self.notebook.cell(cell_id).code == code and run is None:
+        await self.settle_edit(cell_id, self.commit_edit(cell_id, code), run=run)
+
+    async def settle_edit(
+        self, cell_id: str, affected: set[str] | None, *, run: bool | None = None
+    ) -> None:
+        """The second half of :meth:`update_cell`, for callers that committed the edit
+        synchronously (the window saves on blur before anything else can happen)."""
+        if affected is None:
+            if run:
+                await self.run_cell(cell_id)
             return
-        old_graph = self._reanalyse(self.notebook.update_code(cell_id, code), (cell_id,))
-        self._save()
-        affected = {cell_id} | old_graph.children.get(cell_id, frozenset())
-        affected |= self._problem_changes(old_graph)
         should_run = self.mode == "autorun" if run is None else run
         await self._after_change(affected, should_run, "edited since it last ran")
 
@@ -261,6 +337,8 @@ class Coordinator:
         """Plan and run ``roots`` with their cascade; completes when the plan has finished."""
         roots = tuple(roots)
         async with self._run_lock:
+            if self._closing:
+                return  # the window is closing: edits are saved, nothing more runs
             await self._ensure_kernel()
             up_to_date = {c for c, s in self.states.items() if s.up_to_date}
             ran = {c for c, s in self.states.items() if s.status != "idle"}
@@ -356,7 +434,8 @@ class Coordinator:
 
     async def start_kernel(self) -> None:
         async with self._run_lock:
-            await self._ensure_kernel()
+            if not self._closing:
+                await self._ensure_kernel()
 
     async def restart_kernel(self) -> None:
         """A fresh namespace: every cell that ran shows stale; nothing in the file changes."""
@@ -371,6 +450,11 @@ class Coordinator:
         self.kernel_names.clear()
         for cell_id in self.notebook.cell_ids:
             self._set_state(cell_id, MadeStale(reason))
+
+    def close(self) -> None:
+        """Stop the kernel now (the window is closing); commit pending edits first."""
+        self._closing = True
+        self._kernel.kill()
 
     async def shutdown(self) -> None:
         self._closing = True

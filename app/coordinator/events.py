@@ -62,6 +62,14 @@ class NotebookSaved:
 
 
 @dataclass(frozen=True, slots=True)
+class FileChangedOnDisk:
+    """The notebook file was changed by someone else; autosave stopped so nothing is lost.
+    Resolve with ``coordinator.reload()`` or ``coordinator.save(overwrite=True)``."""
+
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """Something the user should read once (a moved password, a restarted kernel)."""
 
@@ -76,5 +84,6 @@ CoordinatorEvent: TypeAlias = (
     | CellStateChanged
     | KernelStateChanged
     | NotebookSaved
+    | FileChangedOnDisk
     | Notice
 )

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QProcess, QProcessEnvironment  # noqa: TID251 - the QProcess adapter
+import shiboken6
+from PySide6.QtCore import QProcess, QProcessEnvironment
 
 from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
 from kernel_worker import protocol as p
@@ -161,7 +162,7 @@ class QProcessKernel:
             self._handler(event)
 
     def _on_stdout(self, process: QProcess) -> None:
-        if process is not self._process:
+        if process is not self._process or not shiboken6.isValid(process):
             return
         data = bytes(process.readAllStandardOutput().data())
         try:
@@ -176,7 +177,7 @@ class QProcessKernel:
             self._deliver(message)  # type: ignore[arg-type]
 
     def _on_stderr(self, process: QProcess) -> None:
-        if process is self._process:
+        if process is self._process and shiboken6.isValid(process):
             data = bytes(process.readAllStandardError().data())
             self._stderr_tail = (self._stderr_tail + data)[-STDERR_TAIL_BYTES:]
 
@@ -192,7 +193,7 @@ class QProcessKernel:
     def _on_finished(
         self, process: QProcess, exit_code: int, exit_status: QProcess.ExitStatus
     ) -> None:
-        if process is not self._process:
+        if process is not self._process or not shiboken6.isValid(process):
             return
         self._on_stdout(process)  # frames written just before the end still count
         crashed = exit_status == QProcess.ExitStatus.CrashExit

@@ -915,7 +915,12 @@ def save(nb: Notebook, path: str | os.PathLike[str]) -> None:
     A symlink is written through, the target's permission bits are kept, and the temporary file
     is removed if anything fails. Raises ``ValueError`` (from :func:`dumps`) or ``OSError``.
     """
-    data = dumps(nb).encode("utf-8")
+    save_text(dumps(nb), path)
+
+
+def save_text(text: str, path: str | os.PathLike[str]) -> None:
+    """:func:`save` for text already produced by :func:`dumps` (callers that hash it)."""
+    data = text.encode("utf-8")
     target = os.path.realpath(os.fspath(path))
     folder = os.path.dirname(target)
     temp = _write_temp(folder, os.path.basename(target), data, _permission_bits(target))

@@ -14,6 +14,7 @@ from app.coordinator.events import (
     AnalysisChanged,
     CellStateChanged,
     CoordinatorEvent,
+    FileChangedOnDisk,
     KernelStateChanged,
     NotebookSaved,
     StructureChanged,
@@ -300,5 +301,56 @@ def test_add_cell_with_code_runs_only_in_autorun(mode: str) -> None:
         await c.set_mode(mode)  # type: ignore[arg-type]
         new = await c.add_cell("python", code="q = 1")
         assert c.states[new].status == ("success" if mode == "autorun" else "idle")
+
+    run(body)
+
+
+def test_external_change_is_never_overwritten_silently(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a,) = await notebook(kernel, "x = 1", path=path)
+        events: list[CoordinatorEvent] = []
+        c.subscribe(events.append)
+        other = path.read_text().replace("x = 1", "x = 'from git checkout'")
+        path.write_text(other)
+        assert c.file_changed_on_disk()
+        await c.update_cell(a, "x = 2")
+        assert path.read_text() == other  # their change survives
+        assert c.save_blocked
+        assert any(isinstance(e, FileChangedOnDisk) for e in events)
+        await c.save(overwrite=True)  # the user chose to keep this version
+        assert "x = 2" in path.read_text()
+        assert not c.save_blocked
+        path.write_text(other)
+        await c.reload()
+        assert c.notebook.cell(a).code == "x = 'from git checkout'"
+
+    run(body)
+
+
+def test_commit_edit_saves_synchronously_without_running(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a,) = await notebook(kernel, "x = 1", path=path)
+        sent = len(kernel.plans)
+        assert c.commit_edit(a, "x = 5") == {a}
+        assert "x = 5" in path.read_text()
+        assert c.commit_edit(a, "x = 5") is None
+        assert len(kernel.plans) == sent
+
+    run(body)
+
+
+def test_blur_without_change_marks_nothing_stale() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b) = await notebook(kernel, "x = 1", "y = x")
+        await c.run_all()
+        await c.update_cell(a, "x = 1", run=False)
+        assert statuses(c, [a, b]) == ["success", "success"]
 
     run(body)

@@ -1,0 +1,1 @@
+"""The desktop window: observes the coordinator and emits intents; no notebook logic."""

@@ -1,0 +1,50 @@
+"""Start the desktop app: QApplication, the qasync loop, the first window."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import traceback
+from pathlib import Path
+
+import qasync
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.ui import tasks
+from app.ui.main_window import MainWindow
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def _report(error: BaseException) -> None:
+    """An intent failed: tell the user instead of losing it on a console nobody reads."""
+    text = "".join(traceback.format_exception(error)).strip()
+    sys.stderr.write(text + "\n")
+    window = QApplication.activeWindow()
+    box = QMessageBox(QMessageBox.Icon.Warning, "Cascade", str(error) or type(error).__name__)
+    box.setDetailedText(text)
+    if window is not None:
+        box.setParent(window, box.windowFlags())
+    box.open()
+
+
+def run_gui(notebook: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Cascade")
+    app.setOrganizationName("Cascade")
+    app.setDesktopFileName("cascade")
+    app.setWindowIcon(QIcon(str(RESOURCES / "cascade.svg")))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    tasks.set_error_reporter(_report)
+    window = MainWindow()
+    window.show()
+    if notebook is not None:
+        window.open_path(notebook)
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0

@@ -1,0 +1,377 @@
+"""One cell on screen: header (kind, status, actions), editor, outputs, footer (defs/refs).
+
+The widget owns only UI timing (the auto-run debounce and its countdown, the elapsed-time
+tick); every decision about what runs is the coordinator's. It emits intents as signals.
+"""
+
+from __future__ import annotations
+
+import builtins
+import html
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.analysis import CellAnalysis
+from app.core.notebook import Cell
+from app.core.state import CellRunState, Output, Status
+from app.ui.code_editor import CodeEditor
+from app.ui.markdown_view import MarkdownView
+from app.ui.output_view import OutputArea
+
+#: Milliseconds without typing before an edit is committed (and, in autorun, run).
+DEBOUNCE_MS = 1500
+#: How often the countdown and the running time are redrawn.
+TICK_MS = 100
+
+STATUS_TEXT: dict[Status, str] = {
+    "idle": "not run",
+    "queued": "queued",
+    "running": "running",
+    "success": "done",
+    "error": "error",
+    "blocked": "blocked",
+    "stale": "stale",
+    "interrupted": "interrupted",
+}
+STATUS_COLOR: dict[Status, str] = {
+    "idle": "#8a8a8a",
+    "queued": "#8a8a8a",
+    "running": "#2f7de1",
+    "success": "#2e9d57",
+    "error": "#d64545",
+    "blocked": "#e08a1e",
+    "stale": "#c9a400",
+    "interrupted": "#9b59b6",
+}
+_BUILTINS = frozenset(dir(builtins))
+KIND_LABEL = {"python": "Python", "sql": "SQL", "markdown": "Markdown"}
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAutoRaise(True)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
+class CellWidget(QFrame):
+    """See the module docstring."""
+
+    run_requested = Signal(str, str)
+    """(cell id, "advance" | "stay" | "insert"): run this cell with its cascade, now."""
+    edit_committed = Signal(str, str, object)
+    """(cell id, code, run: True | False | None): the debounce ended (None: the notebook's mode
+    decides), or the editor lost focus (False: save only, show stale)."""
+    delete_requested = Signal(str)
+    move_requested = Signal(str, int)
+    """(cell id, -1 | +1)"""
+    add_requested = Signal(str, str)
+    """(cell id to insert after, kind)"""
+    navigate_requested = Signal(str, int)
+    """(cell id, -1 | +1): move keyboard focus to a neighbour cell."""
+    reveal_requested = Signal(str)
+    """A name in the footer was clicked: show the cell that defines it."""
+
+    def __init__(self, cell: Cell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cell_id = cell.id
+        self.kind = cell.kind
+        self._state = CellRunState()
+        self._committed_code = cell.code
+        self._autorun = True
+        self.setObjectName("cell")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+
+        # header --------------------------------------------------------------------------
+        self.kind_badge = QLabel(KIND_LABEL[cell.kind])
+        self.kind_badge.setObjectName("kindBadge")
+        self.kind_badge.setStyleSheet(
+            "QLabel#kindBadge { border-radius: 3px; padding: 0 6px; "
+            "background: palette(midlight); font-size: 11px; }"
+        )
+        self.name_label = QLabel(f"→ {cell.name}" if cell.kind == "sql" and cell.name else "")
+        self.status_dot = QLabel("●")
+        self.status_label = QLabel()
+        self.countdown = QProgressBar()
+        self.countdown.setRange(0, DEBOUNCE_MS)
+        self.countdown.setTextVisible(True)
+        self.countdown.setFixedWidth(140)
+        self.countdown.setFixedHeight(14)
+        self.countdown.hide()
+        self.run_button = _tool_button("▶", "Run this cell (Shift+Enter)")
+        self.up_button = _tool_button("↑", "Move up (Ctrl+Shift+Alt+Up)")
+        self.down_button = _tool_button("↓", "Move down (Ctrl+Shift+Alt+Down)")
+        self.delete_button = _tool_button("✕", "Delete this cell")
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.kind_badge, self.name_label, self.status_dot, self.status_label):
+            header.addWidget(widget)
+        header.addStretch(1)
+        header.addWidget(self.countdown)
+        for button in (self.run_button, self.up_button, self.down_button, self.delete_button):
+            header.addWidget(button)
+
+        # body ----------------------------------------------------------------------------
+        self.editor = CodeEditor(cell.kind)
+        self.editor.set_code(cell.code)
+        self.markdown_view: MarkdownView | None = None
+        if cell.kind == "markdown":
+            self.markdown_view = MarkdownView()
+            self.markdown_view.set_markdown(cell.code)
+            self.markdown_view.edit_requested.connect(self.edit_markdown)
+            self.editor.hide()
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label.hide()
+        self.outputs = OutputArea()
+        self.outputs.hide()
+        self.footer = QLabel()
+        self.footer.setTextFormat(Qt.TextFormat.RichText)
+        self.footer.setStyleSheet("color: palette(mid); font-size: 11px;")
+        self.footer.linkActivated.connect(self.reveal_requested)
+        self.footer.hide()
+
+        adders = QHBoxLayout()
+        adders.setContentsMargins(0, 0, 0, 0)
+        adders.addStretch(1)
+        self.add_buttons: dict[str, QToolButton] = {}
+        for kind in ("python", "sql", "markdown"):
+            button = _tool_button(
+                f"+ {KIND_LABEL[kind]}", f"Insert a {KIND_LABEL[kind]} cell below"
+            )
+            button.clicked.connect(lambda _=False, k=kind: self.add_requested.emit(self.cell_id, k))
+            adders.addWidget(button)
+            self.add_buttons[kind] = button
+        adders.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 2)
+        layout.setSpacing(3)
+        layout.addLayout(header)
+        if self.markdown_view is not None:
+            layout.addWidget(self.markdown_view)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.outputs)
+        layout.addWidget(self.footer)
+        layout.addLayout(adders)
+
+        # timers ------------------------------------------------------------------------------
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._debounce_ended)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+        self._debounce_started = 0.0
+
+        # wiring ------------------------------------------------------------------------------
+        self.editor.source_changed.connect(self._source_changed)
+        self.editor.focus_left.connect(self._focus_left)
+        self.editor.run_requested.connect(self._run_from_editor)
+        self.editor.navigate_requested.connect(
+            lambda d: self.navigate_requested.emit(self.cell_id, d)
+        )
+        self.editor.move_requested.connect(lambda d: self.move_requested.emit(self.cell_id, d))
+        self.run_button.clicked.connect(lambda: self._run_from_editor("stay"))
+        self.up_button.clicked.connect(lambda: self.move_requested.emit(self.cell_id, -1))
+        self.down_button.clicked.connect(lambda: self.move_requested.emit(self.cell_id, 1))
+        self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.cell_id))
+        if cell.kind == "markdown":
+            self.run_button.setToolTip("Render (Shift+Enter)")
+        self.set_state(CellRunState())
+
+    # -- editing ----------------------------------------------------------------------------
+    @property
+    def has_pending_edit(self) -> bool:
+        """The editor holds text the coordinator has not committed yet."""
+        return self.editor.code() != self._committed_code
+
+    def set_autorun(self, autorun: bool) -> None:
+        self._autorun = autorun
+
+    def take_pending_edit(self) -> str | None:
+        """The uncommitted text, if any, marking it committed (the caller commits it)."""
+        self._cancel_debounce()
+        code = self.editor.code()
+        if code == self._committed_code:
+            return None
+        self._committed_code = code
+        return code
+
+    def _source_changed(self, _text: str) -> None:
+        self._debounce.start()
+        self._debounce_started = time.monotonic()
+        if self.kind != "markdown":
+            self.countdown.setFormat("auto-run in %vs" if self._autorun else "saving…")
+            self.countdown.show()
+            self._ticker.start()
+            self._tick()
+
+    def _cancel_debounce(self) -> None:
+        self._debounce.stop()
+        self.countdown.hide()
+        if self._state.status != "running":
+            self._ticker.stop()
+
+    def _debounce_ended(self) -> None:
+        code = self.take_pending_edit()
+        if code is not None and self.kind != "markdown":
+            self.edit_committed.emit(self.cell_id, code, None)
+        elif code is not None:
+            self.edit_committed.emit(self.cell_id, code, False)
+
+    def _focus_left(self) -> None:
+        code = self.take_pending_edit()
+        if code is not None:
+            self.edit_committed.emit(self.cell_id, code, False)
+        if self.kind == "markdown" and self.markdown_view is not None:
+            self.render_markdown()
+
+    def _run_from_editor(self, how: str) -> None:
+        self.take_pending_edit()
+        self._committed_code = self.editor.code()
+        if self.kind == "markdown":
+            self.edit_committed.emit(self.cell_id, self.editor.code(), False)
+            self.render_markdown()
+        self.run_requested.emit(self.cell_id, how)
+
+    def set_code(self, code: str) -> None:
+        """Replace the text from outside (reload); never emits an edit."""
+        self._cancel_debounce()
+        self._committed_code = code
+        self.editor.set_code(code)
+        if self.markdown_view is not None:
+            self.markdown_view.set_markdown(code)
+
+    def code(self) -> str:
+        return self.editor.code()
+
+    def focus_editor(self) -> None:
+        if self.kind == "markdown" and self.markdown_view is not None and self.editor.isHidden():
+            self.markdown_view.setFocus()
+        else:
+            self.editor.setFocus()
+
+    # -- markdown ---------------------------------------------------------------------------
+    def edit_markdown(self) -> None:
+        if self.markdown_view is None:
+            return
+        self.markdown_view.hide()
+        self.editor.show()
+        self.editor.setFocus()
+
+    def render_markdown(self) -> None:
+        if self.markdown_view is None:
+            return
+        self.markdown_view.set_markdown(self.editor.code())
+        self.editor.hide()
+        self.markdown_view.show()
+
+    # -- state from the coordinator --------------------------------------------------------------
+    def set_state(self, state: CellRunState, appended: Output | None = None) -> None:
+        previous = self._state
+        self._state = state
+        self._show_status(state)
+        if self.kind == "markdown":
+            return
+        if appended is not None and previous.outputs and state.status == "running":
+            self.outputs.append(appended)
+        elif appended is not None and not previous.outputs:
+            self.outputs.set_outputs(state.outputs, None)
+        elif state.outputs != previous.outputs or state.error != previous.error:
+            self.outputs.set_outputs(state.outputs, state.error)
+        self.outputs.set_stale(state.status == "stale")
+        self.outputs.setVisible(not self.outputs.is_empty())
+        if state.status == "running":
+            self._ticker.start()
+        elif not self._debounce.isActive():
+            self._ticker.stop()
+
+    def _show_status(self, state: CellRunState) -> None:
+        color = STATUS_COLOR[state.status]
+        self.status_dot.setStyleSheet(f"color: {color};")
+        text = STATUS_TEXT[state.status]
+        if self.kind == "markdown":
+            text = ""
+        elif state.status == "success" and state.duration_ms is not None:
+            text = f"done in {_duration(state.duration_ms)}"
+        elif state.status == "running" and state.started_at is not None:
+            text = f"running {time.monotonic() - state.started_at:.1f} s"
+        self.status_label.setText(text)
+        self.status_dot.setVisible(self.kind != "markdown")
+        tip = state.reason or (state.error.evalue if state.error else "")
+        self.status_label.setToolTip(tip)
+        self.status_dot.setToolTip(tip)
+        self.setProperty("status", state.status)
+        if state.status in ("blocked", "stale", "interrupted") and state.reason:
+            self._show_problem(state.reason, color)
+        elif state.status not in ("blocked", "stale", "interrupted"):
+            self._show_problem(self._analysis_problem, "#d64545")
+
+    _analysis_problem = ""
+
+    def set_analysis(self, analysis: CellAnalysis, problem: str | None) -> None:
+        """Footer: what the cell defines and reads (read names link to their definers);
+        a syntax error or graph problem shows inline before anything runs."""
+        if analysis.syntax_error is not None:
+            err = analysis.syntax_error
+            self._analysis_problem = (
+                f"Syntax error at line {err.line}, column {err.column}: {err.message}"
+            )
+        else:
+            self._analysis_problem = problem or ""
+        if self._state.status not in ("blocked", "stale", "interrupted") or not self._state.reason:
+            self._show_problem(self._analysis_problem, "#d64545")
+        parts = []
+        if analysis.defs:
+            parts.append(
+                "defines " + ", ".join(f"<b>{html.escape(n)}</b>" for n in sorted(analysis.defs))
+            )
+        reads = sorted(n for n in analysis.refs if n not in _BUILTINS)
+        if reads:
+            links = ", ".join(f'<a href="{html.escape(n)}">{html.escape(n)}</a>' for n in reads)
+            parts.append("reads " + links)
+        self.footer.setText(" · ".join(parts))
+        self.footer.setVisible(bool(parts))
+
+    def _show_problem(self, text: str, color: str) -> None:
+        self.problem_label.setText(text)
+        self.problem_label.setStyleSheet(f"color: {color};")
+        self.problem_label.setVisible(bool(text))
+
+    def _tick(self) -> None:
+        if self._debounce.isActive():
+            left = max(0.0, DEBOUNCE_MS - (time.monotonic() - self._debounce_started) * 1000)
+            self.countdown.setValue(int(left))
+            self.countdown.setFormat(
+                f"auto-run in {left / 1000:.1f} s"
+                if self._autorun
+                else f"saving in {left / 1000:.1f} s"
+            )
+        if self._state.status == "running":
+            self._show_status(self._state)
+
+
+def _duration(ms: float) -> str:
+    if ms < 1:
+        return f"{ms * 1000:.0f} µs"
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    return f"{ms / 1000:.1f} s"

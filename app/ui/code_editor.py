@@ -1,0 +1,578 @@
+"""The code editor inside a cell: highlighting, line numbers, notebook keys, grows with its text.
+
+It knows nothing of notebooks or kernels: it edits text and emits intents (run, navigate,
+move) for the cell widget to act on. Line edits (indent, dedent, comment) are computed by
+pure functions over line strings and applied as one undo step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFontDatabase,
+    QFontMetricsF,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
+
+from app.ui.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
+from app.ui.theme import Colors, colors_for, is_dark
+
+INDENT = "    "
+COMMENT_PREFIX: dict[str, str] = {"python": "# ", "sql": "-- "}
+#: Above this many lines the editor stops growing and scrolls instead.
+MAX_VISIBLE_LINES = 2000
+#: Bracket matching gives up after this many characters, so a keystroke stays cheap.
+MAX_BRACKET_SCAN = 20_000
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+_GUTTER_PADDING = 6
+
+_Mod = Qt.KeyboardModifier
+_NONE = _Mod.NoModifier
+_SHIFT = _Mod.ShiftModifier
+_CTRL = _Mod.ControlModifier
+_ALT = _Mod.AltModifier
+
+
+# -- pure line editing ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LineEdit:
+    """Replace `remove` characters at `column` of line `line` with `insert`."""
+
+    line: int
+    column: int
+    remove: int
+    insert: str
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def indent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
+    """Indent every line by `width` spaces (blank lines too, so blocks stay aligned)."""
+    return [LineEdit(i, 0, 0, " " * width) for i in range(len(lines))]
+
+
+def dedent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
+    """Remove up to `width` leading spaces (or one leading tab) from every line."""
+    edits = []
+    for i, line in enumerate(lines):
+        if line.startswith("\t"):
+            edits.append(LineEdit(i, 0, 1, ""))
+            continue
+        spaces = min(len(line) - len(line.lstrip(" ")), width)
+        if spaces:
+            edits.append(LineEdit(i, 0, spaces, ""))
+    return edits
+
+
+def comment_edits(lines: Sequence[str], prefix: str) -> list[LineEdit]:
+    """Toggle a line comment: uncomment if every non-blank line is commented, else comment.
+
+    Comments go at the smallest indentation, so the block's shape is kept; blank lines stay
+    blank unless every line is blank (then the prefix starts a new comment).
+    """
+    token = prefix.rstrip()
+    non_blank = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    if not non_blank:
+        return [LineEdit(i, len(line), 0, prefix) for i, line in enumerate(lines)]
+    if all(line.lstrip().startswith(token) for _, line in non_blank):
+        edits = []
+        for i, line in non_blank:
+            col = _indent_of(line)
+            remove = len(prefix) if line.startswith(prefix, col) else len(token)
+            edits.append(LineEdit(i, col, remove, ""))
+        return edits
+    col = min(_indent_of(line) for _, line in non_blank)
+    return [LineEdit(i, col, 0, prefix) for i, _ in non_blank]
+
+
+def newline_indent(before_cursor: str, language: str) -> str:
+    """The indentation for a new line typed after `before_cursor` (the text left of it)."""
+    indent = before_cursor[: _indent_of(before_cursor)]
+    if language == "python" and before_cursor.rstrip().endswith(":"):
+        indent += INDENT
+    return indent
+
+
+def _utf16_len(text: str) -> int:
+    """Qt counts positions in UTF-16 units; Python in code points. They differ for emoji."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def _index_of_column(text: str, column: int) -> int:
+    """The Python index of a Qt (UTF-16) column in `text`."""
+    if text.isascii():
+        return column
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= column:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+# -- the widget -----------------------------------------------------------------------------
+class _LineNumberArea(QWidget):
+    """The gutter: a child widget so it repaints together with the editor's viewport."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._editor.gutter_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._editor.paint_line_numbers(event)
+
+
+class CodeEditor(QPlainTextEdit):
+    """A plain-text code editor for one cell.
+
+    Responsibilities: pygments highlighting, line numbers, current-line and bracket
+    highlights, auto-indent, Tab/Shift+Tab, comment toggling, growing with its content (no
+    vertical scrollbar), following the system palette, and turning notebook keys into intents.
+    """
+
+    source_changed = Signal(str)
+    """The user edited the text (typing, paste, undo); carries the full text. Not from set_code."""
+    focus_left = Signal()
+    """The editor lost keyboard focus (a context menu opening does not count)."""
+    run_requested = Signal(str)
+    """Run the cell: "advance" (Shift+Enter), "stay" (Ctrl+Enter), "insert" (Alt+Enter)."""
+    navigate_requested = Signal(int)
+    """Move focus to the previous (-1, Ctrl+Shift+Up) or next (+1, Ctrl+Shift+Down) cell."""
+    move_requested = Signal(int)
+    """Move the cell up (-1, Ctrl+Shift+Alt+Up) or down (+1, Ctrl+Shift+Alt+Down)."""
+    height_changed = Signal(int)
+    """The preferred height (pixels) changed because the number of lines or the font changed."""
+
+    def __init__(self, language: str = "python", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._language = check_language(language)
+        self._setting_code = False
+        self._preferred_height = 0
+        self._hscroll_needed = False
+        self._dark = is_dark(self.palette())
+        self._colors: Colors = colors_for(self.palette())
+        self._highlighter = PygmentsHighlighter(self.document(), language, self._dark)
+        self._gutter = _LineNumberArea(self)
+
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._apply_font_metrics()
+
+        self.textChanged.connect(self._on_text_changed)
+        self.blockCountChanged.connect(self._on_block_count_changed)
+        self.updateRequest.connect(self._on_update_request)
+        self.cursorPositionChanged.connect(self._update_extra_selections)
+        self.horizontalScrollBar().rangeChanged.connect(self._on_hscroll_range_changed)
+        self._update_gutter_width()
+        self._update_height()
+
+    # -- public API -------------------------------------------------------------------------
+    def language(self) -> str:
+        """The cell's language: "python", "sql" or "markdown"."""
+        return self._language
+
+    def set_language(self, language: str) -> None:
+        """Change the language (highlighting, comment prefix, auto-indent rules)."""
+        self._language = check_language(language)
+        self._highlighter.set_language(language)
+
+    def code(self) -> str:
+        """The current text."""
+        return self.toPlainText()
+
+    def set_code(self, text: str) -> None:
+        """Replace the text from outside (load, reload) without emitting `source_changed`.
+
+        The same text is a no-op, so echoes keep the cursor and the undo history. New text
+        clears the undo history: Ctrl+Z should not bring back text the program replaced.
+        """
+        if text == self.toPlainText():
+            return
+        position = self.textCursor().position()
+        self._setting_code = True
+        try:
+            self.setPlainText(text)
+        finally:
+            self._setting_code = False
+        cursor = self.textCursor()
+        cursor.setPosition(min(position, self.document().characterCount() - 1))
+        self.setTextCursor(cursor)
+
+    def highlighter(self) -> PygmentsHighlighter:
+        """The syntax highlighter (exposed for tests and theming)."""
+        return self._highlighter
+
+    def colors(self) -> Colors:
+        """The palette-derived colours in use."""
+        return self._colors
+
+    def preferred_height(self) -> int:
+        """Height that shows every line without a vertical scrollbar (capped)."""
+        return self._preferred_height
+
+    def gutter_width(self) -> int:
+        """Width of the line-number gutter for the current number of lines."""
+        digits = len(str(max(1, self.blockCount())))
+        advance = QFontMetricsF(self.font()).horizontalAdvance("9")
+        return math.ceil(advance * digits) + 2 * _GUTTER_PADDING
+
+    # -- Qt overrides -----------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._preferred_height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._preferred_height)
+
+    def event(self, event: QEvent) -> bool:
+        # Claim our keys before window shortcuts (e.g. a Ctrl+Enter menu action) take them.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() != Qt.Key.Key_Escape
+            and self._key_action(event) is not None
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._key_action(event)
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        action()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._update_extra_selections()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._update_extra_selections()
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.focus_left.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        rect = self.contentsRect()
+        self._gutter.setGeometry(QRect(rect.left(), rect.top(), self.gutter_width(), rect.height()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        elif event.type() == QEvent.Type.FontChange:
+            self._apply_font_metrics()
+            self._update_gutter_width()
+            self._update_height()
+
+    # -- keys -------------------------------------------------------------------------------
+    def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
+        """What a key press does here, or None to let QPlainTextEdit handle it."""
+        key = event.key()
+        mods = event.modifiers() & ~_Mod.KeypadModifier
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            how = {_SHIFT: "advance", _CTRL: "stay", _ALT: "insert"}.get(mods)
+            if how is not None:
+                return lambda: self.run_requested.emit(how)
+            if mods == _NONE and not self.isReadOnly():
+                return self._newline
+            return None
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = -1 if key == Qt.Key.Key_Up else 1
+            if mods == _CTRL | _SHIFT:
+                return lambda: self.navigate_requested.emit(step)
+            if mods == _CTRL | _SHIFT | _ALT:
+                return lambda: self.move_requested.emit(step)
+            return None
+        if key == Qt.Key.Key_Escape and mods == _NONE:
+            return self.clearFocus
+        if self.isReadOnly():
+            return None
+        if key == Qt.Key.Key_Tab and mods == _NONE:
+            return self._indent
+        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == _SHIFT):
+            return self._dedent
+        if key == Qt.Key.Key_Slash and mods in (_CTRL, _CTRL | _SHIFT):
+            return self._toggle_comment
+        return None
+
+    def _newline(self) -> None:
+        cursor = self.textCursor()
+        before = cursor.block().text()[
+            : _index_of_column(cursor.block().text(), cursor.positionInBlock())
+        ]
+        cursor.insertText("\n" + newline_indent(before, self._language))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def _indent(self) -> None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            cursor.insertText(INDENT)
+            self.setTextCursor(cursor)
+            return
+        first, last = self._selected_lines()
+        self._apply_line_edits(first, indent_edits(self._lines(first, last)))
+
+    def _dedent(self) -> None:
+        first, last = self._selected_lines()
+        self._apply_line_edits(first, dedent_edits(self._lines(first, last)))
+
+    def _toggle_comment(self) -> None:
+        prefix = COMMENT_PREFIX.get(self._language)
+        if prefix is None:
+            return
+        first, last = self._selected_lines()
+        self._apply_line_edits(first, comment_edits(self._lines(first, last), prefix))
+
+    def _selected_lines(self) -> tuple[int, int]:
+        """Block numbers of the first and last line the cursor or selection touches.
+
+        A selection ending at the very start of a line does not include that line.
+        """
+        cursor = self.textCursor()
+        doc = self.document()
+        first = doc.findBlock(cursor.selectionStart()).blockNumber()
+        end_block = doc.findBlock(cursor.selectionEnd())
+        last = end_block.blockNumber()
+        if cursor.hasSelection() and last > first and cursor.selectionEnd() == end_block.position():
+            last -= 1
+        return first, last
+
+    def _lines(self, first: int, last: int) -> list[str]:
+        doc = self.document()
+        return [doc.findBlockByNumber(n).text() for n in range(first, last + 1)]
+
+    def _apply_line_edits(self, first: int, edits: Sequence[LineEdit]) -> None:
+        """Apply edits as one undo step; Qt moves the user's cursor and selection along."""
+        if not edits:
+            return
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        for edit in edits:
+            # Edits only touch leading whitespace and comment prefixes (never emoji), so
+            # Python columns and Qt columns agree here.
+            start = doc.findBlockByNumber(first + edit.line).position() + edit.column
+            cursor.setPosition(start)
+            if edit.remove:
+                cursor.setPosition(start + edit.remove, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(edit.insert)
+        cursor.endEditBlock()
+        self.ensureCursorVisible()
+
+    # -- text, height and gutter ------------------------------------------------------------
+    def _on_text_changed(self) -> None:
+        if not self._setting_code:
+            self.source_changed.emit(self.toPlainText())
+
+    def _on_block_count_changed(self, _count: int) -> None:
+        self._update_gutter_width()
+        self._update_height()
+
+    def _on_hscroll_range_changed(self, minimum: int, maximum: int) -> None:
+        # Only a scrollbar appearing or disappearing changes our height, not every keystroke.
+        needed = maximum > minimum
+        if needed != self._hscroll_needed:
+            self._hscroll_needed = needed
+            self._update_height()
+
+    def _apply_font_metrics(self) -> None:
+        metrics = QFontMetricsF(self.font())
+        self.setTabStopDistance(metrics.horizontalAdvance(" ") * len(INDENT))
+
+    def _line_height(self) -> float:
+        """Height of one line as the document layout lays it out (rounded up by Qt)."""
+        block = self.document().firstBlock()
+        self.blockBoundingRect(block)  # makes sure the block is laid out
+        layout = block.layout()
+        if layout is not None and layout.lineCount() > 0:
+            return layout.lineAt(0).height()
+        metrics = QFontMetricsF(self.font())
+        return float(math.ceil(metrics.ascent() + metrics.descent()))
+
+    def _update_height(self) -> None:
+        lines = max(1, self.blockCount())
+        capped = lines > MAX_VISIBLE_LINES
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if capped
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        content = min(lines, MAX_VISIBLE_LINES) * self._line_height()
+        # QPlainTextEdit counts a line as visible only if it ends a pixel above the bottom
+        # margin (`_q_adjustScrollbars`); without that pixel the last line could scroll.
+        content += 2 * self.document().documentMargin() + 1
+        margins = self.viewportMargins()
+        chrome = 2 * self.frameWidth() + margins.top() + margins.bottom()
+        if self._hscroll_needed:
+            chrome += self.horizontalScrollBar().sizeHint().height()
+        height = math.ceil(content) + chrome
+        if height == self._preferred_height:
+            return
+        self._preferred_height = height
+        self.updateGeometry()  # the Fixed vertical size policy makes layouts use sizeHint
+        self.height_changed.emit(height)
+
+    def _update_gutter_width(self) -> None:
+        width = self.gutter_width()
+        if self.viewportMargins().left() != width:
+            self.setViewportMargins(width, 0, 0, 0)
+            rect = self.contentsRect()
+            self._gutter.setGeometry(QRect(rect.left(), rect.top(), width, rect.height()))
+
+    def _on_update_request(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+
+    def paint_line_numbers(self, event: QPaintEvent) -> None:
+        """Paint the gutter's visible line numbers (called by the gutter's paintEvent)."""
+        painter = QPainter(self._gutter)
+        try:
+            painter.fillRect(event.rect(), self._colors.line_number_bg)
+            painter.setFont(self.font())
+            width = self._gutter.width() - _GUTTER_PADDING
+            current = self.textCursor().blockNumber()
+            block = self.firstVisibleBlock()
+            top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+            line_height = round(self._line_height())
+            while block.isValid() and top <= event.rect().bottom():
+                bottom = top + self.blockBoundingRect(block).height()
+                if block.isVisible() and bottom >= event.rect().top():
+                    number = block.blockNumber()
+                    focused = number == current and self.hasFocus()
+                    painter.setPen(
+                        self._colors.current_line_number_fg
+                        if focused
+                        else self._colors.line_number_fg
+                    )
+                    painter.drawText(
+                        0,
+                        round(top),
+                        width,
+                        line_height,
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                        str(number + 1),
+                    )
+                block = block.next()
+                top = bottom
+        finally:
+            painter.end()
+
+    # -- theme ------------------------------------------------------------------------------
+    def _apply_palette(self) -> None:
+        self._colors = colors_for(self.palette())
+        self._dark = is_dark(self.palette())
+        self._highlighter.set_dark(self._dark)
+        self._update_extra_selections()
+        self._gutter.update()
+
+    # -- current line and brackets ----------------------------------------------------------
+    def _update_extra_selections(self) -> None:
+        if not self.hasFocus():
+            if self.extraSelections():
+                self.setExtraSelections([])
+            return
+        line = self.textCursor()
+        line.clearSelection()
+        current = QTextEdit.ExtraSelection()
+        current.format.setBackground(self._colors.current_line_bg)
+        current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        current.cursor = line
+        selections = [current]
+        for position in self.matching_brackets():
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(position)
+            cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+            bracket = QTextEdit.ExtraSelection()
+            bracket.format.setBackground(self._colors.bracket_match_bg)
+            bracket.cursor = cursor
+            selections.append(bracket)
+        self.setExtraSelections(selections)
+
+    def matching_brackets(self) -> tuple[int, int] | tuple[()]:
+        """Document positions of the bracket at (or else just before) the cursor and its match.
+
+        Brackets inside strings and comments are ignored. Empty when there is no matched pair.
+        """
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return ()
+        block = cursor.block()
+        text = block.text()
+        index = _index_of_column(text, cursor.positionInBlock())
+        skip = _non_code_columns(block)
+        for i in (index, index - 1):
+            if 0 <= i < len(text) and text[i] in "()[]{}" and not _in_ranges(skip, text, i):
+                match = self._find_match(block, i)
+                if match is not None:
+                    return (block.position() + _utf16_len(text[:i]), match)
+        return ()
+
+    def _find_match(self, block: QTextBlock, index: int) -> int | None:
+        """Scan forwards (for an opening bracket) or backwards for the partner bracket."""
+        char = block.text()[index]
+        forward = char in _OPEN
+        partner = _OPEN[char] if forward else _CLOSE[char]
+        depth = 0
+        budget = MAX_BRACKET_SCAN
+        while block.isValid() and budget > 0:
+            text = block.text()
+            skip = _non_code_columns(block)
+            indices = range(index, len(text)) if forward else range(index, -1, -1)
+            for i in indices:
+                c = text[i]
+                if c not in (char, partner) or _in_ranges(skip, text, i):
+                    continue
+                depth += 1 if c == char else -1
+                if depth == 0:
+                    return block.position() + _utf16_len(text[:i])
+            budget -= len(text) + 1
+            block = block.next() if forward else block.previous()
+            if block.isValid():
+                index = 0 if forward else len(block.text()) - 1
+        return None
+
+
+def _non_code_columns(block: QTextBlock) -> list[tuple[int, int]]:
+    """(start, end) UTF-16 columns the highlighter marked as string or comment in `block`."""
+    layout = block.layout()
+    if layout is None:
+        return []
+    return [
+        (r.start, r.start + r.length)
+        for r in layout.formats()
+        if r.format.boolProperty(NON_CODE_PROPERTY)
+    ]
+
+
+def _in_ranges(ranges: list[tuple[int, int]], text: str, index: int) -> bool:
+    if not ranges:
+        return False
+    column = _utf16_len(text[:index]) if not text.isascii() else index
+    return any(start <= column < end for start, end in ranges)

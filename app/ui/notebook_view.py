@@ -1,0 +1,221 @@
+"""The scrolling column of cells: mirrors the coordinator's notebook, forwards intents.
+
+Responsibilities: keep one :class:`CellWidget` per cell in display order; route coordinator
+events to the right widget (a type -> handler table); turn widget signals into coordinator
+intents. It decides nothing about running: that is the coordinator's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
+
+from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import (
+    AnalysisChanged,
+    CellStateChanged,
+    CoordinatorEvent,
+    NotebookLoaded,
+    StructureChanged,
+)
+from app.core.notebook import Notebook
+from app.ui.cell_widget import KIND_LABEL, CellWidget
+from app.ui.tasks import spawn
+
+
+class NotebookView(QScrollArea):
+    """See the module docstring."""
+
+    message = Signal(str)
+    """A short status-bar message for the user."""
+    edits_pending_changed = Signal(bool)
+    """Whether any cell holds an edit not yet committed (the title's modified marker)."""
+
+    def __init__(self, coordinator: Coordinator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.coordinator = coordinator
+        self.cells: dict[str, CellWidget] = {}
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._container = QWidget()
+        self._layout = QVBoxLayout(self._container)
+        self._layout.setContentsMargins(16, 12, 16, 12)
+        self._layout.setSpacing(8)
+        self._empty = self._empty_notebook_bar()
+        self._layout.addWidget(self._empty)
+        self._layout.addStretch(1)
+        self.setWidget(self._container)
+        self._handlers: dict[type, Callable[[object], None]] = {
+            NotebookLoaded: self._on_loaded,  # type: ignore[dict-item]
+            StructureChanged: self._on_structure,  # type: ignore[dict-item]
+            AnalysisChanged: self._on_analysis,  # type: ignore[dict-item]
+            CellStateChanged: self._on_state,  # type: ignore[dict-item]
+        }
+        self._rebuild(coordinator.notebook)
+
+    def _empty_notebook_bar(self) -> QWidget:
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.addStretch(1)
+        row.addWidget(QLabel("This notebook is empty."))
+        self.empty_buttons: dict[str, QToolButton] = {}
+        for kind in ("python", "sql", "markdown"):
+            button = QToolButton()
+            button.setText(f"+ {KIND_LABEL[kind]}")
+            button.clicked.connect(lambda _=False, k=kind: self.add_cell(k, 0))
+            row.addWidget(button)
+            self.empty_buttons[kind] = button
+        row.addStretch(1)
+        return bar
+
+    # -- coordinator events -------------------------------------------------------------------
+    def on_event(self, event: CoordinatorEvent) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _on_loaded(self, event: NotebookLoaded) -> None:
+        self._rebuild(event.notebook)
+
+    def _on_structure(self, event: StructureChanged) -> None:
+        notebook = event.notebook
+        for cell_id in [c for c in self.cells if c not in notebook]:
+            widget = self.cells.pop(cell_id)
+            self._layout.removeWidget(widget)
+            widget.deleteLater()
+        for index, cell in enumerate(notebook.cells):
+            existing = self.cells.get(cell.id)
+            widget = existing if existing is not None else self._make_cell(cell.id)
+            if self._layout.indexOf(widget) != index:
+                self._layout.insertWidget(index, widget)
+        self._empty.setVisible(not notebook.cells)
+
+    def _on_analysis(self, event: AnalysisChanged) -> None:
+        widget = self.cells.get(event.cell_id)
+        if widget is not None:
+            widget.set_analysis(event.analysis, event.problem)
+
+    def _on_state(self, event: CellStateChanged) -> None:
+        widget = self.cells.get(event.cell_id)
+        if widget is not None:
+            widget.set_state(event.state, event.appended)
+
+    # -- building -----------------------------------------------------------------------------
+    def _rebuild(self, notebook: Notebook) -> None:
+        for widget in self.cells.values():
+            self._layout.removeWidget(widget)
+            widget.deleteLater()
+        self.cells = {}
+        self._container.setUpdatesEnabled(False)
+        for index, cell in enumerate(notebook.cells):
+            widget = self._make_cell(cell.id)
+            self._layout.insertWidget(index, widget)
+        self._container.setUpdatesEnabled(True)
+        self._empty.setVisible(not notebook.cells)
+
+    def _make_cell(self, cell_id: str) -> CellWidget:
+        c = self.coordinator
+        widget = CellWidget(c.notebook.cell(cell_id), self._container)
+        widget.set_autorun(c.mode == "autorun")
+        if cell_id in c.analyses:
+            widget.set_analysis(c.analyses[cell_id], c.graph.errors.get(cell_id))
+        if cell_id in c.states:
+            widget.set_state(c.states[cell_id])
+        widget.run_requested.connect(self._run_requested)
+        widget.edit_committed.connect(self._edit_committed)
+        widget.delete_requested.connect(lambda cid: spawn(self.coordinator.delete_cell(cid)))
+        widget.move_requested.connect(self._move_requested)
+        widget.add_requested.connect(self._add_after)
+        widget.navigate_requested.connect(self._navigate)
+        widget.reveal_requested.connect(self.reveal_definer)
+        widget.editor.source_changed.connect(lambda _t: self.edits_pending_changed.emit(True))
+        self.cells[cell_id] = widget
+        return widget
+
+    # -- intents ------------------------------------------------------------------------------
+    def _commit(self, cell_id: str, code: str, run: bool | None) -> None:
+        """Save at once (nothing typed is ever only in memory), then run or mark stale."""
+        if cell_id not in self.coordinator.notebook:
+            return
+        affected = self.coordinator.commit_edit(cell_id, code)
+        spawn(self.coordinator.settle_edit(cell_id, affected, run=run))
+        self.edits_pending_changed.emit(self.has_pending_edits())
+
+    def _edit_committed(self, cell_id: str, code: str, run: bool | None) -> None:
+        self._commit(cell_id, code, run)
+
+    def _run_requested(self, cell_id: str, how: str) -> None:
+        widget = self.cells[cell_id]
+        if widget.kind != "markdown":
+            self._commit(cell_id, widget.code(), True)
+        self.edits_pending_changed.emit(self.has_pending_edits())
+        position = self.coordinator.notebook.position(cell_id)
+        if how == "advance":
+            ids = self.coordinator.notebook.cell_ids
+            if position + 1 < len(ids):
+                self.focus_cell(ids[position + 1])
+            else:
+                self.add_cell(widget.kind if widget.kind != "markdown" else "python", position + 1)
+        elif how == "insert":
+            self.add_cell("python", position + 1)
+
+    def _move_requested(self, cell_id: str, delta: int) -> None:
+        position = self.coordinator.notebook.position(cell_id)
+        target = position + delta
+        if 0 <= target < len(self.coordinator.notebook):
+            spawn(self._move_and_keep_focus(cell_id, target))
+
+    async def _move_and_keep_focus(self, cell_id: str, target: int) -> None:
+        await self.coordinator.move_cell(cell_id, target)
+        self.focus_cell(cell_id)
+
+    def _add_after(self, cell_id: str, kind: str) -> None:
+        self.add_cell(kind, self.coordinator.notebook.position(cell_id) + 1)
+
+    def add_cell(self, kind: str, index: int) -> None:
+        spawn(self._add_and_focus(kind, index))
+
+    async def _add_and_focus(self, kind: str, index: int) -> None:
+        cell_id = await self.coordinator.add_cell(kind, index)  # type: ignore[arg-type]
+        widget = self.cells.get(cell_id)
+        if widget is not None and kind == "markdown":
+            widget.edit_markdown()
+        self.focus_cell(cell_id)
+
+    def _navigate(self, cell_id: str, delta: int) -> None:
+        ids = self.coordinator.notebook.cell_ids
+        target = ids.index(cell_id) + delta
+        if 0 <= target < len(ids):
+            self.focus_cell(ids[target])
+
+    def focus_cell(self, cell_id: str) -> None:
+        widget = self.cells.get(cell_id)
+        if widget is None:
+            return
+        widget.focus_editor()
+        self.ensureWidgetVisible(widget, 0, 40)
+
+    def reveal_definer(self, name: str) -> None:
+        definers = self.coordinator.graph.definers.get(name, ())
+        if not definers:
+            self.message.emit(f"No cell defines `{name}`.")
+            return
+        self.focus_cell(definers[0])
+
+    # -- edits not yet committed ------------------------------------------------------------
+    def has_pending_edits(self) -> bool:
+        return any(w.has_pending_edit for w in self.cells.values())
+
+    def commit_pending_edits(self) -> None:
+        """Save every uncommitted edit now, without running (closing, switching notebooks)."""
+        for cell_id, widget in self.cells.items():
+            code = widget.take_pending_edit()
+            if code is not None and cell_id in self.coordinator.notebook:
+                self.coordinator.commit_edit(cell_id, code)
+        self.edits_pending_changed.emit(False)
+
+    def set_autorun(self, autorun: bool) -> None:
+        for widget in self.cells.values():
+            widget.set_autorun(autorun)
