@@ -20,10 +20,15 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli import run_command
 
         return run_command(args[1:])
+    if args[:1] == ["--screenshot"] and len(args) == 3:
+        from app.ui.screenshot import take_screenshot
+
+        return take_screenshot(notebook=args[2], out=args[1])
     if args[:1] in (["-h"], ["--help"]):
         print(
             "usage: cascade [NOTEBOOK.py]\n"
-            "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results"
+            "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results\n"
+            "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture"
         )
         return 0
     from app.ui.app import run_gui

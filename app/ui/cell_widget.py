@@ -108,10 +108,13 @@ class CellWidget(QFrame):
         self.status_label = QLabel()
         self.countdown = QProgressBar()
         self.countdown.setRange(0, DEBOUNCE_MS)
-        self.countdown.setTextVisible(True)
-        self.countdown.setFixedWidth(140)
-        self.countdown.setFixedHeight(14)
+        self.countdown.setTextVisible(False)
+        self.countdown.setFixedWidth(60)
+        self.countdown.setFixedHeight(6)
         self.countdown.hide()
+        self.countdown_label = QLabel()
+        self.countdown_label.setStyleSheet("color: palette(mid); font-size: 11px;")
+        self.countdown_label.hide()
         self.run_button = _tool_button("▶", "Run this cell (Shift+Enter)")
         self.up_button = _tool_button("↑", "Move up (Ctrl+Shift+Alt+Up)")
         self.down_button = _tool_button("↓", "Move down (Ctrl+Shift+Alt+Down)")
@@ -121,6 +124,7 @@ class CellWidget(QFrame):
         for widget in (self.kind_badge, self.name_label, self.status_dot, self.status_label):
             header.addWidget(widget)
         header.addStretch(1)
+        header.addWidget(self.countdown_label)
         header.addWidget(self.countdown)
         for button in (self.run_button, self.up_button, self.down_button, self.delete_button):
             header.addWidget(button)
@@ -219,14 +223,15 @@ class CellWidget(QFrame):
         self._debounce.start()
         self._debounce_started = time.monotonic()
         if self.kind != "markdown":
-            self.countdown.setFormat("auto-run in %vs" if self._autorun else "saving…")
             self.countdown.show()
+            self.countdown_label.show()
             self._ticker.start()
             self._tick()
 
     def _cancel_debounce(self) -> None:
         self._debounce.stop()
         self.countdown.hide()
+        self.countdown_label.hide()
         if self._state.status != "running":
             self._ticker.stop()
 
@@ -360,11 +365,8 @@ class CellWidget(QFrame):
         if self._debounce.isActive():
             left = max(0.0, DEBOUNCE_MS - (time.monotonic() - self._debounce_started) * 1000)
             self.countdown.setValue(int(left))
-            self.countdown.setFormat(
-                f"auto-run in {left / 1000:.1f} s"
-                if self._autorun
-                else f"saving in {left / 1000:.1f} s"
-            )
+            verb = "auto-run" if self._autorun else "save"
+            self.countdown_label.setText(f"{verb} in {left / 1000:.1f} s")
         if self._state.status == "running":
             self._show_status(self._state)
 

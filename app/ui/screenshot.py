@@ -1,0 +1,54 @@
+"""``cascade --screenshot OUT.png NOTEBOOK.py``: open, run every cell, capture the window.
+
+Used for the README picture and as a smoke test of the whole stack. Works offscreen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from app.ui import tasks
+
+#: The longest the notebook may take to run before the picture is taken anyway.
+RUN_TIMEOUT_S = 120.0
+
+
+async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(*size)
+    window.show()
+    if not window.open_path(str(notebook)):
+        raise SystemExit(f"cascade: cannot open {notebook}: {getattr(window, 'last_error', '')}")
+    coordinator = window.coordinator
+    assert coordinator is not None
+    await coordinator.start_kernel()
+    await asyncio.wait_for(coordinator.run_all(), RUN_TIMEOUT_S)
+    while tasks.pending():
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)  # let the last output batches and relayouts paint
+    if window.view is not None:
+        window.view.verticalScrollBar().setValue(0)
+    if not window.grab().save(str(out)):
+        raise SystemExit(f"cascade: cannot write {out}")
+    window.close()
+
+
+def take_screenshot(notebook: str, out: str, size: tuple[int, int] = (1000, 860)) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(_capture(Path(notebook), Path(out), size))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return 0
