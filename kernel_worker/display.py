@@ -72,8 +72,44 @@ def _call(method: Callable[..., Any]) -> Any:
         return None  # like IPython: a failing formatter falls back to the next one
 
 
+#: Rows of a DataFrame shown inline (the paged table viewer shows the rest).
+TABLE_PREVIEW_ROWS = 20
+
+
+def _is_pandas(value: Any, name: str) -> bool:
+    cls = type(value)
+    return cls.__name__ == name and cls.__module__.startswith("pandas")
+
+
+def _frame_bundle(frame: Any) -> dict[str, str]:
+    """A DataFrame as a table: row count, columns with their types, the first rows."""
+    import html as _html
+
+    rows, columns = frame.shape
+    caption = f"{rows:,} row{'s' if rows != 1 else ''} × {columns} column{'s' if columns != 1 else ''}"
+    types = " · ".join(f"{_html.escape(str(c))}: {_html.escape(str(t))}" for c, t in frame.dtypes.items())
+    head = frame.head(TABLE_PREVIEW_ROWS)
+    more = f"<p><i>first {len(head)} of {rows:,} rows</i></p>" if rows > len(head) else ""
+    table = head.to_html(border=0, na_rep="NaN", max_cols=50)
+    html_text = f"<p><b>{caption}</b></p><p><small>{types}</small></p>{table}{more}"
+    plain = f"{caption}\n{head.to_string(max_cols=50)}"
+    if rows > len(head):
+        plain += f"\n… first {len(head)} of {rows:,} rows"
+    return {"text/html": _cap(html_text), "text/plain": _cap(plain)}
+
+
 def mime_bundle(value: Any) -> dict[str, str]:
     """Every representation ``value`` offers, richest first, always with ``text/plain``."""
+    if _is_pandas(value, "DataFrame"):
+        try:
+            return _frame_bundle(value)
+        except Exception:
+            pass  # an exotic frame: fall back to its own representations
+    if _is_pandas(value, "Series"):
+        try:
+            return _frame_bundle(value.to_frame())
+        except Exception:
+            pass
     bundle: dict[str, str] = {}
     mimebundle = getattr(value, "_repr_mimebundle_", None)
     if callable(mimebundle) and not isinstance(value, type):

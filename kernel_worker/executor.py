@@ -80,6 +80,9 @@ class Executor:
         self.namespace: dict[str, Any] = module.__dict__
         self.namespace["__builtins__"] = builtins
         self.namespace["display"] = self.display
+        from kernel_worker.sql import SqlEngine
+
+        self.sql = SqlEngine()
 
     # -- display ------------------------------------------------------------------------------
     def display(self, *values: Any) -> None:
@@ -133,10 +136,7 @@ class Executor:
         if step.kind == "python":
             status, error = self._run_python(step)
         else:
-            status, error = (
-                "error",
-                ErrorInfo("NotImplementedError", "SQL cells need the SQL engine", ""),
-            )
+            status, error = self._run_sql(step)
         duration_ms = (time.perf_counter() - started) * 1000.0
         for name in step.private_names:
             self.namespace.pop(name, None)
@@ -167,6 +167,33 @@ class Executor:
             return "error", _error_info(exc, filename)
         except BaseException as exc:  # SystemExit and friends are contained: the kernel lives
             return "error", _error_info(exc, filename)
+        return "success", None
+
+    def _run_sql(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:
+        """Run the cell's statements; bind the last result to the cell's name and show it."""
+        from kernel_worker.sql import SqlCellError
+
+        try:
+            with interrupts.user_code():
+                result = self.sql.run(step.sql, self.namespace)
+        except SqlCellError as exc:
+            return "error", ErrorInfo(exc.ename, exc.message, exc.message, exc.line)
+        except KeyboardInterrupt as exc:
+            if interrupts.state.raised:
+                return "interrupted", ErrorInfo(type(exc).__name__, "Interrupted by the user", "")
+            return "error", ErrorInfo("KeyboardInterrupt", "", "")
+        except Exception as exc:  # a driver bug or an unexpected value: say what it was
+            text = "".join(traceback.format_exception_only(type(exc), exc))
+            return "error", ErrorInfo(type(exc).__name__, str(exc), text)
+        if result.frame is not None:
+            if step.name:
+                self.namespace[step.name] = result.frame
+            self.display(result.frame)
+        elif result.rowcount is not None:
+            count = result.rowcount
+            noun = "row" if count == 1 else "rows"
+            text = f"{count} {noun} affected" if count >= 0 else "statement executed"
+            self._writer.send(DisplayData(self._plan_id, step.cell_id, {"text/plain": text}))
         return "success", None
 
     def _compile(self, step: Step, filename: str) -> CompiledCell:

@@ -11,6 +11,8 @@ import sys
 from kernel_worker import interrupts
 from kernel_worker.protocol import (
     PROTOCOL_VERSION,
+    ConfigureDatabase,
+    DatabaseStatus,
     ProtocolError,
     Ready,
     RunPlan,
@@ -63,5 +65,8 @@ def main() -> int:
             break
         if isinstance(request, RunPlan):
             executor.run_plan(request)
+        elif isinstance(request, ConfigureDatabase):
+            ok, message, server = executor.sql.configure(request.url, request.password)
+            writer.send(DatabaseStatus(request.request_id, ok, message, server))
     router.close()
     return 0

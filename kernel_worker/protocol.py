@@ -34,6 +34,9 @@ _HEADER = struct.Struct(">I")
 BINARY_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 StepKind = Literal["python", "sql"]
+#: A SQL statement as sent to the worker: the 1-based cell line its text starts on, and its
+#: parts: ("text", literal SQL) or ("param", Python variable name bound as a parameter).
+SqlStatementSpec: TypeAlias = tuple[int, tuple[tuple[str, str], ...]]
 StreamName = Literal["stdout", "stderr"]
 StepStatus = Literal["success", "error", "interrupted", "blocked", "not_run"]
 
@@ -55,7 +58,8 @@ class Step:
     succeed in this run the worker skips this step and reports it ``blocked``.
     ``label``: how tracebacks name the cell ("cell 3"). ``private_names``: the cell's
     ``_private`` names, removed from the namespace after it runs. ``name``: a SQL cell's result
-    variable (absent for Python).
+    variable (absent for Python). ``sql``: a SQL cell's statements, already split and parsed
+    by the coordinator (the worker never parses templates).
     """
 
     TYPE: ClassVar[str] = "step"
@@ -66,6 +70,7 @@ class Step:
     depends_on: tuple[str, ...] = ()
     private_names: tuple[str, ...] = ()
     name: str | None = None
+    sql: tuple[SqlStatementSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +84,27 @@ class RunPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfigureDatabase:
+    """Use this SQLAlchemy URL for SQL cells from now on, after checking it connects.
+
+    ``password`` travels separately so it never has to be part of a URL anyone prints; the
+    worker answers with :class:`DatabaseStatus` and keeps the previous engine on failure.
+    """
+
+    TYPE: ClassVar[str] = "configure_database"
+    request_id: int
+    url: str
+    password: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Shutdown:
     """Exit cleanly after the current request."""
 
     TYPE: ClassVar[str] = "shutdown"
 
 
-Request: TypeAlias = RunPlan | Shutdown
+Request: TypeAlias = RunPlan | ConfigureDatabase | Shutdown
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,6 +185,18 @@ class PlanFinished:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    """Answer to :class:`ConfigureDatabase`. ``message`` is for a person (never holds the
+    password); ``server`` names the server and version when connected."""
+
+    TYPE: ClassVar[str] = "database_status"
+    request_id: int
+    ok: bool
+    message: str
+    server: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerLog:
     """Something the worker itself wants known (a malformed request, an internal error)."""
 
@@ -175,12 +206,20 @@ class WorkerLog:
 
 
 Event: TypeAlias = (
-    Ready | StepStarted | StreamOutput | DisplayData | StepFinished | PlanFinished | WorkerLog
+    Ready
+    | StepStarted
+    | StreamOutput
+    | DisplayData
+    | StepFinished
+    | PlanFinished
+    | DatabaseStatus
+    | WorkerLog
 )
 Message: TypeAlias = Request | Event
 
 MESSAGE_TYPES: tuple[type[Any], ...] = (
     RunPlan,
+    ConfigureDatabase,
     Shutdown,
     Ready,
     StepStarted,
@@ -188,6 +227,7 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     DisplayData,
     StepFinished,
     PlanFinished,
+    DatabaseStatus,
     WorkerLog,
 )
 
@@ -237,12 +277,23 @@ def _steps(raw: Any) -> tuple[Step, ...]:
     return tuple(_build(Step, item) for item in raw)
 
 
+def _sql(raw: Any) -> tuple[SqlStatementSpec, ...]:
+    try:
+        return tuple(
+            (int(line), tuple((str(kind), str(value)) for kind, value in parts))
+            for line, parts in raw
+        )
+    except (TypeError, ValueError):
+        raise ProtocolError("sql must be a list of [line, [[kind, value], ...]]") from None
+
+
 def _error_info(raw: Any) -> ErrorInfo:
     result: ErrorInfo = _build(ErrorInfo, raw)
     return result
 
 
 _NESTED[(RunPlan, "steps")] = _steps
+_NESTED[(Step, "sql")] = _sql
 _NESTED[(StepFinished, "error")] = _error_info
 
 

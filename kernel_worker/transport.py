@@ -71,6 +71,6 @@ class FrameReader:
         if body is None:
             return None
         message = decode_body(body)
-        if message.TYPE not in ("run_plan", "shutdown"):
+        if message.TYPE not in ("run_plan", "configure_database", "shutdown"):
             raise ProtocolError(f"{message.TYPE} is not a request")
         return message  # type: ignore[return-value]

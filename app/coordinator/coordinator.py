@@ -24,6 +24,7 @@ from app.coordinator.events import (
     AnalysisChanged,
     CellStateChanged,
     CoordinatorEvent,
+    DatabaseStatusChanged,
     FileChangedOnDisk,
     KernelStateChanged,
     KernelStatus,
@@ -38,6 +39,7 @@ from app.core.analysis import CellAnalysis, analyze_cell
 from app.core.graph import Graph, build_graph
 from app.core.notebook import CellKind, Notebook
 from app.core.planner import Mode, Plan, plan_run
+from app.core.sql_template import Placeholder, parse_sql_statements
 from app.core.state import (
     Blocked,
     CellError,
@@ -103,6 +105,10 @@ class Coordinator:
         self._starting: asyncio.Task[None] | None = None
         self._closing = False
         self._disk_hash: str | None = None
+        self._requests = 0
+        self._pending_requests: dict[int, asyncio.Future[p.DatabaseStatus]] = {}
+        #: The last answer about the database connection (None before the first check).
+        self.database_status: DatabaseStatusChanged | None = None
         #: True after an autosave was refused because the file changed on disk.
         self.save_blocked = False
 
@@ -393,6 +399,7 @@ class Coordinator:
             depends_on=depends_on,
             private_names=tuple(sorted(self.analyses[cell_id].private_defs)),
             name=cell.name,
+            sql=_sql_spec(cell.code) if cell.kind == "sql" else (),
         )
 
     async def _interrupt_if_affected(self, cells: set[str]) -> None:
@@ -419,6 +426,83 @@ class Coordinator:
         active.interrupted = True
         self._kernel.interrupt()
 
+    # -- database -------------------------------------------------------------------------------
+    def database_url(self) -> str:
+        """The URL SQL cells use: the notebook's, else an SQLite file beside the notebook."""
+        if self.notebook.database:
+            return self.notebook.database
+        if self.path is None:
+            return "sqlite://"
+        return f"sqlite:///{self.path.with_suffix('.sqlite')}"
+
+    @staticmethod
+    def _password_for(url: str | None) -> str | None:
+        if not url:
+            return None
+        from app.coordinator.secrets import load_database_password
+
+        return load_database_password(url)
+
+    async def _configure_database(self, url: str, password: str | None) -> p.DatabaseStatus:
+        self._requests += 1
+        future: asyncio.Future[p.DatabaseStatus] = asyncio.get_running_loop().create_future()
+        self._pending_requests[self._requests] = future
+        self._kernel.send(p.ConfigureDatabase(self._requests, url, password))
+        try:
+            return await future
+        finally:
+            self._pending_requests.pop(self._requests, None)
+
+    def _report_database(self, status: p.DatabaseStatus, url: str) -> None:
+        in_force = url or (self.database_status.url if self.database_status else "")
+        self.database_status = DatabaseStatusChanged(status.ok, status.message, status.server, in_force)
+        self._emit(self.database_status)
+
+    async def set_database(self, url: str, password: str | None = None) -> DatabaseStatusChanged:
+        """Point SQL cells at ``url`` (empty: the SQLite file beside the notebook).
+
+        The kernel checks the connection first; on failure nothing changes and the status
+        says why. A password in the URL or given here goes to the secret store, never to the
+        file. On success, SQL cells and what depends on them become stale.
+        """
+        stripped, in_url = fileformat.strip_password(url.strip()) if url.strip() else ("", None)
+        password = password or in_url or self._password_for(stripped or None)
+        async with self._run_lock:
+            await self._ensure_kernel()
+            target = stripped or self._default_database_url()
+            status = await self._configure_database(target, password)
+        if not status.ok:
+            self._report_database(status, "")
+            return self.database_status  # type: ignore[return-value]
+        if password and stripped:
+            from app.coordinator.secrets import store_database_password
+
+            store_database_password(stripped, password)
+        self.notebook = replace(self.notebook, database=stripped or None)
+        self._save()
+        self._report_database(status, target)
+        sql_cells = {c.id for c in self.notebook.cells if c.kind == "sql"}
+        for cell_id in self.graph.sort(sql_cells | self.graph.descendants(sql_cells)):
+            self._set_state(cell_id, MadeStale("the database connection changed"))
+        return self.database_status  # type: ignore[return-value]
+
+    def _default_database_url(self) -> str:
+        database, self.notebook = self.notebook.database, replace(self.notebook, database=None)
+        try:
+            return self.database_url()
+        finally:
+            self.notebook = replace(self.notebook, database=database)
+
+    async def set_sql_name(self, cell_id: str, name: str) -> None:
+        """Rename the variable a SQL cell's result is bound to; its readers follow."""
+        cell = self.notebook.cell(cell_id)
+        if cell.kind != "sql" or not name.isidentifier() or cell.name == name:
+            return
+        old_graph = self._reanalyse(self.notebook.replace_cell(replace(cell, name=name)), (cell_id,))
+        self._save()
+        affected = {cell_id} | old_graph.children.get(cell_id, frozenset())
+        await self._after_change(affected | self._problem_changes(old_graph), self.mode == "autorun", "renamed")
+
     # -- kernel lifecycle ---------------------------------------------------------------------
     async def _ensure_kernel(self) -> None:
         if self._kernel.is_running and self.kernel_status not in ("dead", "not_started"):
@@ -431,6 +515,9 @@ class Coordinator:
             raise
         self.kernel_python = ready.python.split()[0] if ready.python else ""
         self._set_kernel_status("idle", f"Python {self.kernel_python}")
+        url = self.database_url()
+        status = await self._configure_database(url, self._password_for(self.notebook.database))
+        self._report_database(status, url if status.ok else "")
 
     async def start_kernel(self) -> None:
         async with self._run_lock:
@@ -517,6 +604,11 @@ class Coordinator:
         if active is not None and not active.done.done():
             active.done.set_result(None)
 
+    def _on_database_status(self, event: p.DatabaseStatus) -> None:
+        future = self._pending_requests.get(event.request_id)
+        if future is not None and not future.done():
+            future.set_result(event)
+
     def _on_log(self, event: p.WorkerLog) -> None:
         self._emit(Notice("warning" if event.level == "warning" else "error", event.message))
 
@@ -525,17 +617,24 @@ class Coordinator:
 
     def _on_exited(self, event: KernelExited) -> None:
         if event.expected or self._closing:
+            self._fail_requests("the kernel was stopped")
             self._set_kernel_status("not_started" if self._closing else "dead", "stopped")
             if self._active is not None and not self._active.done.done():
                 self._fail_active("the kernel was stopped")
             return
         message = event.describe()
+        self._fail_requests(message)
         self._set_kernel_status("dead", message)
         self._emit(Notice("error", f"{message}; starting a new kernel"))
         self._forget_kernel(message)
         self._fail_active(message)  # after: the cell that was running shows the error
         if self._starting is None or self._starting.done():
             self._starting = asyncio.ensure_future(self._restart_after_death())
+
+    def _fail_requests(self, message: str) -> None:
+        for future in self._pending_requests.values():
+            if not future.done():
+                future.set_result(p.DatabaseStatus(0, False, message))
 
     def _fail_active(self, message: str) -> None:
         active = self._active
@@ -558,6 +657,20 @@ class Coordinator:
                     await self._ensure_kernel()
 
 
+def _sql_spec(code: str) -> tuple[p.SqlStatementSpec, ...]:
+    """A SQL cell's statements in the protocol's form (parsed here, once, not in the worker)."""
+    return tuple(
+        (
+            statement.line,
+            tuple(
+                ("param", part.name) if isinstance(part, Placeholder) else ("text", part)
+                for part in statement.template.parts
+            ),
+        )
+        for statement in parse_sql_statements(code)
+    )
+
+
 _HANDLERS: dict[type, Callable[[Coordinator, object], None]] = {
     p.StepStarted: Coordinator._on_step_started,  # type: ignore[dict-item]
     p.StreamOutput: Coordinator._on_stream,  # type: ignore[dict-item]
@@ -565,6 +678,7 @@ _HANDLERS: dict[type, Callable[[Coordinator, object], None]] = {
     p.StepFinished: Coordinator._on_step_finished,  # type: ignore[dict-item]
     p.PlanFinished: Coordinator._on_plan_finished,  # type: ignore[dict-item]
     p.WorkerLog: Coordinator._on_log,  # type: ignore[dict-item]
+    p.DatabaseStatus: Coordinator._on_database_status,  # type: ignore[dict-item]
     p.Ready: Coordinator._on_ready,  # type: ignore[dict-item]
     KernelExited: Coordinator._on_exited,  # type: ignore[dict-item]
 }

@@ -62,6 +62,17 @@ class NotebookSaved:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseStatusChanged:
+    """The kernel's database connection was (re)checked. ``url`` is the one in force (never
+    with a password); on failure it is the previous one and ``message`` says why."""
+
+    ok: bool
+    message: str
+    server: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class FileChangedOnDisk:
     """The notebook file was changed by someone else; autosave stopped so nothing is lost.
     Resolve with ``coordinator.reload()`` or ``coordinator.save(overwrite=True)``."""
@@ -84,6 +95,7 @@ CoordinatorEvent: TypeAlias = (
     | CellStateChanged
     | KernelStateChanged
     | NotebookSaved
+    | DatabaseStatusChanged
     | FileChangedOnDisk
     | Notice
 )

@@ -61,3 +61,34 @@ def store_database_password(url: str, password: str) -> str:
         json.dump(data, handle)
     os.replace(tmp, path)
     return str(path)
+
+
+def _keyring_get(key: str) -> str | None:
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        return None
+    try:
+        value = keyring.get_password(SERVICE, key)
+    except Exception:  # a locked or broken keyring: try the private file
+        return None
+    return str(value) if value is not None else None
+
+
+def load_database_password(url: str) -> str | None:
+    """The password stored for ``url`` (password-free), or None (libpq then falls back to
+    PGPASSWORD and ~/.pgpass by itself)."""
+    key = f"database:{url}"
+    found = _keyring_get(key)
+    if found is not None:
+        return found
+    path = _secrets_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get(key) if isinstance(data, dict) else None
+    return str(value) if value is not None else None

@@ -25,7 +25,13 @@ import keyword
 import re
 from dataclasses import dataclass
 
-__all__ = ["Placeholder", "SqlTemplate", "parse_sql_template"]
+__all__ = [
+    "Placeholder",
+    "SqlStatement",
+    "SqlTemplate",
+    "parse_sql_statements",
+    "parse_sql_template",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,7 @@ class SqlTemplate:
 
 
 # Characters where the scanner may have to change state; everything between them is literal.
-_SPECIAL = re.compile(r"--|/\*|['\"`${}]")
+_SPECIAL = re.compile(r"--|/\*|['\"`${};]")
 _IDENT = r"[ \t]*([^\W\d]\w*)[ \t]*"
 _BRACED = re.compile(r"\{" + _IDENT + r"\}")
 _QUOTED = re.compile(r"'\{" + _IDENT + r"\}'(?!')")
@@ -106,13 +112,23 @@ def _is_word_before(text: str, index: int) -> bool:
 
 
 class _Builder:
-    """Collects parts, merging adjacent literal text."""
+    """Collects parts, merging adjacent literal text; with ``split``, a top-level ``;`` ends a
+    statement (recorded with the offset where the next one starts)."""
 
-    __slots__ = ("_parts", "_text")
+    __slots__ = ("_parts", "_split", "_text", "statements")
 
-    def __init__(self) -> None:
+    def __init__(self, split: bool = False) -> None:
         self._parts: list[str | Placeholder] = []
         self._text: list[str] = []
+        self._split = split
+        self.statements: list[tuple[SqlTemplate, int]] = []
+
+    def statement_end(self, index: int) -> None:
+        if not self._split:
+            self.text(";")
+            return
+        self.statements.append((self.build(), index + 1))
+        self._parts = []
 
     def text(self, piece: str) -> None:
         if piece:
@@ -149,6 +165,9 @@ def _scan_token(text: str, i: int, out: _Builder) -> int:
     if ch == "}":
         out.text("}")
         return i + 2 if text.startswith("}}", i) else i + 1
+    if ch == ";":
+        out.statement_end(i)
+        return i + 1
     if ch == "'":
         prefixed = _is_word_before(text, i)
         if not prefixed:
@@ -178,9 +197,7 @@ def _dollar_end(text: str, start: int) -> int:
     return len(text) if close < 0 else close + len(tag.group(0))
 
 
-def parse_sql_template(template: str) -> SqlTemplate:
-    """Split a SQL cell's template into literal text and placeholders; never raises."""
-    out = _Builder()
+def _scan(template: str, out: _Builder) -> SqlTemplate:
     i = 0
     n = len(template)
     while i < n:
@@ -191,3 +208,38 @@ def parse_sql_template(template: str) -> SqlTemplate:
         out.text(template[i : special.start()])
         i = _scan_token(template, special.start(), out)
     return out.build()
+
+
+def parse_sql_template(template: str) -> SqlTemplate:
+    """Split a SQL cell's template into literal text and placeholders; never raises."""
+    return _scan(template, _Builder())
+
+
+@dataclass(frozen=True, slots=True)
+class SqlStatement:
+    """One statement of a SQL cell (without its ``;``) and the 1-based cell line where its
+    text starts (its leading blank lines and comments are part of the text)."""
+
+    template: SqlTemplate
+    line: int
+
+
+_BLANK_OR_COMMENT = re.compile(r"\s*(?:(?:--[^\n]*|/\*.*?\*/)\s*)*", re.DOTALL)
+
+
+def parse_sql_statements(template: str) -> tuple[SqlStatement, ...]:
+    """The cell's statements, split at ``;`` outside strings, comments and quoted names,
+    in order; statements holding only blanks and comments are dropped. Never raises."""
+    out = _Builder(split=True)
+    last = _scan(template, out)
+    starts = [0] + [offset for _, offset in out.statements]
+    pieces = [stmt for stmt, _ in out.statements] + [last]
+    result = []
+    for piece, start in zip(pieces, starts, strict=True):
+        literal = "".join(p for p in piece.parts if isinstance(p, str))
+        if not piece.names and _BLANK_OR_COMMENT.fullmatch(literal):
+            continue
+        # The line where the statement's text (leading blanks included) begins, so a driver's
+        # error position inside it maps back to a cell line by counting newlines.
+        result.append(SqlStatement(piece, template.count("\n", 0, start) + 1))
+    return tuple(result)

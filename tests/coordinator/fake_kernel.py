@@ -26,6 +26,8 @@ class Outcome:
 class FakeKernel:
     script: dict[str, Outcome] = field(default_factory=dict)
     requests: list[p.Request] = field(default_factory=list)
+    #: url -> (ok, message) answered to ConfigureDatabase; unknown URLs connect.
+    database_answers: dict[str, tuple[bool, str]] = field(default_factory=dict)
     starts: int = 0
     interrupts: int = 0
     _handler: EventHandler | None = None
@@ -43,6 +45,10 @@ class FakeKernel:
     def plans(self) -> list[p.RunPlan]:
         return [r for r in self.requests if isinstance(r, p.RunPlan)]
 
+    @property
+    def database_requests(self) -> list[p.ConfigureDatabase]:
+        return [r for r in self.requests if isinstance(r, p.ConfigureDatabase)]
+
     async def start(self) -> p.Ready:
         self.starts += 1
         self._running = True
@@ -52,6 +58,10 @@ class FakeKernel:
         self.requests.append(request)
         if isinstance(request, p.RunPlan):
             asyncio.get_running_loop().call_soon(self._play, request, 0, set())
+        elif isinstance(request, p.ConfigureDatabase):
+            ok, message = self.database_answers.get(request.url, (True, "Connected"))
+            answer = p.DatabaseStatus(request.request_id, ok, message, "FakeSQL 1" if ok else "")
+            asyncio.get_running_loop().call_soon(self._emit, answer)
 
     def _emit(self, event: p.Event | KernelExited) -> None:
         assert self._handler is not None

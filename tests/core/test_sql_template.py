@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.core.sql_template import Placeholder, SqlTemplate, parse_sql_template
+from app.core.sql_template import Placeholder, SqlTemplate, parse_sql_statements, parse_sql_template
 
 P = Placeholder
 
@@ -147,3 +147,43 @@ def test_any_text_parses(text: str) -> None:
 def test_round_trip_without_escapes(text: str) -> None:
     assume("{{" not in text and "}}" not in text and not re.search(r"'\{\w+\}'", text))
     assert _render(parse_sql_template(text)) == text
+
+
+STATEMENT_CASES: list[tuple[str, str, list[tuple[int, tuple[str | Placeholder, ...]]]]] = [
+    ("single", "select 1", [(1, ("select 1",))]),
+    ("trailing-semicolon", "select 1;", [(1, ("select 1",))]),
+    ("two", "select 1;\nselect {x}", [(1, ("select 1",)), (1, ("\nselect ", Placeholder("x")))]),
+    (
+        "semicolon-in-string",
+        "insert into t values ('a;b')",
+        [(1, ("insert into t values ('a;b')",))],
+    ),
+    ("semicolon-in-comment", "select 1 -- a; b\n", [(1, ("select 1 -- a; b\n",))]),
+    (
+        "semicolon-in-dollar-quote",
+        "select $$;$$; select 2",
+        [(1, ("select $$;$$",)), (1, (" select 2",))],
+    ),
+    ("only-blanks-and-comments-dropped", ";\n;-- nothing\n;/* x */", []),
+    (
+        "line-of-later-statement",
+        "select 1;\n\n\nselect 2",
+        [(1, ("select 1",)), (1, ("\n\n\nselect 2",))],
+    ),
+    (
+        "statement-starting-after-newline",
+        "select 1\n;\nselect 2",
+        [(1, ("select 1\n",)), (2, ("\nselect 2",))],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"), [c[1:] for c in STATEMENT_CASES], ids=[c[0] for c in STATEMENT_CASES]
+)
+def test_parse_sql_statements(
+    template: str, expected: list[tuple[int, tuple[str | Placeholder, ...]]]
+) -> None:
+    """Several statements in one cell run in order (issue: SQL cells); `;` splits only at top level."""
+    got = [(s.line, s.template.parts) for s in parse_sql_statements(template)]
+    assert got == expected

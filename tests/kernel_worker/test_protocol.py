@@ -13,10 +13,20 @@ EXAMPLES: list[p.Message] = [
         plan_id=7,
         steps=(
             p.Step("a", "python", "x = 1", "cell 1"),
-            p.Step("b", "sql", "SELECT {x}", "cell 2", ("a",), ("_tmp",), "df"),
+            p.Step(
+                "b",
+                "sql",
+                "SELECT {x}",
+                "cell 2",
+                ("a",),
+                ("_tmp",),
+                "df",
+                ((1, (("text", "SELECT "), ("param", "x"))), (3, (("text", "SELECT 2"),))),
+            ),
         ),
         delete_names=("x", "y"),
     ),
+    p.ConfigureDatabase(3, "postgresql+psycopg://u@h/db", "s3cret"),
     p.Shutdown(),
     p.Ready(p.PROTOCOL_VERSION, 1234, "3.11.7 (main)", "/usr/bin/python3"),
     p.StepStarted(7, "a"),
@@ -25,6 +35,7 @@ EXAMPLES: list[p.Message] = [
     p.StepFinished(7, "a", "error", 1.5, p.ErrorInfo("ValueError", "bad", "Traceback…", 3), ()),
     p.StepFinished(7, "b", "blocked", 0.0, None, ("a",)),
     p.PlanFinished(7, interrupted=True),
+    p.DatabaseStatus(3, True, "connected", "PostgreSQL 15.18"),
     p.WorkerLog("warning", "something"),
 ]
 

@@ -1,0 +1,238 @@
+"""SQL cells in the worker: one SQLAlchemy engine, bound parameters, results as DataFrames.
+
+Imported lazily (SQLAlchemy and pandas are optional in a user's kernel environment). The
+coordinator has already split and parsed the cell's template; this module only binds each
+``("param", name)`` part to the Python value of ``name`` — values never become SQL text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kernel_worker.protocol import SqlStatementSpec
+
+#: How long a connection attempt may take before the user is told the server does not answer.
+CONNECT_TIMEOUT_S = 5
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class SqlCellError(Exception):
+    """A SQL cell failed; ``line`` is the cell line the database pointed at, when it did."""
+
+    def __init__(self, message: str, line: int | None = None, ename: str = "DatabaseError") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.ename = ename
+
+
+@dataclass(frozen=True, slots=True)
+class SqlResult:
+    """What a cell's last statement produced: a DataFrame, or an affected-row count."""
+
+    frame: Any | None
+    rowcount: int | None
+
+
+def expand_env(url: str) -> str:
+    """``${NAME}`` references in a URL take their value from the kernel's environment."""
+    return _ENV_REF.sub(lambda m: os.environ.get(m.group(1), ""), url)
+
+
+def normalise_url(url: str) -> str:
+    """A plain ``postgresql://`` (or ``postgres://``) URL means psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _missing(module: str) -> SqlCellError:
+    return SqlCellError(
+        f"SQL cells need {module} in the kernel's Python environment "
+        f"(pip install sqlalchemy pandas psycopg[binary]).",
+        ename="ModuleNotFoundError",
+    )
+
+
+class SqlEngine:
+    """The notebook's database connection, replaced only by a URL that works."""
+
+    def __init__(self) -> None:
+        self._engine: Any = None
+        self._password: str | None = None
+        self._describe = ""
+
+    # -- configuration -------------------------------------------------------------------
+    def configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
+        """(ok, message, server). On failure the previous engine stays in force."""
+        try:
+            import sqlalchemy
+            from sqlalchemy.engine import make_url
+        except ImportError:
+            return False, str(_missing("SQLAlchemy")), ""
+        try:
+            parsed = make_url(normalise_url(expand_env(url)))
+            if password:
+                parsed = parsed.set(password=password)
+        except Exception as exc:  # ArgumentError and friends: not a URL
+            return False, f"Not a database URL: {self._redact(str(exc), password)}", ""
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql":
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+        elif parsed.get_backend_name() == "sqlite" and parsed.database:
+            folder = os.path.dirname(os.path.abspath(parsed.database))
+            if not os.path.isdir(folder):
+                return False, f"The folder for the SQLite file does not exist: {folder}", ""
+        try:
+            engine = sqlalchemy.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        except Exception as exc:  # unknown dialect or driver
+            return False, self._friendly(exc, parsed, password), ""
+        try:
+            server = self._check(engine)
+        except Exception as exc:
+            engine.dispose()
+            return False, self._friendly(exc, parsed, password), ""
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine, self._password = engine, password
+        where = parsed.render_as_string(hide_password=True)
+        self._describe = where
+        return True, f"Connected to {server}", server
+
+    @staticmethod
+    def _check(engine: Any) -> str:
+        with engine.connect() as connection:
+            dialect = engine.dialect.name
+            if dialect == "postgresql":
+                version = connection.exec_driver_sql("SHOW server_version").scalar()
+                return f"PostgreSQL {str(version).split()[0]}"
+            if dialect == "sqlite":
+                version = connection.exec_driver_sql("select sqlite_version()").scalar()
+                return f"SQLite {version} ({engine.url.database or 'memory'})"
+            return f"{dialect} {getattr(engine.dialect, 'server_version_info', '') or ''}".strip()
+
+    # -- errors in words ---------------------------------------------------------------------
+    def _redact(self, text: str, password: str | None = None) -> str:
+        for secret in (password, self._password):
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    def _friendly(self, exc: BaseException, url: Any, password: str | None) -> str:
+        """The database's error in words a person understands (never the password)."""
+        raw = self._redact(str(getattr(exc, "orig", None) or exc), password)
+        host = url.host or "localhost"
+        port = url.port or 5432
+        user = url.username or "(default user)"
+        text = raw.lower()
+        if "password authentication failed" in text or "no password supplied" in text:
+            return f"Wrong user name or password for {user} on {host}:{port}."
+        if "could not translate host name" in text or "name or service not known" in text:
+            return f"Unknown host {host}: check the server name."
+        if "connection refused" in text:
+            return f"Nothing is listening on {host}:{port} (connection refused). Is the server running?"
+        if "timeout expired" in text or "timed out" in text:
+            return f"No answer from {host}:{port} within {CONNECT_TIMEOUT_S} s."
+        if "does not exist" in text and "database" in text:
+            return f"Database {url.database!r} does not exist on {host}:{port}."
+        if "can't load plugin" in text or "no module named" in text:
+            return f"No driver for this kind of database URL: {raw.splitlines()[0]}"
+        return raw.strip().splitlines()[0] if raw.strip() else type(exc).__name__
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, statements: tuple[SqlStatementSpec, ...], namespace: dict[str, Any]) -> SqlResult:
+        """Run every statement in order, in one transaction; the last one's result counts."""
+        if self._engine is None:
+            raise SqlCellError("No database is configured for this notebook.")
+        try:
+            import pandas
+            from sqlalchemy import bindparam, text
+            from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+        except ImportError as exc:
+            raise _missing(exc.name or "pandas") from None
+        result = SqlResult(None, None)
+        with self._engine.begin() as connection:
+            for line, parts in statements:
+                sql, params, expanding = _render(parts, namespace)
+                statement = text(sql)
+                if expanding:
+                    statement = statement.bindparams(*(bindparam(n, expanding=True) for n in expanding))
+                try:
+                    cursor = connection.execute(statement, params)
+                except DBAPIError as exc:
+                    raise self._statement_error(exc, parts, line) from None
+                except SQLAlchemyError as exc:
+                    raise SqlCellError(self._redact(str(exc).splitlines()[0]), line) from None
+                if cursor.returns_rows:
+                    rows = cursor.fetchall()
+                    frame = pandas.DataFrame.from_records(
+                        rows, columns=list(cursor.keys()), coerce_float=True
+                    )
+                    result = SqlResult(frame, None)
+                else:
+                    result = SqlResult(None, cursor.rowcount)
+        return result
+
+    def _statement_error(self, exc: Any, parts: tuple[tuple[str, str], ...], line: int) -> SqlCellError:
+        """The database's message, pointing at the cell line the driver's position names."""
+        orig = getattr(exc, "orig", exc)
+        message = self._redact(str(orig).strip()) or type(orig).__name__
+        position = getattr(getattr(orig, "diag", None), "statement_position", None)
+        error_line: int | None = line
+        if position:
+            # Placeholders never span lines, so counting newlines in the template text
+            # (placeholders as written) up to the position gives the exact cell line.
+            shown = "".join(value if kind == "text" else f"{{{value}}}" for kind, value in parts)
+            error_line = line + shown.count("\n", 0, max(0, int(position) - 1))
+        name = type(orig).__name__
+        first = message.splitlines()[0]
+        if error_line is not None:
+            message = f"{first}\n(at line {error_line} of the cell)" + (
+                "\n" + "\n".join(message.splitlines()[1:]) if len(message.splitlines()) > 1 else ""
+            )
+        return SqlCellError(message, error_line, name)
+
+
+def _render(
+    parts: tuple[tuple[str, str], ...], namespace: dict[str, Any]
+) -> tuple[str, dict[str, Any], list[str]]:
+    """SQLAlchemy ``text()`` source with ``:pN`` binds, the values, and which binds expand.
+
+    A list or tuple becomes an expanding bind (an IN list); ``IN ({ids})`` with the value in
+    parentheses works too — the redundant parentheses are dropped. Colons in literal SQL are
+    escaped so ``::INTEGER`` casts and ``'12:30'`` stay literal.
+    """
+    items = list(parts)
+    pieces: list[str] = []
+    params: dict[str, Any] = {}
+    expanding: list[str] = []
+    names: dict[str, str] = {}
+    for index, (kind, value) in enumerate(items):
+        if kind == "text":
+            pieces.append(value.replace(":", "\\:"))
+            continue
+        if value not in namespace:
+            raise SqlCellError(f"`{value}` is not defined by any cell", ename="NameError")
+        data = namespace[value]
+        bind = names.setdefault(value, f"p{len(names)}")
+        params[bind] = data
+        if isinstance(data, list | tuple | set | frozenset):
+            params[bind] = list(data)
+            if bind not in expanding:
+                expanding.append(bind)
+            nxt = items[index + 1] if index + 1 < len(items) else ("param", "")
+            if (
+                pieces
+                and pieces[-1].rstrip().endswith("(")
+                and nxt[0] == "text"
+                and nxt[1].lstrip().startswith(")")
+            ):
+                pieces[-1] = pieces[-1].rstrip()[:-1]
+                items[index + 1] = ("text", nxt[1].lstrip()[1:])
+        pieces.append(f":{bind}")
+    return "".join(pieces), params, expanding

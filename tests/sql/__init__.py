@@ -1,0 +1,1 @@
+"""SQL tests: every test written against ``db_url`` runs on SQLite and a throwaway PostgreSQL."""
