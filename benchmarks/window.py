@@ -841,6 +841,8 @@ def _config(argv: Sequence[str] | None) -> Config:
 
 def _run(coro: Callable[[], Coroutine[Any, Any, T]], errors: list[BaseException]) -> T:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # closing one window between runs must not stop the loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     tasks.set_error_reporter(errors.append)

@@ -86,8 +86,12 @@ def _frame_bundle(frame: Any) -> dict[str, str]:
     import html as _html
 
     rows, columns = frame.shape
-    caption = f"{rows:,} row{'s' if rows != 1 else ''} × {columns} column{'s' if columns != 1 else ''}"
-    types = " · ".join(f"{_html.escape(str(c))}: {_html.escape(str(t))}" for c, t in frame.dtypes.items())
+    caption = (
+        f"{rows:,} row{'s' if rows != 1 else ''} × {columns} column{'s' if columns != 1 else ''}"
+    )
+    types = " · ".join(
+        f"{_html.escape(str(c))}: {_html.escape(str(t))}" for c, t in frame.dtypes.items()
+    )
     head = frame.head(TABLE_PREVIEW_ROWS)
     more = f"<p><i>first {len(head)} of {rows:,} rows</i></p>" if rows > len(head) else ""
     table = head.to_html(border=0, na_rep="NaN", max_cols=50)

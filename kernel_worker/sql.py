@@ -161,7 +161,9 @@ class SqlEngine:
                 sql, params, expanding = _render(parts, namespace)
                 statement = text(sql)
                 if expanding:
-                    statement = statement.bindparams(*(bindparam(n, expanding=True) for n in expanding))
+                    statement = statement.bindparams(
+                        *(bindparam(n, expanding=True) for n in expanding)
+                    )
                 try:
                     cursor = connection.execute(statement, params)
                 except DBAPIError as exc:
@@ -178,7 +180,9 @@ class SqlEngine:
                     result = SqlResult(None, cursor.rowcount)
         return result
 
-    def _statement_error(self, exc: Any, parts: tuple[tuple[str, str], ...], line: int) -> SqlCellError:
+    def _statement_error(
+        self, exc: Any, parts: tuple[tuple[str, str], ...], line: int
+    ) -> SqlCellError:
         """The database's message, pointing at the cell line the driver's position names."""
         orig = getattr(exc, "orig", exc)
         message = self._redact(str(orig).strip()) or type(orig).__name__

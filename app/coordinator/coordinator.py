@@ -455,7 +455,9 @@ class Coordinator:
 
     def _report_database(self, status: p.DatabaseStatus, url: str) -> None:
         in_force = url or (self.database_status.url if self.database_status else "")
-        self.database_status = DatabaseStatusChanged(status.ok, status.message, status.server, in_force)
+        self.database_status = DatabaseStatusChanged(
+            status.ok, status.message, status.server, in_force
+        )
         self._emit(self.database_status)
 
     async def set_database(self, url: str, password: str | None = None) -> DatabaseStatusChanged:
@@ -498,10 +500,14 @@ class Coordinator:
         cell = self.notebook.cell(cell_id)
         if cell.kind != "sql" or not name.isidentifier() or cell.name == name:
             return
-        old_graph = self._reanalyse(self.notebook.replace_cell(replace(cell, name=name)), (cell_id,))
+        old_graph = self._reanalyse(
+            self.notebook.replace_cell(replace(cell, name=name)), (cell_id,)
+        )
         self._save()
         affected = {cell_id} | old_graph.children.get(cell_id, frozenset())
-        await self._after_change(affected | self._problem_changes(old_graph), self.mode == "autorun", "renamed")
+        await self._after_change(
+            affected | self._problem_changes(old_graph), self.mode == "autorun", "renamed"
+        )
 
     # -- kernel lifecycle ---------------------------------------------------------------------
     async def _ensure_kernel(self) -> None:

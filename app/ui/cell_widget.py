@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QSizePolicy,
     QToolButton,
@@ -82,6 +83,8 @@ class CellWidget(QFrame):
     """(cell id to insert after, kind)"""
     navigate_requested = Signal(str, int)
     """(cell id, -1 | +1): move keyboard focus to a neighbour cell."""
+    sql_name_changed = Signal(str, str)
+    """(cell id, new result variable name) for a SQL cell."""
     reveal_requested = Signal(str)
     """A name in the footer was clicked: show the cell that defines it."""
 
@@ -103,7 +106,14 @@ class CellWidget(QFrame):
             "QLabel#kindBadge { border-radius: 3px; padding: 0 6px; "
             "background: palette(midlight); font-size: 11px; }"
         )
-        self.name_label = QLabel(f"→ {cell.name}" if cell.kind == "sql" and cell.name else "")
+        self.name_label = QLabel("→" if cell.kind == "sql" else "")
+        self.name_edit = QLineEdit(cell.name or "")
+        self.name_edit.setToolTip(
+            "The variable the query's result is bound to (a pandas DataFrame)"
+        )
+        self.name_edit.setFixedWidth(120)
+        self.name_edit.setVisible(cell.kind == "sql")
+        self.name_edit.editingFinished.connect(self._name_edited)
         self.status_dot = QLabel("●")
         self.status_label = QLabel()
         self.countdown = QProgressBar()
@@ -121,7 +131,13 @@ class CellWidget(QFrame):
         self.delete_button = _tool_button("✕", "Delete this cell")
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.kind_badge, self.name_label, self.status_dot, self.status_label):
+        for widget in (
+            self.kind_badge,
+            self.name_label,
+            self.name_edit,
+            self.status_dot,
+            self.status_label,
+        ):
             header.addWidget(widget)
         header.addStretch(1)
         header.addWidget(self.countdown_label)
@@ -274,6 +290,19 @@ class CellWidget(QFrame):
         else:
             self.editor.setFocus()
 
+    def _name_edited(self) -> None:
+        name = self.name_edit.text().strip()
+        if name.isidentifier():
+            self.sql_name_changed.emit(self.cell_id, name)
+            self.name_edit.setStyleSheet("")
+        else:
+            self.name_edit.setStyleSheet("color: #d64545;")
+            self.name_edit.setToolTip(f"{name!r} is not a Python variable name")
+
+    def set_sql_name(self, name: str | None) -> None:
+        if name is not None and self.name_edit.text() != name:
+            self.name_edit.setText(name)
+
     # -- markdown ---------------------------------------------------------------------------
     def edit_markdown(self) -> None:
         if self.markdown_view is None:
@@ -303,6 +332,8 @@ class CellWidget(QFrame):
         elif state.outputs != previous.outputs or state.error != previous.error:
             self.outputs.set_outputs(state.outputs, state.error)
         self.outputs.set_stale(state.status == "stale")
+        if state.error != previous.error:
+            self.editor.set_error_line(state.error.line if state.error else None)
         self.outputs.setVisible(not self.outputs.is_empty())
         if state.status == "running":
             self._ticker.start()

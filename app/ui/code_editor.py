@@ -165,6 +165,7 @@ class CodeEditor(QPlainTextEdit):
         super().__init__(parent)
         self._language = check_language(language)
         self._setting_code = False
+        self._error_line: int | None = None
         self._preferred_height = 0
         self._hscroll_needed = False
         self._dark = is_dark(self.palette())
@@ -386,6 +387,8 @@ class CodeEditor(QPlainTextEdit):
 
     # -- text, height and gutter ------------------------------------------------------------
     def _on_text_changed(self) -> None:
+        if self._error_line is not None:
+            self.set_error_line(None)  # the code the error pointed at is gone
         if not self._setting_code:
             self.source_changed.emit(self.toPlainText())
 
@@ -493,10 +496,32 @@ class CodeEditor(QPlainTextEdit):
         self._gutter.update()
 
     # -- current line and brackets ----------------------------------------------------------
+    def set_error_line(self, line: int | None) -> None:
+        """Mark the 1-based line an error points at (a traceback, a database position), or
+        clear the mark. The mark stays visible without focus, until the code changes."""
+        if line is not None and not 1 <= line <= self.document().blockCount():
+            line = None
+        self._error_line = line
+        self._update_extra_selections()
+
+    def error_line(self) -> int | None:
+        return self._error_line
+
+    def _error_selection(self) -> list[QTextEdit.ExtraSelection]:
+        if self._error_line is None:
+            return []
+        block = self.document().findBlockByNumber(self._error_line - 1)
+        mark = QTextEdit.ExtraSelection()
+        mark.format.setBackground(self._colors.error_bg)
+        mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        mark.cursor = QTextCursor(block)
+        return [mark]
+
     def _update_extra_selections(self) -> None:
         if not self.hasFocus():
-            if self.extraSelections():
-                self.setExtraSelections([])
+            wanted = self._error_selection()
+            if wanted or self.extraSelections():
+                self.setExtraSelections(wanted)
             return
         line = self.textCursor()
         line.clearSelection()
@@ -504,7 +529,7 @@ class CodeEditor(QPlainTextEdit):
         current.format.setBackground(self._colors.current_line_bg)
         current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         current.cursor = line
-        selections = [current]
+        selections = [*self._error_selection(), current]
         for position in self.matching_brackets():
             cursor = QTextCursor(self.document())
             cursor.setPosition(position)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import (
     CoordinatorEvent,
+    DatabaseStatusChanged,
     FileChangedOnDisk,
     KernelStateChanged,
     NotebookLoaded,
@@ -41,6 +42,7 @@ from app.coordinator.qprocess_kernel import QProcessKernel
 from app.core.fileformat import NotebookFormatError
 from app.ui import settings
 from app.ui.bridge import CoordinatorBridge
+from app.ui.database_dialog import DatabaseDialog
 from app.ui.notebook_view import NotebookView
 from app.ui.shortcuts import ShortcutsDialog
 from app.ui.tasks import spawn
@@ -135,6 +137,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.kernel_label = QLabel("Kernel: not started")
+        self.database_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.database_dialog: DatabaseDialog | None = None
         self.saved_label = QLabel("")
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.kernel_label)
@@ -184,6 +189,9 @@ class MainWindow(QMainWindow):
         )
         self.autorun_action.setCheckable(True)
         self.autorun_action.setChecked(True)
+        self.database_action = self._action(
+            "&Database…", self.show_database_dialog, tip="Set the database SQL cells use"
+        )
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "Ctrl+K")
         self.about_action = self._action("&About Cascade", self.show_about)
 
@@ -201,6 +209,7 @@ class MainWindow(QMainWindow):
             run_menu.addAction(action)
         run_menu.addSeparator()
         run_menu.addAction(self.autorun_action)
+        run_menu.addAction(self.database_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -215,6 +224,8 @@ class MainWindow(QMainWindow):
             self.autorun_action,
         ):
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.database_action)
         self._notebook_actions = (
             self.save_as_action,
             self.rename_action,
@@ -222,6 +233,7 @@ class MainWindow(QMainWindow):
             self.interrupt_action,
             self.restart_action,
             self.autorun_action,
+            self.database_action,
         )
         self._set_notebook_actions_enabled(False)
 
@@ -323,6 +335,15 @@ class MainWindow(QMainWindow):
         elif isinstance(event, FileChangedOnDisk):
             self.changed_bar.show()
             self._update_title()
+        elif isinstance(event, DatabaseStatusChanged):
+            if event.ok:
+                self.database_label.setText(f"DB: {event.server}")
+                self.database_label.setToolTip(event.url)
+            else:
+                self.database_label.setText("DB: not connected")
+                self.database_label.setToolTip(event.message)
+            if self.database_dialog is not None:
+                self.database_dialog.show_status(event)
         elif isinstance(event, Notice):
             self.statusBar().showMessage(event.message, 8000)
         elif isinstance(event, StructureChanged | NotebookLoaded):
@@ -417,6 +438,27 @@ class MainWindow(QMainWindow):
         )
         if ok:
             spawn(self.coordinator.rename(name.strip()))
+
+    def show_database_dialog(self) -> None:
+        if self.coordinator is None:
+            return
+        if self.database_dialog is None:
+            self.database_dialog = DatabaseDialog(self.coordinator.notebook.database or "", self)
+            self.database_dialog.connect_button.clicked.connect(self._connect_database)
+        if self.coordinator.database_status is not None:
+            self.database_dialog.show_status(self.coordinator.database_status)
+        self.database_dialog.open()
+
+    def _connect_database(self) -> None:
+        dialog = self.database_dialog
+        if self.coordinator is None or dialog is None:
+            return
+        dialog.checking()
+        spawn(
+            self.coordinator.set_database(
+                dialog.url_edit.text(), dialog.password_edit.text() or None
+            )
+        )
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self)

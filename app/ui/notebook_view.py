@@ -90,6 +90,7 @@ class NotebookView(QScrollArea):
             widget = existing if existing is not None else self._make_cell(cell.id)
             if self._layout.indexOf(widget) != index:
                 self._layout.insertWidget(index, widget)
+            widget.set_sql_name(cell.name)
         self._empty.setVisible(not notebook.cells)
 
     def _on_analysis(self, event: AnalysisChanged) -> None:
@@ -130,6 +131,9 @@ class NotebookView(QScrollArea):
         widget.add_requested.connect(self._add_after)
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
+        widget.sql_name_changed.connect(
+            lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
+        )
         widget.editor.source_changed.connect(lambda _t: self.edits_pending_changed.emit(True))
         self.cells[cell_id] = widget
         return widget
