@@ -14,7 +14,8 @@ Fixtures:
     A started :class:`~tests.sql.postgres.ThrowawayPostgres` (one per pytest session, about
     a second to start) with the fixture schema loaded. Missing PostgreSQL skips the test
     locally ("apt-get install postgresql") but fails it when ``CI`` is set, so CI can never
-    silently skip SQL tests. Tests that ``restart()``/``stop_server()`` it must leave it running.
+    silently skip SQL tests. Tests that ``restart()``/``stop_server()`` it should leave it
+    running (``database`` restarts it if one did not).
 ``sqlite_url`` (function)
     ``sqlite:///<tmp_path>/cascade.db``, a fresh file with the fixture schema.
 ``database`` (function, parametrized ``sqlite``/``postgresql``)
@@ -95,6 +96,8 @@ def database(request: pytest.FixtureRequest) -> Database:
         url: str = request.getfixturevalue("sqlite_url")
         return Database(kind="sqlite", url=url, url_without_password=url, password=None)
     server: ThrowawayPostgres = request.getfixturevalue("postgres")
+    if not server.running:  # an earlier test stopped it and failed before starting it again
+        server.start_server()
     server.reset()
     return Database(
         kind="postgresql",
