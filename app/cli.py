@@ -30,17 +30,23 @@ MIME_PREFERENCE = (
 )
 
 
-def _rich_outputs(state: CellRunState) -> list[dict[str, str]]:
+#: What a terminal shows best: pictures are summarised, tables and values as plain text.
+TERMINAL_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "text/plain")
+
+
+def _rich_outputs(state: CellRunState, preference: tuple[str, ...]) -> list[dict[str, str]]:
     result = []
     for output in state.outputs:
         if isinstance(output, RichOutput):
-            mime, data = output.preferred(MIME_PREFERENCE)
+            mime, data = output.preferred(preference)
             result.append({"mime": mime, "data": data})
     return result
 
 
-def cell_reports(coordinator: Coordinator) -> list[dict[str, Any]]:
-    """One JSON-ready record per cell, in display order."""
+def cell_reports(
+    coordinator: Coordinator, preference: tuple[str, ...] = MIME_PREFERENCE
+) -> list[dict[str, Any]]:
+    """One JSON-ready record per cell, in display order (outputs in their richest form)."""
     reports = []
     for cell in coordinator.notebook.cells:
         state = coordinator.states.get(cell.id, CellRunState())
@@ -62,7 +68,7 @@ def cell_reports(coordinator: Coordinator) -> list[dict[str, Any]]:
                 "status": status,
                 "stdout": state.text("stdout"),
                 "stderr": state.text("stderr"),
-                "outputs": _rich_outputs(state),
+                "outputs": _rich_outputs(state, preference),
                 "error": error,
                 "defs": sorted(analysis.defs),
                 "refs": sorted(analysis.refs),
@@ -93,8 +99,9 @@ def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> No
             out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
 
 
-async def run_notebook(path: Path) -> tuple[Coordinator, list[dict[str, Any]]]:
-    """Open ``path`` without ever writing to it, run every cell, return the reports."""
+async def run_notebook(path: Path) -> Coordinator:
+    """Open ``path`` without ever writing to it, run every cell; the coordinator holds the
+    results."""
     from app.coordinator.qprocess_kernel import QProcessKernel
 
     kernel = QProcessKernel(cwd=path.resolve().parent)
@@ -104,7 +111,7 @@ async def run_notebook(path: Path) -> tuple[Coordinator, list[dict[str, Any]]]:
         await coordinator.run_all()
     finally:
         await coordinator.shutdown()
-    return coordinator, cell_reports(coordinator)
+    return coordinator
 
 
 def run_with_qt(coro_factory: Any) -> Any:
@@ -136,11 +143,12 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
         err.write(f"cascade: cannot open {path}: {exc}\n")
         return 2
     try:
-        coordinator, reports = run_with_qt(lambda: run_notebook(path))
+        coordinator = run_with_qt(lambda: run_notebook(path))
     except KernelStartError as exc:
         err.write(f"cascade: the kernel could not start: {exc}\n")
         return 2
     name = coordinator.notebook.name or path.stem
+    reports = cell_reports(coordinator, MIME_PREFERENCE if args.json else TERMINAL_PREFERENCE)
     try:
         if args.json:
             json.dump({"notebook": name, "cells": reports}, out, ensure_ascii=False, indent=2)

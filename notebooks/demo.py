@@ -32,3 +32,13 @@ print(f"sum of {n} squares: {total}")
 # %% id="c58e2a60"
 # The value of a cell's last expression is shown below it.
 math.sqrt(total)
+
+# %% [markdown] id="d4a1b2c3"
+# ## SQL cells
+# A SQL cell reads Python variables through `{name}` placeholders (bound as parameters, never pasted into the SQL) and binds its result, a pandas DataFrame, to the name in its header. With no database set, it uses an SQLite file beside the notebook.
+
+# %% [sql] id="e5f6a7b8" name="summary"
+# SELECT {n} AS n, {total} AS total, {total} * 1.0 / {n} AS mean_square
+
+# %% id="f9a0b1c2"
+print(f"mean square: {summary.mean_square[0]:.2f}")

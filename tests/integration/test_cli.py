@@ -49,7 +49,15 @@ def test_demo_runs_clean_and_prints_json() -> None:
     }  # fmt: skip
     printed = [c for c in cells if c["stdout"]]
     assert printed[0]["stdout"] == "sum of 12 squares: 506\n"
-    assert cells[-1]["outputs"] == [{"mime": "text/plain", "data": "22.494443758403985"}]
+    by_id = {c["id"]: c for c in cells}
+    assert by_id["c58e2a60"]["outputs"] == [{"mime": "text/plain", "data": "22.494443758403985"}]
+    sql = by_id["e5f6a7b8"]
+    assert sql["kind"] == "sql" and sql["name"] == "summary" and sql["refs"] == ["n", "total"]
+    assert (
+        sql["outputs"][0]["mime"] == "text/html"
+        and "1 row × 3 columns" in sql["outputs"][0]["data"]
+    )
+    assert by_id["f9a0b1c2"]["stdout"] == "mean square: 42.17\n"
     assert demo.read_bytes() == before  # running never writes the file
 
 

@@ -1,0 +1,103 @@
+"""SQL in the window: set the connection in the dialog, see "connected", run, see the table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
+from app.ui.main_window import MainWindow
+from tests.sql.conftest import Database
+from tests.ui.conftest import until
+from tests.ui.test_window import output_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def test_connect_in_the_dialog_then_run_a_sql_cell(
+    arun: Callable[..., Any], tmp_path: Path, database: Database
+) -> None:
+    path = tmp_path / "report.py"
+    cells = (
+        Cell("q1", "sql", "SELECT id, name FROM users ORDER BY id", name="people"),
+        Cell("p1", "python", "len(people)"),
+    )
+    fileformat.save(Notebook(cells=cells, name="Report"), path)
+    window = MainWindow()
+    window.show()
+    assert window.open_path(str(path))
+
+    async def body() -> None:
+        window.database_action.trigger()
+        dialog = window.database_dialog
+        assert dialog is not None and dialog.isVisible()
+        dialog.url_edit.setText("")
+        QTest.keyClicks(dialog.url_edit, database.url_without_password)
+        if database.password:
+            QTest.keyClicks(dialog.password_edit, database.password)
+        QTest.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+        await until(window, lambda: dialog.status.text().startswith("✓"))
+        assert "Connected to" in dialog.status.text()
+        assert window.database_label.text().startswith("DB: ")
+        assert dialog.password_edit.text() == ""  # not kept on screen
+        dialog.close()
+        window.run_all_action.trigger()
+        query = window.view.cells["q1"]  # type: ignore[union-attr]
+        await until(window, lambda: "4 rows × 2 columns" in output_text(query))
+        assert "guido" in output_text(query)
+        await until(window, lambda: "4" in output_text(window.view.cells["p1"]))  # type: ignore[union-attr]
+        assert query.name_edit.text() == "people"
+        if database.password:
+            assert database.password not in path.read_text()
+            assert database.password not in window.windowTitle()
+        window.close()
+
+    arun(body())
+
+
+def test_seed_notebook_password_moves_out_of_the_file(
+    arun: Callable[..., Any], tmp_path: Path, postgres: Any
+) -> None:
+    """Opening a seed-format notebook whose `# DB:` line holds a password: the first save
+    writes our format without it, the password is kept in the secret store, and it still works."""
+    path = tmp_path / "seed.py"
+    path.write_text(
+        "# Notebook: Old report\n"
+        f"# DB: {postgres.url(password=True, driver='postgresql')}\n"
+        "# %% sql [c1]\n"
+        "SELECT count(*) AS n FROM users\n"
+        "# %% python [c2]\n"
+        "int(df.n[0])\n"
+    )
+    window = MainWindow()
+    window.show()
+    assert window.open_path(str(path))
+    coordinator = window.coordinator
+    assert coordinator is not None
+
+    async def body() -> None:
+        await until(window, lambda: coordinator.database_status is not None)
+        assert coordinator.database_status is not None and coordinator.database_status.ok
+        await coordinator.run_all()
+        assert coordinator.states["c2"].status == "success"
+        await coordinator.update_cell("c2", "int(df.n[0]) + 0")
+        text = path.read_text()
+        assert postgres.password not in text
+        assert "[tool.cascade]" in text and "postgresql://" in text
+        window.close()
+
+    arun(body())
