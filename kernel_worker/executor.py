@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import json
 import linecache
 import os
 import sys
@@ -21,6 +22,7 @@ from kernel_worker import interrupts
 from kernel_worker.capture import FdCapture, OutputRouter
 from kernel_worker.display import mime_bundle
 from kernel_worker.protocol import (
+    TABLE_MIME,
     DisplayData,
     ErrorInfo,
     PlanFinished,
@@ -30,6 +32,7 @@ from kernel_worker.protocol import (
     StepStarted,
     StepStatus,
 )
+from kernel_worker.tables import TableStore, is_table
 from kernel_worker.transport import FrameWriter
 
 CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
@@ -83,18 +86,28 @@ class Executor:
         from kernel_worker.sql import SqlEngine
 
         self.sql = SqlEngine()
+        self.tables = TableStore()
 
     # -- display ------------------------------------------------------------------------------
     def display(self, *values: Any) -> None:
         """Show each value under the running cell (available in every cell, no import)."""
         for value in values:
             self._router.flush()  # keep order with what the cell printed before
-            self._writer.send(DisplayData(self._plan_id, self._cell_id, mime_bundle(value)))
+            bundle = mime_bundle(value)
+            if is_table(value):
+                try:
+                    described = self.tables.register(self._cell_id, value)
+                    bundle[TABLE_MIME] = json.dumps(described, ensure_ascii=False)
+                except Exception:  # an exotic frame: its static preview still shows
+                    pass
+            self._writer.send(DisplayData(self._plan_id, self._cell_id, bundle))
 
     # -- plans --------------------------------------------------------------------------------
     def run_plan(self, plan: RunPlan) -> None:
         interrupts.reset()
         self._plan_id = plan.plan_id
+        # Tables shown by cells that run again (or are skipped) describe values about to go.
+        self.tables.drop_cells({step.cell_id for step in plan.steps})
         for name in plan.delete_names:
             self.namespace.pop(name, None)
         failed: set[str] = set()

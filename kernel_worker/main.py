@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from kernel_worker import interrupts
 from kernel_worker.protocol import (
     PROTOCOL_VERSION,
     ConfigureDatabase,
     DatabaseStatus,
+    ExportTable,
+    FetchRows,
     ProtocolError,
     Ready,
     RunPlan,
     Shutdown,
+    TableExported,
+    TableRows,
     WorkerLog,
 )
 from kernel_worker.transport import FrameReader, FrameWriter
+
+if TYPE_CHECKING:
+    from kernel_worker.executor import Executor
 
 
 def _take_over_fds() -> tuple[int, int]:
@@ -34,6 +42,34 @@ def _take_over_fds() -> tuple[int, int]:
     os.close(devnull)
     sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
     return proto_in, proto_out
+
+
+def _fetch(executor: Executor, request: FetchRows) -> TableRows:
+    try:
+        rows, total = executor.tables.fetch(
+            request.table_id, request.start, request.count, request.sort_column, request.ascending
+        )
+    except KeyError as exc:
+        return TableRows(
+            request.request_id, request.table_id, request.start, error=str(exc.args[0])
+        )
+    except Exception as exc:  # a column that cannot be sorted, say
+        return TableRows(request.request_id, request.table_id, request.start, error=repr(exc))
+    return TableRows(request.request_id, request.table_id, request.start, tuple(rows), total)
+
+
+def _export(executor: Executor, request: ExportTable) -> TableExported:
+    try:
+        message = executor.tables.export_csv(
+            request.table_id, request.path, request.sort_column, request.ascending
+        )
+    except KeyError as exc:
+        return TableExported(request.request_id, False, str(exc.args[0]))
+    except OSError as exc:
+        return TableExported(
+            request.request_id, False, f"Cannot write {request.path}: {exc.strerror}"
+        )
+    return TableExported(request.request_id, True, message)
 
 
 def main() -> int:
@@ -68,5 +104,9 @@ def main() -> int:
         elif isinstance(request, ConfigureDatabase):
             ok, message, server = executor.sql.configure(request.url, request.password)
             writer.send(DatabaseStatus(request.request_id, ok, message, server))
+        elif isinstance(request, FetchRows):
+            writer.send(_fetch(executor, request))
+        elif isinstance(request, ExportTable):
+            writer.send(_export(executor, request))
     router.close()
     return 0

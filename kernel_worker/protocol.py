@@ -33,6 +33,11 @@ _HEADER = struct.Struct(">I")
 
 BINARY_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
+#: A table that stays in the kernel: JSON ``{"table_id", "rows", "columns": [{"name",
+#: "dtype"}], "index_name", "first_rows": [[index, value, ...], ...]}`` with every value
+#: already formatted as display text. Further rows come through :class:`FetchRows`.
+TABLE_MIME = "application/vnd.cascade.table+json"
+
 StepKind = Literal["python", "sql"]
 #: A SQL statement as sent to the worker: the 1-based cell line its text starts on, and its
 #: parts: ("text", literal SQL) or ("param", Python variable name bound as a parameter).
@@ -98,13 +103,39 @@ class ConfigureDatabase:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchRows:
+    """Rows ``start`` .. ``start + count`` of a kernel table, optionally sorted by a column
+    (``sort_column`` is a 0-based data column; absent: the frame's own order)."""
+
+    TYPE: ClassVar[str] = "fetch_rows"
+    request_id: int
+    table_id: str
+    start: int
+    count: int
+    sort_column: int | None = None
+    ascending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTable:
+    """Write a kernel table (in the given sort order) to ``path`` as CSV."""
+
+    TYPE: ClassVar[str] = "export_table"
+    request_id: int
+    table_id: str
+    path: str
+    sort_column: int | None = None
+    ascending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Shutdown:
     """Exit cleanly after the current request."""
 
     TYPE: ClassVar[str] = "shutdown"
 
 
-Request: TypeAlias = RunPlan | ConfigureDatabase | Shutdown
+Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Shutdown
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,6 +228,30 @@ class DatabaseStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class TableRows:
+    """Answer to :class:`FetchRows`: formatted rows (index first), the table's row count, or
+    ``error`` (e.g. the table is gone because its cell ran again: the view is stale)."""
+
+    TYPE: ClassVar[str] = "table_rows"
+    request_id: int
+    table_id: str
+    start: int
+    rows: tuple[tuple[str, ...], ...] = ()
+    total: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableExported:
+    """Answer to :class:`ExportTable` (``message`` says where, or why not)."""
+
+    TYPE: ClassVar[str] = "table_exported"
+    request_id: int
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerLog:
     """Something the worker itself wants known (a malformed request, an internal error)."""
 
@@ -213,6 +268,8 @@ Event: TypeAlias = (
     | StepFinished
     | PlanFinished
     | DatabaseStatus
+    | TableRows
+    | TableExported
     | WorkerLog
 )
 Message: TypeAlias = Request | Event
@@ -220,6 +277,8 @@ Message: TypeAlias = Request | Event
 MESSAGE_TYPES: tuple[type[Any], ...] = (
     RunPlan,
     ConfigureDatabase,
+    FetchRows,
+    ExportTable,
     Shutdown,
     Ready,
     StepStarted,
@@ -228,6 +287,8 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     StepFinished,
     PlanFinished,
     DatabaseStatus,
+    TableRows,
+    TableExported,
     WorkerLog,
 )
 
@@ -294,6 +355,7 @@ def _error_info(raw: Any) -> ErrorInfo:
 
 _NESTED[(RunPlan, "steps")] = _steps
 _NESTED[(Step, "sql")] = _sql
+_NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
 
 

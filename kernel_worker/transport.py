@@ -22,6 +22,9 @@ from kernel_worker.protocol import (
 )
 
 _HEADER = struct.Struct(">I")
+_REQUEST_TYPES = frozenset(
+    {"run_plan", "configure_database", "fetch_rows", "export_table", "shutdown"}
+)
 
 
 class FrameWriter:
@@ -71,6 +74,6 @@ class FrameReader:
         if body is None:
             return None
         message = decode_body(body)
-        if message.TYPE not in ("run_plan", "configure_database", "shutdown"):
+        if message.TYPE not in _REQUEST_TYPES:
             raise ProtocolError(f"{message.TYPE} is not a request")
         return message  # type: ignore[return-value]

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from app.coordinator.events import (
     AnalysisChanged,
@@ -106,7 +107,7 @@ class Coordinator:
         self._closing = False
         self._disk_hash: str | None = None
         self._requests = 0
-        self._pending_requests: dict[int, asyncio.Future[p.DatabaseStatus]] = {}
+        self._pending_requests: dict[int, asyncio.Future[Any]] = {}
         #: The last answer about the database connection (None before the first check).
         self.database_status: DatabaseStatusChanged | None = None
         #: True after an autosave was refused because the file changed on disk.
@@ -443,15 +444,52 @@ class Coordinator:
 
         return load_database_password(url)
 
-    async def _configure_database(self, url: str, password: str | None) -> p.DatabaseStatus:
+    async def _request(self, make: Callable[[int], p.Request]) -> Any:
+        """Send a request that gets one answer, and wait for that answer (matched by id).
+        If the kernel dies first, the answer is a failure built by ``_fail_requests``."""
         self._requests += 1
-        future: asyncio.Future[p.DatabaseStatus] = asyncio.get_running_loop().create_future()
-        self._pending_requests[self._requests] = future
-        self._kernel.send(p.ConfigureDatabase(self._requests, url, password))
+        request_id = self._requests
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending_requests[request_id] = future
         try:
+            self._kernel.send(make(request_id))
             return await future
         finally:
-            self._pending_requests.pop(self._requests, None)
+            self._pending_requests.pop(request_id, None)
+
+    async def _configure_database(self, url: str, password: str | None) -> p.DatabaseStatus:
+        status: p.DatabaseStatus = await self._request(
+            lambda rid: p.ConfigureDatabase(rid, url, password)
+        )
+        return status
+
+    # -- kernel tables ----------------------------------------------------------------------------
+    async def fetch_rows(
+        self,
+        table_id: str,
+        start: int,
+        count: int,
+        sort_column: int | None = None,
+        ascending: bool = True,
+    ) -> p.TableRows:
+        """A page of a table that lives in the kernel (``error`` set when it is stale)."""
+        if not self._kernel.is_running or self.kernel_status in ("dead", "not_started"):
+            return p.TableRows(0, table_id, start, error="the kernel restarted: run the cell again")
+        rows: p.TableRows = await self._request(
+            lambda rid: p.FetchRows(rid, table_id, start, count, sort_column, ascending)
+        )
+        return rows
+
+    async def export_table(
+        self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
+    ) -> p.TableExported:
+        """Write a kernel table to ``path`` as CSV (the kernel writes it; nothing is copied)."""
+        if not self._kernel.is_running:
+            return p.TableExported(0, False, "the kernel is not running")
+        done: p.TableExported = await self._request(
+            lambda rid: p.ExportTable(rid, table_id, path, sort_column, ascending)
+        )
+        return done
 
     def _report_database(self, status: p.DatabaseStatus, url: str) -> None:
         in_force = url or (self.database_status.url if self.database_status else "")
@@ -610,7 +648,7 @@ class Coordinator:
         if active is not None and not active.done.done():
             active.done.set_result(None)
 
-    def _on_database_status(self, event: p.DatabaseStatus) -> None:
+    def _on_answer(self, event: p.DatabaseStatus | p.TableRows | p.TableExported) -> None:
         future = self._pending_requests.get(event.request_id)
         if future is not None and not future.done():
             future.set_result(event)
@@ -638,9 +676,10 @@ class Coordinator:
             self._starting = asyncio.ensure_future(self._restart_after_death())
 
     def _fail_requests(self, message: str) -> None:
+        """Answer every waiting request with a failure of its own kind (the kernel is gone)."""
         for future in self._pending_requests.values():
             if not future.done():
-                future.set_result(p.DatabaseStatus(0, False, message))
+                future.set_result(_FailedAnswer(message))
 
     def _fail_active(self, message: str) -> None:
         active = self._active
@@ -661,6 +700,23 @@ class Coordinator:
             if self.kernel_status == "dead" and not self._closing:
                 with contextlib.suppress(KernelStartError):
                     await self._ensure_kernel()
+
+
+@dataclass(frozen=True, slots=True)
+class _FailedAnswer:
+    """What a request gets when the kernel died before answering: every answer type's
+    failure fields at once (``ok`` False, ``error``/``message`` set, nothing else)."""
+
+    message: str
+    ok: bool = False
+    server: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    total: int = 0
+    start: int = 0
+
+    @property
+    def error(self) -> str:
+        return self.message
 
 
 def _sql_spec(code: str) -> tuple[p.SqlStatementSpec, ...]:
@@ -684,7 +740,9 @@ _HANDLERS: dict[type, Callable[[Coordinator, object], None]] = {
     p.StepFinished: Coordinator._on_step_finished,  # type: ignore[dict-item]
     p.PlanFinished: Coordinator._on_plan_finished,  # type: ignore[dict-item]
     p.WorkerLog: Coordinator._on_log,  # type: ignore[dict-item]
-    p.DatabaseStatus: Coordinator._on_database_status,  # type: ignore[dict-item]
+    p.DatabaseStatus: Coordinator._on_answer,  # type: ignore[dict-item]
+    p.TableRows: Coordinator._on_answer,  # type: ignore[dict-item]
+    p.TableExported: Coordinator._on_answer,  # type: ignore[dict-item]
     p.Ready: Coordinator._on_ready,  # type: ignore[dict-item]
     KernelExited: Coordinator._on_exited,  # type: ignore[dict-item]
 }

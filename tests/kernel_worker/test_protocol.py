@@ -27,6 +27,8 @@ EXAMPLES: list[p.Message] = [
         delete_names=("x", "y"),
     ),
     p.ConfigureDatabase(3, "postgresql+psycopg://u@h/db", "s3cret"),
+    p.FetchRows(4, "c1:1", 100, 50, 2, False),
+    p.ExportTable(5, "c1:1", "/tmp/x.csv", None, True),
     p.Shutdown(),
     p.Ready(p.PROTOCOL_VERSION, 1234, "3.11.7 (main)", "/usr/bin/python3"),
     p.StepStarted(7, "a"),
@@ -36,6 +38,9 @@ EXAMPLES: list[p.Message] = [
     p.StepFinished(7, "b", "blocked", 0.0, None, ("a",)),
     p.PlanFinished(7, interrupted=True),
     p.DatabaseStatus(3, True, "connected", "PostgreSQL 15.18"),
+    p.TableRows(4, "c1:1", 100, (("100", "1.5", "NaN"), ("101", "2", "None")), 10_000_000),
+    p.TableRows(6, "c9:1", 0, (), 0, "stale"),
+    p.TableExported(5, True, "wrote 3 rows to /tmp/x.csv"),
     p.WorkerLog("warning", "something"),
 ]
 
