@@ -49,7 +49,7 @@ def frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "n": [3, 1, 2, None],
-            "name": ["c", "a", None, "d"],
+            "name": pd.Series(["c", "a", None, "d"], dtype=object),  # None stays None
             "when": pd.to_datetime(["2024-01-03", None, "2024-01-02", "2024-01-01"]),
         }
     )
