@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, TypeAlias
 
+from app.core.terminal import append_stream, settle
+
 Status = Literal["idle", "queued", "running", "success", "error", "blocked", "stale", "interrupted"]
 StreamName = Literal["stdout", "stderr"]
 
@@ -119,14 +121,18 @@ RunEvent: TypeAlias = Queued | Started | OutputAdded | Finished | Blocked | Made
 
 
 def _append(outputs: tuple[Output, ...], output: Output) -> tuple[Output, ...]:
+    """Add an output; text continues the previous piece of the same stream, with carriage
+    returns applied (a progress bar is one line that changes, not thousands)."""
     if isinstance(output, StreamText) and outputs:
         last = outputs[-1]
         if (
             isinstance(last, StreamText)
             and last.stream == output.stream
-            and len(last.text) < MERGE_LIMIT_CHARS
+            and (len(last.text) < MERGE_LIMIT_CHARS or "\r" in output.text)
         ):
-            return (*outputs[:-1], StreamText(last.stream, last.text + output.text))
+            return (*outputs[:-1], StreamText(last.stream, append_stream(last.text, output.text)))
+    if isinstance(output, StreamText) and "\r" in output.text:
+        output = StreamText(output.stream, settle(output.text))
     return (*outputs, output)
 
 

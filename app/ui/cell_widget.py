@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
-from app.core.state import CellRunState, Output, Status
+from app.core.state import CellRunState, Output, Status, StreamText
 from app.ui.code_editor import CodeEditor
 from app.ui.markdown_view import MarkdownView
 from app.ui.output_view import OutputArea
@@ -325,7 +325,8 @@ class CellWidget(QFrame):
         self._show_status(state)
         if self.kind == "markdown":
             return
-        if appended is not None and previous.outputs and state.status == "running":
+        rewrites = isinstance(appended, StreamText) and "\r" in appended.text
+        if appended is not None and previous.outputs and state.status == "running" and not rewrites:
             self.outputs.append(appended)
         elif appended is not None and not previous.outputs:
             self.outputs.set_outputs(state.outputs, None)
