@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli import run_command
 
         return run_command(args[1:])
+    if args[:1] == ["export"]:
+        from app.cli import export_command
+
+        return export_command(args[1:])
     if args[:1] == ["--screenshot"] and len(args) == 3:
         from app.ui.screenshot import take_screenshot
 

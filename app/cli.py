@@ -161,3 +161,51 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
 
     ok = all(r["status"] == "success" for r in reports)
     return 0 if ok else 1
+
+
+def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """``cascade export NOTEBOOK.py --html OUT.html``: run the notebook headless, then write it
+    with its outputs as one self-contained HTML file (atomically).
+
+    Exits 0 when the file is written, even if cells failed (how many is said on stderr); 2 when
+    the notebook cannot be read or parsed, the kernel cannot start, or the file cannot be
+    written.
+    """
+    parser = argparse.ArgumentParser(
+        prog="cascade export", description="Run a notebook headless and export it as HTML."
+    )
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--html", type=Path, required=True, metavar="OUT.html")
+    args = parser.parse_args(argv)
+    path: Path = args.notebook
+    target: Path = args.html
+    from app.core import fileformat
+    from app.export_html import export_notebook_html, failed_cells
+
+    try:
+        fileformat.load(path)
+    except (OSError, fileformat.NotebookFormatError) as exc:
+        err.write(f"cascade: cannot open {path}: {exc}\n")
+        return 2
+    if target.resolve() == path.resolve():
+        err.write(f"cascade: will not overwrite the notebook {path} with HTML\n")
+        return 2
+    if not target.resolve().parent.is_dir():
+        err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
+        return 2
+    try:
+        coordinator = run_with_qt(lambda: run_notebook(path))
+    except KernelStartError as exc:
+        err.write(f"cascade: the kernel could not start: {exc}\n")
+        return 2
+    try:
+        export_notebook_html(coordinator, target)
+    except (OSError, ValueError) as exc:
+        err.write(f"cascade: cannot write {target}: {exc}\n")
+        return 2
+    failed = failed_cells(coordinator.notebook, coordinator.states)
+    if failed:
+        code_cells = sum(1 for cell in coordinator.notebook.cells if cell.kind != "markdown")
+        err.write(f"cascade: {len(failed)} of {code_cells} code cells failed (see the export)\n")
+    out.write(f"wrote {target}\n")
+    return 0

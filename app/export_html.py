@@ -1,13 +1,11 @@
 """Export a run notebook as one self-contained HTML file that opens offline in any browser.
 
-The page holds every cell in display order: a small label (kind, status, time), the code with
-pygments colours, markdown rendered, and the outputs the last run produced. Nothing in it refers
-to the network: styles are inline, images are ``data:`` URLs, and every piece of HTML that came
-from a notebook (``_repr_html_``, SVG, markdown) goes through :func:`sanitize_html`, an allow-list
-that drops scripts, event handlers and every link or resource that is not on the page. A
-Content-Security-Policy ``<meta>`` forbids scripts and remote loads again, in case.
-
-Pure: no Qt. :func:`export_notebook_html` is what the CLI and the window call.
+Every cell in display order: a label (kind, status, time), the code coloured by pygments,
+markdown rendered, and the last run's outputs. Nothing refers to the network: styles are inline,
+images are ``data:`` URLs, and all HTML that came from a notebook (``_repr_html_``, SVG,
+markdown) goes through :func:`sanitize_html`, an allow-list that drops scripts, event handlers
+and every link or resource off the page; a Content-Security-Policy ``<meta>`` forbids them again.
+Pure (no Qt); :func:`export_notebook_html` is what the CLI and the window call.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ import html
 import importlib
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,235 +33,41 @@ if TYPE_CHECKING:
 
 # -- sanitising ---------------------------------------------------------------------------------
 
-_HTML_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "caption",
-        "code",
-        "col",
-        "colgroup",
-        "dd",
-        "del",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "summary",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "tt",
-        "u",
-        "ul",
-        "var",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_HTML_TAGS = _words(
+    "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption "
+    "figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong "
+    "sub summary sup table tbody td tfoot th thead tr tt u ul var"
 )
-_SVG_TAGS = frozenset(
-    [
-        "svg",
-        "g",
-        "path",
-        "rect",
-        "circle",
-        "ellipse",
-        "line",
-        "polyline",
-        "polygon",
-        "text",
-        "tspan",
-        "defs",
-        "clippath",
-        "lineargradient",
-        "radialgradient",
-        "stop",
-        "use",
-        "symbol",
-        "title",
-        "desc",
-        "marker",
-        "pattern",
-        "mask",
-    ]
+_SVG_TAGS = _words(
+    "svg g path rect circle ellipse line polyline polygon text tspan defs clippath "
+    "lineargradient radialgradient stop use symbol title desc marker pattern mask"
 )
-_HTML_ATTRS = frozenset(
-    [
-        "align",
-        "alt",
-        "border",
-        "cellpadding",
-        "cellspacing",
-        "class",
-        "colspan",
-        "dir",
-        "height",
-        "href",
-        "id",
-        "lang",
-        "open",
-        "rowspan",
-        "scope",
-        "span",
-        "src",
-        "start",
-        "style",
-        "title",
-        "valign",
-        "width",
-    ]
+_HTML_ATTRS = _words(
+    "align alt border cellpadding cellspacing class colspan dir height href id lang open "
+    "rowspan scope span src start style title valign width"
 )
-_SVG_ATTRS = frozenset(
-    [
-        "alignment-baseline",
-        "class",
-        "clip-path",
-        "clip-rule",
-        "clippathunits",
-        "color",
-        "cx",
-        "cy",
-        "d",
-        "display",
-        "dominant-baseline",
-        "dx",
-        "dy",
-        "fill",
-        "fill-opacity",
-        "fill-rule",
-        "font-family",
-        "font-size",
-        "font-style",
-        "font-weight",
-        "fx",
-        "fy",
-        "gradienttransform",
-        "gradientunits",
-        "height",
-        "href",
-        "id",
-        "lengthadjust",
-        "letter-spacing",
-        "marker-end",
-        "marker-mid",
-        "marker-start",
-        "markerheight",
-        "markerunits",
-        "markerwidth",
-        "mask",
-        "offset",
-        "opacity",
-        "orient",
-        "patterntransform",
-        "patternunits",
-        "points",
-        "preserveaspectratio",
-        "r",
-        "refx",
-        "refy",
-        "rotate",
-        "rx",
-        "ry",
-        "shape-rendering",
-        "stop-color",
-        "stop-opacity",
-        "stroke",
-        "stroke-dasharray",
-        "stroke-dashoffset",
-        "stroke-linecap",
-        "stroke-linejoin",
-        "stroke-miterlimit",
-        "stroke-opacity",
-        "stroke-width",
-        "style",
-        "text-anchor",
-        "text-rendering",
-        "textlength",
-        "transform",
-        "vector-effect",
-        "version",
-        "viewbox",
-        "visibility",
-        "width",
-        "x",
-        "x1",
-        "x2",
-        "xlink:href",
-        "y",
-        "y1",
-        "y2",
-    ]
+_SVG_ATTRS = _words(
+    "alignment-baseline class clip-path clip-rule clippathunits color cx cy d display "
+    "dominant-baseline dx dy fill fill-opacity fill-rule font-family font-size font-style "
+    "font-weight fx fy gradienttransform gradientunits height href id lengthadjust "
+    "letter-spacing marker-end marker-mid marker-start markerheight markerunits markerwidth "
+    "mask offset opacity orient patterntransform patternunits points preserveaspectratio r "
+    "refx refy rotate rx ry shape-rendering stop-color stop-opacity stroke stroke-dasharray "
+    "stroke-dashoffset stroke-linecap stroke-linejoin stroke-miterlimit stroke-opacity "
+    "stroke-width style text-anchor text-rendering textlength transform vector-effect "
+    "version viewbox visibility width x x1 x2 xlink:href y y1 y2"
 )
 #: Dropped together with everything inside them.
-_DROP_WITH_CONTENT = frozenset(
-    [
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "noscript",
-        "template",
-        "textarea",
-        "select",
-        "frameset",
-        "frame",
-        "applet",
-        "foreignobject",
-        "math",
-        "head",
-    ]
+_DROP_WITH_CONTENT = _words(
+    "script style iframe object noscript template textarea select frameset frame applet "
+    "foreignobject math"
 )
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
+_VOID = _words("area base br col embed hr img input link meta param source track wbr")
 _URL_ATTRS = frozenset({"href", "src", "xlink:href"})
 _SAFE_IMAGE_URL = re.compile(
     r"data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]*", re.IGNORECASE
@@ -294,20 +99,18 @@ class _Sanitizer(HTMLParser):
         self.skip: str | None = None
         self.skip_depth = 0
 
-    def _allowed(self, tag: str) -> bool:
-        return tag in (_SVG_TAGS if "svg" in self.open else _HTML_TAGS) or tag == "svg"
-
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # ``<x/>`` arrives here too, then at handle_endtag (HTMLParser's default).
         if self.skip is not None:
             if tag == self.skip:
                 self.skip_depth += 1
             return
         in_svg = "svg" in self.open or tag == "svg"
         if tag in _DROP_WITH_CONTENT or (tag == "title" and not in_svg):
-            if not closed and tag not in _VOID:
+            if tag not in _VOID:
                 self.skip, self.skip_depth = tag, 1
             return
-        if not self._allowed(tag):
+        if tag not in (_SVG_TAGS if in_svg else _HTML_TAGS):
             return
         allowed = _SVG_ATTRS if in_svg else _HTML_ATTRS
         out = [f"<{tag}"]
@@ -324,20 +127,9 @@ class _Sanitizer(HTMLParser):
             elif _UNSAFE_VALUE.search(value):
                 continue
             out.append(f' {name}="{html.escape(value, quote=True)}"')
-        if closed and in_svg:
-            out.append("/>")
-        elif closed or tag in _VOID:
-            out.append(">" if tag in _VOID else f"></{tag}>")
-        else:
-            out.append(">")
+        self.parts.append("".join(out) + ">")
+        if tag not in _VOID:
             self.open.append(tag)
-        self.parts.append("".join(out))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, closed=True)
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip is not None:
@@ -346,9 +138,7 @@ class _Sanitizer(HTMLParser):
                 if self.skip_depth == 0:
                     self.skip = None
             return
-        if tag not in self.open:
-            return
-        while self.open:
+        while tag in self.open:
             top = self.open.pop()
             self.parts.append(f"</{top}>")
             if top == tag:
@@ -374,8 +164,7 @@ def sanitize_html(fragment: str) -> str:
 # -- markdown -----------------------------------------------------------------------------------
 
 _HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_BULLET = re.compile(r"\s*[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"\s*\d+[.)]\s+(.*)$")
+_LIST_ITEM = re.compile(r"\s*(?:([-*+])|\d+[.)])\s+(.*)$")
 _RULE = re.compile(r"\s*(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -444,10 +233,8 @@ def markdown_fallback(text: str) -> str:
         elif _RULE.match(line):
             flush()
             out.append("<hr>")
-        elif bullet := _BULLET.match(line):
-            item("ul", f"<li>{_inline(bullet[1])}</li>")
-        elif numbered := _NUMBERED.match(line):
-            item("ol", f"<li>{_inline(numbered[1])}</li>")
+        elif list_item := _LIST_ITEM.match(line):
+            item("ul" if list_item[1] else "ol", f"<li>{_inline(list_item[2])}</li>")
         elif stripped.startswith(">"):
             item("blockquote", f"<p>{_inline(stripped[1:].strip())}</p>")
         else:
@@ -471,50 +258,32 @@ def render_markdown(text: str) -> str:
 # -- the page -----------------------------------------------------------------------------------
 
 _CSS = """
-body { margin: 0; background: #fff; color: #1f2328; font: 15px/1.5 system-ui, -apple-system,
-  "Segoe UI", Roboto, sans-serif; }
-main, header { max-width: 960px; margin: 0 auto; padding: 0 24px; }
-header { padding-top: 24px; border-bottom: 1px solid #d0d7de; }
-header h1 { margin: 0 0 4px; font-size: 26px; }
-header p, footer { color: #656d76; font-size: 13px; }
-footer { max-width: 960px; margin: 24px auto; padding: 0 24px; }
-.cell { margin: 20px 0; }
-.label { color: #656d76; font-size: 12px; margin-bottom: 4px; }
-.label .status-error, .label .status-blocked, .label .status-interrupted { color: #cf222e; }
-.label .status-stale { color: #9a6700; }
-pre { margin: 0; padding: 10px 12px; overflow-x: auto; border-radius: 6px; font: 13px/1.45
-  ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; white-space: pre; }
-pre.code { background: #f6f8fa; border: 1px solid #d0d7de; }
-.outputs > * { margin-top: 6px; }
-pre.stdout { background: #fff; border-left: 3px solid #d0d7de; }
-pre.stderr { background: #fff8e6; border-left: 3px solid #d4a72c; }
+body { margin: 0; color: #1f2328; font: 15px/1.5 system-ui, "Segoe UI", Roboto, sans-serif; }
+main, header, footer { max-width: 960px; margin: 0 auto; padding: 0 24px; }
+header { padding-top: 24px; border-bottom: 1px solid #d0d7de; } header h1 { margin: 0 0 4px; }
+header p, footer, .label { color: #656d76; font-size: 13px; } .cell { margin: 20px 0; }
+.label { font-size: 12px; margin-bottom: 4px; } .status-stale { color: #9a6700; }
+.status-error, .status-blocked, .status-interrupted { color: #cf222e; }
+pre { margin: 0; padding: 10px 12px; overflow-x: auto; border-radius: 6px;
+  font: 13px/1.45 ui-monospace, Menlo, Consolas, "Liberation Mono", monospace; }
+pre.code, .markdown pre { background: #f6f8fa; border: 1px solid #d0d7de; }
+.outputs > * { margin-top: 6px; } pre.stdout, pre.plain { border-left: 3px solid #d0d7de; }
+pre.stderr, .reason { background: #fff8e6; border-left: 3px solid #d4a72c; }
 pre.error { background: #ffebe9; border-left: 3px solid #cf222e; color: #82071e; }
-pre.plain { background: #fff; border-left: 3px solid #d0d7de; }
-.reason { padding: 8px 12px; background: #fff8e6; border-left: 3px solid #d4a72c; font-size: 13px; }
-.out-image img, .out-html img { max-width: 100%; height: auto; }
+.reason { padding: 8px 12px; font-size: 13px; } .outputs img { max-width: 100%; height: auto; }
 .out-html, .markdown { overflow-x: auto; }
 .out-html table { border-collapse: collapse; font-size: 13px; }
-.out-html th, .out-html td { padding: 4px 10px; border-bottom: 1px solid #d0d7de;
-  text-align: right; }
+.out-html th, .out-html td { padding: 4px 10px; border-bottom: 1px solid #d0d7de; text-align: right; }
 .out-html thead th { border-bottom: 2px solid #afb8c1; }
 .out-html tbody tr:nth-child(even) { background: #f6f8fa; }
-.markdown code, .out-markdown code { background: #f6f8fa; padding: 1px 4px; border-radius: 4px;
-  font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 90%; }
-.markdown pre code { background: none; padding: 0; }
-.markdown pre { background: #f6f8fa; }
+.markdown code, .out-markdown code { background: #f6f8fa; padding: 1px 4px; border-radius: 4px; }
+.markdown pre code { background: none; padding: 0; border: none; } pre.code .err { border: none; }
 """
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 _RICH_PREFERENCE = (
-    "text/html",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/svg+xml",
-    "text/markdown",
-    "text/plain",
-    "application/json",
-    "text/latex",
-)
+    "text/html", "image/png", "image/jpeg", "image/gif", "image/svg+xml", "text/markdown",
+    "text/plain", "application/json", "text/latex",
+)  # fmt: skip
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FAILED_STATUSES = frozenset({"error", "blocked", "interrupted"})
@@ -522,11 +291,8 @@ FAILED_STATUSES = frozenset({"error", "blocked", "interrupted"})
 
 def failed_cells(notebook: Notebook, states: Mapping[str, CellRunState]) -> list[Cell]:
     """Code cells whose last run failed, was blocked or was interrupted, in display order."""
-    return [
-        cell
-        for cell in notebook.cells
-        if cell.kind != "markdown" and states.get(cell.id, CellRunState()).status in FAILED_STATUSES
-    ]
+    code = [cell for cell in notebook.cells if cell.kind != "markdown"]
+    return [c for c in code if states.get(c.id, CellRunState()).status in FAILED_STATUSES]
 
 
 def _pre(css_class: str, text: str) -> str:
@@ -538,38 +304,21 @@ def _rich(output: RichOutput) -> str:
         data = output.data.get(mime)
         if data is None:
             continue
-        if mime == "text/html":
+        if mime in ("text/html", "image/svg+xml"):
             body = sanitize_html(data)
             if body.strip():
-                return f'<div class="out-html">{body}</div>'
+                kind = "html" if mime == "text/html" else "image"
+                return f'<div class="out-{kind}">{body}</div>'
         elif mime in ("image/png", "image/jpeg", "image/gif"):
             encoded = "".join(data.split())
             if encoded and _BASE64.fullmatch(encoded):
-                return (
-                    f'<div class="out-image"><img alt="{mime} output" '
-                    f'src="data:{mime};base64,{encoded}"></div>'
-                )
-        elif mime == "image/svg+xml":
-            body = sanitize_html(data)
-            if body.strip():
-                return f'<div class="out-image">{body}</div>'
+                img = f'<img alt="{mime} output" src="data:{mime};base64,{encoded}">'
+                return f'<div class="out-image">{img}</div>'
         elif mime == "text/markdown":
             return f'<div class="out-markdown">{render_markdown(data)}</div>'
         else:
             return _pre("plain", data)
     return ""
-
-
-def _duration(ms: float | None) -> str:
-    if ms is None:
-        return ""
-    return f"{ms:.1f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
-
-
-def _code(cell: Cell) -> str:
-    lexer = SqlLexer() if cell.kind == "sql" else PythonLexer()
-    colored = str(highlight(cell.code, lexer, HtmlFormatter(nowrap=True)))
-    return f'<pre class="code hl"><code>{colored}</code></pre>'
 
 
 def _cell(cell: Cell, state: CellRunState, problem: str | None) -> str:
@@ -581,9 +330,11 @@ def _cell(cell: Cell, state: CellRunState, problem: str | None) -> str:
     else:
         status = "not run" if state.status == "idle" else state.status
         label.append(f'<span class="status-{state.status}">{html.escape(status)}</span>')
-        if duration := _duration(state.duration_ms):
-            label.append(duration)
-        parts.append(_code(cell))
+        if (ms := state.duration_ms) is not None:
+            label.append(f"{ms:.1f} ms" if ms < 1000 else f"{ms / 1000:.2f} s")
+        lexer = SqlLexer() if cell.kind == "sql" else PythonLexer()
+        colored = str(highlight(cell.code, lexer, HtmlFormatter(nowrap=True)))
+        parts.append(f'<pre class="code hl"><code>{colored}</code></pre>')
         outputs: list[str] = []
         for output in state.outputs:
             if isinstance(output, StreamText):
@@ -614,10 +365,9 @@ def render_html(
     """The whole page: every cell of ``notebook`` with its run state (``problems``: cell id ->
     why the graph rejects it, e.g. a cycle)."""
     problems = problems or {}
-    code_cells = [c for c in notebook.cells if c.kind != "markdown"]
-    failed = len(failed_cells(notebook, states))
-    summary = f"{len(code_cells)} code cell{'s' if len(code_cells) != 1 else ''}"
-    summary += f" · {failed} failed" if failed else " · all succeeded"
+    code = [states.get(c.id, CellRunState()).status for c in notebook.cells if c.kind != "markdown"]
+    counts = Counter("not run" if status == "idle" else status for status in code)
+    summary = " · ".join([f"{len(code)} code cells", *(f"{n} {s}" for s, n in counts.items())])
     pygments_css = HtmlFormatter(style="default").get_style_defs(".hl")
     cells = "\n".join(
         _cell(cell, states.get(cell.id, CellRunState()), problems.get(cell.id))

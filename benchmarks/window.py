@@ -5,7 +5,8 @@ cProfile one pass of every scenario to stderr). Everything runs on one QApplicat
 offscreen platform, against the real worker process, the way ``app/ui/screenshot.py`` drives a
 window.
 
-Scenarios (each the median of several runs; min shown too):
+Scenarios (each the median of several runs; min shown too; run in the order 3, 1, 2, 4 so the
+RSS figures of 3 start from a heap no 500-cell window has grown):
 
 1. **open 500 cells**: ``MainWindow()``, ``show()``, ``open_path()`` of a 500-cell chain file
    (the app's own order, see ``app/ui/app.py``) until a 0-ms ``QTimer`` posted right after
@@ -22,7 +23,9 @@ Scenarios (each the median of several runs; min shown too):
    run button: the longest stall of the GUI loop (a 10 ms precise ``QTimer``; gap minus
    10 ms), the time until the cell's widget shows success versus the same loop in a plain
    ``python -c`` with stdout to ``/dev/null``, the GUI process's RSS growth, and how many
-   characters the output view's document holds versus how many were printed.
+   characters the output view's document holds versus how many were printed. After the window
+   is closed, the printed characters still held by live run states are counted (a leak check;
+   at the very end, so are the Coordinator objects still alive).
 4. **chain of 100, re-run after a root edit, widgets included**: ``coordinator.update_cell``
    (what the window does after the debounce) until every cell's widget shows success and the
    Qt queue is drained. Compared with the engine benchmark's own ``chain_100_rerun``

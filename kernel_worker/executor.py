@@ -242,4 +242,11 @@ def _error_info(exc: BaseException, filename: str, message: str | None = None) -
     text = "".join(summary.format())
     line = next((f.lineno for f in reversed(frames) if f.filename == filename), None)
     evalue = message if message is not None else str(exc)
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        hint = (
+            f"The kernel runs {sys.executable}; install the package there: "
+            f"{sys.executable} -m pip install {exc.name.split('.')[0]}"
+        )
+        evalue = f"{evalue}\n{hint}"
+        text = f"{text}{hint}\n"
     return ErrorInfo(type(exc).__name__, evalue, text, line)

@@ -44,6 +44,17 @@ def _take_over_fds() -> tuple[int, int]:
     return proto_in, proto_out
 
 
+#: Packages the worker uses when a cell needs them; none is needed to run Python cells.
+OPTIONAL_PACKAGES = ("pandas", "sqlalchemy", "psycopg", "matplotlib")
+
+
+def _missing() -> tuple[str, ...]:
+    """Optional packages this interpreter lacks (found without importing them: start-up stays fast)."""
+    import importlib.util
+
+    return tuple(name for name in OPTIONAL_PACKAGES if importlib.util.find_spec(name) is None)
+
+
 def _fetch(executor: Executor, request: FetchRows) -> TableRows:
     try:
         rows, total = executor.tables.fetch(
@@ -88,7 +99,7 @@ def main() -> int:
     sys.__stdout__, sys.__stderr__ = streams  # type: ignore[misc,assignment]
     executor = Executor(writer, router, capture, streams)
     interrupts.install()
-    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable))
+    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
     while True:
         try:
             request = reader.read()

@@ -145,13 +145,15 @@ Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Shu
 
 @dataclass(frozen=True, slots=True)
 class Ready:
-    """First frame of every worker: it is listening. ``python`` is its ``sys.version``."""
+    """First frame of every worker: it is listening. ``python`` is its ``sys.version``;
+    ``missing``: optional packages (pandas, sqlalchemy, …) its interpreter does not have."""
 
     TYPE: ClassVar[str] = "ready"
     protocol_version: int
     pid: int
     python: str
     executable: str = ""
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

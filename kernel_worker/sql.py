@@ -66,10 +66,17 @@ class SqlEngine:
         self._engine: Any = None
         self._password: str | None = None
         self._describe = ""
+        #: Why the last configuration failed, told to SQL cells while no engine works.
+        self._problem = ""
 
     # -- configuration -------------------------------------------------------------------
     def configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
         """(ok, message, server). On failure the previous engine stays in force."""
+        ok, message, server = self._configure(url, password)
+        self._problem = "" if ok else message
+        return ok, message, server
+
+    def _configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
         try:
             import sqlalchemy
             from sqlalchemy.engine import make_url
@@ -148,6 +155,8 @@ class SqlEngine:
     def run(self, statements: tuple[SqlStatementSpec, ...], namespace: dict[str, Any]) -> SqlResult:
         """Run every statement in order, in one transaction; the last one's result counts."""
         if self._engine is None:
+            if self._problem:
+                raise SqlCellError(self._problem, ename="DatabaseNotConnected")
             raise SqlCellError("No database is configured for this notebook.")
         try:
             import pandas

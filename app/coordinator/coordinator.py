@@ -40,6 +40,7 @@ from app.core.analysis import CellAnalysis, analyze_cell
 from app.core.graph import Graph, build_graph
 from app.core.notebook import CellKind, Notebook
 from app.core.planner import Mode, Plan, plan_run
+from app.core.settings import get_setting, set_setting
 from app.core.sql_template import Placeholder, parse_sql_statements
 from app.core.state import (
     Blocked,
@@ -427,6 +428,33 @@ class Coordinator:
         active.interrupted = True
         self._kernel.interrupt()
 
+    # -- kernel environment ---------------------------------------------------------------------
+    def kernel_interpreter(self) -> str | None:
+        """The notebook's ``python`` setting as an absolute path (relative paths are relative
+        to the notebook's folder); None: the interpreter Cascade itself runs in (or the
+        bundled one)."""
+        setting = get_setting(self.notebook, "python")
+        if not setting:
+            return None
+        path = Path(setting).expanduser()
+        if not path.is_absolute() and self.path is not None:
+            path = self.path.parent / path
+        return str(path)
+
+    async def set_kernel_interpreter(self, python: str | None) -> None:
+        """Choose the kernel's Python (stored in the notebook, relative when it lies beside
+        it), then restart the kernel in it."""
+        value = python
+        if python and self.path is not None:
+            candidate = Path(python).absolute()  # not resolve(): a venv's python is a symlink
+            try:
+                value = str(candidate.relative_to(self.path.parent))
+            except ValueError:
+                value = str(candidate)
+        self.notebook = set_setting(self.notebook, "python", value or None)
+        self._save()
+        await self.restart_kernel()
+
     # -- database -------------------------------------------------------------------------------
     def database_url(self) -> str:
         """The URL SQL cells use: the notebook's, else an SQLite file beside the notebook."""
@@ -552,6 +580,7 @@ class Coordinator:
         if self._kernel.is_running and self.kernel_status not in ("dead", "not_started"):
             return
         self._set_kernel_status("starting")
+        self._kernel.set_interpreter(self.kernel_interpreter())
         try:
             ready = await self._kernel.start()
         except KernelStartError as exc:
@@ -559,6 +588,8 @@ class Coordinator:
             raise
         self.kernel_python = ready.python.split()[0] if ready.python else ""
         self._set_kernel_status("idle", f"Python {self.kernel_python}")
+        if ready.missing:
+            self._emit(Notice("warning", _missing_message(ready.executable, ready.missing)))
         url = self.database_url()
         status = await self._configure_database(url, self._password_for(self.notebook.database))
         self._report_database(status, url if status.ok else "")
@@ -700,6 +731,20 @@ class Coordinator:
             if self.kernel_status == "dead" and not self._closing:
                 with contextlib.suppress(KernelStartError):
                     await self._ensure_kernel()
+
+
+_DISABLES = {
+    "pandas": "SQL results and tables",
+    "sqlalchemy": "SQL cells",
+    "psycopg": "PostgreSQL connections",
+    "matplotlib": "plots",
+}
+
+
+def _missing_message(executable: str, missing: tuple[str, ...]) -> str:
+    """Which optional packages the kernel's Python lacks, and what that disables."""
+    parts = ", ".join(f"{name} ({_DISABLES.get(name, 'some features')})" for name in missing)
+    return f"The kernel's Python ({executable or 'unknown'}) lacks: {parts}."
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,10 @@ class KernelConnection(Protocol):
 
     def set_handler(self, handler: EventHandler) -> None: ...
 
+    def set_interpreter(self, python: str | None) -> None:
+        """The Python the next worker starts in (None: the default for this installation)."""
+        ...
+
     async def start(self) -> Ready:
         """Start the worker and wait for its Ready frame (KernelStartError on failure)."""
         ...

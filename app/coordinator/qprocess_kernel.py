@@ -62,6 +62,9 @@ class QProcessKernel:
     def set_handler(self, handler: EventHandler) -> None:
         self._handler = handler
 
+    def set_interpreter(self, python: str | None) -> None:
+        self._python = python
+
     def set_cwd(self, cwd: str | Path) -> None:
         """Working directory of the next worker started (the notebook's folder)."""
         self._cwd = str(cwd)

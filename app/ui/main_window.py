@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
         )
         self.autorun_action.setCheckable(True)
         self.autorun_action.setChecked(True)
+        self.interpreter_action = self._action(
+            "Kernel &Python…", self.choose_interpreter, tip="Choose the Python the kernel runs in"
+        )
         self.database_action = self._action(
             "&Database…", self.show_database_dialog, tip="Set the database SQL cells use"
         )
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         run_menu.addAction(self.autorun_action)
         run_menu.addAction(self.database_action)
+        run_menu.addAction(self.interpreter_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -234,6 +238,7 @@ class MainWindow(QMainWindow):
             self.restart_action,
             self.autorun_action,
             self.database_action,
+            self.interpreter_action,
         )
         self._set_notebook_actions_enabled(False)
 
@@ -438,6 +443,19 @@ class MainWindow(QMainWindow):
         )
         if ok:
             spawn(self.coordinator.rename(name.strip()))
+
+    def choose_interpreter(self) -> None:
+        """Pick a Python ≥ 3.11 (a project's .venv, say); Cancel keeps the current one."""
+        if self.coordinator is None:
+            return
+        start = str(self.coordinator.path.parent) if self.coordinator.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Python for the kernel (Cancel: keep)", start)
+        if path:
+            self.set_interpreter(path)
+
+    def set_interpreter(self, path: str | None) -> None:
+        if self.coordinator is not None:
+            spawn(self.coordinator.set_kernel_interpreter(path))
 
     def show_database_dialog(self) -> None:
         if self.coordinator is None:

@@ -29,6 +29,8 @@ class FakeKernel:
     #: url -> (ok, message) answered to ConfigureDatabase; unknown URLs connect.
     database_answers: dict[str, tuple[bool, str]] = field(default_factory=dict)
     starts: int = 0
+    interpreter: str | None = None
+    missing: tuple[str, ...] = ()
     interrupts: int = 0
     _handler: EventHandler | None = None
     _running: bool = False
@@ -36,6 +38,9 @@ class FakeKernel:
 
     def set_handler(self, handler: EventHandler) -> None:
         self._handler = handler
+
+    def set_interpreter(self, python: str | None) -> None:
+        self.interpreter = python
 
     @property
     def is_running(self) -> bool:
@@ -52,7 +57,7 @@ class FakeKernel:
     async def start(self) -> p.Ready:
         self.starts += 1
         self._running = True
-        return p.Ready(p.PROTOCOL_VERSION, 1000 + self.starts, "3.11.7 fake")
+        return p.Ready(p.PROTOCOL_VERSION, 1000 + self.starts, "3.11.7 fake", "", self.missing)
 
     def send(self, request: p.Request) -> None:
         self.requests.append(request)
