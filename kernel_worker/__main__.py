@@ -6,9 +6,9 @@ instead of failing with a syntax error deep inside the worker.
 
 import sys
 
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - other interpreters run this file
     sys.stderr.write(
-        "Cascade's kernel needs Python 3.11 or newer; %s is Python %d.%d\n"
+        "Cascade's kernel needs Python 3.11 or newer; %s is Python %d.%d\n"  # noqa: UP031
         % (sys.executable, sys.version_info[0], sys.version_info[1])
     )
     sys.exit(3)
