@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         )
         self.open_action = self._action("&Open…", self.browse_open, QKeySequence.StandardKey.Open)
         self.save_as_action = self._action("Save &As…", self.save_as, "Ctrl+Shift+S")
+        self.export_action = self._action("&Export HTML…", self.export_html)
         self.rename_action = self._action("&Rename notebook…", self.rename_notebook)
         self.close_action = self._action("&Close", self.close, QKeySequence.StandardKey.Close)
         self.run_all_action = self._action(
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.rename_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.close_action)
         run_menu = self.menuBar().addMenu("&Run")
@@ -233,6 +235,7 @@ class MainWindow(QMainWindow):
         self._notebook_actions = (
             self.save_as_action,
             self.rename_action,
+            self.export_action,
             self.run_all_action,
             self.interrupt_action,
             self.restart_action,
@@ -434,6 +437,27 @@ class MainWindow(QMainWindow):
         new = Path(path).resolve()
         MainWindow.open_windows[new] = self
         settings.add_recent(new)
+
+    def export_html(self) -> None:
+        if self.coordinator is None:
+            return
+        start = str(self.coordinator.path.with_suffix(".html")) if self.coordinator.path else ""
+        path, _ = QFileDialog.getSaveFileName(self, "Export HTML", start, "HTML (*.html)")
+        if path:
+            self.export_html_to(path)
+
+    def export_html_to(self, path: str) -> None:
+        """One self-contained page with the code and the outputs on screen now."""
+        if self.coordinator is None:
+            return
+        from app.export_html import export_notebook_html
+
+        try:
+            export_notebook_html(self.coordinator, Path(path))
+        except (OSError, ValueError) as exc:
+            self._show_error("Cannot export", str(exc))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def rename_notebook(self) -> None:
         if self.coordinator is None:

@@ -46,7 +46,9 @@ from PySide6.QtWidgets import (
 
 from app.core.state import CellError, Output, RichOutput, StreamName, StreamText
 from app.ui.markdown_view import SafeTextBrowser
+from app.ui.table_view import TableInfo, TableOutput, TableSource
 from app.ui.theme import blend, colors_for, is_dark
+from kernel_worker.protocol import TABLE_MIME
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
 FLUSH_INTERVAL_MS = 40
@@ -516,11 +518,22 @@ def _plain_piece(text: str, parent: QWidget | None) -> TextOutput:
     return piece
 
 
-def rich_output_widget(output: RichOutput, parent: QWidget | None = None) -> QWidget:
+def rich_output_widget(
+    output: RichOutput, parent: QWidget | None = None, table_source: TableSource | None = None
+) -> QWidget:
     """The widget for the best representation :data:`MIME_ORDER` finds in ``output``.
 
-    An image that does not decode falls back to the output's plain text.
+    A kernel table (:data:`TABLE_MIME`) becomes an interactive :class:`TableOutput` when a
+    ``table_source`` can page it; otherwise its static preview shows. An image that does not
+    decode falls back to the output's plain text.
     """
+    if table_source is not None and TABLE_MIME in output.data:
+        try:
+            info = TableInfo.from_json(output.data[TABLE_MIME])
+        except ValueError:
+            pass  # a malformed description: the static preview still shows
+        else:
+            return TableOutput(info, table_source, parent)
     mime, data = output.preferred(MIME_ORDER)
     if mime in ("text/markdown", "text/html"):
         return HtmlOutput(mime, data, parent)
@@ -597,7 +610,8 @@ class OutputArea(QWidget):
 
     Responsibilities:
     - one :class:`TextOutput` per run of consecutive text of the same stream (stderr tinted);
-    - one widget per rich output (:func:`rich_output_widget`);
+    - one widget per rich output (:func:`rich_output_widget`); kernel tables are interactive
+      once :meth:`set_table_source` has named who pages them;
     - an :class:`ErrorOutput` for the cell's error;
     - dimming everything while the outputs are stale.
     """
@@ -606,6 +620,9 @@ class OutputArea(QWidget):
         super().__init__(parent)
         self._pieces: list[QWidget] = []
         self._error_piece: ErrorOutput | None = None
+        self._table_source: TableSource | None = None
+        # Rich outputs that describe a kernel table, by piece: rebuilt when the source changes.
+        self._table_outputs: list[tuple[QWidget, RichOutput]] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
@@ -633,11 +650,35 @@ class OutputArea(QWidget):
             piece.append_text(output.text)
             self._add_piece(piece)
         else:
-            self._add_piece(rich_output_widget(output, self))
+            rich = rich_output_widget(output, self, self._table_source)
+            if TABLE_MIME in output.data:
+                self._table_outputs.append((rich, output))
+            self._add_piece(rich)
 
     def _add_piece(self, piece: QWidget) -> None:
         self._layout.insertWidget(len(self._pieces), piece)  # before the error, if any
         self._pieces.append(piece)
+
+    def set_table_source(self, source: TableSource | None) -> None:
+        """Who pages, sorts and exports kernel tables (the coordinator); None: static previews.
+
+        Tables already shown are rebuilt to match, so the order of calls does not matter.
+        """
+        if source is self._table_source:
+            return
+        self._table_source = source
+        rebuilt: list[tuple[QWidget, RichOutput]] = []
+        for old, output in self._table_outputs:
+            piece = rich_output_widget(output, self, source)
+            position = self._pieces.index(old)
+            self._pieces[position] = piece
+            self._layout.insertWidget(position, piece)
+            self._remove(old)
+            rebuilt.append((piece, output))
+        self._table_outputs = rebuilt
+
+    def table_source(self) -> TableSource | None:
+        return self._table_source
 
     def set_error(self, error: CellError | None) -> None:
         """Show ``error`` under the outputs, replacing any previous one (None removes it)."""
@@ -653,10 +694,11 @@ class OutputArea(QWidget):
         for piece in self._pieces:
             self._remove(piece)
         self._pieces.clear()
+        self._table_outputs.clear()
         self.set_error(None)
 
     def _remove(self, piece: QWidget) -> None:
-        if isinstance(piece, TextOutput | ErrorOutput):
+        if isinstance(piece, TextOutput | ErrorOutput | TableOutput):
             piece.dispose()
         self._layout.removeWidget(piece)
         piece.hide()

@@ -289,3 +289,18 @@ def test_footer_links_reveal_the_defining_cell(arun: Run, tmp_path: Path) -> Non
         await until(window, lambda: cell(window, 0).editor.hasFocus())
 
     arun(body())
+
+
+def test_export_html_from_the_window(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "print('exported!')"))
+
+    async def body() -> None:
+        window.run_all_action.trigger()
+        await until(window, lambda: status(window, 0) == "success")
+        out = tmp_path / "page.html"
+        window.export_html_to(str(out))
+        text = out.read_text()
+        assert "exported!" in text and "print(" in text
+        assert "http://" not in text and "https://" not in text
+
+    arun(body())
