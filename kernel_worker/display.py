@@ -252,7 +252,8 @@ def _plotly_bundle(figure: Any) -> dict[str, str]:
             bundle.update(_scaled_png_bundle(bytes(png), text))
         except Exception as exc:  # kaleido 1.x needs Chrome, for one
             text = (
-                f"plotly chart: no static image ({_reason(exc)}); {PLOTLY_NOTE.split(': ', 1)[1]}"
+                f"plotly chart: no static image ({_reason(exc)}); "
+                "cascade-notebook[web] shows interactive charts"
             )
     bundle.setdefault("text/plain", text)
     return bundle

@@ -300,7 +300,7 @@ def test_export_html_from_the_window(arun: Run, tmp_path: Path) -> None:
         out = tmp_path / "page.html"
         window.export_html_to(str(out))
         text = out.read_text()
-        assert "exported!" in text and "print(" in text
+        assert "exported!" in text and ">print<" in text
         assert "http://" not in text and "https://" not in text
 
     arun(body())
