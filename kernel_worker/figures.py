@@ -97,7 +97,8 @@ class _PatchingLoader:
 
 
 def _patch_pyplot(plt: Any) -> None:
-    """Replace ``plt.show`` (once) by :func:`_show`; the original stays for use outside cells."""
+    """Replace ``plt.show`` (once) by a show that displays under the running cell; the
+    original still runs outside a cell."""
     original = getattr(plt, "show", None)
     if original is None or getattr(original, "_cascade_show", False):
         return
@@ -126,13 +127,16 @@ def _show_open_figures(display: Display, plt: Any) -> None:
 
 # -- each cell ------------------------------------------------------------------------------------
 def patch_show(display: Display) -> None:
-    """Start of a cell: route ``plt.show()`` to ``display``. Cheap when pyplot isn't imported
-    (the import hook from :func:`prepare` patches it when the cell imports it)."""
+    """Start of a cell: route ``plt.show()`` to ``display`` and close any figure an earlier cell
+    left open. Cheap when pyplot isn't imported (the import hook from :func:`prepare` patches
+    it when the cell imports it)."""
     _state.display = display
     _state.shown.clear()
     plt = sys.modules.get(_PYPLOT)
     if plt is not None:
         _patch_pyplot(plt)
+        if open_figures():  # left by a cell that was not closed after: never show them here
+            _close(plt)
 
 
 def after_cell(display: Display, value: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,17 +66,19 @@ class _Table:
 
 
 class TableStore:
-    """Kernel tables by id; ids look like ``<cell id>:<n>``."""
+    """Kernel tables by id; ids look like ``<cell id>:<session>-<n>``."""
 
     def __init__(self) -> None:
         self._tables: dict[str, _Table] = {}
         self._counter = 0
+        # A new kernel process must never hand out an id an old view still holds.
+        self._session = secrets.token_hex(3)
 
     def register(self, cell_id: str, value: Any) -> dict[str, Any]:
         """Keep ``value`` (a DataFrame or Series) and describe it for the display message."""
         frame = value.to_frame() if type(value).__name__ == "Series" else value
         self._counter += 1
-        table_id = f"{cell_id}:{self._counter}"
+        table_id = f"{cell_id}:{self._session}-{self._counter}"
         self._tables[table_id] = _Table(frame, cell_id)
         index_name = frame.index.name
         return {

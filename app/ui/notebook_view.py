@@ -124,6 +124,7 @@ class NotebookView(QScrollArea):
             widget.set_analysis(c.analyses[cell_id], c.graph.errors.get(cell_id))
         if cell_id in c.states:
             widget.set_state(c.states[cell_id])
+        widget.outputs.set_table_source(c)  # tables page their rows from the kernel
         widget.run_requested.connect(self._run_requested)
         widget.edit_committed.connect(self._edit_committed)
         widget.delete_requested.connect(lambda cid: spawn(self.coordinator.delete_cell(cid)))

@@ -69,7 +69,8 @@ MAX_COLUMN_WIDTH = 320
 #: Most rows Copy puts on the clipboard; a bigger selection copies its first rows and says so.
 COPY_ROW_LIMIT = 100_000
 #: How missing values read in the kernel's formatting (shown muted).
-MISSING_VALUES = frozenset({"NaN", "None", "NaT", "<NA>", "nan"})
+MISSING_VALUES = frozenset({"NaN", "None", "NaT", "<NA>"})
+SORTING_MESSAGE = "Sorting…"
 STALE_MESSAGE = "This table is out of date — run the cell to refresh"
 _NUMERIC_DTYPES = ("int", "uint", "float", "complex")
 
@@ -248,6 +249,10 @@ class KernelTableModel(QAbstractTableModel):
             return self._alignment(section)
         return None
 
+    def numeric(self, column: int) -> bool:
+        """Whether a column holds numbers (the index: judged from its first values)."""
+        return self._numeric[column]
+
     def _alignment(self, column: int) -> Qt.AlignmentFlag:
         horizontal = (
             Qt.AlignmentFlag.AlignRight if self._numeric[column] else Qt.AlignmentFlag.AlignLeft
@@ -320,13 +325,15 @@ class KernelTableModel(QAbstractTableModel):
         while self._queued and len(self._in_flight) < MAX_IN_FLIGHT:
             page, _ = self._queued.popitem(last=True)
             self._in_flight.add(page)
-            spawn(self._load(page, self._generation))
+            spawn(self._load(page, self._generation, self._sort_column, self._ascending))
 
-    async def _load(self, page: int, generation: int) -> None:
+    async def _load(
+        self, page: int, generation: int, sort_column: int | None, ascending: bool
+    ) -> None:
         start = page * self._page_size
         try:
             result = await self._fetch(
-                self.info.table_id, start, self._page_size, self._sort_column, self._ascending
+                self.info.table_id, start, self._page_size, sort_column, ascending
             )
         finally:
             if generation == self._generation:
@@ -486,6 +493,9 @@ class TableOutput(QWidget):
         self.source = source
         self.copy_row_limit = COPY_ROW_LIMIT
         self._disposed = False
+        self._fitted: list[int] = []  # widths of the first FITTED_COLUMNS columns
+        self._user_sized: set[int] = set()
+        self._fitting = False
         self.model = KernelTableModel(
             info, source.fetch_rows, page_size=page_size, max_pages=max_pages
         )  # no Qt parent: a fetch still on its way keeps it alive after the widget is gone
@@ -500,7 +510,7 @@ class TableOutput(QWidget):
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setToolTip("Copy the selected cells as tab-separated text")
-        self.copy_button.clicked.connect(self.copy_requested)
+        self.copy_button.clicked.connect(self.start_copy)
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.setToolTip("Write the whole table (in this order) to a CSV file")
         self.export_button.clicked.connect(self.export_with_dialog)
@@ -513,7 +523,9 @@ class TableOutput(QWidget):
         self.view = _TableView(self)
         self._setup_view()
         self.model.stale_changed.connect(self._on_stale)
-        self.view.copy_requested.connect(self.copy_requested)
+        self.model.dataChanged.connect(self._on_rows_loaded)
+        self.model.layoutChanged.connect(self._on_sorted)
+        self.view.copy_requested.connect(self.start_copy)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -555,6 +567,7 @@ class TableOutput(QWidget):
         view.setSortingEnabled(True)
         # The kernel cannot sort by the index: a click there restores the frame's order.
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
+        header.sectionResized.connect(self._on_section_resized)
         view.horizontalScrollBar().rangeChanged.connect(self._fit_height)
 
     def _row_height(self) -> int:
@@ -565,22 +578,59 @@ class TableOutput(QWidget):
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
     def _fit_columns(self) -> None:
-        """Size the first :data:`FITTED_COLUMNS` columns to their header and loaded rows
-        (measured here: ``resizeColumnToContents`` would ask the model for unloaded rows)."""
-        metrics = self.view.fontMetrics()
+        """Size the first :data:`FITTED_COLUMNS` columns to their header and the first rows.
+
+        Measured here: ``resizeColumnsToContents`` would ask the model for rows not loaded
+        (fetching them) and would measure all 1,000 columns of a wide table.
+        """
         header_metrics = self.view.horizontalHeader().fontMetrics()
-        header = self.view.horizontalHeader()
-        rows = self.model.head_rows()[: MAX_VISIBLE_ROWS * 2]
+        titles: list[int] = []
         for column in range(min(FITTED_COLUMNS, self.model.columnCount())):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
-            width = max(
-                (header_metrics.horizontalAdvance(line) for line in title.split("\n")), default=0
-            )
-            width += 24  # room for the sort indicator
-            for row in rows:
-                if column < len(row):
-                    width = max(width, metrics.horizontalAdvance(row[column]) + 12)
-            header.resizeSection(column, max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, width)))
+            lines = title.split("\n")
+            titles.append(max(header_metrics.horizontalAdvance(line) for line in lines) + 24)
+        self._fitted = titles  # + 24: room for the sort indicator
+        rows = list(self.model.head_rows()[: MAX_VISIBLE_ROWS * 2])
+        if self.model.numeric(0) and self.info.rows:
+            rows.append((str(self.info.rows - 1),))  # a range index ends at rows - 1
+        self._grow_columns(rows)
+
+    def _grow_columns(self, rows: Sequence[Row]) -> None:
+        """Widen fitted columns the user has not resized to fit ``rows`` (never narrows, so
+        scrolling does not make columns jitter; at most :data:`MAX_COLUMN_WIDTH`)."""
+        header = self.view.horizontalHeader()
+        metrics = self.view.fontMetrics()
+        for column, current in enumerate(self._fitted):
+            if column in self._user_sized:
+                continue
+            longest = max((row[column] for row in rows if column < len(row)), key=len, default="")
+            width = max(current, metrics.horizontalAdvance(longest) + 12)
+            width = max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, width))
+            self._fitted[column] = width
+            if header.sectionSize(column) != width:
+                self._fitting = True
+                try:
+                    header.resizeSection(column, width)
+                finally:
+                    self._fitting = False
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting:
+            self._user_sized.add(column)  # the user's width wins from now on
+
+    def _on_rows_loaded(
+        self, top_left: QModelIndex, bottom_right: QModelIndex, *_roles: object
+    ) -> None:
+        if self._disposed:
+            return
+        if self.message.text() == SORTING_MESSAGE:
+            self._say("")
+        loaded = (self.model.loaded_row(r) for r in range(top_left.row(), bottom_right.row() + 1))
+        self._grow_columns([row for row in loaded if row is not None])
+
+    def _on_sorted(self, *_args: object) -> None:
+        """The kernel sorts a big table in a moment or two: say so while the rows are blank."""
+        self._say(SORTING_MESSAGE if self.model.sort_column is not None else "")
 
     def _fit_height(self, *_args: object) -> None:
         """As tall as the rows up to :data:`MAX_VISIBLE_ROWS`, then the table scrolls."""
@@ -646,7 +696,7 @@ class TableOutput(QWidget):
 
     # -- copy ---------------------------------------------------------------------------------
 
-    def copy_requested(self) -> None:
+    def start_copy(self) -> None:
         """Ctrl+C or the Copy button: copy in the background (rows may need fetching)."""
         spawn(self.copy_selection())
 
