@@ -33,7 +33,8 @@ MAX_TEXT_CHARS = 1_000_000
 
 #: JSON ``{"width": w, "height": h}``: the size, in logical pixels, to show the bundle's image at
 #: (a figure's PNG has twice as many pixels each way). Absent when unknown: show 1:1.
-IMAGE_SIZE_MIME = "application/vnd.cascade.image-size+json"
+from kernel_worker.protocol import IMAGE_SIZE_MIME  # noqa: E402 - documented above
+
 #: A plotly figure as an HTML fragment with plotly.js inlined (about 5 MB): for a web view only;
 #: the plain ``text/html`` renderer has no scripts and would show nothing.
 PLOTLY_HTML_MIME = "application/vnd.plotly.v1+html"

@@ -18,7 +18,7 @@ import traceback
 import types
 from typing import Any, TextIO
 
-from kernel_worker import interrupts
+from kernel_worker import figures, interrupts
 from kernel_worker.capture import FdCapture, OutputRouter
 from kernel_worker.display import mime_bundle
 from kernel_worker.protocol import (
@@ -85,6 +85,7 @@ class Executor:
         self.namespace["display"] = self.display
         from kernel_worker.sql import SqlEngine
 
+        figures.prepare()
         self.sql = SqlEngine()
         self.tables = TableStore()
 
@@ -168,18 +169,21 @@ class Executor:
         value: Any = None
         try:
             with interrupts.user_code():
+                figures.patch_show(self.display)
                 if body is not None:
                     exec(body, self.namespace)
                 if expr is not None:
                     value = eval(expr, self.namespace)
-                if value is not None:
-                    self.display(value)
+                # The value first, then figures the cell left open; each shown once.
+                figures.after_cell(self.display, value)
         except KeyboardInterrupt as exc:
             if interrupts.state.raised:
                 return "interrupted", _error_info(exc, filename, "Interrupted by the user")
             return "error", _error_info(exc, filename)
         except BaseException as exc:  # SystemExit and friends are contained: the kernel lives
             return "error", _error_info(exc, filename)
+        finally:
+            figures.close_all()  # nothing a cell drew leaks into the next one
         return "success", None
 
     def _run_sql(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:

@@ -33,6 +33,9 @@ _HEADER = struct.Struct(">I")
 
 BINARY_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
+#: The logical (1×) size of an image drawn at a higher resolution: JSON {"width", "height"}.
+IMAGE_SIZE_MIME = "application/vnd.cascade.image-size+json"
+
 #: A table that stays in the kernel: JSON ``{"table_id", "rows", "columns": [{"name",
 #: "dtype"}], "index_name", "first_rows": [[index, value, ...], ...]}`` with every value
 #: already formatted as display text. Further rows come through :class:`FetchRows`.

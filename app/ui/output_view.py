@@ -45,10 +45,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.state import CellError, Output, RichOutput, StreamName, StreamText
+from app.ui.ansi import AnsiFormatter
 from app.ui.markdown_view import SafeTextBrowser
 from app.ui.table_view import TableInfo, TableOutput, TableSource
 from app.ui.theme import blend, colors_for, is_dark
-from kernel_worker.protocol import TABLE_MIME
+from kernel_worker.protocol import IMAGE_SIZE_MIME, TABLE_MIME
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
 FLUSH_INTERVAL_MS = 40
@@ -206,6 +207,7 @@ class TextOutput(QWidget):
         self._shown_chars = 0
         self._shown_newlines = 0
         self._show_all = False
+        self._ansi = AnsiFormatter()
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -258,7 +260,7 @@ class TextOutput(QWidget):
         if self._show_all or (fits and not was_truncated):
             cursor = QTextCursor(self.view.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(pending)
+            self._ansi.insert(cursor, pending)
             self._shown_chars += len(pending)
             self._shown_newlines += newlines
         else:
@@ -299,7 +301,9 @@ class TextOutput(QWidget):
         return text
 
     def _show_text(self, text: str) -> None:
-        self.view.setPlainText(text)
+        self.view.setPlainText("")
+        self._ansi.reset()  # a tail may start mid-colour: better plain than wrong
+        self._ansi.insert(QTextCursor(self.view.document()), text)
         self._shown_chars = len(text)
         self._shown_newlines = text.count("\n")
 
@@ -464,9 +468,12 @@ class _Picture(QWidget):
 class ImageOutput(_Picture):
     """A PNG, JPEG or GIF output (first frame of a GIF)."""
 
-    def __init__(self, pixmap: QPixmap, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, pixmap: QPixmap, parent: QWidget | None = None, logical: QSize | None = None
+    ) -> None:
+        """``logical``: the size to show it at (a 2× figure shows at half its pixels, sharp)."""
         self.pixmap = pixmap
-        super().__init__(pixmap.size(), parent)
+        super().__init__(logical if logical is not None else pixmap.size(), parent)
 
     def _render(self, size: QSize, ratio: float) -> QPixmap:
         scaled = self.pixmap.scaled(
@@ -495,6 +502,19 @@ class SvgOutput(_Picture):
         self.renderer.render(painter, QRectF(0, 0, size.width(), size.height()))
         painter.end()
         return pixmap
+
+
+def _logical_size(output: RichOutput) -> QSize | None:
+    """The size the kernel says an image means (``IMAGE_SIZE_MIME``), if it says."""
+    raw = output.data.get(IMAGE_SIZE_MIME)
+    if raw is None:
+        return None
+    try:
+        size = json.loads(raw)
+        width, height = int(size["width"]), int(size["height"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return QSize(width, height) if width > 0 and height > 0 else None
 
 
 def _decode_base64(data: str) -> bytes | None:
@@ -541,7 +561,7 @@ def rich_output_widget(
         raw = _decode_base64(data)
         pixmap = QPixmap()
         if raw is not None and pixmap.loadFromData(raw, _RASTER_FORMATS[mime]):
-            return ImageOutput(pixmap, parent)
+            return ImageOutput(pixmap, parent, _logical_size(output))
     elif mime == "image/svg+xml":
         renderer = QSvgRenderer(data.encode("utf-8"))
         if renderer.isValid():

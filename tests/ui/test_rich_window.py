@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from app.ui.output_view import ImageOutput
 from app.ui.table_view import TableOutput
 from tests.ui.conftest import until
-from tests.ui.test_window import cell, make_file, open_window, status
+from tests.ui.test_window import cell, make_file, open_window, output_text, status
 
 pytestmark = pytest.mark.slow
 Run = Callable[[Awaitable[Any]], Any]
@@ -49,5 +50,68 @@ def test_ten_million_row_table_pages_from_the_kernel(arun: Run, tmp_path: Path) 
         model.sort(1, Qt.SortOrder.DescendingOrder)
         await until(window, lambda: model.data(model.index(0, 1)) == "9999999", timeout=60)
         assert rss_mb() - before < 50  # the frame stays in the kernel
+
+    arun(body())
+
+
+def test_matplotlib_cell_shows_exactly_one_sharp_image(arun: Run, tmp_path: Path) -> None:
+    code = "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(4, 3))\nax.plot([1, 3, 2])"
+    window = open_window(make_file(tmp_path, code, "x = 1"))
+
+    async def body() -> None:
+        window.run_all_action.trigger()
+        await until(
+            window, lambda: status(window, 0) == "success" and status(window, 1) == "success"
+        )
+        widget = cell(window, 0)
+        await until(window, lambda: bool(widget.outputs.findChildren(ImageOutput)))
+        images = widget.outputs.findChildren(ImageOutput)
+        assert len(images) == 1
+        image = images[0]
+        assert image.pixmap.width() > image.sizeHint().width()  # drawn at 2×, shown at 1×
+        assert not cell(window, 1).outputs.findChildren(ImageOutput)  # no leak into the next cell
+
+    arun(body())
+
+
+def test_tqdm_loop_leaves_one_progress_line(arun: Run, tmp_path: Path) -> None:
+    code = "from tqdm import tqdm\nfor _ in tqdm(range(1000), mininterval=0):\n    pass"
+    window = open_window(make_file(tmp_path, code))
+
+    async def body() -> None:
+        window.run_all_action.trigger()
+        await until(window, lambda: status(window, 0) == "success")
+        assert window.coordinator is not None
+        state = window.coordinator.states[window.coordinator.notebook.cell_ids[0]]
+        text = state.text("stderr")
+        assert text.count("\n") <= 1 and "1000/1000" in text
+        shown = output_text(cell(window, 0))
+        assert "1000/1000" in shown and shown.count("it/s") <= 1
+
+    arun(body())
+
+
+def test_plotly_and_altair_charts_render_offline(arun: Run, tmp_path: Path) -> None:
+    """Either a static image (kaleido / vl-convert) or the one-line note on how to get one."""
+    plotly = "import plotly.graph_objects as go\ngo.Figure(go.Bar(x=['a', 'b'], y=[1, 2]))"
+    altair = (
+        "import altair as alt, pandas as pd\n"
+        "alt.Chart(pd.DataFrame({'x': [1, 2], 'y': [3, 4]})).mark_bar().encode(x='x', y='y')"
+    )
+    window = open_window(make_file(tmp_path, plotly, altair))
+
+    async def body() -> None:
+        window.run_all_action.trigger()
+        await until(
+            window,
+            lambda: status(window, 0) == "success" and status(window, 1) == "success",
+            timeout=60,
+        )
+        for index, library in ((0, "plotly"), (1, "altair")):
+            widget = cell(window, index)
+            await until(window, lambda w=widget: not w.outputs.is_empty())
+            images = widget.outputs.findChildren(ImageOutput)
+            text = output_text(widget)
+            assert images or ("install" in text and library in text.lower()), text
 
     arun(body())
