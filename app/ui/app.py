@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui import tasks
 from app.ui.main_window import MainWindow
+from app.ui.single_instance import InstanceServer, hand_over
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -36,6 +37,9 @@ def run_gui(notebook: str | None) -> int:
     app.setOrganizationName("Cascade")
     app.setDesktopFileName("cascade")
     app.setWindowIcon(QIcon(str(RESOURCES / "cascade.svg")))
+    wanted = str(Path(notebook).resolve()) if notebook is not None else None
+    if hand_over(wanted):
+        return 0  # the running Cascade opened (or focused) it
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     tasks.set_error_reporter(_report)
@@ -43,8 +47,27 @@ def run_gui(notebook: str | None) -> int:
     window.show()
     if notebook is not None:
         window.open_path(notebook)
+    server = InstanceServer(open_from_another_launch)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     with loop:
         loop.run_until_complete(closed.wait())
+    server.close()
     return 0
+
+
+def open_from_another_launch(path: str) -> None:
+    """A later ``cascade NOTEBOOK.py`` handed us its notebook: focus or open it."""
+    if not path:
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.isVisible():
+                window.raise_()
+                window.activateWindow()
+                return
+    target = MainWindow()
+    if path and target.open_path(path) and target.coordinator is not None:
+        target.show()
+    elif not path:
+        target.show()
+    else:
+        target.deleteLater()
