@@ -35,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
             "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture"
         )
         return 0
+    if args[:1] == ["--install-desktop"]:
+        from app.desktop import install_command
+
+        return install_command()
+    if args[:1] == ["--uninstall-desktop"]:
+        from app.desktop import uninstall_command
+
+        return uninstall_command()
     from app.ui.app import run_gui
 
     return run_gui(args[0] if args else None)
