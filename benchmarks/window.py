@@ -897,10 +897,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cascade-window-bench-") as tmp:
         folder = Path(tmp)
         # Recent files go to this temporary folder, never to the user's settings.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "cfg")
-        )
+        # QSettings("Cascade", "Cascade") uses the native format: redirect both formats.
+        for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "cfg"))
         results = _run(lambda: _main(config, folder), errors)
     if errors:
         raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")

@@ -214,4 +214,7 @@ class QProcessKernel:
             self._exited.set_result(None)
         self._process = None
         self.pid = None
+        # The signal lambdas hold this kernel (and through it the coordinator) in a cycle
+        # that runs through Qt: only deleting the QProcess breaks it.
+        process.deleteLater()
         self._deliver(event)

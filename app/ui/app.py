@@ -65,9 +65,7 @@ def open_from_another_launch(path: str) -> None:
                 window.activateWindow()
                 return
     target = MainWindow()
-    if path and target.open_path(path) and target.coordinator is not None:
-        target.show()
-    elif not path:
+    if (path and target.open_path(path) and target.coordinator is not None) or not path:
         target.show()
     else:
         target.deleteLater()

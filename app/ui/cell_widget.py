@@ -11,6 +11,7 @@ import html
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -343,7 +344,12 @@ class CellWidget(QFrame):
 
     def _show_status(self, state: CellRunState) -> None:
         color = STATUS_COLOR[state.status]
-        self.status_dot.setStyleSheet(f"color: {color};")
+        if color != self._dot_color:
+            # A palette change is cheap; a stylesheet change re-parses and restyles.
+            self._dot_color = color
+            palette = self.status_dot.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+            self.status_dot.setPalette(palette)
         text = STATUS_TEXT[state.status]
         if self.kind == "markdown":
             text = ""
@@ -363,6 +369,8 @@ class CellWidget(QFrame):
             self._show_problem(self._analysis_problem, "#d64545")
 
     _analysis_problem = ""
+    _dot_color = ""
+    _problem_shown: tuple[str, str] = ("", "")
 
     def set_analysis(self, analysis: CellAnalysis, problem: str | None) -> None:
         """Footer: what the cell defines and reads (read names link to their definers);
@@ -389,8 +397,12 @@ class CellWidget(QFrame):
         self.footer.setVisible(bool(parts))
 
     def _show_problem(self, text: str, color: str) -> None:
+        if (text, color) == self._problem_shown:
+            return
+        self._problem_shown = (text, color)
         self.problem_label.setText(text)
-        self.problem_label.setStyleSheet(f"color: {color};")
+        if text:
+            self.problem_label.setStyleSheet(f"color: {color};")
         self.problem_label.setVisible(bool(text))
 
     def _tick(self) -> None:

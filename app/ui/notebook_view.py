@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from app.coordinator.coordinator import Coordinator
@@ -24,6 +24,10 @@ from app.core.notebook import Notebook
 from app.ui.cell_widget import KIND_LABEL, CellWidget
 from app.ui.tasks import spawn
 
+#: Cells built before the window shows a notebook (a screenful), then per event-loop turn.
+FIRST_BATCH = 12
+BATCH = 16
+
 
 class NotebookView(QScrollArea):
     """See the module docstring."""
@@ -37,6 +41,7 @@ class NotebookView(QScrollArea):
         super().__init__(parent)
         self.coordinator = coordinator
         self.cells: dict[str, CellWidget] = {}
+        self._unbuilt: list[str] = []
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._container = QWidget()
@@ -80,6 +85,7 @@ class NotebookView(QScrollArea):
         self._rebuild(event.notebook)
 
     def _on_structure(self, event: StructureChanged) -> None:
+        self.finish_building()
         notebook = event.notebook
         for cell_id in [c for c in self.cells if c not in notebook]:
             widget = self.cells.pop(cell_id)
@@ -105,16 +111,34 @@ class NotebookView(QScrollArea):
 
     # -- building -----------------------------------------------------------------------------
     def _rebuild(self, notebook: Notebook) -> None:
+        """Show a new document: the first screenful at once, the rest in small batches from
+        the event loop, so a 500-cell notebook is usable at once and never freezes the window."""
         for widget in self.cells.values():
             self._layout.removeWidget(widget)
             widget.deleteLater()
         self.cells = {}
-        self._container.setUpdatesEnabled(False)
-        for index, cell in enumerate(notebook.cells):
-            widget = self._make_cell(cell.id)
-            self._layout.insertWidget(index, widget)
-        self._container.setUpdatesEnabled(True)
+        self._unbuilt = list(notebook.cell_ids)
+        self._build_batch(FIRST_BATCH)
         self._empty.setVisible(not notebook.cells)
+
+    def _build_batch(self, size: int = BATCH) -> None:
+        batch, self._unbuilt = self._unbuilt[:size], self._unbuilt[size:]
+        self._container.setUpdatesEnabled(False)
+        for cell_id in batch:
+            if cell_id in self.coordinator.notebook and cell_id not in self.cells:
+                self._layout.insertWidget(len(self.cells), self._make_cell(cell_id))
+        self._container.setUpdatesEnabled(True)
+        if self._unbuilt:
+            QTimer.singleShot(0, self._build_batch)
+
+    def finish_building(self) -> None:
+        """Build every cell still waiting (before a structural change or a test)."""
+        while self._unbuilt:
+            self._build_batch(len(self._unbuilt))
+
+    @property
+    def fully_built(self) -> bool:
+        return not self._unbuilt
 
     def _make_cell(self, cell_id: str) -> CellWidget:
         c = self.coordinator
@@ -196,6 +220,8 @@ class NotebookView(QScrollArea):
             self.focus_cell(ids[target])
 
     def focus_cell(self, cell_id: str) -> None:
+        if cell_id not in self.cells:
+            self.finish_building()
         widget = self.cells.get(cell_id)
         if widget is None:
             return
@@ -213,7 +239,7 @@ class NotebookView(QScrollArea):
     def has_pending_edits(self) -> bool:
         return any(w.has_pending_edit for w in self.cells.values())
 
-    def commit_pending_edits(self) -> None:
+    def commit_pending_edits(self) -> None:  # built cells only: unbuilt ones have no edits
         """Save every uncommitted edit now, without running (closing, switching notebooks)."""
         for cell_id, widget in self.cells.items():
             code = widget.take_pending_edit()
