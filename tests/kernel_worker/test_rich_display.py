@@ -8,6 +8,7 @@ with the real libraries when installed (``cascade-notebook[charts]``)."""
 from __future__ import annotations
 
 import base64
+import importlib
 import importlib.util
 import io
 import json
@@ -456,7 +457,7 @@ def test_svg_markdown_and_json_representations() -> None:
 
 
 def test_real_ipython_display_objects() -> None:
-    display = pytest.importorskip("IPython.display")
+    display = importlib.import_module("IPython.display")  # in the test extra
     png = _make_png(10, 6)
     image = mime_bundle(display.Image(data=png, retina=True))
     assert base64.b64decode(image["image/png"]) == png
@@ -527,9 +528,6 @@ def test_plotly_when_kaleido_fails_says_why(monkeypatch: pytest.MonkeyPatch) -> 
     )
 
 
-@pytest.mark.skipif(
-    not _installed("plotly"), reason="plotly not installed (cascade-notebook[charts])"
-)
 def test_real_plotly_figure() -> None:
     import plotly.graph_objects as go
 
@@ -600,9 +598,6 @@ def test_altair_falls_back_to_svg_then_to_the_reason(monkeypatch: pytest.MonkeyP
     }
 
 
-@pytest.mark.skipif(
-    not _installed("altair"), reason="altair not installed (cascade-notebook[charts])"
-)
 def test_real_altair_chart() -> None:
     import altair as alt
     import pandas as pd

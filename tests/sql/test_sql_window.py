@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.ui.main_window import MainWindow
+from app.ui.table_view import TableOutput
 from tests.sql.conftest import Database
 from tests.ui.conftest import until
 from tests.ui.test_window import output_text
@@ -58,8 +59,12 @@ def test_connect_in_the_dialog_then_run_a_sql_cell(
         dialog.close()
         window.run_all_action.trigger()
         query = window.view.cells["q1"]  # type: ignore[union-attr]
-        await until(window, lambda: "4 rows × 2 columns" in output_text(query))
-        assert "guido" in output_text(query)
+        await until(window, lambda: bool(query.outputs.findChildren(TableOutput)))
+        table = query.outputs.findChildren(TableOutput)[0]
+        assert "4 rows × 2 columns" in table.caption.text()
+        model = table.model
+        names = [model.data(model.index(row, 2)) for row in range(model.rowCount())]
+        assert names == ["ada", "grace", "linus", "guido"]  # rows paged from the kernel
         await until(window, lambda: "4" in output_text(window.view.cells["p1"]))  # type: ignore[union-attr]
         assert query.name_edit.text() == "people"
         if database.password:
