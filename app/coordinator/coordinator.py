@@ -230,13 +230,26 @@ class Coordinator:
         """Adopt ``notebook``; re-analyse the ``changed`` cells; rebuild the graph; tell
         observers whose analysis or graph problem changed. Returns the previous graph."""
         old_graph = self.graph
+        same_cells = notebook.cell_ids == self.notebook.cell_ids
         self.notebook = notebook
         changed = set(changed)
+        edges_same = same_cells
         for cell_id in changed:
-            self.analyses[cell_id] = analyze_cell(notebook.cell(cell_id))
+            before = self.analyses.get(cell_id)
+            after = analyze_cell(notebook.cell(cell_id))
+            self.analyses[cell_id] = after
+            if before is None or (before.defs, before.refs, before.deletes) != (
+                after.defs,
+                after.refs,
+                after.deletes,
+            ):
+                edges_same = False
         for cell_id in [c for c in self.analyses if c not in notebook]:
             del self.analyses[cell_id]
-        self.graph = build_graph(notebook, self.analyses)
+        if not edges_same:
+            # The usual edit changes a value, not what the cell defines or reads: then the
+            # graph (and every message in it) is the same and is kept as it is.
+            self.graph = build_graph(notebook, self.analyses)
         for cell_id in notebook.cell_ids:
             problem = self.graph.errors.get(cell_id)
             if cell_id in changed or problem != old_graph.errors.get(cell_id):
