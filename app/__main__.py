@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "usage: cascade [NOTEBOOK.py]\n"
             "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results\n"
-            "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture"
+            "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
+            "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
+            "       cascade --install-desktop | --uninstall-desktop   menu entry and file association"
         )
         return 0
     if args[:1] == ["--install-desktop"]:

@@ -247,10 +247,17 @@ def _error_info(exc: BaseException, filename: str, message: str | None = None) -
     line = next((f.lineno for f in reversed(frames) if f.filename == filename), None)
     evalue = message if message is not None else str(exc)
     if isinstance(exc, ModuleNotFoundError) and exc.name:
-        hint = (
-            f"The kernel runs {sys.executable}; install the package there: "
-            f"{sys.executable} -m pip install {exc.name.split('.')[0]}"
-        )
+        package = exc.name.split(".")[0]
+        if getattr(sys, "frozen", False):
+            hint = (
+                f"The kernel is Cascade's bundled Python, which cannot install packages: "
+                f"choose a Python that has {package} (Run → Kernel Python…)."
+            )
+        else:
+            hint = (
+                f"The kernel runs {sys.executable}; install the package there: "
+                f"{sys.executable} -m pip install {package}"
+            )
         evalue = f"{evalue}\n{hint}"
         text = f"{text}{hint}\n"
     return ErrorInfo(type(exc).__name__, evalue, text, line)

@@ -11,7 +11,7 @@ apt_packages=(python3 python3-venv python3-pip libglib2.0-0 libegl1 libgl1 libxk
   libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$profile" = dev ]; then
-  apt_packages+=(xvfb xauth postgresql)
+  apt_packages+=(binutils xvfb xauth postgresql)
 fi
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

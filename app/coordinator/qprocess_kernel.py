@@ -28,7 +28,13 @@ SHUTDOWN_TIMEOUT_S = 2.0
 #: The last this-many bytes of the worker's own stderr are kept to explain a failed start.
 STDERR_TAIL_BYTES = 8192
 
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+#: What goes on another interpreter's PYTHONPATH so it can run ``-m kernel_worker``: the
+#: source tree, or in the frozen bundle a folder holding only the worker's sources.
+_PACKAGE_ROOT = (
+    str(Path(getattr(sys, "_MEIPASS", "")) / "worker")
+    if getattr(sys, "frozen", False)
+    else str(Path(__file__).resolve().parents[2])
+)
 
 
 def worker_command(python: str | None = None) -> tuple[str, list[str]]:
