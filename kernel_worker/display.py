@@ -146,6 +146,26 @@ def _frame_bundle(frame: Any) -> dict[str, str]:
     return {"text/html": _cap(html_text), "text/plain": _cap(plain)}
 
 
+def _is_polars_table(value: Any) -> bool:
+    cls = type(value)
+    module = cls.__module__
+    return cls.__name__ in ("DataFrame", "Series") and (
+        module == "polars" or module.startswith("polars.")
+    )
+
+
+def _polars_bundle(value: Any) -> dict[str, str]:
+    """A polars frame or Series: its own (cheap, head-and-tail) HTML and text, with a caption."""
+    rows, columns = value.shape if len(value.shape) == 2 else (len(value), 1)
+    caption = (
+        f"{rows:,} row{'s' if rows != 1 else ''} × {columns} column{'s' if columns != 1 else ''}"
+    )
+    return {
+        "text/html": _cap(f"<p><b>{caption}</b></p>{value._repr_html_()}"),
+        "text/plain": _cap(f"{caption}\n{value!r}"),
+    }
+
+
 # -- images -------------------------------------------------------------------------------------
 def _size_json(width: int, height: int) -> str:
     return json.dumps({"width": int(width), "height": int(height)})
@@ -349,6 +369,11 @@ def mime_bundle(value: Any) -> dict[str, str]:
     if _is_pandas(value, "Series"):
         try:
             return _frame_bundle(value.to_frame())
+        except Exception:
+            pass
+    if _is_polars_table(value):
+        try:
+            return _polars_bundle(value)
         except Exception:
             pass
     special = _library_bundle(value)

@@ -4,6 +4,11 @@ A displayed DataFrame (or Series) is registered under an id tied to the cell tha
 when that cell runs again (or is blocked) its tables are dropped, so a view can never show
 rows of a value that no longer exists — it is told its table is stale instead. Sorting keeps a
 permutation, never a sorted copy of the frame.
+
+pandas and polars values are both tables. polars is imported only when a polars value is shown
+(the worker is stdlib-only at import) and is never converted wholesale: a page is sliced (or
+gathered through the sort permutation) first, and only those rows become Python values. A polars
+frame has no index, so the index column shows the row number in the frame.
 """
 
 from __future__ import annotations
@@ -23,9 +28,16 @@ MAX_CELL_CHARS = 500
 MAX_FETCH = 5000
 
 
+def _is_polars(value: Any) -> bool:
+    module = type(value).__module__
+    return module == "polars" or module.startswith("polars.")
+
+
 def is_table(value: Any) -> bool:
     cls = type(value)
-    return cls.__module__.startswith("pandas") and cls.__name__ in ("DataFrame", "Series")
+    if cls.__name__ not in ("DataFrame", "Series"):
+        return False
+    return cls.__module__.startswith("pandas") or _is_polars(value)
 
 
 def format_value(value: Any) -> str:
@@ -51,6 +63,7 @@ def format_value(value: Any) -> str:
 class _Table:
     frame: Any
     cell_id: str
+    polars: bool = False
     orders: dict[tuple[int, bool], Any] = field(default_factory=dict)
 
     def positions(self, sort_column: int | None, ascending: bool) -> Any:
@@ -58,11 +71,47 @@ class _Table:
         if sort_column is None:
             return None
         key = (sort_column, ascending)
-        if key not in self.orders:
+        if key not in self.orders and self.polars:
+            self.orders[key] = _polars_order(self.frame, sort_column, ascending)
+        elif key not in self.orders:
             column = self.frame.iloc[:, sort_column].reset_index(drop=True)
             ordered = column.sort_values(ascending=ascending, kind="stable", na_position="last")
             self.orders[key] = ordered.index.to_numpy()
         return self.orders[key]
+
+
+def _polars_order(frame: Any, sort_column: int, ascending: bool) -> Any:
+    """A stable permutation (a polars Series) with nulls and NaN last, as pandas sorts."""
+    import polars as pl
+
+    column = pl.col(frame.columns[sort_column])
+    missing = column.is_null()
+    if frame.schema.dtypes()[sort_column].is_float():
+        missing = missing | column.is_nan()
+    order = pl.arg_sort_by(
+        [missing, column],
+        descending=[False, not ascending],
+        nulls_last=True,
+        maintain_order=True,
+    )
+    return frame.select(order.alias("position")).to_series()
+
+
+def _polars_rows(frame: Any, start: int, stop: int, positions: Any) -> list[tuple[str, ...]]:
+    """Rows ``start:stop`` in view order; only those rows are turned into Python values."""
+    import polars as pl
+
+    if positions is None:
+        page = frame.slice(start, stop - start)
+        numbers: Any = range(start, stop)
+    else:
+        taken = positions.slice(start, stop - start)
+        page = frame.select(pl.all().gather(taken))
+        numbers = taken.to_list()
+    return [
+        (str(number), *(format_value(v) for v in values))
+        for number, values in zip(numbers, page.iter_rows(), strict=True)
+    ]
 
 
 class TableStore:
@@ -76,17 +125,17 @@ class TableStore:
 
     def register(self, cell_id: str, value: Any) -> dict[str, Any]:
         """Keep ``value`` (a DataFrame or Series) and describe it for the display message."""
-        frame = value.to_frame() if type(value).__name__ == "Series" else value
+        polars = _is_polars(value)
+        frame = value.to_frame() if type(value).__name__ == "Series" else value  # no copy
         self._counter += 1
         table_id = f"{cell_id}:{self._session}-{self._counter}"
-        self._tables[table_id] = _Table(frame, cell_id)
-        index_name = frame.index.name
+        self._tables[table_id] = _Table(frame, cell_id, polars)
+        dtypes = frame.schema.items() if polars else frame.dtypes.items()
+        index_name = None if polars else frame.index.name
         return {
             "table_id": table_id,
             "rows": len(frame),
-            "columns": [
-                {"name": str(name), "dtype": str(dtype)} for name, dtype in frame.dtypes.items()
-            ],
+            "columns": [{"name": str(name), "dtype": str(dtype)} for name, dtype in dtypes],
             "index_name": None if index_name is None else str(index_name),
             "first_rows": [list(row) for row in self._rows(frame, 0, FIRST_ROWS, None)],
         }
@@ -110,6 +159,8 @@ class TableStore:
         stop = min(len(frame), start + max(0, min(count, MAX_FETCH)))
         if stop <= start:
             return []
+        if _is_polars(frame):
+            return _polars_rows(frame, start, stop, positions)
         page = frame.iloc[start:stop] if positions is None else frame.iloc[positions[start:stop]]
         rows = []
         for index, *values in page.itertuples(index=True, name=None):
@@ -130,9 +181,17 @@ class TableStore:
         """Write the whole table (in view order) as CSV; returns a sentence saying so."""
         table = self._table(table_id)
         positions = table.positions(sort_column, ascending)
-        frame = table.frame if positions is None else table.frame.iloc[positions]
         folder = os.path.dirname(os.path.abspath(path))
         temp = os.path.join(folder, f".{os.path.basename(path)}.partial")
-        frame.to_csv(temp, quoting=csv.QUOTE_MINIMAL)
+        if table.polars:  # no index to write: the columns only, as polars itself writes them
+            import polars as pl
+
+            frame = table.frame
+            if positions is not None:
+                frame = frame.select(pl.all().gather(positions))
+            frame.write_csv(temp)
+        else:
+            frame = table.frame if positions is None else table.frame.iloc[positions]
+            frame.to_csv(temp, quoting=csv.QUOTE_MINIMAL)
         os.replace(temp, path)
         return f"Wrote {len(frame):,} rows to {path}"
