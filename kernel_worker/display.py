@@ -46,8 +46,7 @@ PLOTLY_NOTE = (
     "or cascade-notebook[web] for interactive charts"
 )
 ALTAIR_NOTE = (
-    "altair chart: install vl-convert-python for a static image (pip install vl-convert-python) "
-    "or cascade-notebook[web] for interactive charts"
+    "altair chart: install vl-convert-python for a static image (pip install vl-convert-python)"
 )
 
 _REPR_METHODS: tuple[tuple[str, str], ...] = (

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.ui import tasks
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import InstanceServer, hand_over
+from app.ui.web_output import prepare_web_engine
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -31,6 +32,7 @@ def _report(error: BaseException) -> None:
 
 
 def run_gui(notebook: str | None) -> int:
+    prepare_web_engine()  # before the QApplication: QtWebEngine (the [web] extra) needs it
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Cascade")

@@ -554,6 +554,12 @@ def rich_output_widget(
             pass  # a malformed description: the static preview still shows
         else:
             return TableOutput(info, table_source, parent)
+    plotly_html = output.data.get("application/vnd.plotly.v1+html")
+    if plotly_html is not None:
+        from app.ui.web_output import WebChartOutput, web_engine_available
+
+        if web_engine_available():  # optional (cascade-notebook[web]); else the PNG or the note
+            return WebChartOutput(plotly_html, parent)
     mime, data = output.preferred(MIME_ORDER)
     if mime in ("text/markdown", "text/html"):
         return HtmlOutput(mime, data, parent)
