@@ -7,8 +7,11 @@ coordinator has already split and parsed the cell's template; this module only b
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,8 +168,11 @@ class SqlEngine:
         except ImportError as exc:
             raise _missing(exc.name or "pandas") from None
         result = SqlResult(None, None)
-        with self._engine.begin() as connection:
-            for line, parts in statements:
+        last = len(statements) - 1
+        # Rows become Python objects by the hundred thousand: the cyclic GC would walk them
+        # again and again (a third of the time) while it can find no garbage among them.
+        with self._engine.begin() as connection, _gc_paused():
+            for index, (line, parts) in enumerate(statements):
                 sql, params, expanding = _render(parts, namespace)
                 statement = text(sql)
                 if expanding:
@@ -174,19 +180,22 @@ class SqlEngine:
                         *(bindparam(n, expanding=True) for n in expanding)
                     )
                 try:
-                    cursor = connection.execute(statement, params)
+                    cursor = None
+                    if index == last and _may_stream(connection, sql):
+                        cursor = _execute_streamed(connection, statement, params)
+                    if cursor is None:
+                        cursor = connection.execute(statement, params)
+                    if not cursor.returns_rows:
+                        result = SqlResult(None, cursor.rowcount)
+                    elif index == last:
+                        result = SqlResult(_read_frame(cursor, pandas), None)
+                    else:  # an earlier statement's rows are read, then dropped
+                        _drain(cursor)
+                        result = SqlResult(None, None)
                 except DBAPIError as exc:
                     raise self._statement_error(exc, parts, line) from None
                 except SQLAlchemyError as exc:
                     raise SqlCellError(self._redact(str(exc).splitlines()[0]), line) from None
-                if cursor.returns_rows:
-                    rows = cursor.fetchall()
-                    frame = pandas.DataFrame.from_records(
-                        rows, columns=list(cursor.keys()), coerce_float=True
-                    )
-                    result = SqlResult(frame, None)
-                else:
-                    result = SqlResult(None, cursor.rowcount)
         return result
 
     def _statement_error(
@@ -249,3 +258,195 @@ def _render(
                 items[index + 1] = ("text", nxt[1].lstrip()[1:])
         pieces.append(f":{bind}")
     return "".join(pieces), params, expanding
+
+
+# -- results ----------------------------------------------------------------------------------
+#: Rows are turned into DataFrame columns about this many values (rows × columns) at a time,
+#: so only one chunk of a result is ever held as Python objects.
+_CHUNK_VALUES = 100_000
+_MIN_CHUNK_ROWS = 1_000
+_MAX_CHUNK_ROWS = 50_000
+
+#: Statements PostgreSQL may run as a cursor (``DECLARE … CURSOR FOR``): queries, possibly
+#: after comments and opening parentheses. Anything else a cursor refuses (``SELECT … INTO``,
+#: a ``WITH`` that writes, a typo) falls back to running plainly.
+_QUERY = re.compile(
+    r"(?:\s+|--[^\n]*|/\*.*?\*/|\()*(?:SELECT|WITH|VALUES|TABLE)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block (if it was on), on again after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _may_stream(connection: Any, sql: str) -> bool:
+    """Whether to read the result through a server-side cursor: PostgreSQL queries only.
+
+    PostgreSQL hands a client-side cursor the whole result at once (as big as the DataFrame
+    again, in libpq's memory), a server-side one as many rows as are asked for. SQLite and
+    other databases read their ordinary cursor in chunks.
+    """
+    dialect = connection.dialect
+    return (
+        dialect.name == "postgresql"
+        and bool(dialect.supports_server_side_cursors)
+        and _QUERY.match(sql) is not None
+    )
+
+
+def _execute_streamed(connection: Any, statement: Any, params: dict[str, Any]) -> Any:
+    """Execute ``statement`` as a PostgreSQL server-side cursor; None if it cannot be one.
+
+    The cursor is declared in a savepoint: if PostgreSQL refuses it (a statement no cursor
+    can hold, or an error in the statement), the savepoint is rolled back and the caller runs
+    the statement plainly, so it behaves and fails exactly as it always did (error positions
+    count from the statement, not from ``DECLARE``). ``cursor_tuple_fraction`` = 1 tells the
+    planner every row will be read, as for a plain statement (a cursor's default, 0.1, favours
+    plans fast to the first rows). ``SET LOCAL`` lasts until the end of the cell's transaction,
+    and this is always its last statement.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    savepoint = connection.begin_nested()
+    try:
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
+        cursor = connection.execute(statement, params, execution_options={"stream_results": True})
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise
+        savepoint.rollback()
+        return None
+    # No RELEASE (one round trip fewer): the savepoint ends with the cell's transaction,
+    # which SQLAlchemy commits with it.
+    return cursor
+
+
+def _chunk_rows(width: int) -> int:
+    return max(_MIN_CHUNK_ROWS, min(_MAX_CHUNK_ROWS, _CHUNK_VALUES // max(width, 1)))
+
+
+def _drain(result: Any) -> None:
+    """Read every row of ``result`` (and forget them), a chunk at a time."""
+    try:
+        while result.fetchmany(_MAX_CHUNK_ROWS):
+            pass
+    finally:
+        result.close()
+
+
+def _read_frame(result: Any, pandas: Any) -> Any:
+    """``result``'s rows as a DataFrame, read and converted a chunk at a time.
+
+    Same frame as ``DataFrame.from_records(rows, columns, coerce_float=True)`` on all the rows
+    (and the same dtypes as ``pandas.read_sql``), without ever holding every row as Python
+    objects.
+    """
+    columns = list(result.keys())
+    builder = _FrameBuilder(len(columns), pandas)
+    size = _chunk_rows(len(columns))
+    try:
+        while True:
+            rows = result.fetchmany(size)
+            if rows:
+                builder.add([tuple(row) for row in rows])
+            if len(rows) < size:  # DB-API: fewer rows than asked for only at the end
+                break
+            del rows
+    finally:
+        result.close()
+    return builder.frame(columns)
+
+
+class _FrameBuilder:
+    """A DataFrame assembled column by column from chunks of rows (tuples)."""
+
+    def __init__(self, width: int, pandas: Any) -> None:
+        self._pandas = pandas
+        self._width = width
+        #: Per column, one Series per chunk.
+        self._pieces: list[list[Any]] = [[] for _ in range(width)]
+
+    def add(self, rows: list[tuple[Any, ...]]) -> None:
+        chunk = self._pandas.DataFrame.from_records(
+            rows, columns=range(self._width), coerce_float=True
+        )
+        for index, pieces in enumerate(self._pieces):
+            # A copy: an object (or str) column can be a view into from_records' rows ×
+            # columns object array, which would keep every value of the chunk alive.
+            pieces.append(chunk[index].copy())
+
+    def frame(self, columns: list[str]) -> Any:
+        pandas = self._pandas
+        if not self._pieces or not self._pieces[0]:
+            return pandas.DataFrame.from_records([], columns=columns, coerce_float=True)
+        joined = {}
+        for index in range(self._width):
+            pieces, self._pieces[index] = self._pieces[index], []  # chunks go as columns come
+            joined[index] = _join(pieces, pandas)
+        frame = pandas.DataFrame(joined, copy=False)
+        frame.columns = pandas.Index(columns)
+        return frame
+
+
+def _join(pieces: list[Any], pandas: Any) -> Any:
+    """One column from its chunks, with the dtype inference gives the whole column."""
+    if len(pieces) == 1:
+        return pieces[0]
+    if len({piece.dtype for piece in pieces}) > 1:
+        pieces = _common_dtype(pieces, pandas)
+    return pandas.concat(pieces, ignore_index=True)
+
+
+def _common_dtype(pieces: list[Any], pandas: Any) -> list[Any]:
+    """Chunks of one column whose values were inferred to different dtypes, cast to the
+    dtype all the values together get (chunk by chunk where that is known, else at once).
+
+    A chunk whose values are all NULL is object dtype: it takes the others' dtype (ints
+    with NULLs become float64, booleans with NULLs stay objects, as in ``from_records``).
+    """
+    import numpy
+
+    empty = [piece.dtype == object and bool(piece.isna().all()) for piece in pieces]
+    found = {piece.dtype for piece, blank in zip(pieces, empty, strict=True) if not blank}
+    target: Any = None
+    if found and found <= {numpy.dtype("int64"), numpy.dtype("float64")}:
+        target = numpy.dtype("float64")
+    elif len(found) == 1:
+        (only,) = found
+        if only.kind in "mM" or isinstance(only, pandas.StringDtype):
+            target = only
+        elif only == numpy.dtype("bool"):
+            target = numpy.dtype("object")
+    if target is not None:
+        return [piece.astype(target) for piece in pieces]
+    # Anything else (values of different types, SQLite's dynamic typing): infer again from
+    # all the values at once, as Python objects again (NULL as None, datetimes as datetime).
+    # Only ints in a chunk with NULLs stay the floats that chunk made of them.
+    values = numpy.concatenate([_objects(piece, pandas) for piece in pieces])
+    column = pandas.DataFrame.from_records(list(zip(values)), columns=[0], coerce_float=True)
+    return [column[0].copy()]
+
+
+def _objects(piece: Any, pandas: Any) -> Any:
+    """A chunk's values as an object array of plain Python values, None for missing ones."""
+    import numpy
+
+    values = piece.to_numpy(dtype=object, na_value=None)
+    if piece.dtype.kind == "M":
+        return numpy.array(
+            [None if pandas.isna(v) else v.to_pydatetime() for v in values], dtype=object
+        )
+    if piece.dtype.kind == "m":
+        return numpy.array(
+            [None if pandas.isna(v) else v.to_pytimedelta() for v in values], dtype=object
+        )
+    return values
