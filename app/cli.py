@@ -129,23 +129,39 @@ def run_with_qt(coro_factory: Any) -> Any:
         asyncio.set_event_loop(None)
 
 
-def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
-    parser.add_argument("notebook", type=Path)
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    args = parser.parse_args(argv)
-    path: Path = args.notebook
+def check_readable(path: Path, err: TextIO) -> bool:
+    """Parse the notebook once up front, so a broken file is reported (exit 2) before any
+    kernel starts."""
     from app.core import fileformat
 
     try:
         fileformat.load(path)
     except (OSError, fileformat.NotebookFormatError) as exc:
         err.write(f"cascade: cannot open {path}: {exc}\n")
-        return 2
+        return False
+    return True
+
+
+def run_headless(path: Path, err: TextIO) -> Coordinator | None:
+    """Run every cell of ``path``; None (with the reason on ``err``) if the kernel won't start."""
     try:
-        coordinator = run_with_qt(lambda: run_notebook(path))
+        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path))
     except KernelStartError as exc:
         err.write(f"cascade: the kernel could not start: {exc}\n")
+        return None
+    return coordinator
+
+
+def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    args = parser.parse_args(argv)
+    path: Path = args.notebook
+    if not check_readable(path, err):
+        return 2
+    coordinator = run_headless(path, err)
+    if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
     reports = cell_reports(coordinator, MIME_PREFERENCE if args.json else TERMINAL_PREFERENCE)
@@ -179,13 +195,9 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     args = parser.parse_args(argv)
     path: Path = args.notebook
     target: Path = args.html
-    from app.core import fileformat
     from app.export_html import export_notebook_html, failed_cells
 
-    try:
-        fileformat.load(path)
-    except (OSError, fileformat.NotebookFormatError) as exc:
-        err.write(f"cascade: cannot open {path}: {exc}\n")
+    if not check_readable(path, err):
         return 2
     if target.resolve() == path.resolve():
         err.write(f"cascade: will not overwrite the notebook {path} with HTML\n")
@@ -193,10 +205,8 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     if not target.resolve().parent.is_dir():
         err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
         return 2
-    try:
-        coordinator = run_with_qt(lambda: run_notebook(path))
-    except KernelStartError as exc:
-        err.write(f"cascade: the kernel could not start: {exc}\n")
+    coordinator = run_headless(path, err)
+    if coordinator is None:
         return 2
     try:
         export_notebook_html(coordinator, target)
