@@ -41,7 +41,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 # Re-install only when the declared dependencies changed since the last successful install.
-extras="[${profile/run/}]"; [ "$extras" = "[]" ] && extras=""
+# run: the app with figures; dev: everything the tests and linters need.
+if [ "$profile" = dev ]; then extras="[dev]"; else extras="[plots]"; fi
 stamp=".venv/.cascade-installed-$profile"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
