@@ -21,9 +21,10 @@ import io
 import os
 import select
 import threading
+import time
 from typing import TextIO, cast
 
-from kernel_worker.protocol import StreamName, StreamOutput
+from kernel_worker.protocol import StepStarted, StreamName, StreamOutput
 from kernel_worker.transport import FrameWriter
 
 FLUSH_INTERVAL_S = 0.02
@@ -31,7 +32,12 @@ FLUSH_BYTES = 64 * 1024
 
 
 class OutputRouter:
-    """An ordered buffer of (stream, text) pieces for the current step, flushed as frames."""
+    """An ordered buffer of (stream, text) pieces for the current step, flushed as frames.
+
+    It also announces the step: ``StepStarted`` goes out with the step's first output, or from
+    the flusher once the step has run for a flush interval. A step that ends sooner, silently,
+    is never announced (its ``StepFinished`` says so): a fast cell costs one frame, not two.
+    """
 
     def __init__(self, writer: FrameWriter) -> None:
         self._writer = writer
@@ -40,6 +46,7 @@ class OutputRouter:
         self._size = 0
         self.plan_id = 0
         self.cell_id = ""
+        self._unannounced: StepStarted | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._flush_loop, name="output-flusher", daemon=True)
         self._thread.start()
@@ -54,11 +61,15 @@ class OutputRouter:
         if full:
             self.flush()
 
-    def flush(self) -> None:
-        """Send everything buffered, coalescing consecutive pieces of the same stream."""
+    def flush(self, *, announce: bool = False) -> None:
+        """Send everything buffered, coalescing consecutive pieces of the same stream; the
+        step's StepStarted goes first if it has not gone yet (always, with ``announce``)."""
         with self._lock:
             pieces, self._pieces, self._size = self._pieces, [], 0
             plan_id, cell_id = self.plan_id, self.cell_id
+            if self._unannounced is not None and (pieces or announce):
+                self._writer.send(self._unannounced)
+                self._unannounced = None
             if not pieces:
                 return
             # Frames go out under the buffer lock so a concurrent flush cannot reorder them.
@@ -71,17 +82,30 @@ class OutputRouter:
                 run.append(text)
             self._writer.send(StreamOutput(plan_id, cell_id, current, "".join(run)))
 
-    def switch(self, plan_id: int, cell_id: str) -> None:
-        """Attribute what follows to another step (flushes what belongs to the previous one)."""
+    def begin_step(self, plan_id: int, cell_id: str) -> None:
+        """Attribute what follows to a new step, which is announced lazily (see the class)."""
         self.flush()
         with self._lock:
             self.plan_id, self.cell_id = plan_id, cell_id
+            self._unannounced = StepStarted(plan_id, cell_id)
+            self._announce_at = time.monotonic() + FLUSH_INTERVAL_S
+
+    def end_step(self) -> bool:
+        """Flush the step's output; True if its StepStarted went out (else it never will)."""
+        self.flush()
+        with self._lock:
+            announced = self._unannounced is None
+            self._unannounced = None
+            return announced
+
+    _announce_at = 0.0
 
     def _flush_loop(self) -> None:
         while not self._stop.wait(FLUSH_INTERVAL_S):
-            if self._pieces:
+            due = self._unannounced is not None and time.monotonic() >= self._announce_at
+            if self._pieces or due:
                 try:
-                    self.flush()
+                    self.flush(announce=due)
                 except OSError:
                     return  # the coordinator went away; the main loop will notice
 

@@ -29,7 +29,6 @@ from kernel_worker.protocol import (
     RunPlan,
     Step,
     StepFinished,
-    StepStarted,
     StepStatus,
 )
 from kernel_worker.tables import TableStore, is_table
@@ -93,7 +92,7 @@ class Executor:
     def display(self, *values: Any) -> None:
         """Show each value under the running cell (available in every cell, no import)."""
         for value in values:
-            self._router.flush()  # keep order with what the cell printed before
+            self._router.flush(announce=True)  # after the step's start and what it printed
             bundle = mime_bundle(value)
             if is_table(value):
                 try:
@@ -134,15 +133,17 @@ class Executor:
         duration_ms: float,
         error: ErrorInfo | None = None,
         blocked_by: tuple[str, ...] = (),
+        unannounced: bool = False,
     ) -> None:
         self._writer.send(
-            StepFinished(self._plan_id, step.cell_id, status, duration_ms, error, blocked_by)
+            StepFinished(
+                self._plan_id, step.cell_id, status, duration_ms, error, blocked_by, unannounced
+            )
         )
 
     def _run_step(self, step: Step) -> StepStatus:
         self._cell_id = step.cell_id
-        self._router.switch(self._plan_id, step.cell_id)
-        self._writer.send(StepStarted(self._plan_id, step.cell_id))
+        self._router.begin_step(self._plan_id, step.cell_id)
         sys.stdout, sys.stderr = self._streams
         started = time.perf_counter()
         status: StepStatus
@@ -155,8 +156,8 @@ class Executor:
         for name in step.private_names:
             self.namespace.pop(name, None)
         self._capture.drain()
-        self._router.flush()
-        self._finish(step, status, duration_ms, error)
+        announced = self._router.end_step()
+        self._finish(step, status, duration_ms, error, unannounced=not announced)
         return status
 
     def _run_python(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:
@@ -210,6 +211,7 @@ class Executor:
             count = result.rowcount
             noun = "row" if count == 1 else "rows"
             text = f"{count} {noun} affected" if count >= 0 else "statement executed"
+            self._router.flush(announce=True)
             self._writer.send(DisplayData(self._plan_id, step.cell_id, {"text/plain": text}))
         return "success", None
 

@@ -200,7 +200,9 @@ class ErrorInfo:
 
 @dataclass(frozen=True, slots=True)
 class StepFinished:
-    """A step ended. ``blocked_by``: for ``blocked``, the cells in ``depends_on`` that failed."""
+    """A step ended. ``blocked_by``: for ``blocked``, the cells in ``depends_on`` that failed.
+    ``unannounced``: the step ran (briefly, silently) without a :class:`StepStarted` first —
+    the receiver treats this frame as both."""
 
     TYPE: ClassVar[str] = "step_finished"
     plan_id: int
@@ -209,6 +211,7 @@ class StepFinished:
     duration_ms: float = 0.0
     error: ErrorInfo | None = None
     blocked_by: tuple[str, ...] = ()
+    unannounced: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,12 +75,23 @@ def _file_hash(path: Path) -> str | None:
 @dataclass(slots=True)
 class _ActivePlan:
     plan_id: int
-    cells: set[str]
+    order: tuple[str, ...]  # steps in the order the worker runs them
     defs: dict[str, frozenset[str]]
     done: asyncio.Future[None]
     running: str | None = None
     interrupted: bool = False
     finished: set[str] = field(default_factory=set)
+
+    @property
+    def cells(self) -> set[str]:
+        return set(self.order)
+
+    def current_step(self) -> str | None:
+        """The step the worker is in: announced, or else the first unfinished one (a brief
+        step is announced only when it ends, so a crash inside it names it this way)."""
+        if self.running is not None:
+            return self.running
+        return next((c for c in self.order if c not in self.finished), None)
 
 
 class Coordinator:
@@ -384,7 +395,7 @@ class Coordinator:
         loop = asyncio.get_running_loop()
         active = _ActivePlan(
             plan_id=self._plan_ids,
-            cells=set(plan.cell_ids),
+            order=plan.cell_ids,
             defs={s.cell_id: self.analyses[s.cell_id].defs for s in plan.steps},
             done=loop.create_future(),
         )
@@ -650,11 +661,14 @@ class Coordinator:
         active = self._current(event.plan_id)
         if active is None:
             return
-        active.running = event.cell_id
-        # Whatever the cell binds is in the namespace from now on, even if it fails later.
-        for name in active.defs.get(event.cell_id, ()):
-            self.kernel_names[name] = event.cell_id
+        self._mark_started(active, event.cell_id)
         self._set_state(event.cell_id, Started(time.monotonic()))
+
+    def _mark_started(self, active: _ActivePlan, cell_id: str) -> None:
+        active.running = cell_id
+        # Whatever the cell binds is in the namespace from now on, even if it fails later.
+        for name in active.defs.get(cell_id, ()):
+            self.kernel_names[name] = cell_id
 
     def _on_stream(self, event: p.StreamOutput) -> None:
         if self._current(event.plan_id) is not None and event.cell_id in self.states:
@@ -668,6 +682,13 @@ class Coordinator:
         active = self._current(event.plan_id)
         if active is None:
             return
+        if event.unannounced:
+            # A brief, silent step: this frame is its start and its end; one state change.
+            self._mark_started(active, event.cell_id)
+            if event.cell_id in self.states:
+                self.states[event.cell_id] = reduce(
+                    self.states[event.cell_id], Started(time.monotonic())
+                )
         active.finished.add(event.cell_id)
         active.running = None
         if event.cell_id not in self.states:
@@ -729,10 +750,11 @@ class Coordinator:
         active = self._active
         if active is None:
             return
-        if active.running is not None and active.running in self.states:
+        current = active.current_step()
+        if current is not None and current in self.states:
             error = CellError("KernelDied", message, message)
-            self._set_state(active.running, Finished("error", 0.0, error))
-            active.finished.add(active.running)
+            self._set_state(current, Finished("error", 0.0, error))
+            active.finished.add(current)
         for cell_id in active.cells - active.finished:
             if cell_id in self.states:
                 self._set_state(cell_id, MadeStale(f"not run: {message}"))

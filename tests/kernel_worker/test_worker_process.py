@@ -200,3 +200,25 @@ def test_os_exit_ends_the_process_with_its_code() -> None:
     with pytest.raises(EOFError):
         client.read_until(p.PlanFinished, timeout=10)
     assert client.process.wait(5) == 3
+
+
+def test_a_brief_silent_step_is_one_frame(worker: WorkerClient) -> None:
+    """A fast cell costs one frame: its StepFinished says it was never announced."""
+    messages = worker.run("quick = 1")
+    assert [type(m).__name__ for m in messages] == ["StepFinished", "PlanFinished"]
+    assert finished(messages)["c1"].unannounced
+
+
+def test_a_longer_step_is_announced_while_it_runs(worker: WorkerClient) -> None:
+    worker.start_plan("import time\ntime.sleep(0.2)")
+    first = worker.read_until(p.StepStarted)  # sent by the flusher while the cell sleeps
+    assert not any(isinstance(m, p.StepFinished) for m in first)
+    rest = worker.read_until(p.PlanFinished)
+    assert not finished(rest)["c1"].unannounced
+
+
+def test_output_announces_the_step_first(worker: WorkerClient) -> None:
+    messages = worker.run("print('x')")
+    kinds = [type(m).__name__ for m in messages]
+    assert kinds == ["StepStarted", "StreamOutput", "StepFinished", "PlanFinished"]
+    assert not finished(messages)["c1"].unannounced
