@@ -48,32 +48,26 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
 
 import argparse
 import asyncio
-import cProfile
 import gc
 import json
 import platform
-import pstats
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import qasync
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.qprocess_kernel import QProcessKernel
-from app.core import fileformat
-from app.core.notebook import Cell, Notebook
 from app.core.state import StreamText
 from app.ui import tasks
 from app.ui.cell_widget import CellWidget
@@ -84,18 +78,26 @@ if __package__ in (None, ""):  # run as `python benchmarks/window.py`: make the 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._peers import chain
+from benchmarks._qt_harness import Results as WindowResults
+from benchmarks._qt_harness import cell as _cell
+from benchmarks._qt_harness import drain as _drain
+from benchmarks._qt_harness import drained as _drained
+from benchmarks._qt_harness import fmt as _fmt
+from benchmarks._qt_harness import log as _log
+from benchmarks._qt_harness import ms as _ms
+from benchmarks._qt_harness import outside as _outside
+from benchmarks._qt_harness import profiled as _profiled
+from benchmarks._qt_harness import rss_mb as _rss_mb
+from benchmarks._qt_harness import run_on_qt as _run
+from benchmarks._qt_harness import wait as _wait
+from benchmarks._qt_harness import write_notebook as _write_notebook
 from benchmarks.engine import Results, _cascade_workload, _clear_core_caches
-
-T = TypeVar("T")
 
 OPEN_CELLS = 500
 CHAIN_CELLS = 100
 PRINT_LINES = 1_000_000
 PRINT_CODE = f"for i in range({PRINT_LINES:_}):\n    print(i)"
 STALL_TICK_MS = 10
-#: A processEvents() call this short did no real work; this many in a row means "drained".
-IDLE_CALL_S = 0.0001
-IDLE_CALLS = 3
 TARGETS: dict[str, tuple[float, str]] = {
     "open_500_responsive": (1500.0, "ms"),
     "keystroke_to_paint": (16.0, "ms"),
@@ -119,84 +121,13 @@ class Config:
     profile: bool
 
 
-@dataclass(slots=True)
-class WindowResults:
-    """Samples per figure key (ms unless the key says otherwise) and single values."""
-
-    samples: dict[str, list[float]] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def add(self, key: str, value: float) -> None:
-        self.samples.setdefault(key, []).append(value)
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _ms(seconds: float) -> float:
-    return seconds * 1000.0
-
-
 # -- the loop and the Qt queue -------------------------------------------------------------------
-async def _outside(fn: Callable[[], T]) -> T:
-    """Run ``fn`` in a plain loop callback, outside any task, so it may call processEvents."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def call() -> None:
-        try:
-            future.set_result(fn())
-        except BaseException as exc:
-            future.set_exception(exc)
-
-    loop.call_soon(call)
-    return await future
-
-
-def _drain(limit_s: float = 30.0) -> float:
-    """Process Qt events until idle; returns when the last call that did work ended."""
-    loop = QEventLoop()
-    idle = 0
-    last_busy = time.perf_counter()
-    deadline = last_busy + limit_s
-    while idle < IDLE_CALLS and time.perf_counter() < deadline:
-        start = time.perf_counter()
-        loop.processEvents()
-        end = time.perf_counter()
-        if end - start < IDLE_CALL_S:
-            idle += 1
-        else:
-            idle, last_busy = 0, end
-    return last_busy
-
-
-async def _drained() -> float:
-    return await _outside(_drain)
-
-
-async def _wait(condition: Callable[[], bool], timeout: float = 60.0, step: float = 0.01) -> None:
-    """Poll ``condition`` (untimed waits only)."""
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("condition not reached")
-        await asyncio.sleep(step)
 
 
 async def _kernel_idle(window: MainWindow) -> None:
     coordinator = window.coordinator
     assert coordinator is not None
     await _wait(lambda: coordinator.kernel_status == "idle" and tasks.pending() == 0)
-
-
-def _rss_mb() -> float:
-    """The resident set size of this (GUI) process, from /proc/self/status."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 class _PaintProbe(QObject):
@@ -290,34 +221,7 @@ class _StallMonitor(QObject):
         return max(0.0, gaps[i] - STALL_TICK_MS), self.ticks[i + 1] - self.ticks[0]
 
 
-@contextmanager
-def _profiled(label: str, enabled: bool) -> Iterator[None]:
-    """cProfile the block (every callback the loop runs meanwhile, too) to stderr."""
-    if not enabled:
-        yield
-        return
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
-        yield
-    finally:
-        profiler.disable()
-        _log(f"\n== profile: {label} ==")
-        stats = pstats.Stats(profiler, stream=sys.stderr)
-        stats.sort_stats("tottime").print_stats(20)
-        stats.sort_stats("cumulative").print_stats(25)
-
-
 # -- notebooks and windows ------------------------------------------------------------------------
-def _write_notebook(path: Path, codes: Sequence[str]) -> Path:
-    cells = tuple(Cell(id=f"{i:08x}", kind="python", code=code) for i, code in enumerate(codes))
-    fileformat.save(Notebook(cells=cells, name=path.stem), path)
-    return path
-
-
-def _cell(window: MainWindow, index: int) -> CellWidget:
-    assert window.view is not None and window.coordinator is not None
-    return window.view.cells[window.coordinator.notebook.cell_ids[index]]
 
 
 def _cells(window: MainWindow) -> list[CellWidget]:
@@ -689,16 +593,6 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _fmt(value: float | None, digits: int = 2) -> str:
-    if value is None or value != value:
-        return "—"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
-
-
 def _summary(results: WindowResults) -> dict[str, float]:
     out: dict[str, float] = {}
     for key, values in results.samples.items():
@@ -870,24 +764,6 @@ def _config(argv: Sequence[str] | None) -> Config:
     if args.quick:
         return Config(2, 16, 8, 1, 5, 2, args.profile)
     return Config(5, 51, 20, 3, 15, 5, args.profile)
-
-
-def _run(coro: Callable[[], Coroutine[Any, Any, T]], errors: list[BaseException]) -> T:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)  # closing one window between runs must not stop the loop
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    tasks.set_error_reporter(errors.append)
-    try:
-        result: T = loop.run_until_complete(coro())
-        return result
-    finally:
-        for window in list(MainWindow.open_windows.values()):
-            window.close()
-        tasks.set_error_reporter(None)
-        loop.close()
-        asyncio.set_event_loop(None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

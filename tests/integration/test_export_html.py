@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import importlib
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,6 +24,7 @@ from app.export_html import (
     render_markdown,
     sanitize_html,
 )
+from tests.integration.cli_helpers import cascade
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,17 +70,6 @@ class Picture:
 
 
 Picture()"""
-
-
-def cascade(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 class _Audit(HTMLParser):
