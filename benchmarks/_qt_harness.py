@@ -138,6 +138,13 @@ async def wait(condition: Callable[[], bool], timeout: float = WAIT_S, step: flo
         await asyncio.sleep(step)
 
 
+async def kernel_idle(window: MainWindow) -> None:
+    """The window's kernel is idle and no intent the widgets started is pending."""
+    coordinator = window.coordinator
+    assert coordinator is not None
+    await wait(lambda: coordinator.kernel_status == "idle" and tasks.pending() == 0)
+
+
 def write_notebook(path: Path, codes: Sequence[str]) -> Path:
     cells = tuple(Cell(id=f"{i:08x}", kind="python", code=code) for i, code in enumerate(codes))
     fileformat.save(Notebook(cells=cells, name=path.stem), path)
@@ -167,3 +174,18 @@ def run_on_qt(coro: Callable[[], Coroutine[Any, Any, T]], errors: list[BaseExcep
         tasks.set_error_reporter(None)
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def print_rows(rows: list[list[str]]) -> None:
+    """A figure table: header row first; columns figure | median | min | target | ok."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print(
+            "  ".join(
+                [row[0].ljust(widths[0])]
+                + [c.rjust(w) for c, w in zip(row[1:3], widths[1:3], strict=True)]
+                + [row[3].ljust(widths[3]), row[4]]
+            ).rstrip()
+        )
+        if n == 0:
+            print("  ".join("-" * w for w in widths))

@@ -68,7 +68,7 @@ from kernel_worker.protocol import TableRows
 if __package__ in (None, ""):  # run as `python benchmarks/outputs.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._qt_harness import Results
+from benchmarks._qt_harness import Results, kernel_idle, print_rows
 from benchmarks._qt_harness import cell as _cell
 from benchmarks._qt_harness import drained as _drained
 from benchmarks._qt_harness import fmt as _fmt
@@ -144,9 +144,7 @@ class Config:
 
 async def _settled(window: MainWindow) -> None:
     """The kernel is idle, no intent is pending and the Qt queue is drained."""
-    coordinator = window.coordinator
-    assert coordinator is not None
-    await _wait(lambda: coordinator.kernel_status == "idle" and tasks.pending() == 0)
+    await kernel_idle(window)
     await _drained()
 
 
@@ -617,17 +615,7 @@ def _print_table(
                 met,
             ]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print(
-            "  ".join(
-                [row[0].ljust(widths[0])]
-                + [c.rjust(w) for c, w in zip(row[1:3], widths[1:3], strict=True)]
-                + [row[3].ljust(widths[3]), row[4]]
-            ).rstrip()
-        )
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    print_rows(rows)
 
 
 def _report(config: Config, results: Results) -> dict[str, Any]:

@@ -83,9 +83,11 @@ from benchmarks._qt_harness import cell as _cell
 from benchmarks._qt_harness import drain as _drain
 from benchmarks._qt_harness import drained as _drained
 from benchmarks._qt_harness import fmt as _fmt
+from benchmarks._qt_harness import kernel_idle as _kernel_idle
 from benchmarks._qt_harness import log as _log
 from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import outside as _outside
+from benchmarks._qt_harness import print_rows
 from benchmarks._qt_harness import profiled as _profiled
 from benchmarks._qt_harness import rss_mb as _rss_mb
 from benchmarks._qt_harness import run_on_qt as _run
@@ -122,12 +124,6 @@ class Config:
 
 
 # -- the loop and the Qt queue -------------------------------------------------------------------
-
-
-async def _kernel_idle(window: MainWindow) -> None:
-    coordinator = window.coordinator
-    assert coordinator is not None
-    await _wait(lambda: coordinator.kernel_status == "idle" and tasks.pending() == 0)
 
 
 class _PaintProbe(QObject):
@@ -649,17 +645,7 @@ def _print_table(summary: dict[str, float], targets: dict[str, dict[str, Any]]) 
                 met,
             ]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print(
-            "  ".join(
-                [row[0].ljust(widths[0])]
-                + [c.rjust(w) for c, w in zip(row[1:3], widths[1:3], strict=True)]
-                + [row[3].ljust(widths[3]), row[4]]
-            ).rstrip()
-        )
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    print_rows(rows)
 
 
 def _report(config: Config, results: WindowResults) -> dict[str, Any]:
