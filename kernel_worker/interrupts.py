@@ -3,11 +3,16 @@
 The handler records every interrupt (so the rest of the plan is skipped) but raises only while
 user code runs and no frame is being written; an interrupt that arrives in a deferred section
 is raised when the section ends, if user code is still running.
+
+Python runs signal handlers on the main thread only, so only the main thread's frames need the
+guard: a frame written by another thread (the output flusher) must neither hold back the main
+thread's interrupt nor raise KeyboardInterrupt in that thread.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -44,6 +49,10 @@ def reset() -> None:
 
 @contextmanager
 def deferred() -> Iterator[None]:
+    """Hold an interrupt back while the main thread writes a frame (no-op on other threads)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     state.deferred_depth += 1
     try:
         yield
