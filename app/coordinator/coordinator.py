@@ -14,31 +14,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from app.coordinator.cell_history import (
+    CellHistory,
+    CellInserted,
+    CellMoved,
+    CellRemoved,
+    StructuralEdit,
+    describe_redo,
+)
+from app.coordinator.cell_history import describe as describe_edit
 from app.coordinator.events import (
     AnalysisChanged,
     CellStateChanged,
     CoordinatorEvent,
     DatabaseStatusChanged,
     FileChangedOnDisk,
+    HistoryChanged,
     KernelStateChanged,
     KernelStatus,
     NotebookLoaded,
     NotebookSaved,
     Notice,
+    SaveFailed,
     StructureChanged,
+    TrustChanged,
+    TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
+from app.coordinator.persistence import NotebookFile
+from app.coordinator.recovery import RecoveryStore
+from app.coordinator.trust_store import TrustStore
 from app.core import fileformat
 from app.core.analysis import CellAnalysis, analyze_cell
 from app.core.graph import Graph, build_graph
-from app.core.notebook import CellKind, Notebook
+from app.core.notebook import Cell, CellKind, Notebook, new_cell_id
 from app.core.planner import Mode, Plan, plan_run
 from app.core.settings import get_setting, set_setting
 from app.core.sql_template import Placeholder, parse_sql_statements
@@ -56,20 +71,13 @@ from app.core.state import (
     StreamText,
     reduce,
 )
+from app.core.trust import TrustRequest, settings_fingerprint, trust_requests
 from kernel_worker import protocol as p
 
 Observer = Callable[[CoordinatorEvent], None]
 
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
+#: After a failed save, how long until the next attempt (an edit also retries at once).
+SAVE_RETRY_S = 10.0
 
 
 @dataclass(slots=True)
@@ -97,13 +105,39 @@ class _ActivePlan:
 class Coordinator:
     """See the module docstring. Not thread-safe: use it from one event loop."""
 
-    def __init__(self, kernel: KernelConnection, *, autosave: bool = True) -> None:
+    def __init__(
+        self,
+        kernel: KernelConnection,
+        *,
+        autosave: bool = True,
+        trust_store: TrustStore | None = None,
+        recovery: RecoveryStore | None = None,
+        assume_trusted: bool = False,
+    ) -> None:
         self._kernel = kernel
         self._kernel.set_handler(self._on_kernel_event)
         self._autosave = autosave
         self._observers: list[Observer] = []
         self.notebook = Notebook()
-        self.path: Path | None = None
+        self._recovery = recovery or RecoveryStore()
+        self.file = NotebookFile(recovery=self._recovery)
+        self.trust_store = trust_store or TrustStore()
+        #: ``cascade run --trust``: the user vouched for this notebook on the command line.
+        self._assume_trusted = assume_trusted
+        #: Whether the notebook's own settings (interpreter, database) are honoured.
+        self.trusted = True
+        self.trust_requests: tuple[TrustRequest, ...] = ()
+        self._trusted_fingerprint: str | None = None
+        #: The user chose to run this untrusted notebook with the default Python and SQLite.
+        self._untrusted_runs_allowed = False
+        #: Runs asked for while the trust decision is open, started once it is made.
+        self._held_roots: dict[str, None] = {}
+        #: A database password found in the file: used for this session, never stored.
+        self._file_password: str | None = None
+        self._save_retry: asyncio.TimerHandle | None = None
+        self.history = CellHistory()
+        #: For a restored recovery copy: the file it was an edit of (Save As suggests it).
+        self.origin: Path | None = None
         self.mode: Mode = "autorun"
         self.analyses: dict[str, CellAnalysis] = {}
         self.graph: Graph = build_graph(self.notebook, {})
@@ -117,19 +151,40 @@ class Coordinator:
         self._plan_ids = 0
         self._starting: asyncio.Task[None] | None = None
         self._closing = False
-        self._disk_hash: str | None = None
         self._requests = 0
         self._pending_requests: dict[int, asyncio.Future[Any]] = {}
         #: The last answer about the database connection (None before the first check).
         self.database_status: DatabaseStatusChanged | None = None
-        #: True after an autosave was refused because the file changed on disk.
-        self.save_blocked = False
+
+    @property
+    def path(self) -> Path | None:
+        """The notebook's file (None for a new notebook not saved yet)."""
+        return self.file.path
+
+    @property
+    def save_blocked(self) -> bool:
+        """The newest edit is not in the file (changed on disk, save failed, never saved)."""
+        return self.file.unsaved
+
+    @property
+    def has_unsaved_work(self) -> bool:
+        """Closing now would lose something unless the user saves it somewhere."""
+        if self.path is None:
+            return any(cell.code.strip() for cell in self.notebook.cells) or bool(
+                self.notebook.name
+            )
+        return self.file.unsaved
 
     # -- observers ------------------------------------------------------------------------------
     def subscribe(self, observer: Observer) -> Callable[[], None]:
         """Call ``observer`` with every event; returns the function that unsubscribes."""
         self._observers.append(observer)
-        return lambda: self._observers.remove(observer)
+
+        def unsubscribe() -> None:
+            if observer in self._observers:
+                self._observers.remove(observer)
+
+        return unsubscribe
 
     def _emit(self, event: CoordinatorEvent) -> None:
         for observer in list(self._observers):
@@ -151,84 +206,234 @@ class Coordinator:
         self.open_now(path)
 
     def open_now(self, path: str | Path) -> None:
-        """:meth:`open` without the event loop (a window reports parse errors at once)."""
-        loaded = fileformat.load(path)
-        self.path = Path(path).resolve()
-        # A file in another format is rewritten on the first save; until then it is "ours"
-        # only if it is byte-identical to what we would write.
-        self._disk_hash = _file_hash(self.path)
+        """:meth:`open` without the event loop (a window reports parse errors at once).
+
+        Nothing the file asks for happens here: its interpreter and database are honoured only
+        once the notebook is trusted, and a password in it is used, never stored."""
+        loaded = self.file.load(Path(path).resolve())
         self._load(loaded.notebook)
+        self._file_password = loaded.secrets.get("database_password")
+        self._check_trust()
         for notice in loaded.notices:
             self._emit(Notice("info", notice))
-        if loaded.secrets:
-            from app.coordinator.secrets import store_database_password
-
-            password = loaded.secrets.get("database_password")
-            if password and loaded.notebook.database:
-                where = store_database_password(loaded.notebook.database, password)
-                self._emit(Notice("info", f"The database password was moved to {where}."))
+        if self._file_password:
+            self._emit(
+                Notice(
+                    "warning",
+                    "This file holds a database password. Cascade keeps it out of the file and "
+                    "uses it for this session only; enter it in Run → Database… to store it.",
+                )
+            )
 
     def new(self, path: str | Path | None = None, name: str = "") -> None:
-        """Start an empty notebook (saved to ``path`` on the first edit, if given)."""
-        self.path = Path(path).resolve() if path is not None else None
-        self._disk_hash = None
+        """Start an empty notebook: in memory (and a recovery copy) until it is saved, or, given
+        ``path``, saved there on the first edit. A notebook the user creates is trusted."""
+        self.file = NotebookFile(Path(path).resolve() if path is not None else None, self._recovery)
+        self._file_password = None
         self._load(Notebook(name=name))
+        self._check_trust(created=True)
+
+    def restore(self, text: str, key: str, origin: Path | None = None) -> None:
+        """Open a recovery copy as an unsaved notebook (NotebookFormatError if it does not
+        parse). ``origin``: the file it was an edit of, offered by Save As."""
+        loaded = fileformat.parse(text)
+        self.file = NotebookFile(None, self._recovery)
+        self.file.adopt_recovery(key)
+        self.origin = origin
+        self._file_password = None
+        self._load(loaded.notebook)
+        self._check_trust()
 
     def _load(self, notebook: Notebook) -> None:
+        self._held_roots.clear()
+        self.history.clear()
         self.notebook = notebook
         self.analyses = {cell.id: analyze_cell(cell) for cell in notebook.cells}
         self.graph = build_graph(notebook, self.analyses)
         self.states = {cell.id: CellRunState() for cell in notebook.cells}
         self._emit(NotebookLoaded(notebook, self.path))
+        self._emit_history()
         for cell in notebook.cells:
             self._emit(
                 AnalysisChanged(cell.id, self.analyses[cell.id], self.graph.errors.get(cell.id))
             )
 
-    def _save(self) -> None:
-        """Autosave, unless the file changed on disk since we last read or wrote it: then
-        nothing is overwritten and observers hear of it (the user chooses what wins)."""
-        if not self._autosave or self.path is None:
-            return
-        if self._disk_hash is not None and _file_hash(self.path) != self._disk_hash:
-            self.save_blocked = True
-            self._emit(FileChangedOnDisk(self.path))
-            return
-        self._write(self.path)
+    # -- trust ----------------------------------------------------------------------------------
+    def _check_trust(self, *, created: bool = False) -> None:
+        """Decide whether the notebook's settings are honoured (docs/SECURITY.md)."""
+        self.trust_requests = trust_requests(self.notebook)
+        fingerprint = settings_fingerprint(self.notebook)
+        stored = self.path is not None and self.trust_store.is_trusted(self.path, fingerprint)
+        self.trusted = created or self._assume_trusted or not self.trust_requests or stored
+        self._trusted_fingerprint = fingerprint if stored else None
+        self._untrusted_runs_allowed = False
+        self._emit(TrustChanged(self.trusted, self.trust_requests))
 
-    def _write(self, path: Path) -> None:
-        text = fileformat.dumps(self.notebook)
-        fileformat.save_text(text, path)
-        self._disk_hash = _text_hash(text)
-        self.save_blocked = False
-        self._emit(NotebookSaved(path, time.time()))
+    def _remember_trust(self) -> None:
+        """Keep a trusted notebook trusted across header edits made here (and new paths)."""
+        if not self.trusted or self.path is None or self._assume_trusted:
+            return
+        self.trust_requests = trust_requests(self.notebook)
+        fingerprint = settings_fingerprint(self.notebook)
+        if fingerprint != self._trusted_fingerprint:
+            with contextlib.suppress(OSError):  # the decision then holds for this session
+                self.trust_store.trust(self.path, fingerprint)
+                self._trusted_fingerprint = fingerprint
+
+    async def trust(self) -> None:
+        """The user trusts this notebook: remember it, then honour its interpreter (a new
+        kernel) and database, and start the runs that waited for the decision."""
+        if self.trusted:
+            await self._release_held_runs()
+            return
+        self.trusted = True
+        self._remember_trust()
+        self._emit(TrustChanged(True, self.trust_requests))
+        if self._kernel_alive():
+            if self.kernel_interpreter() is not None:
+                try:
+                    await self.restart_kernel()
+                except KernelStartError as exc:
+                    self._emit(Notice("error", _interpreter_failed(self.kernel_interpreter(), exc)))
+                    return
+            elif self.notebook.database:
+                await self._apply_database()
+        await self._release_held_runs()
+
+    async def run_untrusted(self) -> None:
+        """Run the waiting cells (and later ones) with the default Python and SQLite, leaving
+        the notebook's own settings off."""
+        self._untrusted_runs_allowed = True
+        await self._release_held_runs()
+
+    def discard_held_runs(self) -> None:
+        """The user closed the trust question: nothing runs; the waiting cells stay stale."""
+        self._held_roots.clear()
+
+    async def _release_held_runs(self) -> None:
+        roots, self._held_roots = list(self._held_roots), {}
+        roots = [c for c in roots if c in self.notebook]
+        if roots:
+            await self.run_cells(roots)
+
+    def _hold_for_trust(self, roots: tuple[str, ...]) -> bool:
+        """Keep ``roots`` waiting when the notebook is untrusted and the user has not chosen
+        yet; True if held (the window asks, then calls trust / run_untrusted)."""
+        if self.trusted or self._untrusted_runs_allowed or not roots:
+            return False
+        first = not self._held_roots
+        self._held_roots.update(dict.fromkeys(roots))
+        for cell_id in roots:
+            if cell_id in self.states:
+                self._set_state(
+                    cell_id,
+                    MadeStale("waiting: trust this notebook, or run it without its settings"),
+                )
+        if first:
+            self._emit(TrustDecisionNeeded(self.trust_requests))
+        return True
+
+    # -- saving ---------------------------------------------------------------------------------
+    def _save(self, *, overwrite: bool = False) -> None:
+        """Autosave. Never damages the file: a change on disk, a read-only file or a failing
+        disk leave it as it was, keep the text in a recovery copy, and tell observers."""
+        if not self._autosave:
+            return
+        outcome = self.file.save(
+            fileformat.dumps(self.notebook), overwrite=overwrite, name=self.notebook.name
+        )
+        if outcome.result == "saved":
+            self._cancel_save_retry()
+            self._remember_trust()
+            assert self.path is not None
+            self._emit(NotebookSaved(self.path, time.time()))
+        elif outcome.result == "conflict":
+            assert self.path is not None
+            self._emit(FileChangedOnDisk(self.path))
+        elif outcome.result == "failed":
+            self._emit(SaveFailed(self.path, outcome.message))
+            self._schedule_save_retry()
+
+    def _schedule_save_retry(self) -> None:
+        if self._save_retry is not None or self._closing:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a closing window): the next edit retries
+        self._save_retry = loop.call_later(SAVE_RETRY_S, self._retry_save)
+
+    def _retry_save(self) -> None:
+        self._save_retry = None
+        if self.file.unsaved and self.path is not None and not self._closing:
+            self._save()
+
+    def _cancel_save_retry(self) -> None:
+        if self._save_retry is not None:
+            self._save_retry.cancel()
+            self._save_retry = None
 
     async def save(self, *, overwrite: bool = False) -> None:
         """Save now; ``overwrite=True`` keeps this version over a change made on disk."""
-        if self.path is None:
-            return
-        if overwrite:
-            self._disk_hash = None
-        self._save()
+        if self.path is not None:
+            self._save(overwrite=overwrite)
 
-    async def save_as(self, path: str | Path) -> None:
-        self.path = Path(path).resolve()
-        self._write(self.path)
+    def save_now(self) -> bool:
+        """Save synchronously (a closing window); True when the file holds the newest text."""
+        if self.path is None:
+            return False
+        self._save()
+        return not self.file.unsaved
+
+    async def save_as(self, path: str | Path) -> bool:
+        """Write the notebook to ``path``, which becomes its file: title, watcher and the
+        default SQLite database follow. False (with a SaveFailed event) if it cannot be written."""
+        old_default = self._default_database_url()
+        target = Path(path).absolute()
+        outcome = self.file.write(target, fileformat.dumps(self.notebook), name=self.notebook.name)
+        if outcome.result != "saved":
+            self._emit(SaveFailed(target, outcome.message))
+            return False
+        self._cancel_save_retry()
+        self.trusted = True  # the user saved it here: a notebook of theirs
+        self._trusted_fingerprint = None
+        self._remember_trust()
+        assert self.path is not None
+        self._emit(NotebookSaved(self.path, time.time()))
+        self._emit(TrustChanged(True, self.trust_requests))
+        moved = self.notebook.database is None and self._default_database_url() != old_default
+        if moved and self._kernel_alive():
+            await self._apply_database()
+        return True
+
+    def _kernel_alive(self) -> bool:
+        return self._kernel.is_running and self.kernel_status not in ("dead", "not_started")
+
+    def write_now(self, path: Path) -> str:
+        """Write the notebook to ``path`` synchronously (a closing window); "" on success,
+        else why not. The kernel is left alone: the window is going away."""
+        outcome = self.file.write(path.absolute(), fileformat.dumps(self.notebook))
+        if outcome.result == "saved":
+            self._cancel_save_retry()
+            return ""
+        return outcome.message
+
+    def discard_unsaved(self) -> None:
+        """The user chose to close without keeping the unsaved text: drop its recovery copy."""
+        self.file.discard_recovery()
 
     def file_changed_on_disk(self) -> bool:
         """True when the file no longer holds what we last read or wrote."""
-        return (
-            self.path is not None
-            and self._disk_hash is not None
-            and _file_hash(self.path) != self._disk_hash
-        )
+        return self.file.changed_on_disk()
 
     async def reload(self) -> None:
-        """Read the file again (after a change on disk); run state starts over."""
+        """Read the file again (after a change on disk); run state starts over and a changed
+        settings header is asked about again."""
         if self.path is None:
             return
         if self._active is not None:
             self._kernel.interrupt()
+        self.file.discard_recovery()
         await self.open(self.path)
 
     async def rename(self, name: str) -> None:
@@ -313,17 +518,37 @@ class Coordinator:
         """Insert a cell (at the end by default); returns its id. Runs it if it has code and
         the notebook is in autorun mode."""
         cell = self.notebook.new_cell(kind, code)
-        at = len(self.notebook) if index is None else index
-        self._reanalyse(self.notebook.insert_cell(at, cell), (cell.id,))
-        self.states[cell.id] = CellRunState()
-        self._emit(StructureChanged(self.notebook))
-        self._save()
+        at = len(self.notebook) if index is None else max(0, min(index, len(self.notebook)))
+        self._insert(cell, at, CellRunState())
+        self._record(CellInserted(cell, at, CellRunState()))
         if code.strip():
             await self._after_change({cell.id}, self.mode == "autorun", "new cell")
         return cell.id
 
     async def delete_cell(self, cell_id: str) -> None:
-        """Remove a cell: its names leave the kernel; its readers re-run (autorun) or go stale."""
+        """Remove a cell: its names leave the kernel; its readers re-run (autorun) or go stale.
+        Undo brings it back with its outputs."""
+        cell = self.notebook.cell(cell_id)
+        index = self.notebook.position(cell_id)
+        state = self.states.get(cell_id, CellRunState())
+        await self._remove(cell_id)
+        self._record(CellRemoved(cell, index, state))
+
+    async def move_cell(self, cell_id: str, index: int) -> None:
+        """Change display order; run order is computed, so nothing needs to run."""
+        before = self.notebook.position(cell_id)
+        self._move(cell_id, index)
+        after = self.notebook.position(cell_id)
+        if after != before:
+            self._record(CellMoved(cell_id, before, after))
+
+    def _insert(self, cell: Cell, index: int, state: CellRunState) -> None:
+        self._reanalyse(self.notebook.insert_cell(index, cell), (cell.id,))
+        self.states[cell.id] = state
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+
+    async def _remove(self, cell_id: str) -> None:
         old_children = self.graph.children.get(cell_id, frozenset())
         old_graph = self._reanalyse(self.notebook.delete_cell(cell_id))
         self.states.pop(cell_id, None)
@@ -334,11 +559,66 @@ class Coordinator:
             affected, self.mode == "autorun", "an input cell was deleted", purge=True
         )
 
-    async def move_cell(self, cell_id: str, index: int) -> None:
-        """Change display order; run order is computed, so nothing needs to run."""
+    def _move(self, cell_id: str, index: int) -> None:
         self._reanalyse(self.notebook.move_cell(cell_id, index))
         self._emit(StructureChanged(self.notebook))
         self._save()
+
+    # -- intents: undo ----------------------------------------------------------------------------
+    def _record(self, edit: StructuralEdit) -> None:
+        self.history.record(edit)
+        self._emit_history()
+
+    def _emit_history(self) -> None:
+        undo, redo = self.history.next_undo(), self.history.next_redo()
+        self._emit(
+            HistoryChanged(
+                describe_edit(undo) if undo is not None else None,
+                describe_redo(redo) if redo is not None else None,
+            )
+        )
+
+    async def undo(self) -> bool:
+        """Undo the last structural edit (a deleted cell comes back with its code, id,
+        position and outputs, then runs or goes stale like any new input). False: nothing."""
+        edit = self.history.take_undo()
+        if edit is None:
+            return False
+        self.history.push_redo(await self._apply_inverse(edit))
+        self._emit_history()
+        return True
+
+    async def redo(self) -> bool:
+        """Do again the last undone structural edit. False: nothing to redo."""
+        edit = self.history.take_redo()
+        if edit is None:
+            return False
+        self.history.push_undo(await self._apply_inverse(edit))
+        self._emit_history()
+        return True
+
+    async def _apply_inverse(self, edit: StructuralEdit) -> StructuralEdit:
+        """Apply the opposite of ``edit``; return the edit that takes it back again."""
+        if isinstance(edit, CellRemoved):
+            cell = edit.cell
+            if cell.id in self.notebook:  # an id taken since: the cell comes back as a copy
+                cell = replace(cell, id=new_cell_id(self.notebook.cell_ids))
+            index = min(edit.index, len(self.notebook))
+            self._insert(cell, index, edit.state)
+            if edit.state.status != "idle" or cell.code.strip():
+                affected = {cell.id} | self.graph.children.get(cell.id, frozenset())
+                await self._after_change(affected, self.mode == "autorun", "restored by undo")
+            return CellInserted(cell, index, edit.state)
+        if isinstance(edit, CellInserted):
+            current = self.notebook.cell(edit.cell.id)
+            index = self.notebook.position(current.id)
+            state = self.states.get(current.id, CellRunState())
+            await self._remove(current.id)
+            return CellRemoved(current, index, state)
+        before = self.notebook.position(edit.cell_id)
+        self._move(edit.cell_id, edit.from_index)
+        # Applying the returned edit's inverse moves the cell back to where it was before.
+        return CellMoved(edit.cell_id, before, self.notebook.position(edit.cell_id))
 
     async def set_mode(self, mode: Mode) -> None:
         self.mode = mode
@@ -368,10 +648,14 @@ class Coordinator:
     async def run_cells(self, roots: Iterable[str]) -> None:
         """Plan and run ``roots`` with their cascade; completes when the plan has finished."""
         roots = tuple(roots)
+        if self._hold_for_trust(roots):
+            return
         async with self._run_lock:
             if self._closing:
                 return  # the window is closing: edits are saved, nothing more runs
             await self._ensure_kernel()
+            if self._closing:
+                return
             up_to_date = {c for c, s in self.states.items() if s.up_to_date}
             ran = {c for c, s in self.states.items() if s.status != "idle"}
             plan = plan_run(
@@ -456,9 +740,9 @@ class Coordinator:
     def kernel_interpreter(self) -> str | None:
         """The notebook's ``python`` setting as an absolute path (relative paths are relative
         to the notebook's folder); None: the interpreter Cascade itself runs in (or the
-        bundled one)."""
+        bundled one) — always for an untrusted notebook."""
         setting = get_setting(self.notebook, "python")
-        if not setting:
+        if not setting or not self.trusted:
             return None
         path = Path(setting).expanduser()
         if not path.is_absolute() and self.path is not None:
@@ -476,22 +760,25 @@ class Coordinator:
             except ValueError:
                 value = str(candidate)
         self.notebook = set_setting(self.notebook, "python", value or None)
+        self.trusted = True  # the user chose it: trust follows this header
         self._save()
+        self._remember_trust()
         await self.restart_kernel()
 
     # -- database -------------------------------------------------------------------------------
     def database_url(self) -> str:
-        """The URL SQL cells use: the notebook's, else an SQLite file beside the notebook."""
-        if self.notebook.database:
+        """The URL SQL cells use: the notebook's (when trusted), else an SQLite file beside
+        the notebook (in memory for a notebook with no file yet)."""
+        if self.notebook.database and self.trusted:
             return self.notebook.database
-        if self.path is None:
-            return "sqlite://"
-        return f"sqlite:///{self.path.with_suffix('.sqlite')}"
+        return self._default_database_url()
 
-    @staticmethod
-    def _password_for(url: str | None) -> str | None:
-        if not url:
+    def _password_for(self, url: str | None) -> str | None:
+        """The stored password for ``url`` (or the one the file held, this session only)."""
+        if not url or not self.trusted:
             return None
+        if self._file_password and url == self.notebook.database:
+            return self._file_password
         from app.coordinator.secrets import load_database_password
 
         return load_database_password(url)
@@ -558,7 +845,7 @@ class Coordinator:
         file. On success, SQL cells and what depends on them become stale.
         """
         stripped, in_url = fileformat.strip_password(url.strip()) if url.strip() else ("", None)
-        password = password or in_url or self._password_for(stripped or None)
+        password = password or in_url or _stored_password(stripped)
         async with self._run_lock:
             await self._ensure_kernel()
             target = stripped or self._default_database_url()
@@ -571,19 +858,34 @@ class Coordinator:
 
             store_database_password(stripped, password)
         self.notebook = replace(self.notebook, database=stripped or None)
+        self.trusted = True  # the user typed this URL: trust follows this header
         self._save()
+        self._remember_trust()
+        self._emit(TrustChanged(True, trust_requests(self.notebook)))
         self._report_database(status, target)
-        sql_cells = {c.id for c in self.notebook.cells if c.kind == "sql"}
-        for cell_id in self.graph.sort(sql_cells | self.graph.descendants(sql_cells)):
-            self._set_state(cell_id, MadeStale("the database connection changed"))
+        self._stale_sql_cells("the database connection changed")
         return self.database_status  # type: ignore[return-value]
 
     def _default_database_url(self) -> str:
-        database, self.notebook = self.notebook.database, replace(self.notebook, database=None)
-        try:
-            return self.database_url()
-        finally:
-            self.notebook = replace(self.notebook, database=database)
+        """The SQLite file beside the notebook (created by the kernel only when a SQL cell
+        first runs); in memory for a notebook with no file yet."""
+        if self.path is None:
+            return "sqlite://"
+        return f"sqlite:///{self.path.with_suffix('.sqlite')}"
+
+    async def _apply_database(self) -> None:
+        """Point the running kernel at the database now in force; SQL cells become stale."""
+        url = self.database_url()
+        async with self._run_lock:
+            status = await self._configure_database(url, self._password_for(url))
+        self._report_database(status, url if status.ok else "")
+        if status.ok:
+            self._stale_sql_cells("the database connection changed")
+
+    def _stale_sql_cells(self, reason: str) -> None:
+        sql_cells = {c.id for c in self.notebook.cells if c.kind == "sql"}
+        for cell_id in self.graph.sort(sql_cells | self.graph.descendants(sql_cells)):
+            self._set_state(cell_id, MadeStale(reason))
 
     async def set_sql_name(self, cell_id: str, name: str) -> None:
         """Rename the variable a SQL cell's result is bound to; its readers follow."""
@@ -609,13 +911,17 @@ class Coordinator:
             ready = await self._kernel.start()
         except KernelStartError as exc:
             self._set_kernel_status("dead", str(exc))
+            if self._closing:
+                return  # the window closed while the kernel started: nothing to report
             raise
+        if self._closing:
+            return
         self.kernel_python = ready.python.split()[0] if ready.python else ""
         self._set_kernel_status("idle", f"Python {self.kernel_python}")
         if ready.missing:
             self._emit(Notice("warning", _missing_message(ready.executable, ready.missing)))
         url = self.database_url()
-        status = await self._configure_database(url, self._password_for(self.notebook.database))
+        status = await self._configure_database(url, self._password_for(url))
         self._report_database(status, url if status.ok else "")
 
     async def start_kernel(self) -> None:
@@ -766,6 +1072,23 @@ class Coordinator:
             if self.kernel_status == "dead" and not self._closing:
                 with contextlib.suppress(KernelStartError):
                     await self._ensure_kernel()
+
+
+def _interpreter_failed(python: str | None, exc: Exception) -> str:
+    """Why the notebook's own Python did not start, and which setting to change."""
+    return (
+        f"The notebook's Python ({python}) could not start: {exc}. Change it with "
+        "Run → Kernel Python… (the [tool.cascade] python setting in the file's header)."
+    )
+
+
+def _stored_password(url: str) -> str | None:
+    """What the secret store holds for ``url`` (a URL the user typed in the dialog)."""
+    if not url:
+        return None
+    from app.coordinator.secrets import load_database_password
+
+    return load_database_password(url)
 
 
 _DISABLES = {

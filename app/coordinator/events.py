@@ -12,6 +12,7 @@ from typing import Literal, TypeAlias
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Notebook
 from app.core.state import CellRunState, Output
+from app.core.trust import TrustRequest
 
 KernelStatus = Literal["not_started", "starting", "idle", "busy", "dead"]
 
@@ -81,6 +82,41 @@ class FileChangedOnDisk:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveFailed:
+    """A save wrote nothing (read-only file or folder, disk full…): the edit is kept in memory
+    and in a recovery copy, and saving is retried. ``path`` is where it should have gone."""
+
+    path: Path | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrustChanged:
+    """Whether the notebook's own settings are honoured. ``requests``: what its header asks
+    for (empty: nothing to trust)."""
+
+    trusted: bool
+    requests: tuple[TrustRequest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrustDecisionNeeded:
+    """A run was asked for in an untrusted notebook: it waits until the user trusts the
+    notebook (``coordinator.trust()``), runs it without its settings
+    (``coordinator.run_untrusted()``) or declines (``coordinator.discard_held_runs()``)."""
+
+    requests: tuple[TrustRequest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChanged:
+    """What Undo and Redo would do now ("delete cell"), or None when there is nothing."""
+
+    undo: str | None
+    redo: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """Something the user should read once (a moved password, a restarted kernel)."""
 
@@ -97,5 +133,9 @@ CoordinatorEvent: TypeAlias = (
     | NotebookSaved
     | DatabaseStatusChanged
     | FileChangedOnDisk
+    | SaveFailed
+    | TrustChanged
+    | TrustDecisionNeeded
+    | HistoryChanged
     | Notice
 )

@@ -11,12 +11,9 @@ import json
 import os
 from pathlib import Path
 
+from app.coordinator.user_dirs import config_dir
+
 SERVICE = "cascade-notebook"
-
-
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(Path.home(), ".config")
-    return Path(base) / "cascade"
 
 
 def _secrets_file() -> Path:

@@ -59,10 +59,11 @@ def run_gui(notebook: str | None) -> int:
 
 
 def open_from_another_launch(path: str) -> None:
-    """A later ``cascade NOTEBOOK.py`` handed us its notebook: focus or open it."""
+    """A later ``cascade NOTEBOOK.py`` handed us its notebook: focus or open it (never in a
+    window that was closed)."""
     if not path:
-        for window in QApplication.topLevelWidgets():
-            if isinstance(window, MainWindow) and window.isVisible():
+        for window in MainWindow.windows:
+            if window.isVisible():
                 window.raise_()
                 window.activateWindow()
                 return
@@ -70,4 +71,4 @@ def open_from_another_launch(path: str) -> None:
     if (path and target.open_path(path) and target.coordinator is not None) or not path:
         target.show()
     else:
-        target.deleteLater()
+        target.close()

@@ -22,4 +22,6 @@ class CoordinatorBridge(QObject):
         self.notified.emit(event)
 
     def detach(self) -> None:
+        """Stop forwarding (safe to call twice: a window may be closed twice)."""
         self._unsubscribe()
+        self._unsubscribe = lambda: None

@@ -1,27 +1,26 @@
 """The main window: menus, toolbar, status bar, start screen, and the notebook view.
 
 It creates the coordinator for the notebook it shows and forwards the user's commands to it;
-everything it displays comes from coordinator events.
+everything it displays comes from coordinator events. Its promises (docs/SECURITY.md): closing
+never loses an edit, a save that fails is said out loud, and nothing a notebook file asks for
+happens before the user trusts it.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QFileSystemWatcher, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,79 +31,33 @@ from app.coordinator.events import (
     CoordinatorEvent,
     DatabaseStatusChanged,
     FileChangedOnDisk,
+    HistoryChanged,
     KernelStateChanged,
     NotebookLoaded,
     NotebookSaved,
     Notice,
+    SaveFailed,
     StructureChanged,
+    TrustChanged,
+    TrustDecisionNeeded,
 )
 from app.coordinator.qprocess_kernel import QProcessKernel
+from app.coordinator.recovery import RecoveredNotebook, RecoveryStore
 from app.core.fileformat import NotebookFormatError
+from app.core.trust import TrustRequest, describe_requests
 from app.ui import settings
+from app.ui.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
 from app.ui.bridge import CoordinatorBridge
 from app.ui.database_dialog import DatabaseDialog
 from app.ui.notebook_view import NotebookView
 from app.ui.shortcuts import ShortcutsDialog
+from app.ui.start_screen import StartScreen
 from app.ui.tasks import spawn
+from app.ui.window_actions import WindowActions
 
 APP_NAME = "Cascade"
-
-
-class StartScreen(QWidget):
-    """Shown when no notebook is open: recent notebooks, new, open."""
-
-    open_requested = Signal(str)
-    new_requested = Signal()
-    browse_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = QLabel("<h1>Cascade</h1><p>A reactive Python + SQL notebook.</p>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recent = QListWidget()
-        self.recent.itemActivated.connect(
-            lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
-        )
-        new_button = QPushButton("New notebook")
-        new_button.clicked.connect(self.new_requested)
-        open_button = QPushButton("Open…")
-        open_button.clicked.connect(self.browse_requested)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(new_button)
-        buttons.addWidget(open_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addLayout(buttons)
-        layout.addWidget(QLabel("Recent notebooks"))
-        layout.addWidget(self.recent, 2)
-        self.new_button, self.open_button = new_button, open_button
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.recent.clear()
-        for path in settings.recent_notebooks():
-            item = QListWidgetItem(f"{path.name}    {path.parent}")
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            self.recent.addItem(item)
-
-
-class ChangedOnDiskBar(QWidget):
-    """A non-blocking banner: the file changed on disk; the user decides which version wins."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setStyleSheet("background: #fff3cd; color: #5c4400;")
-        self.label = QLabel("This notebook changed on disk. Autosave is paused so nothing is lost.")
-        self.reload_button = QPushButton("Reload from disk")
-        self.keep_button = QPushButton("Keep my version")
-        row = QHBoxLayout(self)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.reload_button)
-        row.addWidget(self.keep_button)
-        self.hide()
+UnsavedAnswer = Literal["save", "discard", "cancel"]
+TrustAnswer = Literal["trust", "run", "cancel"]
 
 
 class MainWindow(QMainWindow):
@@ -112,179 +65,104 @@ class MainWindow(QMainWindow):
 
     #: Windows by notebook path, so opening an open notebook focuses its window.
     open_windows: ClassVar[dict[Path, MainWindow]] = {}
+    #: Every window not closed yet (also those showing a notebook with no file).
+    windows: ClassVar[set[MainWindow]] = set()
 
     def __init__(self) -> None:
         super().__init__()
         self.coordinator: Coordinator | None = None
         self.view: NotebookView | None = None
         self.bridge: CoordinatorBridge | None = None
+        self.database_dialog: DatabaseDialog | None = None
+        self.last_error = ""
         self._pending = False
+        self._closed = False
+        self._save_error_shown = False
+        self._trust_question_open = False
+        MainWindow.windows.add(self)
         self.resize(980, 760)
         self.start_screen = StartScreen()
         self.start_screen.open_requested.connect(self.open_path)
         self.start_screen.new_requested.connect(self.new_notebook)
         self.start_screen.browse_requested.connect(self.browse_open)
+        self.start_screen.restore_requested.connect(self.restore)
+        self.start_screen.discard_requested.connect(self._discard_recovered)
         self.changed_bar = ChangedOnDiskBar()
         self.changed_bar.reload_button.clicked.connect(self._reload_from_disk)
         self.changed_bar.keep_button.clicked.connect(self._keep_mine)
+        self.trust_bar = TrustBar()
+        self.trust_bar.trust_requested.connect(self.trust_notebook)
+        self.save_failed_bar = SaveFailedBar()
+        self.save_failed_bar.save_as_button.clicked.connect(self.save_as)
+        self.save_failed_bar.retry_button.clicked.connect(self._retry_save)
+        self.undo_toast = UndoToast()
+        self.undo_toast.undo_requested.connect(self.undo_structure)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_screen)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.changed_bar)
+        for bar in (self.trust_bar, self.changed_bar, self.save_failed_bar):
+            column.addWidget(bar)
         column.addWidget(self.stack, 1)
+        column.addWidget(self.undo_toast)
         self.setCentralWidget(central)
         self.kernel_label = QLabel("Kernel: not started")
         self.database_label = QLabel("")
-        self.statusBar().addPermanentWidget(self.database_label)
-        self.database_dialog: DatabaseDialog | None = None
         self.saved_label = QLabel("")
-        self.statusBar().addPermanentWidget(self.saved_label)
-        self.statusBar().addPermanentWidget(self.kernel_label)
+        for label in (self.database_label, self.saved_label, self.kernel_label):
+            self.statusBar().addPermanentWidget(label)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._file_changed)
-        self._build_actions()
+        self.commands = WindowActions(self)
+        self.commands.build_menus(self._fill_recent_menu)
+        self.commands.set_notebook_open(False)
+        self.commands.trust.setEnabled(False)
+        self.refresh_recovered()
         self._update_title()
 
-    # -- actions ----------------------------------------------------------------------------
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcut: str | QKeySequence.StandardKey | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        self.new_action = self._action(
-            "&New notebook", self.new_notebook, QKeySequence.StandardKey.New
-        )
-        self.open_action = self._action("&Open…", self.browse_open, QKeySequence.StandardKey.Open)
-        self.save_as_action = self._action("Save &As…", self.save_as, "Ctrl+Shift+S")
-        self.export_action = self._action("&Export HTML…", self.export_html)
-        self.rename_action = self._action("&Rename notebook…", self.rename_notebook)
-        self.close_action = self._action("&Close", self.close, QKeySequence.StandardKey.Close)
-        self.run_all_action = self._action(
-            "Run &all", self.run_all, "Ctrl+Shift+R", "Run every cell"
-        )
-        self.interrupt_action = self._action(
-            "&Interrupt", self.interrupt, "Ctrl+I", "Interrupt the running cell"
-        )
-        self.restart_action = self._action(
-            "&Restart kernel…", self.restart_kernel, "Ctrl+Shift+0", "Restart the kernel"
-        )
-        self.autorun_action = self._action(
-            "Auto&run",
-            self.toggle_autorun,
-            tip="Run dependent cells automatically (off: lazy, mark them stale)",
-        )
-        self.autorun_action.setCheckable(True)
-        self.autorun_action.setChecked(True)
-        self.interpreter_action = self._action(
-            "Kernel &Python…", self.choose_interpreter, tip="Choose the Python the kernel runs in"
-        )
-        self.database_action = self._action(
-            "&Database…", self.show_database_dialog, tip="Set the database SQL cells use"
-        )
-        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "Ctrl+K")
-        self.about_action = self._action("&About Cascade", self.show_about)
-
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.save_as_action)
-        file_menu.addAction(self.rename_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.close_action)
-        run_menu = self.menuBar().addMenu("&Run")
-        for action in (self.run_all_action, self.interrupt_action, self.restart_action):
-            run_menu.addAction(action)
-        run_menu.addSeparator()
-        run_menu.addAction(self.autorun_action)
-        run_menu.addAction(self.database_action)
-        run_menu.addAction(self.interpreter_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.about_action)
-
-        toolbar = self.addToolBar("Notebook")
-        toolbar.setObjectName("notebookToolbar")
-        toolbar.setMovable(False)
-        for action in (
-            self.run_all_action,
-            self.interrupt_action,
-            self.restart_action,
-            self.autorun_action,
-        ):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.database_action)
-        self._notebook_actions = (
-            self.save_as_action,
-            self.rename_action,
-            self.export_action,
-            self.run_all_action,
-            self.interrupt_action,
-            self.restart_action,
-            self.autorun_action,
-            self.database_action,
-            self.interpreter_action,
-        )
-        self._set_notebook_actions_enabled(False)
-
-    def _set_notebook_actions_enabled(self, enabled: bool) -> None:
-        for action in self._notebook_actions:
-            action.setEnabled(enabled)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in settings.recent_notebooks():
-            action = self.recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_path(str(p)))
-        if not self.recent_menu.actions():
-            self.recent_menu.addAction("(none)").setEnabled(False)
-
     # -- opening ------------------------------------------------------------------------------
+    def _fill_recent_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        for path in settings.recent_notebooks():
+            action = menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_path(str(p)))
+        if not menu.actions():
+            menu.addAction("(none)").setEnabled(False)
+
     def browse_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open notebook", "", "Python notebooks (*.py)")
         if path:
             self.open_path(path)
 
+    def _target_window(self) -> MainWindow:
+        """This window if it shows nothing yet, else a new one (a notebook is never replaced)."""
+        if self.coordinator is None:
+            return self
+        window = MainWindow()
+        window.show()
+        return window
+
     def new_notebook(self) -> None:
-        """A new notebook gets a file at once (Untitled-N.py) so autosave never loses it."""
-        path = settings.untitled_path()
-        coordinator = self._make_coordinator(path.parent)
-        coordinator.new(path, name=path.stem)
-        self._show_notebook(coordinator)
-        spawn(coordinator.save(overwrite=True))
+        """A new notebook in memory (and a recovery copy) until the user saves it; in this
+        window if it is empty, else in a new one."""
+        target = self._target_window()
+        coordinator = target._make_coordinator(None)
+        coordinator.new()
+        target._show_notebook(coordinator)
 
     def open_path(self, path: str) -> bool:
-        """Open ``path`` here (or focus the window that has it). False if it cannot be read."""
+        """Open ``path`` (or focus the window that has it). False if it cannot be read."""
         resolved = Path(path).resolve()
         existing = MainWindow.open_windows.get(resolved)
-        if existing is not None and existing is not self:
+        if existing is not None and not existing._closed:
             existing.show()
             existing.raise_()
             existing.activateWindow()
             return True
         if self.coordinator is not None:
-            # This window already shows a notebook: open the other one in a new window.
-            window = MainWindow()
-            window.show()
-            return window.open_path(path)
+            return self._target_window().open_path(path)
         coordinator = self._make_coordinator(resolved.parent)
         try:
             coordinator.open_now(resolved)
@@ -294,8 +172,35 @@ class MainWindow(QMainWindow):
         self._show_notebook(coordinator)
         return True
 
-    def _make_coordinator(self, folder: Path) -> Coordinator:
-        return Coordinator(QProcessKernel(cwd=folder))
+    def restore(self, copy: RecoveredNotebook) -> bool:
+        """Open a recovery copy as an unsaved notebook (Save As suggests where it came from)."""
+        target = self._target_window()
+        coordinator = target._make_coordinator(copy.origin.parent if copy.origin else None)
+        try:
+            coordinator.restore(copy.text(), copy.key, copy.origin)
+        except (OSError, NotebookFormatError) as exc:
+            target._show_error("Cannot restore", str(exc))
+            return False
+        target._show_notebook(coordinator)
+        self.refresh_recovered()
+        return True
+
+    def _discard_recovered(self, copy: RecoveredNotebook) -> None:
+        what = copy.origin or copy.name or "a new notebook"
+        if self.confirm("Discard unsaved work", f"Discard the unsaved edits of {what}?"):
+            RecoveryStore().discard(copy.key)
+            self.refresh_recovered()
+
+    def refresh_recovered(self) -> None:
+        """Offer the recovery copies no open window owns (left by a crash or a failed save)."""
+        owned = {
+            w.coordinator.file.recovery_key for w in MainWindow.windows if w.coordinator is not None
+        }
+        copies = [c for c in RecoveryStore().list() if c.key not in owned]
+        self.start_screen.show_recovered(copies)
+
+    def _make_coordinator(self, folder: Path | None) -> Coordinator:
+        return Coordinator(QProcessKernel(cwd=folder or Path.home()))
 
     def _show_notebook(self, coordinator: Coordinator) -> None:
         self.coordinator = coordinator
@@ -303,19 +208,30 @@ class MainWindow(QMainWindow):
         self.view = NotebookView(coordinator)
         self.view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.view.edits_pending_changed.connect(self._set_pending)
+        self.view.cell_deleted.connect(lambda _cid: self.undo_toast.show_message("Cell deleted."))
         self.bridge.notified.connect(self.view.on_event)
         self.bridge.notified.connect(self._on_event)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
-        self._set_notebook_actions_enabled(True)
-        if coordinator.path is not None:
-            MainWindow.open_windows[coordinator.path] = self
-            settings.add_recent(coordinator.path)
-            if coordinator.path.exists():
-                self.watcher.addPath(str(coordinator.path))
+        self.commands.set_notebook_open(True)
+        self._show_trust(coordinator.trusted, coordinator.trust_requests)
+        self._track_path(coordinator.path)
         self._update_title()
         spawn(coordinator.start_kernel())
         QTimer.singleShot(0, self._focus_first_cell)
+
+    def _track_path(self, path: Path | None) -> None:
+        """Register the window under its file, watch it, list it as recent."""
+        for known, window in list(MainWindow.open_windows.items()):
+            if window is self and known != path:
+                del MainWindow.open_windows[known]
+                self.watcher.removePath(str(known))
+        if path is None:
+            return
+        MainWindow.open_windows[path] = self
+        settings.add_recent(path)
+        if path.exists() and str(path) not in self.watcher.files():
+            self.watcher.addPath(str(path))
 
     def _focus_first_cell(self) -> None:
         if (
@@ -325,37 +241,72 @@ class MainWindow(QMainWindow):
         ):
             self.view.focus_cell(self.coordinator.notebook.cell_ids[0])
 
-    # -- coordinator events -----------------------------------------------------------------------
+    # -- coordinator events -------------------------------------------------------------------
     def _on_event(self, event: CoordinatorEvent) -> None:
         if isinstance(event, KernelStateChanged):
-            text = f"Kernel: {event.status}"
-            if self.coordinator is not None and self.coordinator.kernel_python:
-                text += f" · Python {self.coordinator.kernel_python}"
-            if event.status == "dead" and event.detail:
-                text += f" ({event.detail})"
-            self.kernel_label.setText(text)
-            self.interrupt_action.setEnabled(event.status == "busy")
+            self._show_kernel(event)
         elif isinstance(event, NotebookSaved):
             self.saved_label.setText(f"Saved {time.strftime('%H:%M:%S', time.localtime(event.at))}")
+            self.save_failed_bar.hide()
+            self._save_error_shown = False
+            self._track_path(event.path)
             self._update_title()
-            if str(event.path) not in self.watcher.files():
-                self.watcher.addPath(str(event.path))
+        elif isinstance(event, SaveFailed):
+            self._save_failed(event)
         elif isinstance(event, FileChangedOnDisk):
             self.changed_bar.show()
             self._update_title()
         elif isinstance(event, DatabaseStatusChanged):
-            if event.ok:
-                self.database_label.setText(f"DB: {event.server}")
-                self.database_label.setToolTip(event.url)
-            else:
-                self.database_label.setText("DB: not connected")
-                self.database_label.setToolTip(event.message)
-            if self.database_dialog is not None:
-                self.database_dialog.show_status(event)
+            self._show_database(event)
+        elif isinstance(event, TrustChanged):
+            self._show_trust(event.trusted, event.requests)
+        elif isinstance(event, TrustDecisionNeeded):
+            QTimer.singleShot(0, lambda: self._decide_trust(event.requests))
+        elif isinstance(event, HistoryChanged):
+            self._show_history(event)
         elif isinstance(event, Notice):
             self.statusBar().showMessage(event.message, 8000)
         elif isinstance(event, StructureChanged | NotebookLoaded):
             self._update_title()
+
+    def _show_kernel(self, event: KernelStateChanged) -> None:
+        text = f"Kernel: {event.status}"
+        if self.coordinator is not None and self.coordinator.kernel_python:
+            text += f" · Python {self.coordinator.kernel_python}"
+        if event.status == "dead" and event.detail:
+            text += f" ({event.detail})"
+        self.kernel_label.setText(text)
+        self.commands.interrupt.setEnabled(event.status == "busy")
+
+    def _show_database(self, event: DatabaseStatusChanged) -> None:
+        if event.ok:
+            self.database_label.setText(f"DB: {event.server}")
+            self.database_label.setToolTip(event.url)
+        else:
+            self.database_label.setText("DB: not connected")
+            self.database_label.setToolTip(event.message)
+        if self.database_dialog is not None:
+            self.database_dialog.show_status(event)
+
+    def _show_history(self, event: HistoryChanged) -> None:
+        self.commands.undo.setEnabled(event.undo is not None)
+        self.commands.undo.setText(f"&Undo {event.undo}" if event.undo else "&Undo")
+        self.commands.redo.setEnabled(event.redo is not None)
+        self.commands.redo.setText(f"&Redo {event.redo}" if event.redo else "&Redo")
+
+    def _save_failed(self, event: SaveFailed) -> None:
+        """Said in the status bar every time, in a bar until it works, and in a dialog once."""
+        self.statusBar().showMessage(event.message, 8000)
+        self.save_failed_bar.show_message(event.message)
+        self._update_title()
+        if not self._save_error_shown:
+            self._save_error_shown = True
+            self._show_error(
+                "Cannot save",
+                f"{event.message}.\n\nYour edits are kept in this window and in a recovery copy "
+                "in your data folder. Cascade tries again; use File → Save As to put them "
+                "somewhere else.",
+            )
 
     def _file_changed(self, path: str) -> None:
         if str(path) not in self.watcher.files() and Path(path).exists():
@@ -364,9 +315,19 @@ class MainWindow(QMainWindow):
             self.changed_bar.show()
 
     def _reload_from_disk(self) -> None:
-        if self.coordinator is not None:
-            self.changed_bar.hide()
-            spawn(self._reload())
+        """Reloading drops what was typed since the file changed on disk: ask first."""
+        if self.coordinator is None:
+            return
+        if self.view is not None:
+            self.view.commit_pending_edits()
+        if self.coordinator.save_blocked and not self.confirm(
+            "Reload from disk",
+            "Reload the file from disk? The edits you made since it changed there will be "
+            "lost (use File → Save As first to keep them).",
+        ):
+            return
+        self.changed_bar.hide()
+        spawn(self._reload())
 
     async def _reload(self) -> None:
         assert self.coordinator is not None
@@ -382,6 +343,10 @@ class MainWindow(QMainWindow):
                 self.view.commit_pending_edits()
             spawn(self.coordinator.save(overwrite=True))
 
+    def _retry_save(self) -> None:
+        if self.coordinator is not None:
+            spawn(self.coordinator.save())
+
     def _set_pending(self, pending: bool) -> None:
         self._pending = pending
         self._update_title()
@@ -392,8 +357,65 @@ class MainWindow(QMainWindow):
             return
         c = self.coordinator
         name = c.notebook.name or (c.path.stem if c.path else "Untitled")
-        modified = self._pending or c.save_blocked
-        self.setWindowTitle(f"{name}{' •' if modified else ''} — {APP_NAME}")
+        modified = self._pending or c.save_blocked or (c.path is None and c.has_unsaved_work)
+        read_only = " [read-only]" if c.file.read_only else ""
+        self.setWindowTitle(f"{name}{read_only}{' •' if modified else ''} — {APP_NAME}")
+
+    # -- trust ----------------------------------------------------------------------------------
+    def _show_trust(self, trusted: bool, requests: tuple[TrustRequest, ...]) -> None:
+        self.commands.trust.setEnabled(not trusted)
+        if trusted or not requests:
+            self.trust_bar.hide()
+        else:
+            self.trust_bar.show_requests(requests)
+
+    def trust_notebook(self) -> None:
+        if self.coordinator is not None:
+            self.trust_bar.hide()
+            spawn(self.coordinator.trust())
+
+    def _decide_trust(self, requests: tuple[TrustRequest, ...]) -> None:
+        """A run waits in an untrusted notebook: trust it, run without its settings, or not."""
+        if self.coordinator is None or self._trust_question_open:
+            return
+        self._trust_question_open = True
+        try:
+            answer = self.ask_trust(requests)
+        finally:
+            self._trust_question_open = False
+        if answer == "trust":
+            self.trust_notebook()
+        elif answer == "run":
+            spawn(self.coordinator.run_untrusted())
+        else:
+            self.coordinator.discard_held_runs()
+
+    def ask_trust(self, requests: tuple[TrustRequest, ...]) -> TrustAnswer:
+        """Ask how to run an untrusted notebook (tests replace this to answer)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Run an untrusted notebook?", "", parent=self)
+        box.setText(
+            f"This notebook {describe_requests(requests)}. Trust it to allow that, or run it "
+            "with the default Python and SQLite, ignoring those settings."
+        )
+        trust = box.addButton("Trust and run", QMessageBox.ButtonRole.AcceptRole)
+        run = box.addButton("Run without its settings", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "trust" if clicked is trust else "run" if clicked is run else "cancel"
+
+    def _trusted_or_asked(self, what: str) -> bool:
+        """Changing a setting of an untrusted notebook first makes it trusted (asked)."""
+        c = self.coordinator
+        if c is None or c.trusted:
+            return c is not None
+        if not self.confirm(
+            "Trust this notebook?",
+            f"To change its {what}, trust this notebook: it {describe_requests(c.trust_requests)}.",
+        ):
+            return False
+        self.trust_notebook()
+        return True
 
     # -- commands -------------------------------------------------------------------------------
     def run_all(self) -> None:
@@ -417,26 +439,35 @@ class MainWindow(QMainWindow):
             spawn(self.coordinator.set_mode("autorun" if checked else "lazy"))
             self.view.set_autorun(checked)
 
+    def undo_structure(self) -> None:
+        if self.coordinator is not None:
+            self.undo_toast.hide()
+            spawn(self.coordinator.undo())
+
+    def redo_structure(self) -> None:
+        if self.coordinator is not None:
+            spawn(self.coordinator.redo())
+
     def save_as(self) -> None:
         if self.coordinator is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save notebook as", str(self.coordinator.path or ""), "Python notebooks (*.py)"
-        )
+        c = self.coordinator
+        start = c.path or c.origin or settings.default_save_path(c.notebook.name)
+        path = self.ask_save_path(str(start))
         if path:
             self.save_as_path(path)
+
+    def ask_save_path(self, start: str) -> str:
+        """Where to save ("" = cancelled); tests replace this."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save notebook as", start, "Python notebooks (*.py)"
+        )
+        return path
 
     def save_as_path(self, path: str) -> None:
         assert self.coordinator is not None and self.view is not None
         self.view.commit_pending_edits()
-        old = self.coordinator.path
         spawn(self.coordinator.save_as(path))
-        if old is not None:
-            MainWindow.open_windows.pop(old, None)
-            self.watcher.removePath(str(old))
-        new = Path(path).resolve()
-        MainWindow.open_windows[new] = self
-        settings.add_recent(new)
 
     def export_html(self) -> None:
         if self.coordinator is None:
@@ -470,7 +501,7 @@ class MainWindow(QMainWindow):
 
     def choose_interpreter(self) -> None:
         """Pick a Python ≥ 3.11 (a project's .venv, say); Cancel keeps the current one."""
-        if self.coordinator is None:
+        if self.coordinator is None or not self._trusted_or_asked("kernel Python"):
             return
         start = str(self.coordinator.path.parent) if self.coordinator.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Python for the kernel (Cancel: keep)", start)
@@ -482,7 +513,7 @@ class MainWindow(QMainWindow):
             spawn(self.coordinator.set_kernel_interpreter(path))
 
     def show_database_dialog(self) -> None:
-        if self.coordinator is None:
+        if self.coordinator is None or not self._trusted_or_asked("database"):
             return
         if self.database_dialog is None:
             self.database_dialog = DatabaseDialog(self.coordinator.notebook.database or "", self)
@@ -524,14 +555,67 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_error = text
 
-    # -- closing ------------------------------------------------------------------------------------
+    # -- closing --------------------------------------------------------------------------------
+    def ask_unsaved(self) -> UnsavedAnswer:
+        """The notebook holds work that is not in a file: save it, discard it, or stay."""
+        assert self.coordinator is not None
+        c = self.coordinator
+        where = f"could not be saved to {c.path.name}" if c.path else "has never been saved"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved notebook", "", parent=self)
+        box.setText(f"This notebook {where}. Save it before closing?")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return "save"
+        if answer == QMessageBox.StandardButton.Discard:
+            return "discard"
+        return "cancel"
+
+    def _may_close(self) -> bool:
+        """Closing never loses an edit: pending edits are saved; work that has no file (or
+        whose save fails) is saved elsewhere, discarded or kept, as the user says."""
+        c = self.coordinator
+        if c is None or self.view is None:
+            return True
+        self.view.commit_pending_edits()
+        if c.path is not None and c.file.unsaved and not c.file.changed_on_disk():
+            c.save_now()  # a last try (the reason it failed may be gone)
+        if not c.has_unsaved_work:
+            return True
+        answer = self.ask_unsaved()
+        if answer == "cancel":
+            return False
+        if answer == "discard":
+            c.discard_unsaved()
+            return True
+        start = c.path or c.origin or settings.default_save_path(c.notebook.name)
+        path = self.ask_save_path(str(start))
+        if not path:
+            return False
+        problem = c.write_now(Path(path))
+        if problem:
+            self._show_error("Cannot save", f"{problem}; the window stays open.")
+            return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing never loses an edit: pending edits are saved before the kernel stops."""
-        if self.coordinator is not None and self.view is not None:
-            self.view.commit_pending_edits()
+        if self._closed:
+            event.accept()
+            return
+        if not self._may_close():
+            event.ignore()
+            return
+        self._closed = True
+        if self.coordinator is not None:
             self.coordinator.close()
-            if self.coordinator.path is not None:
-                MainWindow.open_windows.pop(self.coordinator.path, None)
-            if self.bridge is not None:
-                self.bridge.detach()
+        if self.bridge is not None:
+            self.bridge.detach()
+        for path, window in list(MainWindow.open_windows.items()):
+            if window is self:
+                del MainWindow.open_windows[path]
+        MainWindow.windows.discard(self)
         event.accept()

@@ -36,6 +36,8 @@ class NotebookView(QScrollArea):
     """A short status-bar message for the user."""
     edits_pending_changed = Signal(bool)
     """Whether any cell holds an edit not yet committed (the title's modified marker)."""
+    cell_deleted = Signal(str)
+    """The user deleted a cell (its id); the window offers Undo."""
 
     def __init__(self, coordinator: Coordinator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,7 +153,7 @@ class NotebookView(QScrollArea):
         widget.outputs.set_table_source(c)  # tables page their rows from the kernel
         widget.run_requested.connect(self._run_requested)
         widget.edit_committed.connect(self._edit_committed)
-        widget.delete_requested.connect(lambda cid: spawn(self.coordinator.delete_cell(cid)))
+        widget.delete_requested.connect(self.delete_cell)
         widget.move_requested.connect(self._move_requested)
         widget.add_requested.connect(self._add_after)
         widget.navigate_requested.connect(self._navigate)
@@ -212,6 +214,12 @@ class NotebookView(QScrollArea):
         if widget is not None and kind == "markdown":
             widget.edit_markdown()
         self.focus_cell(cell_id)
+
+    def delete_cell(self, cell_id: str) -> None:
+        """Delete at once (no question): Undo brings the cell back with its outputs."""
+        if cell_id in self.coordinator.notebook:
+            spawn(self.coordinator.delete_cell(cell_id))
+            self.cell_deleted.emit(cell_id)
 
     def _navigate(self, cell_id: str, delta: int) -> None:
         ids = self.coordinator.notebook.cell_ids

@@ -26,16 +26,16 @@ def add_recent(path: Path) -> None:
     _settings().setValue("recent", [str(p) for p in [path, *items][:MAX_RECENT]])
 
 
-def default_notebook_folder() -> Path:
-    """Where "New notebook" puts files before the user picks a place (so autosave works)."""
-    folder = Path.home() / "Cascade"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def untitled_path(folder: Path | None = None) -> Path:
-    folder = folder or default_notebook_folder()
-    n = 1
-    while (folder / f"Untitled-{n}.py").exists():
+def default_save_path(name: str = "") -> Path:
+    """Where Save As starts for a notebook that has no file: the user's Documents folder (or
+    home), under its name, never over an existing file. Nothing is created here."""
+    folder = Path.home() / "Documents"
+    if not folder.is_dir():
+        folder = Path.home()
+    stem = "".join(ch for ch in name if ch.isalnum() or ch in " -_").strip() or "Untitled"
+    candidate = folder / f"{stem}.py"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}.py"
         n += 1
-    return folder / f"Untitled-{n}.py"
+    return candidate

@@ -44,7 +44,7 @@ def test_connect_in_the_dialog_then_run_a_sql_cell(
     assert window.open_path(str(path))
 
     async def body() -> None:
-        window.database_action.trigger()
+        window.commands.database.trigger()
         dialog = window.database_dialog
         assert dialog is not None and dialog.isVisible()
         dialog.url_edit.setText("")
@@ -57,7 +57,7 @@ def test_connect_in_the_dialog_then_run_a_sql_cell(
         assert window.database_label.text().startswith("DB: ")
         assert dialog.password_edit.text() == ""  # not kept on screen
         dialog.close()
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         query = window.view.cells["q1"]  # type: ignore[union-attr]
         await until(window, lambda: bool(query.outputs.findChildren(TableOutput)))
         table = query.outputs.findChildren(TableOutput)[0]
@@ -75,11 +75,15 @@ def test_connect_in_the_dialog_then_run_a_sql_cell(
     arun(body())
 
 
-def test_seed_notebook_password_moves_out_of_the_file(
+def test_seed_notebook_password_is_used_once_trusted_and_never_stored(
     arun: Callable[..., Any], tmp_path: Path, postgres: Any
 ) -> None:
-    """Opening a seed-format notebook whose `# DB:` line holds a password: the first save
-    writes our format without it, the password is kept in the secret store, and it still works."""
+    """Opening a seed-format notebook whose `# DB:` line holds a password: nothing connects
+    until the user trusts it; then the password works for the session, the first save writes
+    our format without it, and the secret store is left alone (issue 9: stored passwords change
+    only when the user types one in the Database dialog)."""
+    from app.coordinator.secrets import load_database_password
+
     path = tmp_path / "seed.py"
     path.write_text(
         "# Notebook: Old report\n"
@@ -94,16 +98,32 @@ def test_seed_notebook_password_moves_out_of_the_file(
     assert window.open_path(str(path))
     coordinator = window.coordinator
     assert coordinator is not None
+    assert not coordinator.trusted
+    assert window.trust_bar.isVisible()
+    assert "connects to postgresql://" in window.trust_bar.label.text()
+    assert postgres.password not in window.trust_bar.label.text()
 
     async def body() -> None:
         await until(window, lambda: coordinator.database_status is not None)
-        assert coordinator.database_status is not None and coordinator.database_status.ok
+        assert coordinator.database_status is not None
+        assert coordinator.database_status.url.startswith("sqlite:")  # not the file's server
+        QTest.mouseClick(window.trust_bar.trust_button, Qt.MouseButton.LeftButton)
+        await until(
+            window,
+            lambda: (
+                coordinator.database_status is not None
+                and coordinator.database_status.server.startswith("PostgreSQL")
+            ),
+        )
+        assert not window.trust_bar.isVisible()
         await coordinator.run_all()
         assert coordinator.states["c2"].status == "success"
         await coordinator.update_cell("c2", "int(df.n[0]) + 0")
         text = path.read_text()
         assert postgres.password not in text
         assert "[tool.cascade]" in text and "postgresql://" in text
+        assert coordinator.notebook.database is not None
+        assert load_database_password(coordinator.notebook.database) is None
         window.close()
 
     arun(body())

@@ -46,9 +46,11 @@ def arun(qapp: QApplication) -> Iterator[Callable[[Awaitable[Any]], Any]]:
         return result
 
     yield run
-    for window in list(MainWindow.open_windows.values()):
+    for window in list(MainWindow.windows):
+        window.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
         window.close()
     MainWindow.open_windows.clear()
+    MainWindow.windows.clear()
     loop.run_until_complete(asyncio.sleep(0))
     tasks.set_error_reporter(None)
     loop.close()

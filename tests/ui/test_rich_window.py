@@ -36,7 +36,7 @@ def test_ten_million_row_table_pages_from_the_kernel(arun: Run, tmp_path: Path) 
 
     async def body() -> None:
         before = rss_mb()
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         widget = cell(window, 0)
         await until(window, lambda: status(window, 0) == "success", timeout=60)
         await until(window, lambda: bool(widget.outputs.findChildren(TableOutput)))
@@ -60,7 +60,7 @@ def test_matplotlib_cell_shows_exactly_one_sharp_image(arun: Run, tmp_path: Path
     window = open_window(make_file(tmp_path, code, "x = 1"))
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(
             window, lambda: status(window, 0) == "success" and status(window, 1) == "success"
         )
@@ -80,7 +80,7 @@ def test_tqdm_loop_leaves_one_progress_line(arun: Run, tmp_path: Path) -> None:
     window = open_window(make_file(tmp_path, code))
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(window, lambda: status(window, 0) == "success")
         assert window.coordinator is not None
         state = window.coordinator.states[window.coordinator.notebook.cell_ids[0]]
@@ -102,7 +102,7 @@ def test_plotly_and_altair_charts_render_offline(arun: Run, tmp_path: Path) -> N
     window = open_window(make_file(tmp_path, plotly, altair))
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(
             window,
             lambda: status(window, 0) == "success" and status(window, 1) == "success",

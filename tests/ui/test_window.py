@@ -118,7 +118,7 @@ def test_2_debounce_autoruns_and_blur_saves_without_running(arun: Run, tmp_path:
 
     async def body() -> None:
         first, second = cell(window, 0), cell(window, 1)
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(window, shows(second, "6"))
         replace_text(first, "x = 20")
         assert first.countdown.isVisible()  # the countdown before the auto-run
@@ -139,7 +139,7 @@ def test_3_rename_shows_name_error_then_fix(arun: Run, tmp_path: Path) -> None:
     window = open_window(make_file(tmp_path, "a = 1", "b = a + 1\nb"))
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         second = cell(window, 1)
         await until(window, shows(second, "2"))
         replace_text(cell(window, 0), "c = 1")
@@ -223,15 +223,15 @@ def test_7_interrupt_from_toolbar_then_restart(arun: Run, tmp_path: Path) -> Non
     window = open_window(make_file(tmp_path, "x = 1", "while True: pass"))
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(window, lambda: status(window, 1) == "running")
-        assert window.interrupt_action.isEnabled()
-        window.interrupt_action.trigger()
+        assert window.commands.interrupt.isEnabled()
+        window.commands.interrupt.trigger()
         await until(window, lambda: status(window, 1) == "interrupted")
         assert "KeyboardInterrupt" in output_text(cell(window, 1))
         await idle(window)
         window.confirm = lambda title, text: True  # type: ignore[method-assign]
-        window.restart_action.trigger()
+        window.commands.restart.trigger()
         await until(window, lambda: status(window, 0) == "stale" and status(window, 1) == "stale")
         await until(
             window,
@@ -295,7 +295,7 @@ def test_export_html_from_the_window(arun: Run, tmp_path: Path) -> None:
     window = open_window(make_file(tmp_path, "print('exported!')"))
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(window, lambda: status(window, 0) == "success")
         out = tmp_path / "page.html"
         window.export_html_to(str(out))

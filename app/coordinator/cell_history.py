@@ -1,0 +1,106 @@
+"""Undo and redo of structural edits (cells added, deleted, moved) for one notebook.
+
+Each entry records what is needed to put the notebook back *and* forward again: a deleted
+cell keeps its code, id, position and last run state (its outputs), so undoing a delete shows
+the cell exactly as it was. The coordinator applies entries; this module only keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.notebook import Cell
+from app.core.state import CellRunState
+
+#: How many structural edits can be undone.
+MAX_DEPTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CellRemoved:
+    """``cell`` was at ``index`` and is gone; ``state`` is how it last looked."""
+
+    cell: Cell
+    index: int
+    state: CellRunState
+
+
+@dataclass(frozen=True, slots=True)
+class CellInserted:
+    """``cell`` was inserted at ``index`` (redo inserts it again with ``state``)."""
+
+    cell: Cell
+    index: int
+    state: CellRunState
+
+
+@dataclass(frozen=True, slots=True)
+class CellMoved:
+    cell_id: str
+    from_index: int
+    to_index: int
+
+
+StructuralEdit = CellRemoved | CellInserted | CellMoved
+
+
+def describe(edit: StructuralEdit) -> str:
+    """The user's operation an undo entry records, for "Undo delete cell"."""
+    if isinstance(edit, CellRemoved):
+        return "delete cell"
+    if isinstance(edit, CellInserted):
+        return "add cell"
+    return "move cell"
+
+
+def describe_redo(edit: StructuralEdit) -> str:
+    """The operation a redo entry (the inverse of an undone one) does again."""
+    if isinstance(edit, CellRemoved):
+        return "add cell"
+    if isinstance(edit, CellInserted):
+        return "delete cell"
+    return "move cell"
+
+
+class CellHistory:
+    """Two stacks; a new edit clears the redo stack, as in every editor."""
+
+    def __init__(self) -> None:
+        self._undo: list[StructuralEdit] = []
+        self._redo: list[StructuralEdit] = []
+
+    def record(self, edit: StructuralEdit) -> None:
+        self._undo.append(edit)
+        del self._undo[:-MAX_DEPTH]
+        self._redo.clear()
+
+    def take_undo(self) -> StructuralEdit | None:
+        return self._undo.pop() if self._undo else None
+
+    def take_redo(self) -> StructuralEdit | None:
+        return self._redo.pop() if self._redo else None
+
+    def push_redo(self, edit: StructuralEdit) -> None:
+        self._redo.append(edit)
+
+    def push_undo(self, edit: StructuralEdit) -> None:
+        """Put back an edit that was redone (not a new edit: the redo stack stays)."""
+        self._undo.append(edit)
+
+    def clear(self) -> None:
+        self._undo.clear()
+        self._redo.clear()
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def next_undo(self) -> StructuralEdit | None:
+        return self._undo[-1] if self._undo else None
+
+    def next_redo(self) -> StructuralEdit | None:
+        return self._redo[-1] if self._redo else None

@@ -1,0 +1,128 @@
+"""The main window's actions, menus and toolbar, built in one place.
+
+Each action calls a public method of the window; which ones exist and their shortcuts are
+listed once here (and in :mod:`app.ui.shortcuts` for the help dialog).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+class WindowActions:
+    """The window's QActions by name, plus which ones need an open notebook."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        w = window
+        self.new = self._action("&New notebook", w.new_notebook, QKeySequence.StandardKey.New)
+        self.open = self._action("&Open…", w.browse_open, QKeySequence.StandardKey.Open)
+        self.save_as = self._action("Save &As…", w.save_as, "Ctrl+Shift+S")
+        self.export = self._action("&Export HTML…", w.export_html)
+        self.rename = self._action("&Rename notebook…", w.rename_notebook)
+        self.close = self._action("&Close", w.close, QKeySequence.StandardKey.Close)
+        self.undo = self._action(
+            "&Undo", w.undo_structure, "Ctrl+Z", "Undo the last cell operation"
+        )
+        self.redo = self._action("&Redo", w.redo_structure, "Ctrl+Shift+Z", "Redo")
+        self.run_all = self._action("Run &all", w.run_all, "Ctrl+Shift+R", "Run every cell")
+        self.interrupt = self._action(
+            "&Interrupt", w.interrupt, "Ctrl+I", "Interrupt the running cell"
+        )
+        self.restart = self._action(
+            "&Restart kernel…", w.restart_kernel, "Ctrl+Shift+0", "Restart the kernel"
+        )
+        self.autorun = self._action(
+            "Auto&run",
+            w.toggle_autorun,
+            tip="Run dependent cells automatically (off: lazy, mark them stale)",
+        )
+        self.autorun.setCheckable(True)
+        self.autorun.setChecked(True)
+        self.trust = self._action(
+            "&Trust this notebook", w.trust_notebook, tip="Honour its interpreter and database"
+        )
+        self.interpreter = self._action(
+            "Kernel &Python…", w.choose_interpreter, tip="Choose the Python the kernel runs in"
+        )
+        self.database = self._action(
+            "&Database…", w.show_database_dialog, tip="Set the database SQL cells use"
+        )
+        self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
+        self.about = self._action("&About Cascade", w.show_about)
+        self.undo.setEnabled(False)
+        self.redo.setEnabled(False)
+        self.notebook_actions = (
+            self.save_as,
+            self.rename,
+            self.export,
+            self.run_all,
+            self.interrupt,
+            self.restart,
+            self.autorun,
+            self.interpreter,
+            self.database,
+        )
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self._window)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every platform binding (Close: Ctrl+W and Ctrl+F4)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def build_menus(self, fill_recent: Callable[[QMenu], None]) -> QMenu:
+        """Menus and toolbar; returns the Open Recent menu (filled when it opens)."""
+        bar = self._window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new)
+        file_menu.addAction(self.open)
+        recent = file_menu.addMenu("Open &Recent")
+        recent.aboutToShow.connect(lambda: fill_recent(recent))
+        for action in (self.save_as, self.rename, self.export):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo)
+        edit_menu.addAction(self.redo)
+        run_menu = bar.addMenu("&Run")
+        for action in (self.run_all, self.interrupt, self.restart):
+            run_menu.addAction(action)
+        run_menu.addSeparator()
+        for action in (self.autorun, self.database, self.interpreter, self.trust):
+            run_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts)
+        help_menu.addAction(self.about)
+
+        toolbar = self._window.addToolBar("Notebook")
+        toolbar.setObjectName("notebookToolbar")
+        toolbar.setMovable(False)
+        for action in (self.run_all, self.interrupt, self.restart, self.autorun):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.database)
+        return recent
+
+    def set_notebook_open(self, is_open: bool) -> None:
+        for action in self.notebook_actions:
+            action.setEnabled(is_open)

@@ -1,0 +1,102 @@
+"""Structural undo (issue 9: one click on ✕ no longer deletes a cell for good; issue 11's stack):
+a deleted cell comes back with its code, id, position and outputs; the file follows."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import CoordinatorEvent, HistoryChanged
+from app.core import fileformat
+from tests.coordinator.fake_kernel import FakeKernel, Outcome
+
+
+def run(coro_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(coro_factory())
+
+
+async def notebook(kernel: FakeKernel, path: Path, *codes: str) -> tuple[Coordinator, list[str]]:
+    c = Coordinator(kernel)
+    c.new(path)
+    await c.set_mode("lazy")
+    ids = [await c.add_cell("python", code=code) for code in codes]
+    await c.set_mode("autorun")
+    return c, ids
+
+
+def test_undo_delete_restores_code_id_position_and_outputs(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel(script={"y = x * 2\nprint(y)": Outcome(stdout="10\n")})
+        c, (a, b, d) = await notebook(kernel, path, "x = 5", "y = x * 2\nprint(y)", "z = y")
+        await c.run_all()
+        outputs = c.states[b].outputs
+        await c.delete_cell(b)
+        assert b not in c.notebook and "print(y)" not in path.read_text()
+        assert c.states[d].status in ("error", "blocked", "stale", "success")
+        assert await c.undo()
+        assert c.notebook.cell_ids == (a, b, d)
+        assert c.notebook.cell(b).code == "y = x * 2\nprint(y)"
+        assert fileformat.load(path).notebook.cell_ids == (a, b, d)  # saved after the step
+        assert c.states[b].outputs == outputs  # shown as it was ...
+        assert c.states[b].status == "success"  # ... and, in autorun, run again
+        assert c.states[d].status == "success"
+
+    run(body)
+
+
+def test_undo_redo_of_add_and_move(tmp_path: Path) -> None:
+    async def body() -> None:
+        c, (a, b) = await notebook(FakeKernel(), tmp_path / "nb.py", "x = 1", "y = 2")
+        c.history.clear()
+        new = await c.add_cell("python", 1, code="w = 3")
+        await c.move_cell(a, 2)
+        assert c.notebook.cell_ids == (new, b, a)
+        assert await c.undo()  # the move
+        assert c.notebook.cell_ids == (a, new, b)
+        assert await c.undo()  # the add
+        assert c.notebook.cell_ids == (a, b)
+        assert not await c.undo()
+        assert await c.redo()
+        assert c.notebook.cell_ids == (a, new, b)
+        assert c.notebook.cell(new).code == "w = 3"
+        assert await c.redo()
+        assert c.notebook.cell_ids == (new, b, a)
+        assert not await c.redo()
+
+    run(body)
+
+
+def test_a_new_edit_clears_redo_and_history_is_announced(tmp_path: Path) -> None:
+    async def body() -> None:
+        c, (_a, b) = await notebook(FakeKernel(), tmp_path / "nb.py", "x = 1", "y = 2")
+        events: list[CoordinatorEvent] = []
+        c.subscribe(events.append)
+        await c.delete_cell(b)
+        assert events[-1] == HistoryChanged("delete cell", None)
+        await c.undo()
+        assert events[-1] == HistoryChanged("add cell", "delete cell")
+        await c.move_cell(b, 0)
+        assert events[-1] == HistoryChanged("move cell", None)
+
+    run(body)
+
+
+def test_undo_in_lazy_mode_restores_without_running(tmp_path: Path) -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b) = await notebook(kernel, tmp_path / "nb.py", "x = 1", "y = x")
+        await c.run_all()
+        await c.set_mode("lazy")
+        await c.delete_cell(a)
+        plans = len(kernel.plans)
+        await c.undo()
+        assert len(kernel.plans) == plans
+        assert c.states[a].status == "stale"  # outputs kept, marked out of date
+        assert c.states[b].status == "stale"
+
+    run(body)
