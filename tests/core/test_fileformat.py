@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import ast
-import os
 import pickle
 import re
-import stat
 from pathlib import Path
 
 import pytest
@@ -18,10 +16,8 @@ from app.core.fileformat import (
     LoadedNotebook,
     NotebookFormatError,
     dumps,
-    load,
     loads,
     parse,
-    save,
     strip_password,
 )
 from app.core.notebook import CELL_KINDS, Cell, Notebook
@@ -774,100 +770,6 @@ def test_format_error_text_and_pickling() -> None:
     copy = pickle.loads(pickle.dumps(err))
     assert (copy.line, copy.message) == (7, "something is off")
     assert isinstance(err, ValueError)
-
-
-# -- files -------------------------------------------------------------------------------------
-
-
-def test_load_reads_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "nb.py"
-    path.write_bytes(EXAMPLE.replace("\n", "\r\n").encode())
-    assert load(path).notebook == loads(EXAMPLE)
-
-
-def test_load_reports_bad_bytes_with_their_line(tmp_path: Path) -> None:
-    path = tmp_path / "nb.py"
-    path.write_bytes(b'# %% id="a"\nx = 1\ns = "\xff"\n')
-    with pytest.raises(NotebookFormatError) as caught:
-        load(path)
-    assert caught.value.line == 3
-    assert "0xff" in caught.value.message
-
-
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name != "nb.py")
-
-
-def test_save_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
-    path = tmp_path / "nb.py"
-    path.write_text("old\n")
-    path.chmod(0o640)
-    nb = loads(EXAMPLE)
-    save(nb, path)
-    assert path.read_text(encoding="utf-8") == EXAMPLE
-    assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert _leftovers(tmp_path) == []
-    assert load(path).notebook == nb
-
-
-def test_save_new_file_gets_ordinary_permissions(tmp_path: Path) -> None:
-    path = tmp_path / "nb.py"
-    umask = os.umask(0o022)
-    try:
-        save(Notebook(), path)
-    finally:
-        os.umask(umask)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
-    assert path.read_bytes() == dumps(Notebook()).encode()
-
-
-def test_failed_replace_leaves_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "nb.py"
-    path.write_text("old\n")
-
-    def fail(*_args: object) -> None:
-        raise OSError("disk on fire")
-
-    monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk on fire"):
-        save(loads(EXAMPLE), path)
-    assert path.read_text() == "old\n"
-    assert _leftovers(tmp_path) == []
-
-
-def test_failed_write_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "nb.py"
-    path.write_text("old\n")
-
-    def fail(_fd: int) -> None:
-        raise OSError("fsync failed")
-
-    monkeypatch.setattr(os, "fsync", fail)
-    with pytest.raises(OSError, match="fsync failed"):
-        save(loads(EXAMPLE), path)
-    assert path.read_text() == "old\n"
-    assert _leftovers(tmp_path) == []
-
-
-def test_invalid_notebook_never_touches_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "nb.py"
-    path.write_text("old\n")
-    with pytest.raises(ValueError):
-        save(Notebook((Cell("a", "sql", "SELECT 1"),)), path)
-    assert path.read_text() == "old\n"
-    assert _leftovers(tmp_path) == []
-
-
-def test_save_writes_through_a_symlink(tmp_path: Path) -> None:
-    real = tmp_path / "real.py"
-    real.write_text("old\n")
-    link = tmp_path / "nb.py"
-    link.symlink_to(real)
-    save(Notebook(name="x"), link)
-    assert link.is_symlink()
-    assert loads(real.read_text()).name == "x"
 
 
 # -- the demo notebook -------------------------------------------------------------------------
