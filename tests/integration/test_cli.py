@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from app.cli import kernel_start_hint
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.settings import set_setting
 from tests.integration.cli_helpers import cascade
 
 pytestmark = pytest.mark.slow
@@ -86,3 +92,119 @@ def test_display_binary_outputs_are_base64_in_json(tmp_path: Path) -> None:
     result = cascade("run", write(tmp_path, code), "--json")
     outputs = json.loads(result.stdout)["cells"][0]["outputs"]
     assert outputs == [{"mime": "image/png", "data": "iVBORw=="}]
+
+
+# -- anything that is not a readable notebook file: exit 2, one line, nothing else ---------------
+
+
+def _limit_address_space() -> None:
+    """What the issue's repro ran under: reading /dev/zero then fails with MemoryError."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "nb.py"
+    os.mkfifo(path)
+    return path
+
+
+def _folder(folder: Path) -> Path:
+    path = folder / "nb.py"
+    path.mkdir()
+    return path
+
+
+def _socket(folder: Path) -> Path:
+    path = folder / "nb.py"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))  # the file stays after the socket is closed
+    return path
+
+
+def _too_large(folder: Path) -> Path:
+    path = folder / "nb.py"
+    with path.open("wb") as file:
+        file.truncate(fileformat.MAX_NOTEBOOK_BYTES + 1)
+    return path
+
+
+def _content(name: str, data: bytes) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data)
+        return path
+
+    return make
+
+
+NOT_NOTEBOOKS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "fifo": (_fifo, "it is a named pipe (FIFO), not a notebook file"),
+    "folder": (_folder, "it is a folder, not a notebook file"),
+    "device": (lambda _: Path("/dev/zero"), "it is a device, not a notebook file"),
+    "socket": (_socket, "it is a socket, not a notebook file"),
+    "missing": (lambda folder: folder / "nope.py", "no such file"),
+    "too large": (_too_large, "it is 10.0 MB; Cascade opens notebook files of up to 10 MB"),
+    "binary": (_content("nb.py", b"# %%\nx = b'\x00'\n"), "line 2: a NUL byte: this is a binary"),
+    "not utf-8": (_content("nb.py", b"# %%\nx = '\xff'\n"), "line 2: not UTF-8 text (byte 0xff)"),
+    "ipynb": (_content("NB.ipynb", b'{"nbformat": 4}'), "it is a Jupyter notebook (.ipynb)."),
+    "ipynb named .py": (
+        _content("nb.py", b'{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {}}'),
+        "line 1: this is a Jupyter notebook (.ipynb JSON).",
+    ),
+    "text file": (_content("notes.txt", b"# %%\nx = 1\n"), "it is not a .py file;"),
+}
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder with a short path: a Unix socket's path is limited to about 100 bytes."""
+    with tempfile.TemporaryDirectory(dir="/tmp", prefix="cli-") as folder:
+        yield Path(folder)
+
+
+@pytest.mark.parametrize("kind", NOT_NOTEBOOKS)
+def test_anything_but_a_notebook_exits_2_with_one_line(short_dir: Path, kind: str) -> None:
+    make, reason = NOT_NOTEBOOKS[kind]
+    path = make(short_dir)
+    result = cascade("run", path, preexec_fn=_limit_address_space)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"cascade: cannot open {path}: {reason}")
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
+
+
+def test_export_refuses_the_same_way(tmp_path: Path) -> None:
+    path = _fifo(tmp_path)
+    result = cascade("export", path, "--html", tmp_path / "out.html")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        result.stderr
+        == f"cascade: cannot open {path}: it is a named pipe (FIFO), not a notebook file\n"
+    )
+    assert not (tmp_path / "out.html").exists()
+
+
+def test_a_kernel_python_that_cannot_start_names_the_setting(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    notebook = set_setting(
+        Notebook((Cell("a", "python", "x = 1"),)), "python", "/nonexistent/python3"
+    )
+    fileformat.save(notebook, path)
+    result = cascade("run", path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    line = result.stderr
+    assert line.count("\n") == 1
+    assert line.startswith(
+        "cascade: the kernel could not start (could not start /nonexistent/python3"
+    )
+    assert 'python = "/nonexistent/python3" under [tool.cascade]' in line
+    assert "Run → Kernel Python…" in line
+
+
+def test_the_hint_without_a_setting_says_how_to_choose_one() -> None:
+    hint = kernel_start_hint(Notebook())
+    assert 'python = "/path/to/python3" under [tool.cascade]' in hint
+    assert "Run → Kernel Python…" in hint
