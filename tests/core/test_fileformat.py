@@ -795,3 +795,13 @@ def test_demo_notebook_round_trips() -> None:
     ]
     assert codes[5].endswith("math.sqrt(total)")
     ast.parse(text)
+
+
+def test_a_marker_line_inside_the_header_is_toml_not_a_cell() -> None:
+    text = (
+        '# /// script\n# description = """\n# %% not a cell\n# """\n# ///\n\n# %% id="a"\nx = 1\n'
+    )
+    loaded = parse(text)
+    assert [cell.code for cell in loaded.notebook.cells] == ["x = 1"]
+    assert loaded.notebook.extra_header == 'description = """\n%% not a cell\n"""\n'
+    assert loaded.notices == ()

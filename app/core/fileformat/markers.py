@@ -51,27 +51,35 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
     """
     if not rest.strip(" \t") and kind is None and cell_id is None:
         return PLAIN_PYTHON
-    tag: CellKind | None = None
-    pairs: list[tuple[str, str]] = []
-    words: list[str] = []
-    for kind_tag, qkey, qvalue, bkey, bvalue, _, word in _tokens(rest):
-        if kind_tag and tag is None:
-            tag = KIND_NAMES[kind_tag]
-        elif kind_tag:
-            words.append(f"[{kind_tag}]")
-        elif qkey:
-            pairs.append((qkey, _VALUE_ESCAPE.sub(r"\1", qvalue) if "\\" in qvalue else qvalue))
-        elif bkey:
-            pairs.append((bkey, bvalue))
-        else:
-            words.append(word)
-    return _marker(kind or tag or "python", pairs, words, cell_id)
+    tokens = _tokens(rest)
+    first_tag = (
+        next((i for i, token in enumerate(tokens) if token[0]), None) if "[" in rest else None
+    )
+    tag = None if first_tag is None else KIND_NAMES[tokens[first_tag][0]]
+    # Comprehensions rather than one loop: a marker may carry many tokens, and this is its cost.
+    words = [
+        token[6] or f"[{token[0]}]"
+        for i, token in enumerate(tokens)
+        if token[6] or (token[0] and i != first_tag)
+    ]
+    pairs = [
+        (token[3], token[4]) if token[3] else (token[1], _unescape_value(token[2]))
+        for token in tokens
+        if token[3] or token[1]
+    ]
+    named = "id=" in rest or "name=" in rest  # the only keys that need a second look
+    return _marker(kind or tag or "python", pairs, words, cell_id, named=named)
+
+
+def _unescape_value(value: str) -> str:
+    return _VALUE_ESCAPE.sub(r"\1", value) if "\\" in value else value
 
 
 def _tokens(rest: str) -> list[_Token]:
     """The marker's tokens: all at once, unless a value needs the bracket-aware scan."""
     tokens: list[_Token] = _TOKEN.findall(rest)
-    if not any(token[5] for token in tokens):
+    scan_free = '"' not in rest and "[" not in rest and "{" not in rest
+    if scan_free or not any(token[5] for token in tokens):
         return tokens
     tokens = []
     pos = 0
@@ -115,18 +123,18 @@ def _marker(
     pairs: list[tuple[str, str]],
     words: list[str],
     cell_id: str | None,
+    *,
+    named: bool = True,
 ) -> Marker:
-    name: str | None = None
-    meta = [("title", " ".join(words))] if words else []
-    for key, value in pairs:
-        if key == "id":
-            if cell_id is not None:
-                raise MarkerProblem("cell marker has more than one id")
-            cell_id = value
-        elif key == "name" and kind == "sql":
-            if name is not None:
-                raise MarkerProblem("cell marker has more than one name")
-            name = value
-        else:
-            meta.append((key, value))
-    return Marker(kind, cell_id or None, name or None, tuple(meta))
+    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares a pass over them)."""
+    ids = [value for key, value in pairs if key == "id"] if named else []
+    if len(ids) + (cell_id is not None) > 1:
+        raise MarkerProblem("cell marker has more than one id")
+    names = [value for key, value in pairs if key == "name"] if named and kind == "sql" else []
+    if len(names) > 1:
+        raise MarkerProblem("cell marker has more than one name")
+    title = [("title", " ".join(words))] if words else []
+    if ids or names:
+        pairs = [pair for pair in pairs if pair[0] != "id" and not (pair[0] == "name" and names)]
+    cell_id = cell_id if cell_id is not None else (ids[0] if ids else None)
+    return Marker(kind, cell_id or None, (names[0] if names else None) or None, (*title, *pairs))

@@ -28,13 +28,14 @@ def parse(text: str) -> LoadedNotebook:
     text = normalize_newlines(text)
     refuse_foreign(text)
     first = MARKER_LINE.search(text)
-    first_start = first.start() if first else len(text)
-    header = find_header(text, first_start)
+    header = find_header(text, first.start() if first else len(text))
     if header is None and is_seed(text, first):
         return finish(read_seed(text))
     if header is None and first is None:
         return finish(_read_whole(text))
-    return finish(read_percent(text, header, first_start))
+    if header is not None:  # markers count only after the header (its TOML may look like one)
+        first = MARKER_LINE.search(text, header.end)
+    return finish(read_percent(text, header, first.start() if first else len(text)))
 
 
 def loads(text: str) -> Notebook:
