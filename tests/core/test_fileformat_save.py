@@ -156,14 +156,20 @@ def test_a_file_system_that_refuses_chown_for_nothing_still_saves(
     assert load(notebook).notebook == NEW
 
 
-def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+def _linked(tmp_path: Path) -> tuple[Path, Path]:
+    """``(real, link)``: a notebook in a folder of its own, and a link to it in ``tmp_path``."""
     elsewhere = tmp_path / "real"
     elsewhere.mkdir()
     real = elsewhere / "real.py"
     real.write_text(OLD)
+    return real, tmp_path / "nb.py"
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real, link = _linked(tmp_path)
+    elsewhere = real.parent
     middle = tmp_path / "middle.py"
     middle.symlink_to(real)
-    link = tmp_path / "nb.py"
     link.symlink_to(middle)
     save(NEW, link)
     assert link.is_symlink() and middle.is_symlink()
@@ -376,13 +382,9 @@ def test_only_our_own_temporary_files_are_removed(notebook: Path) -> None:
 
 
 def test_temporary_files_are_found_beside_the_real_file_of_a_link(tmp_path: Path) -> None:
-    real_folder = tmp_path / "real"
-    real_folder.mkdir()
-    real = real_folder / "real.py"
-    real.write_text(OLD)
-    link = tmp_path / "nb.py"
+    real, link = _linked(tmp_path)
     link.symlink_to(real)
-    temp = real_folder / ".real.py.0123abcd.tmp"
+    temp = real.parent / ".real.py.0123abcd.tmp"
     temp.write_text("left")
     _age(temp, 60)
     assert remove_stale_temp_files(link) == [temp]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.settings import set_setting
 from tests.integration.cli_helpers import cascade
+from tests.not_notebooks import NOT_NOTEBOOKS, fifo, short_folder
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,64 +102,10 @@ def _limit_address_space() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-def _fifo(folder: Path) -> Path:
-    path = folder / "nb.py"
-    os.mkfifo(path)
-    return path
-
-
-def _folder(folder: Path) -> Path:
-    path = folder / "nb.py"
-    path.mkdir()
-    return path
-
-
-def _socket(folder: Path) -> Path:
-    path = folder / "nb.py"
-    with socket.socket(socket.AF_UNIX) as server:
-        server.bind(str(path))  # the file stays after the socket is closed
-    return path
-
-
-def _too_large(folder: Path) -> Path:
-    path = folder / "nb.py"
-    with path.open("wb") as file:
-        file.truncate(fileformat.MAX_NOTEBOOK_BYTES + 1)
-    return path
-
-
-def _content(name: str, data: bytes) -> Callable[[Path], Path]:
-    def make(folder: Path) -> Path:
-        path = folder / name
-        path.write_bytes(data)
-        return path
-
-    return make
-
-
-NOT_NOTEBOOKS: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "fifo": (_fifo, "it is a named pipe (FIFO), not a notebook file"),
-    "folder": (_folder, "it is a folder, not a notebook file"),
-    "device": (lambda _: Path("/dev/zero"), "it is a device, not a notebook file"),
-    "socket": (_socket, "it is a socket, not a notebook file"),
-    "missing": (lambda folder: folder / "nope.py", "no such file"),
-    "too large": (_too_large, "it is 10.0 MB; Cascade opens notebook files of up to 10 MB"),
-    "binary": (_content("nb.py", b"# %%\nx = b'\x00'\n"), "line 2: a NUL byte: this is a binary"),
-    "not utf-8": (_content("nb.py", b"# %%\nx = '\xff'\n"), "line 2: not UTF-8 text (byte 0xff)"),
-    "ipynb": (_content("NB.ipynb", b'{"nbformat": 4}'), "it is a Jupyter notebook (.ipynb)."),
-    "ipynb named .py": (
-        _content("nb.py", b'{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {}}'),
-        "line 1: this is a Jupyter notebook (.ipynb JSON).",
-    ),
-    "text file": (_content("notes.txt", b"# %%\nx = 1\n"), "it is not a .py file;"),
-}
-
-
 @pytest.fixture
 def short_dir() -> Iterator[Path]:
-    """A folder with a short path: a Unix socket's path is limited to about 100 bytes."""
-    with tempfile.TemporaryDirectory(dir="/tmp", prefix="cli-") as folder:
-        yield Path(folder)
+    with short_folder() as folder:
+        yield folder
 
 
 @pytest.mark.parametrize("kind", NOT_NOTEBOOKS)
@@ -176,7 +120,7 @@ def test_anything_but_a_notebook_exits_2_with_one_line(short_dir: Path, kind: st
 
 
 def test_export_refuses_the_same_way(tmp_path: Path) -> None:
-    path = _fifo(tmp_path)
+    path = fifo(tmp_path)
     result = cascade("export", path, "--html", tmp_path / "out.html")
     assert (result.returncode, result.stdout) == (2, "")
     assert (

@@ -3,49 +3,29 @@ notebook Cascade opens is refused with the same reason, at once, and nothing is 
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.ui.main_window import MainWindow
+from tests.not_notebooks import NOT_NOTEBOOKS, short_folder
 
 
-def _fifo(folder: Path) -> Path:
-    path = folder / "nb.py"
-    os.mkfifo(path)
-    return path
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    with short_folder() as folder:
+        yield folder
 
 
-def _ipynb(folder: Path) -> Path:
-    path = folder / "NB.ipynb"
-    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {}}))
-    return path
-
-
-def _json_named_py(folder: Path) -> Path:
-    path = folder / "nb.py"
-    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {}}))
-    return path
-
-
-@pytest.mark.parametrize(
-    ("make", "reason"),
-    [
-        (_fifo, "it is a named pipe (FIFO), not a notebook file"),
-        (lambda _: Path("/dev/zero"), "it is a device, not a notebook file"),
-        (_ipynb, "it is a Jupyter notebook (.ipynb). Cascade opens .py notebooks"),
-        (_json_named_py, "line 1: this is a Jupyter notebook (.ipynb JSON)."),
-    ],
-)
+@pytest.mark.parametrize("kind", NOT_NOTEBOOKS)
 def test_the_window_refuses_what_is_not_a_notebook(
-    qtbot: QtBot, tmp_path: Path, make: Callable[[Path], Path], reason: str
+    qtbot: QtBot, short_dir: Path, kind: str
 ) -> None:
-    path = make(tmp_path)
-    before = None if not path.is_file() else path.read_bytes()
+    make, reason = NOT_NOTEBOOKS[kind]
+    path = make(short_dir)
+    before = path.read_bytes() if path.is_file() and path.stat().st_size < 1000 else None
     window = MainWindow()
     qtbot.addWidget(window)
     assert not window.open_path(str(path))
