@@ -242,7 +242,7 @@ def test_plain_python_files_open_as_one_cell(tmp_path: Path, text: str) -> None:
 
 
 def test_too_many_cells_are_refused_at_the_first_one_too_many() -> None:
-    limit = fileformat.syntax.MAX_CELLS
+    limit = fileformat.MAX_CELLS
     with pytest.raises(NotebookFormatError) as caught:
         parse("# %%\n" * 1_000_000)
     assert caught.value.line == limit + 1
@@ -262,7 +262,7 @@ def test_too_many_cells_are_refused_at_the_first_one_too_many() -> None:
 def test_dumps_refuses_what_parse_would_refuse() -> None:
     from app.core.notebook import Cell, Notebook
 
-    limit = fileformat.syntax.MAX_CELLS
+    limit = fileformat.MAX_CELLS
     with pytest.raises(ValueError, match="at most 10,000 cells"):
         fileformat.dumps(Notebook(tuple(Cell(f"c{i}") for i in range(limit + 1))))
     with pytest.raises(ValueError, match="NUL"):

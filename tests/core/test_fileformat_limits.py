@@ -61,7 +61,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "raw @ in a password": lambda n: "# DB: postgresql://u:" + "p@" * n + "h/db\n",
     "unterminated header": lambda n: "# /// script\n" + "# x = 1\n" * n,
     "bad marker at the end": lambda n: "# %%\n" * n + '# %% k="x\n',
-    "too many cells": lambda n: "# %%\n" * (fileformat.syntax.MAX_CELLS + n),
+    "too many cells": lambda n: "# %%\n" * (fileformat.MAX_CELLS + n),
 }
 
 

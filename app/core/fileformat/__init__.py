@@ -38,13 +38,14 @@ from app.core.fileformat.header import MAX_HEADER_CHARS
 from app.core.fileformat.model import LoadedNotebook
 from app.core.fileformat.passwords import strip_password
 from app.core.fileformat.reader import loads, parse
-from app.core.fileformat.syntax import ESCAPE, FORMAT_VERSION, SourceFormat
+from app.core.fileformat.syntax import ESCAPE, FORMAT_VERSION, MAX_CELLS, SourceFormat
 from app.core.fileformat.writer import dumps
 from app.core.notebook import Notebook
 
 __all__ = [
     "ESCAPE",
     "FORMAT_VERSION",
+    "MAX_CELLS",
     "MAX_HEADER_CHARS",
     "MAX_NOTEBOOK_BYTES",
     "NOTEBOOK_SUFFIX",
