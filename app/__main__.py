@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "usage: cascade [NOTEBOOK.py]\n"
             "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results\n"
+            "            (exit 0: all cells succeeded, 1: a cell failed, 2: the file is not a\n"
+            "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
+            "            cannot start; the reason is one line on stderr)\n"
             "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
             "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
             "       cascade --install-desktop | --uninstall-desktop   menu entry and file association"

@@ -1,7 +1,9 @@
 """Headless commands: run a notebook through the real worker and print what every cell did.
 
 ``cascade run NOTEBOOK.py [--json]`` exits 0 when every cell succeeded, 1 when any cell failed
-or was blocked, 2 when the file cannot be read or parsed (the reason on stderr).
+or was blocked, 2 with one line on stderr when the path is not a readable notebook file (see
+``app.core.fileformat.files``: a regular ``.py`` file of at most 10 MB), the text cannot be
+parsed, or the kernel's Python cannot start (the line says which setting chooses it).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any, TextIO
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.kernel import KernelStartError
+from app.core.fileformat import NotebookSaveError
+from app.core.notebook import Notebook
+from app.core.settings import get_setting
 from app.core.state import CellRunState, RichOutput
 
 #: Which representation of a displayed value the headless output shows, best first.
@@ -129,27 +134,48 @@ def run_with_qt(coro_factory: Any) -> Any:
         asyncio.set_event_loop(None)
 
 
-def check_readable(path: Path, err: TextIO) -> bool:
-    """Parse the notebook once up front, so a broken file is reported (exit 2) before any
-    kernel starts."""
+def check_readable(path: Path, err: TextIO) -> Notebook | None:
+    """Open the notebook once up front, so a path that is not one is reported (exit 2) in one
+    line before any kernel starts; the notebook, or None."""
     from app.core import fileformat
 
     try:
-        fileformat.load(path)
+        return fileformat.load(path).notebook
     except (OSError, fileformat.NotebookFormatError) as exc:
-        err.write(f"cascade: cannot open {path}: {exc}\n")
-        return False
-    return True
+        reason = str(exc)
+    except MemoryError:
+        reason = "not enough memory to read it"
+    err.write(f"cascade: cannot open {path}: {_one_line(reason)}\n")
+    return None
 
 
-def run_headless(path: Path, err: TextIO) -> Coordinator | None:
+def kernel_start_hint(notebook: Notebook) -> str:
+    """Which setting picks the kernel's Python, for a kernel that did not start."""
+    python = get_setting(notebook, "python")
+    if python:
+        return (
+            f'the notebook chooses it with python = "{python}" under [tool.cascade] in its'
+            " header: change or remove that line (in the window: Run → Kernel Python…)"
+        )
+    return (
+        'choose a Python ≥ 3.11 with python = "/path/to/python3" under [tool.cascade] in the'
+        " notebook's header (in the window: Run → Kernel Python…)"
+    )
+
+
+def run_headless(path: Path, notebook: Notebook, err: TextIO) -> Coordinator | None:
     """Run every cell of ``path``; None (with the reason on ``err``) if the kernel won't start."""
     try:
         coordinator: Coordinator = run_with_qt(lambda: run_notebook(path))
     except KernelStartError as exc:
-        err.write(f"cascade: the kernel could not start: {exc}\n")
+        hint = kernel_start_hint(notebook)
+        err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
         return None
     return coordinator
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
 
 
 def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -158,9 +184,10 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    if not check_readable(path, err):
+    notebook = check_readable(path, err)
+    if notebook is None:
         return 2
-    coordinator = run_headless(path, err)
+    coordinator = run_headless(path, notebook, err)
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -197,7 +224,8 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     target: Path = args.html
     from app.export_html import export_notebook_html, failed_cells
 
-    if not check_readable(path, err):
+    notebook = check_readable(path, err)
+    if notebook is None:
         return 2
     if target.resolve() == path.resolve():
         err.write(f"cascade: will not overwrite the notebook {path} with HTML\n")
@@ -205,13 +233,14 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     if not target.resolve().parent.is_dir():
         err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
         return 2
-    coordinator = run_headless(path, err)
+    coordinator = run_headless(path, notebook, err)
     if coordinator is None:
         return 2
     try:
         export_notebook_html(coordinator, target)
     except (OSError, ValueError) as exc:
-        err.write(f"cascade: cannot write {target}: {exc}\n")
+        reason = exc.reason if isinstance(exc, NotebookSaveError) else str(exc)
+        err.write(f"cascade: cannot write {target}: {_one_line(reason)}\n")
         return 2
     failed = failed_cells(coordinator.notebook, coordinator.states)
     if failed:

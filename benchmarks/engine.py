@@ -14,6 +14,10 @@ Figures (each the median of several timed repetitions after a warm-up; min shown
 * ``fan_1000_run_all`` / ``fan_1000_rerun``: ``x = 0`` and 1000 cells ``y_i = x + i``.
 * ``open_analyse_plan_1000``: load a 1000-cell chain file, analyse every cell, build the graph,
   plan run-all (pure core, no kernel).
+* ``load_5mb_*``: ``fileformat.load`` of hostile 5 MB files (issue 9: a million ``# %%`` lines
+  took 15 s; target ≤ 1 s each): a million markers (refused at cell 10,001), 10,000 cells of
+  code, markdown, markers carrying 125 metadata pairs each, a file with no markers, and a
+  16 KiB header of the slowest TOML (an array) before 5 MB of code.
 * ``cold_start``: ``QProcessKernel().start()`` until Ready; ``python_bare_start`` is
   ``python -c pass`` for reference.
 
@@ -23,6 +27,7 @@ Output: a table, then one final line of JSON with every figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
 import os
@@ -67,11 +72,28 @@ OPEN_SIZE = 1000
 #: Ratio Cascade / peer the issue asks for (lower is better).
 RATIO_TARGET = 0.2
 PER_CELL_TARGET_US = 100.0
+#: Hostile notebook files of about 5 MB (key suffix -> text); the loader's target is 1 s each.
+HOSTILE_LOADS: dict[str, Callable[[], str]] = {
+    "million_markers": lambda: "# %%\n" * 1_000_000,
+    "10k_cells": lambda: "".join(
+        f'# %% id="{i:08x}"\n' + "x = 1\n" * 82 + "\n" for i in range(10_000)
+    ),
+    "markdown": lambda: "".join(
+        f'# %% [markdown] id="{i:08x}"\n' + "# x\n" * 124 + "\n" for i in range(10_000)
+    ),
+    "marker_tokens": lambda: "".join(f"# %% id={i}" + " a=b" * 125 + "\n" for i in range(10_000)),
+    "no_markers": lambda: "x = 1\n" * 830_000,
+    "16k_header": lambda: (
+        "# /// script\n# x = [" + "1," * 8_000 + "]\n# ///\n\n# %%\n" + "x = 1\n" * 830_000
+    ),
+}
+LOAD_TARGET_MS = 1000.0
 #: figure key -> (target, unit); "µs/cell" targets apply to ``<key>_us_per_cell``.
 TARGETS: dict[str, tuple[float, str]] = {
     "chain_100_rerun": (20.0, "ms"),
     "open_analyse_plan_1000": (150.0, "ms"),
     "cold_start": (150.0, "ms"),
+    **{f"load_5mb_{shape}": (LOAD_TARGET_MS, "ms") for shape in HOSTILE_LOADS},
 }
 #: Per-cell targets apply where fixed costs are amortised (at least this many cells).
 PER_CELL_MIN_CELLS = 100
@@ -221,8 +243,9 @@ def _bare_python_start(reps: int, results: Results) -> None:
 def _clear_core_caches() -> None:
     """Forget every memoised core result (analysis by code string, header parsing)."""
     from app.core import analysis, graph, planner
+    from app.core.fileformat import header
 
-    for module in (analysis, fileformat, graph, planner):
+    for module in (analysis, header, graph, planner):
         for value in vars(module).values():
             clear = getattr(value, "cache_clear", None)
             if callable(clear):
@@ -264,10 +287,27 @@ def _open_analyse_plan(reps: int, folder: Path, results: Results) -> None:
                 results.samples.setdefault(f"{phase}_{OPEN_SIZE}", []).append(sample)
 
 
+def _hostile_loads(reps: int, folder: Path, results: Results) -> None:
+    """``fileformat.load`` (read, decode, parse) of each hostile file; refusing counts too."""
+    for shape, make in HOSTILE_LOADS.items():
+        path = folder / f"hostile_{shape}.py"
+        path.write_text(make(), encoding="utf-8")
+        for rep in range(reps + 1):  # rep 0 is the warm-up
+            _clear_core_caches()
+            start = time.perf_counter()
+            with contextlib.suppress(fileformat.NotebookFormatError):
+                fileformat.load(path)
+            if rep:
+                results.samples.setdefault(f"load_5mb_{shape}", []).append(
+                    (time.perf_counter() - start) * 1000.0
+                )
+
+
 async def _cascade_main(config: Config, folder: Path) -> Results:
     results = Results()
     _open_analyse_plan(config.core_reps, folder, results)
-    _log("cascade: open+analyse+plan done")
+    _hostile_loads(config.core_reps, folder, results)
+    _log("cascade: open+analyse+plan and hostile loads done")
     await _cascade_cold_start(config.cold_reps, folder, results)
     _bare_python_start(config.cold_reps, results)
     _log("cascade: cold start done")
@@ -302,6 +342,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
     (f"open_analyse_{OPEN_SIZE}", "  · analyze_cell, every cell"),
     (f"open_build_graph_{OPEN_SIZE}", "  · build_graph"),
     (f"open_plan_{OPEN_SIZE}", "  · plan_run_all"),
+    *((f"load_5mb_{shape}", f"load 5 MB: {shape.replace('_', ' ')}") for shape in HOSTILE_LOADS),
     ("cold_start", "worker cold start to ready"),
     ("python_bare_start", "  reference: python -c pass"),
 )

@@ -12,6 +12,10 @@ apt_packages=(python3 python3-venv python3-pip libglib2.0-0 libegl1 libgl1 libxk
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$profile" = dev ]; then
   apt_packages+=(binutils xvfb xauth postgresql)
+  # QtWebEngine (the [web] extra; tests run it in a process of its own): what Chromium links.
+  apt_packages+=(libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libgbm1 libxkbfile1)
+  if apt-cache show libasound2t64 >/dev/null 2>&1; then apt_packages+=(libasound2t64)
+  else apt_packages+=(libasound2); fi
 fi
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

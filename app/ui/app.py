@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui import tasks
 from app.ui.main_window import MainWindow
-from app.ui.single_instance import InstanceServer, hand_over
+from app.ui.single_instance import start_single_instance
 from app.ui.web_output import prepare_web_engine
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
@@ -40,7 +40,8 @@ def run_gui(notebook: str | None) -> int:
     app.setDesktopFileName("cascade")
     app.setWindowIcon(QIcon(str(RESOURCES / "cascade.svg")))
     wanted = str(Path(notebook).resolve()) if notebook is not None else None
-    if hand_over(wanted):
+    handed_over, server = start_single_instance(wanted, open_from_another_launch)
+    if handed_over:
         return 0  # the running Cascade opened (or focused) it
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -49,12 +50,12 @@ def run_gui(notebook: str | None) -> int:
     window.show()
     if notebook is not None:
         window.open_path(notebook)
-    server = InstanceServer(open_from_another_launch)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     with loop:
         loop.run_until_complete(closed.wait())
-    server.close()
+    if server is not None:
+        server.close()
     return 0
 
 

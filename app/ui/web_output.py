@@ -1,18 +1,31 @@
 """Interactive plotly charts in a sandboxed web view (optional: needs ``cascade-notebook[web]``).
 
 QtWebEngine ships in PySide6-Addons, which is optional. :func:`web_engine_available` says
-whether it can be used; :class:`WebChartOutput` shows one chart's HTML confined to the output:
+whether it can be used; :class:`WebChartOutput` shows one chart's HTML confined to the output.
+No traffic leaves a chart page — a notebook is not trusted to phone home:
 
-- a private off-the-record profile (no disk cache, no persistent cookies);
-- every request whose scheme is not ``data``, ``blob`` or ``about`` is blocked (no network, no
-  local files), and the page may not navigate anywhere after its first load;
+- a private off-the-record profile (no disk cache, no persistent cookies, no push service);
+- every request whose scheme is not ``data``, ``blob`` or ``about`` is blocked, by the
+  profile and by the page (no network, no local files), and the page may not navigate anywhere
+  after its first load; DNS prefetch, hyperlink auditing, favicons, plugins, PDF and screen
+  capture are off;
+- what does not go through those requests is stopped in Chromium itself
+  (:data:`NETWORK_LOCKDOWN_FLAGS`): WebRTC may not use UDP outside a proxy (a STUN request
+  to any host was possible), every connection goes through a proxy at a dead address —
+  loopback included, which Chromium otherwise exempts (``<link rel=preconnect>``, WebRTC's
+  TCP), and no host name resolves;
 - JavaScript runs (plotly needs it) but may not open windows or touch the clipboard.
+
+tests/ui/web_engine_probe.py proves it: a page trying fetch, WebSocket, an image, a beacon,
+preconnect and RTCPeerConnection with STUN and TURN servers at loopback listeners, which
+receive nothing.
 
 Two platform details, both handled here:
 
 - Chromium refuses to start as root without ``--no-sandbox`` (its sandbox needs an unprivileged
-  user), so for root only we default ``QTWEBENGINE_CHROMIUM_FLAGS`` to ``--no-sandbox
-  --disable-gpu`` before QtWebEngine is first imported (Chromium reads it once, at start-up).
+  user), so for root only we add ``--no-sandbox --disable-gpu`` to
+  ``QTWEBENGINE_CHROMIUM_FLAGS`` before QtWebEngine is first imported (Chromium reads it once,
+  at start-up, as it does the lock-down flags).
 - QtWebEngine wants ``Qt.AA_ShareOpenGLContexts`` set before the QApplication exists (GPU
   compositing shares textures with Qt's GL context). :func:`prepare_web_engine` does that when
   called early; when the application was created without it, we ask Chromium for software
@@ -35,6 +48,15 @@ CHART_HEIGHT = 460
 ALLOWED_SCHEMES = frozenset({"data", "blob", "about"})
 #: Blocked URLs kept per chart (for tests and diagnostics; nothing is logged).
 MAX_RECORDED_BLOCKS = 100
+#: Chromium switches that stop what request interception cannot see (see the module docstring).
+#: Appended after the user's own QTWEBENGINE_CHROMIUM_FLAGS, so they win.
+NETWORK_LOCKDOWN_FLAGS = (
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--proxy-server=http://127.0.0.1:1",
+    "--proxy-bypass-list=<-loopback>",
+    '--host-resolver-rules="MAP * ~NOTFOUND"',
+)
 
 _SHELL = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0"></body></html>'
@@ -46,9 +68,9 @@ _profile: QObject | None = None  # the QWebEngineProfile all charts share
 
 
 def _add_chromium_flag(flag: str) -> None:
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if flag not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([*flags, flag])
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {flag}".strip()
 
 
 def prepare_web_engine() -> None:
@@ -59,12 +81,20 @@ def prepare_web_engine() -> None:
     """
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox cannot run as root; without this every page's renderer dies.
-        os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+        _add_chromium_flag("--no-sandbox")
+        _add_chromium_flag("--disable-gpu")
+    for flag in NETWORK_LOCKDOWN_FLAGS:
+        _add_chromium_flag(flag)
     if QCoreApplication.instance() is None:
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     elif not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
         # Too late to share GL contexts: software compositing needs none.
         _add_chromium_flag("--disable-gpu")
+
+
+def is_inline(url: QUrl) -> bool:
+    """Whether a chart page may load ``url``: inline content only, never the network or files."""
+    return url.scheme().lower() in ALLOWED_SCHEMES
 
 
 def web_engine_available() -> bool:
@@ -96,6 +126,9 @@ def web_engine_available() -> bool:
         profile.setPersistentCookiesPolicy(
             QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
         )
+        profile.setPushServiceEnabled(False)
+        profile.setSpellCheckEnabled(False)
+        profile.setUrlRequestInterceptor(_web_classes()[0](profile))
         if not profile.isOffTheRecord():
             raise RuntimeError("the chart profile is not off the record")
     except Exception as exc:  # a broken install or platform: the static image still shows
@@ -123,6 +156,30 @@ def _on_about_to_quit() -> None:
 def web_engine_unavailable_reason() -> str | None:
     """Why :func:`web_engine_available` said False (None when it is available or not asked)."""
     return _reason
+
+
+def chart_settings(attribute: Any) -> dict[Any, bool]:
+    """What a chart page may do (``attribute`` is ``QWebEngineSettings.WebAttribute``)."""
+    return {
+        attribute.JavascriptEnabled: True,  # plotly draws with it
+        attribute.LocalContentCanAccessRemoteUrls: False,
+        attribute.LocalContentCanAccessFileUrls: False,
+        attribute.JavascriptCanOpenWindows: False,
+        attribute.JavascriptCanAccessClipboard: False,
+        attribute.JavascriptCanPaste: False,
+        attribute.PluginsEnabled: False,
+        attribute.PdfViewerEnabled: False,
+        attribute.LocalStorageEnabled: False,
+        attribute.ErrorPageEnabled: False,
+        attribute.DnsPrefetchEnabled: False,
+        attribute.HyperlinkAuditingEnabled: False,
+        attribute.AutoLoadIconsForPage: False,
+        attribute.NavigateOnDropEnabled: False,
+        attribute.AllowRunningInsecureContent: False,
+        attribute.AllowGeolocationOnInsecureOrigins: False,
+        attribute.ScreenCaptureEnabled: False,
+        attribute.WebRTCPublicInterfacesOnly: True,
+    }
 
 
 def _wrap(fragment: str) -> str:
@@ -163,17 +220,7 @@ class WebChartOutput(QWidget):
         self.page = page_class(_profile, self.view)
         self.page.setUrlRequestInterceptor(self.interceptor)
         settings = self.page.settings()
-        attribute = QWebEngineSettings.WebAttribute
-        for name, on in (
-            (attribute.JavascriptEnabled, True),
-            (attribute.LocalContentCanAccessRemoteUrls, False),
-            (attribute.LocalContentCanAccessFileUrls, False),
-            (attribute.JavascriptCanOpenWindows, False),
-            (attribute.JavascriptCanAccessClipboard, False),
-            (attribute.PluginsEnabled, False),
-            (attribute.LocalStorageEnabled, False),
-            (attribute.ErrorPageEnabled, False),
-        ):
+        for name, on in chart_settings(QWebEngineSettings.WebAttribute).items():
             settings.setAttribute(name, on)
         self.view.setPage(self.page)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -228,7 +275,7 @@ def _web_classes() -> tuple[Any, Any]:
 
         def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
             url = info.requestUrl()
-            if url.scheme().lower() in ALLOWED_SCHEMES:
+            if is_inline(url):
                 return
             info.block(True)
             if len(self.blocked_urls) < MAX_RECORDED_BLOCKS:

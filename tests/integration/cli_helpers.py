@@ -5,11 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cascade(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def cascade(*args: str | Path, **options: Any) -> subprocess.CompletedProcess[str]:
+    """``options`` go to :func:`subprocess.run` (``preexec_fn`` to set a limit, say)."""
     return subprocess.run(
         [sys.executable, "-m", "app", *map(str, args)],
         capture_output=True,
@@ -17,4 +19,5 @@ def cascade(*args: str | Path) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         timeout=120,
         check=False,
+        **options,
     )

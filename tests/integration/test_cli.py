@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from app.cli import kernel_start_hint
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.settings import set_setting
 from tests.integration.cli_helpers import cascade
+from tests.not_notebooks import NOT_NOTEBOOKS, fifo, short_folder
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +90,65 @@ def test_display_binary_outputs_are_base64_in_json(tmp_path: Path) -> None:
     result = cascade("run", write(tmp_path, code), "--json")
     outputs = json.loads(result.stdout)["cells"][0]["outputs"]
     assert outputs == [{"mime": "image/png", "data": "iVBORw=="}]
+
+
+# -- anything that is not a readable notebook file: exit 2, one line, nothing else ---------------
+
+
+def _limit_address_space() -> None:
+    """What the issue's repro ran under: reading /dev/zero then fails with MemoryError."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    with short_folder() as folder:
+        yield folder
+
+
+@pytest.mark.parametrize("kind", NOT_NOTEBOOKS)
+def test_anything_but_a_notebook_exits_2_with_one_line(short_dir: Path, kind: str) -> None:
+    make, reason = NOT_NOTEBOOKS[kind]
+    path = make(short_dir)
+    result = cascade("run", path, preexec_fn=_limit_address_space)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"cascade: cannot open {path}: {reason}")
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
+
+
+def test_export_refuses_the_same_way(tmp_path: Path) -> None:
+    path = fifo(tmp_path)
+    result = cascade("export", path, "--html", tmp_path / "out.html")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        result.stderr
+        == f"cascade: cannot open {path}: it is a named pipe (FIFO), not a notebook file\n"
+    )
+    assert not (tmp_path / "out.html").exists()
+
+
+def test_a_kernel_python_that_cannot_start_names_the_setting(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+    notebook = set_setting(
+        Notebook((Cell("a", "python", "x = 1"),)), "python", "/nonexistent/python3"
+    )
+    fileformat.save(notebook, path)
+    result = cascade("run", path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    line = result.stderr
+    assert line.count("\n") == 1
+    assert line.startswith(
+        "cascade: the kernel could not start (could not start /nonexistent/python3"
+    )
+    assert 'python = "/nonexistent/python3" under [tool.cascade]' in line
+    assert "Run → Kernel Python…" in line
+
+
+def test_the_hint_without_a_setting_says_how_to_choose_one() -> None:
+    hint = kernel_start_hint(Notebook())
+    assert 'python = "/path/to/python3" under [tool.cascade]' in hint
+    assert "Run → Kernel Python…" in hint

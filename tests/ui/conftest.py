@@ -17,7 +17,7 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from app.ui import tasks
+from app.ui import tasks, web_output
 from app.ui.main_window import MainWindow
 
 Body = Callable[[], Coroutine[Any, Any, None]]
@@ -31,6 +31,14 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
+
+
+@pytest.fixture(autouse=True)
+def no_web_engine_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QtWebEngine does not survive a second ``QCoreApplication.exit()`` (a segfault inside Qt)
+    and this process runs many event loops: here charts take the path of a machine without
+    the [web] extra; the engine itself is tested in its own process (web_engine_probe.py)."""
+    monkeypatch.setattr(web_output, "web_engine_available", lambda: False)
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""Notebook files: read Cascade's format (and the seed and plain percent formats), write Cascade's.
+
+A notebook is one UTF-8 ``.py`` file (docs/FILEFORMAT.md) that people diff and review, that
+stays valid Python, and whose cells Jupytext, VS Code, Spyder and PyCharm see as Cascade does.
+The package is pure text in, values out, except :func:`load` (one bounded read of a regular
+file), :func:`save` / :func:`save_text` (atomic replace) and :func:`remove_stale_temp_files`.
+
+Modules, one job each: ``syntax`` (markers, escape, newlines), ``markers`` (marker metadata),
+``header`` (the PEP 723 block and its TOML), ``percent`` and ``seed`` (the readers), ``reader``
+(which reader), ``foreign`` (binary text and other tools' notebooks), ``finish`` (ids, SQL
+names), ``passwords``, ``writer`` (``dumps``), ``files`` (opening), ``atomic`` (saving).
+
+Errors: :func:`parse` raises only :class:`NotebookFormatError` (with a line number) and runs in
+linear time; :func:`load` adds :class:`NotebookFileError` (an ``OSError``) for a path that is
+not a readable regular ``.py`` file of at most :data:`MAX_NOTEBOOK_BYTES`; saving raises
+:class:`NotebookSaveError` (an ``OSError``) and leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+
+from app.core.fileformat.atomic import (
+    STALE_TEMP_SECONDS,
+    remove_stale_temp_files,
+    save_text,
+    temp_file_pattern,
+)
+from app.core.fileformat.errors import NotebookFileError, NotebookFormatError, NotebookSaveError
+from app.core.fileformat.files import (
+    MAX_NOTEBOOK_BYTES,
+    NOTEBOOK_SUFFIX,
+    check_notebook_name,
+    decode_notebook,
+    read_notebook_bytes,
+)
+from app.core.fileformat.header import MAX_HEADER_CHARS
+from app.core.fileformat.model import LoadedNotebook
+from app.core.fileformat.passwords import strip_password
+from app.core.fileformat.reader import loads, parse
+from app.core.fileformat.syntax import ESCAPE, FORMAT_VERSION, MAX_CELLS, SourceFormat
+from app.core.fileformat.writer import dumps
+from app.core.notebook import Notebook
+
+__all__ = [
+    "ESCAPE",
+    "FORMAT_VERSION",
+    "MAX_CELLS",
+    "MAX_HEADER_CHARS",
+    "MAX_NOTEBOOK_BYTES",
+    "NOTEBOOK_SUFFIX",
+    "STALE_TEMP_SECONDS",
+    "LoadedNotebook",
+    "NotebookFileError",
+    "NotebookFormatError",
+    "NotebookSaveError",
+    "SourceFormat",
+    "check_notebook_name",
+    "decode_notebook",
+    "dumps",
+    "load",
+    "loads",
+    "parse",
+    "read_notebook_bytes",
+    "remove_stale_temp_files",
+    "save",
+    "save_text",
+    "strip_password",
+    "temp_file_pattern",
+]
+
+
+def load(path: str | os.PathLike[str]) -> LoadedNotebook:
+    """Open a notebook file: :class:`NotebookFileError` for a path that is not one,
+    :class:`NotebookFormatError` for text that cannot be read (bytes that are not UTF-8 too)."""
+    return parse(decode_notebook(read_notebook_bytes(path)))
+
+
+def save(nb: Notebook, path: str | os.PathLike[str]) -> None:
+    """Write ``nb`` atomically (see :func:`save_text`); ``ValueError`` from :func:`dumps` for a
+    notebook that could not read back, before the file is touched."""
+    save_text(dumps(nb), path)

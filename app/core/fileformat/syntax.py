@@ -1,0 +1,109 @@
+"""The lexical rules the reader and the writer share: markers, the escape, the header lines."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from app.core.fileformat.errors import NotebookFormatError
+from app.core.notebook import CellKind
+
+FORMAT_VERSION = 1
+#: The most cells a notebook holds. Far beyond any real notebook (the window shows every cell
+#: as an editor), it keeps a file of a million "# %%" lines from costing seconds to refuse.
+MAX_CELLS = 10_000
+ESCAPE = "#ESC "
+HEADER_OPEN = "# /// script"
+HEADER_CLOSE = "# ///"
+
+SourceFormat = Literal["cascade", "seed", "percent"]
+
+KIND_NAMES: dict[str, CellKind] = {
+    "markdown": "markdown",
+    "md": "markdown",
+    "sql": "sql",
+    "python": "python",
+}
+
+# What Cascade reads as a marker: one whole line (the text is split at "\n" only). Every line
+# matching it is also matched by NEEDS_ESCAPE, so a written cell line is never taken for one.
+MARKER_LINE = re.compile(r"^#[ \t]*%%(?P<rest>[^\n]*)$", re.MULTILINE)
+SEED_MARKER_LINE = re.compile(
+    r"^#[ \t]*%%[ \t]*(?P<kind>python|sql)[ \t]*\[(?P<id>[^\]\n]*)\](?P<rest>[^\n]*)$",
+    re.MULTILINE,
+)
+HEADER_OPEN_LINE = re.compile(rf"^{re.escape(HEADER_OPEN)}$", re.MULTILINE)
+_SPACE = r"[\s\ufeff]*"
+NEEDS_ESCAPE = re.compile(rf"{_SPACE}#{_SPACE}(?:%%|<codecell>|In\[)|# ///|{re.escape(ESCAPE)}")
+KEY_PATTERN = r"[A-Za-z_][A-Za-z0-9_.-]*"
+KEY = re.compile(KEY_PATTERN)
+
+_ESCAPED_LINE_START = re.compile(rf"^{re.escape(ESCAPE)}", re.MULTILINE)
+_COMMENT_LINE_START = re.compile(r"^# ?", re.MULTILINE)
+
+
+def too_many_cells(text: str, offset: int) -> NotebookFormatError:
+    """The error for a file whose cell starting at ``offset`` is one too many."""
+    return NotebookFormatError(
+        line_number(text, offset),
+        f"more than {MAX_CELLS:,} cells; Cascade opens notebooks of up to {MAX_CELLS:,} cells",
+    )
+
+
+def run_end(pattern: re.Pattern[str], text: str, pos: int, stop: int | None = None) -> int:
+    """Where a run matched by ``pattern`` (one that may match nothing) starting at ``pos`` ends."""
+    found = pattern.match(text, pos, len(text) if stop is None else stop)
+    return found.end() if found else pos
+
+
+def normalize_newlines(text: str) -> str:
+    """Universal newlines, as Python and editors read them; a leading byte-order mark goes."""
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their ``\\n``; a final newline ends the last line rather than adding one."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def line_number(text: str, offset: int) -> int:
+    """The 1-based line holding ``text[offset]``."""
+    return text.count("\n", 0, offset) + 1
+
+
+def without_final_newline(text: str) -> str:
+    """The ``"\\n".join`` of a run of whole lines (each ending in ``\\n``, the last maybe not)."""
+    return text[:-1] if text.endswith("\n") else text
+
+
+def unescape(text: str) -> str:
+    """Remove one :data:`ESCAPE` from the start of every line."""
+    return _ESCAPED_LINE_START.sub("", text) if ESCAPE in text else text
+
+
+def uncomment(text: str) -> str:
+    """Jupytext's rule per line: drop ``# `` or a bare ``#``; a line without ``#`` stays."""
+    return _COMMENT_LINE_START.sub("", text)
+
+
+def trim_blank_lines(text: str) -> str:
+    """``text`` (whole lines joined by ``\\n``) without its leading and trailing blank lines.
+
+    A line is blank when it holds only whitespace (``str.isspace``); the kept lines keep theirs.
+    """
+    text = trim_trailing_blank_lines(text)
+    first = len(text) - len(text.lstrip())
+    return text[text.rfind("\n", 0, first) + 1 :]
+
+
+def trim_trailing_blank_lines(text: str) -> str:
+    """``text`` (whole lines joined by ``\\n``) without the blank lines at its end."""
+    stripped_end = len(text.rstrip())
+    if stripped_end == 0:
+        return ""
+    end = text.find("\n", stripped_end)
+    return text if end < 0 else text[:end]
