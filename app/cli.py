@@ -104,13 +104,13 @@ def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> No
             out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
 
 
-async def run_notebook(path: Path) -> Coordinator:
+async def run_notebook(path: Path, *, trust: bool = False) -> Coordinator:
     """Open ``path`` without ever writing to it, run every cell; the coordinator holds the
-    results."""
+    results. ``trust``: the user vouched for the notebook's settings (``--trust``)."""
     from app.coordinator.qprocess_kernel import QProcessKernel
 
     kernel = QProcessKernel(cwd=path.resolve().parent)
-    coordinator = Coordinator(kernel, autosave=False)
+    coordinator = Coordinator(kernel, autosave=False, assume_trusted=trust)
     await coordinator.open(path)
     try:
         await coordinator.run_all()
@@ -163,15 +163,45 @@ def kernel_start_hint(notebook: Notebook) -> str:
     )
 
 
-def run_headless(path: Path, notebook: Notebook, err: TextIO) -> Coordinator | None:
-    """Run every cell of ``path``; None (with the reason on ``err``) if the kernel won't start."""
+def untrusted_reason(path: Path, notebook: Notebook) -> str | None:
+    """Why ``cascade run`` refuses ``path`` without ``--trust`` (docs/SECURITY.md), or None:
+    its header asks for an interpreter, a database or environment variables, and the user has
+    not trusted it in the window."""
+    from app.coordinator.trust_store import TrustStore
+    from app.core.trust import describe_requests, settings_fingerprint, trust_requests
+
+    requests = trust_requests(notebook)
+    if not requests or TrustStore().is_trusted(path.resolve(), settings_fingerprint(notebook)):
+        return None
+    return (
+        f"{path} is not trusted: it {describe_requests(requests)}. If you trust it, run it "
+        "again with --trust (or open it in Cascade and choose Trust)"
+    )
+
+
+def run_headless(
+    path: Path, notebook: Notebook, err: TextIO, *, trust: bool = False
+) -> Coordinator | None:
+    """Run every cell of ``path``; None (with the reason on ``err``) if the notebook is not
+    trusted for what it asks, or the kernel won't start."""
+    if not trust:
+        refused = untrusted_reason(path, notebook)
+        if refused is not None:
+            err.write(f"cascade: {refused}\n")
+            return None
     try:
-        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path))
+        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path, trust=trust))
     except KernelStartError as exc:
         hint = kernel_start_hint(notebook)
         err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
         return None
     return coordinator
+
+
+_TRUST_HELP = (
+    "honour the notebook's own interpreter, database and ${ENV} references for this run "
+    "(without it, a notebook that asks for them must have been trusted in the window)"
+)
 
 
 def _one_line(text: str) -> str:
@@ -182,12 +212,13 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     args = parser.parse_args(argv)
     path: Path = args.notebook
     notebook = check_readable(path, err)
     if notebook is None:
         return 2
-    coordinator = run_headless(path, notebook, err)
+    coordinator = run_headless(path, notebook, err, trust=args.trust)
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -219,6 +250,7 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     )
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--html", type=Path, required=True, metavar="OUT.html")
+    parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     args = parser.parse_args(argv)
     path: Path = args.notebook
     target: Path = args.html
@@ -233,7 +265,7 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     if not target.resolve().parent.is_dir():
         err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
         return 2
-    coordinator = run_headless(path, notebook, err)
+    coordinator = run_headless(path, notebook, err, trust=args.trust)
     if coordinator is None:
         return 2
     try:

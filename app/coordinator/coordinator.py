@@ -211,6 +211,8 @@ class Coordinator:
         Nothing the file asks for happens here: its interpreter and database are honoured only
         once the notebook is trusted, and a password in it is used, never stored."""
         loaded = self.file.load(Path(path).resolve())
+        assert self.path is not None
+        fileformat.remove_stale_temp_files(self.path)  # left by saves killed midway
         self._load(loaded.notebook)
         self._file_password = loaded.secrets.get("database_password")
         self._check_trust()
@@ -339,9 +341,12 @@ class Coordinator:
         disk leave it as it was, keep the text in a recovery copy, and tell observers."""
         if not self._autosave:
             return
-        outcome = self.file.save(
-            fileformat.dumps(self.notebook), overwrite=overwrite, name=self.notebook.name
-        )
+        try:
+            text = fileformat.dumps(self.notebook)
+        except ValueError as exc:  # beyond what the file format can hold (too many cells…)
+            self._emit(SaveFailed(self.path, f"cannot save: {exc}"))
+            return
+        outcome = self.file.save(text, overwrite=overwrite, name=self.notebook.name)
         if outcome.result == "saved":
             self._cancel_save_retry()
             self._remember_trust()
@@ -389,7 +394,7 @@ class Coordinator:
         """Write the notebook to ``path``, which becomes its file: title, watcher and the
         default SQLite database follow. False (with a SaveFailed event) if it cannot be written."""
         old_default = self._default_database_url()
-        target = Path(path).absolute()
+        target = with_notebook_suffix(Path(path).absolute())
         outcome = self.file.write(target, fileformat.dumps(self.notebook), name=self.notebook.name)
         if outcome.result != "saved":
             self._emit(SaveFailed(target, outcome.message))
@@ -412,7 +417,9 @@ class Coordinator:
     def write_now(self, path: Path) -> str:
         """Write the notebook to ``path`` synchronously (a closing window); "" on success,
         else why not. The kernel is left alone: the window is going away."""
-        outcome = self.file.write(path.absolute(), fileformat.dumps(self.notebook))
+        outcome = self.file.write(
+            with_notebook_suffix(path.absolute()), fileformat.dumps(self.notebook)
+        )
         if outcome.result == "saved":
             self._cancel_save_retry()
             return ""
@@ -1072,6 +1079,11 @@ class Coordinator:
             if self.kernel_status == "dead" and not self._closing:
                 with contextlib.suppress(KernelStartError):
                     await self._ensure_kernel()
+
+
+def with_notebook_suffix(path: Path) -> Path:
+    """Cascade opens only ``.py`` notebooks: Save As to ``report`` writes ``report.py``."""
+    return path if path.suffix == ".py" else path.with_name(path.name + ".py")
 
 
 def _interpreter_failed(python: str | None, exc: Exception) -> str:

@@ -106,9 +106,6 @@ class NotebookFile:
 
     def write(self, path: Path, text: str, *, name: str = "") -> SaveOutcome:
         """Write ``text`` to ``path`` (which becomes this notebook's file on success)."""
-        if is_read_only(path):
-            self._keep(text, name)
-            return SaveOutcome("failed", f"{path.name} is read-only")
         try:
             fileformat.save_text(text, path)
         except (OSError, ValueError) as exc:
@@ -156,6 +153,8 @@ def is_read_only(path: Path) -> bool:
 
 def _reason(path: Path, exc: BaseException) -> str:
     """A readable sentence for a failed save (no Python exception names)."""
+    if isinstance(exc, fileformat.NotebookSaveError):
+        return f"cannot save {path.name}: {exc.reason}"
     if isinstance(exc, OSError):
         import errno
 

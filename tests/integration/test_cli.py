@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,7 +137,7 @@ def test_a_kernel_python_that_cannot_start_names_the_setting(tmp_path: Path) -> 
         Notebook((Cell("a", "python", "x = 1"),)), "python", "/nonexistent/python3"
     )
     fileformat.save(notebook, path)
-    result = cascade("run", path)
+    result = cascade("run", "--trust", path)
     assert result.returncode == 2
     assert result.stdout == ""
     line = result.stderr
@@ -152,3 +153,61 @@ def test_the_hint_without_a_setting_says_how_to_choose_one() -> None:
     hint = kernel_start_hint(Notebook())
     assert 'python = "/path/to/python3" under [tool.cascade]' in hint
     assert "Run → Kernel Python…" in hint
+
+
+def hostile_notebook(tmp_path: Path) -> tuple[Path, Path]:
+    """A notebook whose header names an executable beside it as its Python (it leaves a
+    marker when run) and a database URL that reads an environment variable."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\nexit 3\n")
+    script.chmod(0o755)
+    notebook = set_setting(Notebook((Cell("a", "python", "x = 1"),)), "python", "./evil.sh")
+    path = tmp_path / "evil.py"
+    fileformat.save(notebook, path)
+    return path, marker
+
+
+def test_run_refuses_an_untrusted_interpreter_and_says_how_to_trust(tmp_path: Path) -> None:
+    path, marker = hostile_notebook(tmp_path)
+    for command in (
+        ("run", path),
+        ("run", "--json", path),
+        ("export", path, "--html", tmp_path / "o.html"),
+    ):
+        result = cascade(*command)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"cascade: {path} is not trusted: it runs ./evil.sh as its Python. If you trust "
+            "it, run it again with --trust (or open it in Cascade and choose Trust)\n"
+        )
+    assert not marker.exists()
+    assert not (tmp_path / "o.html").exists()
+    result = cascade("run", "--trust", path)  # the user vouches: it runs (and fails to start)
+    assert result.returncode == 2
+    assert marker.exists()
+
+
+def test_a_notebook_trusted_in_the_window_runs_headless(tmp_path: Path) -> None:
+    from app.coordinator.trust_store import TrustStore
+    from app.core.trust import settings_fingerprint
+
+    path, marker = hostile_notebook(tmp_path)
+    TrustStore().trust(path, settings_fingerprint(fileformat.load(path).notebook))
+    result = cascade("run", path)
+    assert result.returncode == 2 and "could not start" in result.stderr
+    assert marker.exists()
+
+
+def test_run_never_stores_a_password_from_the_file(tmp_path: Path, monkeypatch: Any) -> None:
+    """Issue 9: `cascade run` of a notebook whose URL carries a password replaced the password
+    the user stored for that URL."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    from app.coordinator.secrets import load_database_password, store_database_password
+
+    store_database_password("sqlite:///users-own.db", "kept")
+    path = tmp_path / "seed.py"
+    path.write_text("# DB: sqlite:///users-own.db?password=planted\n# %% python [a]\nx = 1\n")
+    result = cascade("run", "--trust", path)
+    assert result.returncode == 0, result.stderr
+    assert load_database_password("sqlite:///users-own.db") == "kept"
