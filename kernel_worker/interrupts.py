@@ -3,14 +3,25 @@
 The handler records every interrupt (so the rest of the plan is skipped) but raises only while
 user code runs and no frame is being written; an interrupt that arrives in a deferred section
 is raised when the section ends, if user code is still running.
+
+A Python signal handler only runs when the main thread gets back to Python bytecode, which a
+database driver blocked in C (a long SQLite query) does not do. So the C-level handler also
+writes the signal number to a wake-up pipe (``signal.set_wakeup_fd``), and a watcher thread
+calls the *canceller* registered for the running statement (``sqlite3.Connection.interrupt``,
+psycopg's cancel): the driver returns with an error, and the interrupt is raised then.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+from kernel_worker import forks
 
 
 class _State:
@@ -18,9 +29,12 @@ class _State:
     in_user_code = False
     raised = False  # the KeyboardInterrupt for this request was delivered
     deferred_depth = 0
+    #: Stops the statement the main thread is blocked in (set by :func:`cancellable`).
+    canceller: Callable[[], None] | None = None
 
 
 state = _State()
+_wakeup_write = -1
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
@@ -31,7 +45,45 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 
 
 def install() -> None:
+    """Claim SIGINT (again, in case user code took it) and its wake-up pipe."""
     signal.signal(signal.SIGINT, _handler)
+    if _wakeup_write >= 0:
+        # ValueError: not the main thread; OSError: user code closed the fd.
+        with contextlib.suppress(ValueError, OSError):
+            signal.set_wakeup_fd(_wakeup_write, warn_on_full_buffer=False)
+
+
+def start_watcher() -> None:
+    """Create the wake-up pipe and the thread that cancels blocked statements on SIGINT."""
+    global _wakeup_write
+    read_end, write_end = os.pipe()  # not inherited by children (PEP 446)
+    os.set_blocking(write_end, False)  # set_wakeup_fd requires it
+    _wakeup_write = write_end
+    install()
+
+    def watch() -> None:
+        while True:
+            try:
+                data = os.read(read_end, 64)
+            except InterruptedError:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            if signal.SIGINT in data:
+                cancel_running()
+
+    threading.Thread(target=watch, name="interrupt-watch", daemon=True).start()
+
+
+def cancel_running() -> None:
+    """Ask the driver to stop the statement the main thread is blocked in, if any."""
+    canceller = state.canceller
+    if canceller is not None:
+        # The statement may have ended meanwhile, or the driver cannot cancel: SIGINT remains.
+        with contextlib.suppress(Exception):
+            canceller()
 
 
 def reset() -> None:
@@ -39,11 +91,21 @@ def reset() -> None:
     state.requested = False
     state.raised = False
     state.in_user_code = False
+    state.canceller = None
     install()
+
+
+_main_ident = threading.main_thread().ident
 
 
 @contextmanager
 def deferred() -> Iterator[None]:
+    """Hold back a KeyboardInterrupt in the main thread until the body is done. Other threads
+    (the output flusher) are never interrupted: for them this does nothing, or their frame
+    would end by raising the main thread's interrupt in the wrong thread."""
+    if threading.get_ident() != _main_ident:
+        yield
+        return
     state.deferred_depth += 1
     try:
         yield
@@ -60,13 +122,36 @@ def deferred() -> Iterator[None]:
 
 
 @contextmanager
+def cancellable(canceller: Callable[[], None]) -> Iterator[None]:
+    """Run a blocking driver call that SIGINT stops through ``canceller``; the interrupt is
+    raised (as KeyboardInterrupt) once the call has returned or failed, not inside the driver."""
+    state.canceller = canceller
+    try:
+        with deferred():
+            yield
+    finally:
+        state.canceller = None
+
+
+@contextmanager
 def user_code() -> Iterator[None]:
-    """Mark the body as user code: an interrupt raises KeyboardInterrupt inside it."""
+    """Mark the body as user code: an interrupt raises KeyboardInterrupt inside it.
+
+    A process forked inside the body is not the worker: when the body ends in that child, the
+    child exits (:func:`kernel_worker.forks.exit_child`) instead of returning into the worker.
+    """
     state.in_user_code = True
     try:
         if state.requested and not state.raised:
             state.raised = True
             raise KeyboardInterrupt
         yield
+    except BaseException as exc:
+        if forks.in_child():
+            forks.exit_child(exc)
+        raise
+    else:
+        if forks.in_child():
+            forks.exit_child(None)
     finally:
         state.in_user_code = False
