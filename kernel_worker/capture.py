@@ -26,10 +26,10 @@ import threading
 from typing import TextIO, cast
 
 from kernel_worker import forks
+from kernel_worker.fds import private_pipe
 from kernel_worker.protocol import StreamName
 from kernel_worker.router import FLUSH_BYTES, OutputRouter
 from kernel_worker.threads import origin_of_calling_thread
-from kernel_worker.transport import private_fd
 
 _STREAM_FDS: tuple[tuple[int, StreamName], ...] = ((1, "stdout"), (2, "stderr"))
 _POLL_FLAGS = select.POLLIN | select.POLLHUP | select.POLLERR | select.POLLNVAL
@@ -96,8 +96,7 @@ class FdCapture:
         self._readers: dict[int, tuple[StreamName, codecs.BufferedIncrementalDecoder]] = {}
         #: fd 1 / 2 -> (identity of its pipe, that pipe's read end)
         self._targets: dict[int, tuple[tuple[int, int] | None, int]] = {}
-        wake_read, wake_write = os.pipe()
-        self._wake_read, self._wake_write = private_fd(wake_read), private_fd(wake_write)
+        self._wake_read, self._wake_write = private_pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         for fd, stream in _STREAM_FDS:
@@ -108,10 +107,11 @@ class FdCapture:
     # -- keeping fds 1 and 2 ours -----------------------------------------------------------
     def _attach(self, fd: int, stream: StreamName) -> None:
         """Point ``fd`` at a fresh pipe read by this capture."""
-        read_end, write_end = os.pipe()
+        # Both ends are moved high first: a free fd 1 or 2 would otherwise be handed out as
+        # one of them (and then overwritten).
+        read_end, write_end = private_pipe()
         os.dup2(write_end, fd)  # inheritable: children write into the pipe
         os.close(write_end)
-        read_end = private_fd(read_end)
         os.set_blocking(read_end, False)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         with self._lock:

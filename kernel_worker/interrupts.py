@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 from kernel_worker import forks
+from kernel_worker.fds import private_pipe
 
 
 class _State:
@@ -56,7 +57,7 @@ def install() -> None:
 def start_watcher() -> None:
     """Create the wake-up pipe and the thread that cancels blocked statements on SIGINT."""
     global _wakeup_write
-    read_end, write_end = os.pipe()  # not inherited by children (PEP 446)
+    read_end, write_end = private_pipe()
     os.set_blocking(write_end, False)  # set_wakeup_fd requires it
     _wakeup_write = write_end
     install()

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import select
 import threading
 from dataclasses import dataclass
 
 from kernel_worker import interrupts
+from kernel_worker.fds import high_copy
 from kernel_worker.protocol import (
     HEADER_BYTES,
     MAX_FRAME_BYTES,
@@ -41,9 +41,6 @@ _REQUEST_TYPES = frozenset(
     {"run_plan", "configure_database", "fetch_rows", "export_table", "shutdown"}
 )
 
-#: The channel's fds are moved to this number or above (lower if the fd limit is lower).
-CHANNEL_FD_FLOOR = 1000
-
 
 class ChannelLost(OSError):
     """The coordinator's end of the channel is gone (or the channel's fd was closed)."""
@@ -58,35 +55,11 @@ class Channel:
     diagnostics: int
 
 
-def _fd_floor() -> int:
-    """A high fd number still below the process's fd limit."""
-    import resource
-
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY or soft > CHANNEL_FD_FLOOR + 64:
-        return CHANNEL_FD_FLOOR
-    return max(10, soft - 16)
-
-
-def _move_high(fd: int, floor: int) -> int:
-    """A close-on-exec duplicate of ``fd`` numbered ``floor`` or above (``fd`` stays open)."""
-    return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, floor)
-
-
-def private_fd(fd: int) -> int:
-    """Move one of the worker's own fds (a pipe end) out of the range user code touches:
-    the high, close-on-exec duplicate replaces ``fd``, which is closed."""
-    moved = _move_high(fd, _fd_floor())
-    os.close(fd)
-    return moved
-
-
 def open_channel() -> Channel:
     """Take the channel off fds 0/1/2; fd 0 reads /dev/null and fd 1 writes to it until the
     output capture points fds 1 and 2 at its pipes (fd 2 still reaches the launcher's stderr,
     so a failure during start-up is explained there)."""
-    floor = _fd_floor()
-    channel = Channel(_move_high(0, floor), _move_high(1, floor), _move_high(2, floor))
+    channel = Channel(high_copy(0), high_copy(1), high_copy(2))
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)  # nothing printed before the capture starts can reach the channel
