@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -73,9 +74,28 @@ def start_watcher() -> None:
             if not data:
                 return
             if signal.SIGINT in data:
-                cancel_running()
+                _cancel_while_requested(read_end)
 
     threading.Thread(target=watch, name="interrupt-watch", daemon=True).start()
+
+
+#: How often a cancel is repeated while the interrupted statement has not ended.
+CANCEL_RETRY_S = 0.1
+
+
+def _cancel_while_requested(read_end: int) -> None:
+    """Cancel the running statement, and again until it has ended: a cancel that lands just
+    before the driver starts the statement does nothing (SQLite's interrupt, PostgreSQL's
+    cancel only stop what runs), so it is repeated while a statement is in progress."""
+    poller = select.poll()
+    poller.register(read_end, select.POLLIN)
+    while True:
+        cancel_running()
+        if not (state.requested and state.canceller is not None):
+            return
+        if poller.poll(CANCEL_RETRY_S * 1000):
+            with contextlib.suppress(OSError):
+                os.read(read_end, 64)  # more signals: the loop goes on either way
 
 
 def cancel_running() -> None:
@@ -129,6 +149,9 @@ def cancellable(canceller: Callable[[], None]) -> Iterator[None]:
     state.canceller = canceller
     try:
         with deferred():
+            if state.requested and state.in_user_code and not state.raised:
+                state.raised = True  # interrupted before the call: do not start it
+                raise KeyboardInterrupt
             yield
     finally:
         state.canceller = None
