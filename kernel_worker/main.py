@@ -162,9 +162,12 @@ def main() -> int:
     threads.install(lambda: router.current)
     forks.install(lambda: _in_forked_child(channel))
     executor = Executor(writer, router, capture, streams)
+    interrupts.install()
+    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
+    # Started after Ready (a thread start waits for the thread to run): the coordinator reads
+    # Ready meanwhile. Requests are read only after this.
     interrupts.start_watcher()
     session.watch_parent(channel.requests)
-    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
     if chdir_problem:
         writer.send(WorkerLog("warning", chdir_problem))
     elif notebook_dir:

@@ -17,9 +17,10 @@ from kernel_worker.protocol import StreamName
 
 #: Output of one run sent as it comes; beyond this it is spilled to a file.
 RUN_LIMIT_CHARS = 4 * 1024 * 1024
-#: The newest output sent per interval once a run spills (also the final tail of the run).
-TAIL_CHARS = 1024 * 1024
-TAIL_INTERVAL_S = 0.25
+#: The newest output sent per interval once a run spills (also the final tail of the run):
+#: at most 2 MB a second go to the app, however fast the cell prints.
+TAIL_CHARS = 2 * 1024 * 1024
+TAIL_INTERVAL_S = 1.0
 #: Text is written to the spill file this many characters at a time (bounds the encoded copy).
 _WRITE_SLICE = 1024 * 1024
 

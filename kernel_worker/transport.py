@@ -20,7 +20,7 @@ import errno
 import os
 import select
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kernel_worker import interrupts
 from kernel_worker.fds import high_copy
@@ -46,8 +46,7 @@ class ChannelLost(OSError):
     """The coordinator's end of the channel is gone (or the channel's fd was closed)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Channel:
+class Channel(NamedTuple):
     """The worker's private fds: requests in, events out, and the launcher's stderr."""
 
     requests: int
