@@ -22,7 +22,7 @@ from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.state import RichOutput
 from tests.integration.cli_helpers import cascade
-from tests.kernel_worker.test_worker_hardening import process_gone
+from tests.kernel_worker.worker_client import process_gone
 
 pytestmark = pytest.mark.slow
 Run = Callable[..., Any]

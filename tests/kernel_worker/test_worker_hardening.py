@@ -18,7 +18,12 @@ import pytest
 
 from kernel_worker import protocol as p
 from kernel_worker.output_cap import RUN_LIMIT_CHARS, TAIL_CHARS
-from tests.kernel_worker.worker_client import WorkerClient, finished, stream_text
+from tests.kernel_worker.worker_client import (
+    WorkerClient,
+    finished,
+    process_gone,
+    stream_text,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -51,15 +56,6 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met")
         time.sleep(0.01)
-
-
-def process_gone(pid: int) -> bool:
-    """True once ``pid`` no longer runs (reaped, or a zombie waiting for its parent)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
 
 
 # CPU ticks used by the worker's threads other than the main one while the cell sleeps 0.5 s:

@@ -97,3 +97,12 @@ def stream_text(messages: list[p.Message], cell_id: str, stream: str = "stdout")
 
 def displays(messages: list[p.Message], cell_id: str) -> list[dict[str, str]]:
     return [dict(m.data) for m in messages if isinstance(m, p.DisplayData) and m.cell_id == cell_id]
+
+
+def process_gone(pid: int) -> bool:
+    """True once ``pid`` no longer runs (reaped, or a zombie waiting for its parent)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
