@@ -77,15 +77,6 @@ class CellStream(io.TextIOBase):
         """Nothing to do: text is already in the router's ordered buffer."""
 
 
-def _identity(fd: int) -> tuple[int, int] | None:
-    """What ``fd`` refers to (device, inode), or None if it is not open."""
-    try:
-        st = os.fstat(fd)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 class FdCapture:
     """Points fds 1 and 2 at pipes and forwards what arrives on them to the router."""
 
@@ -94,8 +85,8 @@ class FdCapture:
         self._lock = threading.Lock()  # held while pipes are read or the set of pipes changes
         #: read end -> (stream, decoder); the read ends live among the worker's high fds.
         self._readers: dict[int, tuple[StreamName, codecs.BufferedIncrementalDecoder]] = {}
-        #: fd 1 / 2 -> (identity of its pipe, that pipe's read end)
-        self._targets: dict[int, tuple[tuple[int, int] | None, int]] = {}
+        #: fd 1 / 2 -> the read end of its pipe
+        self._targets: dict[int, int] = {}
         self._wake_read, self._wake_write = private_pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -116,18 +107,25 @@ class FdCapture:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         with self._lock:
             self._readers[read_end] = (stream, decoder)
-        self._targets[fd] = (_identity(fd), read_end)
+        self._targets[fd] = read_end
         self._wake()
 
     def restore(self) -> None:
-        """Make fds 1 and 2 our blocking capture pipes again (called before every step)."""
+        """Make fds 1 and 2 our blocking capture pipes again (called before every step).
+
+        A pipe whose fd 1 or 2 was closed or replaced (``os.dup2``) has no writer left, so the
+        end-of-step drain has read its end of file and dropped it: that, or the fd being
+        closed, is what is checked (two cheap syscalls, not an ``fstat`` each: this runs for
+        every cell). A pipe kept open by a child that outlives the cell stays until it ends.
+        """
         for fd, stream in _STREAM_FDS:
-            identity, read_end = self._targets[fd]
-            if identity is None or _identity(fd) != identity or read_end not in self._readers:
+            try:
+                flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+            except OSError:
+                flags = -1  # closed
+            if flags < 0 or self._targets[fd] not in self._readers:
                 self._attach(fd, stream)
-                continue
-            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-            if flags & os.O_NONBLOCK:
+            elif flags & os.O_NONBLOCK:
                 fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
 
     def _wake(self) -> None:
