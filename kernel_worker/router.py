@@ -110,7 +110,10 @@ class OutputRouter:
             if run is None:
                 self._spilling.discard(origin)
                 continue
-            if not (run.due(now) or (final and origin == current)):
+            ending = final and origin == current
+            if ending:
+                self._spilling.discard(origin)  # late output of its threads adds it again
+            elif not run.due(now):
                 continue
             dropped, tail = run.take_tail(now)
             if not tail and not dropped:
