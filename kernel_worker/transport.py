@@ -15,7 +15,6 @@ forked child never writes a frame (it is not the worker; see :mod:`kernel_worker
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import select
@@ -114,11 +113,6 @@ class FrameWriter:
             except OSError as exc:
                 self.lost = True
                 raise ChannelLost(exc.errno, f"the protocol channel is gone: {exc}") from None
-
-    def close_in_child(self) -> None:
-        """In a forked child: drop the inherited channel fd (the child never writes)."""
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
 
 
 def _too_large(message: Message, size: int) -> Message:

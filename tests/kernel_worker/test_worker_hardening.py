@@ -454,3 +454,21 @@ def test_a_worker_without_a_session_nonce_refuses_to_start() -> None:
     assert result.returncode == 2
     assert p.NONCE_ENV in result.stderr.decode()
     assert result.stdout == b""
+
+
+def test_a_message_too_large_for_a_frame_is_replaced_by_a_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kernel_worker import transport
+
+    monkeypatch.setattr(transport, "MAX_FRAME_BYTES", 1000)
+    read_end, write_end = os.pipe()
+    try:
+        writer = transport.FrameWriter(write_end, b"\x01" * 8)
+        writer.send(p.DisplayData(3, "big", {"text/plain": "x" * 5000}))
+        (message,) = p.FrameDecoder(b"\x01" * 8).feed(os.read(read_end, 65536))
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert isinstance(message, p.DisplayData) and message.cell_id == "big"
+    assert "too large to show" in message.data["text/plain"]
