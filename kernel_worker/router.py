@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
-from kernel_worker.output_cap import RunOutput
 from kernel_worker.protocol import StepStarted, StreamName, StreamOutput
 from kernel_worker.threads import Origin
 from kernel_worker.transport import FrameWriter
+
+if TYPE_CHECKING:
+    from kernel_worker.output_cap import RunOutput
 
 FLUSH_INTERVAL_S = 0.02
 FLUSH_BYTES = 64 * 1024
@@ -132,6 +135,9 @@ class OutputRouter:
     def _run(self, origin: Origin) -> RunOutput:
         run = self._runs.get(origin)
         if run is None:
+            # Imported with the first output (a worker that never prints never needs it).
+            from kernel_worker.output_cap import RunOutput
+
             run = self._runs[origin] = RunOutput()
             if len(self._runs) > MAX_TRACKED_RUNS:
                 oldest = next(iter(self._runs))

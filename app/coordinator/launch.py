@@ -67,5 +67,5 @@ def worker_launch(
     if notebook_dir is not None:
         env[p.NOTEBOOK_DIR_ENV] = str(notebook_dir)
     program, args = worker_command(python)
-    start_in = sys._MEIPASS if getattr(sys, "frozen", False) else PACKAGE_ROOT  # type: ignore[attr-defined]
-    return WorkerLaunch(program, tuple(args), env, start_in, nonce)
+    # The worker's own folder: the one place it may import from before it is ready.
+    return WorkerLaunch(program, tuple(args), env, PACKAGE_ROOT, nonce)
