@@ -1,117 +1,38 @@
 """Capture everything a cell writes and route it to that cell's output, never to the protocol.
 
-Two paths feed one ordered buffer:
+Two paths feed the router (:mod:`kernel_worker.router`):
 
-* ``sys.stdout`` / ``sys.stderr`` are :class:`CellStream` objects that append text straight to
-  the buffer: fast (no syscall per ``print``) and exactly ordered between the two streams.
+* ``sys.stdout`` / ``sys.stderr`` are :class:`CellStream` objects that hand text straight to
+  the router: fast (no syscall per ``print``), exactly ordered between the two streams, and
+  attributed to the run of the thread that writes (see :mod:`kernel_worker.threads`);
 * fds 1 and 2 are pipes read by a background thread, so C extensions and child processes
   (``os.system("echo hi")``) are captured too.
 
-The buffer is flushed as :class:`StreamOutput` frames every ~20 ms or 64 KiB by a flusher
-thread, and synchronously at the end of every step after draining both pipes, so all output of
-a step reaches the coordinator before its ``StepFinished``.
+User code can break fds 1 and 2 — close them, point them elsewhere, make them non-blocking —
+so :meth:`FdCapture.restore` puts them right at the start of every step: a fresh pipe where
+the old one is gone, blocking mode back. A pipe whose writers are all gone is dropped by the
+reader thread (it never spins on an end of file).
 """
 
 from __future__ import annotations
 
 import codecs
-import errno
+import contextlib
 import fcntl
 import io
 import os
 import select
 import threading
-import time
 from typing import TextIO, cast
 
-from kernel_worker.protocol import StepStarted, StreamName, StreamOutput
-from kernel_worker.transport import FrameWriter
+from kernel_worker import forks
+from kernel_worker.fds import private_pipe
+from kernel_worker.protocol import StreamName
+from kernel_worker.router import FLUSH_BYTES, OutputRouter
+from kernel_worker.threads import origin_of_calling_thread
 
-FLUSH_INTERVAL_S = 0.02
-FLUSH_BYTES = 64 * 1024
-
-
-class OutputRouter:
-    """An ordered buffer of (stream, text) pieces for the current step, flushed as frames.
-
-    It also announces the step: ``StepStarted`` goes out with the step's first output, or from
-    the flusher once the step has run for a flush interval. A step that ends sooner, silently,
-    is never announced (its ``StepFinished`` says so): a fast cell costs one frame, not two.
-    """
-
-    def __init__(self, writer: FrameWriter) -> None:
-        self._writer = writer
-        self._lock = threading.Lock()
-        self._pieces: list[tuple[StreamName, str]] = []
-        self._size = 0
-        self.plan_id = 0
-        self.cell_id = ""
-        self._unannounced: StepStarted | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._flush_loop, name="output-flusher", daemon=True)
-        self._thread.start()
-
-    def write(self, stream: StreamName, text: str) -> None:
-        if not text:
-            return
-        with self._lock:
-            self._pieces.append((stream, text))
-            self._size += len(text)
-            full = self._size >= FLUSH_BYTES
-        if full:
-            self.flush()
-
-    def flush(self, *, announce: bool = False) -> None:
-        """Send everything buffered, coalescing consecutive pieces of the same stream; the
-        step's StepStarted goes first if it has not gone yet (always, with ``announce``)."""
-        with self._lock:
-            pieces, self._pieces, self._size = self._pieces, [], 0
-            plan_id, cell_id = self.plan_id, self.cell_id
-            if self._unannounced is not None and (pieces or announce):
-                self._writer.send(self._unannounced)
-                self._unannounced = None
-            if not pieces:
-                return
-            # Frames go out under the buffer lock so a concurrent flush cannot reorder them.
-            run: list[str] = []
-            current = pieces[0][0]
-            for stream, text in pieces:
-                if stream != current:
-                    self._writer.send(StreamOutput(plan_id, cell_id, current, "".join(run)))
-                    run, current = [], stream
-                run.append(text)
-            self._writer.send(StreamOutput(plan_id, cell_id, current, "".join(run)))
-
-    def begin_step(self, plan_id: int, cell_id: str) -> None:
-        """Attribute what follows to a new step, which is announced lazily (see the class)."""
-        self.flush()
-        with self._lock:
-            self.plan_id, self.cell_id = plan_id, cell_id
-            self._unannounced = StepStarted(plan_id, cell_id)
-            self._announce_at = time.monotonic() + FLUSH_INTERVAL_S
-
-    def end_step(self) -> bool:
-        """Flush the step's output; True if its StepStarted went out (else it never will)."""
-        self.flush()
-        with self._lock:
-            announced = self._unannounced is None
-            self._unannounced = None
-            return announced
-
-    _announce_at = 0.0
-
-    def _flush_loop(self) -> None:
-        while not self._stop.wait(FLUSH_INTERVAL_S):
-            due = self._unannounced is not None and time.monotonic() >= self._announce_at
-            if self._pieces or due:
-                try:
-                    self.flush(announce=due)
-                except OSError:
-                    return  # the coordinator went away; the main loop will notice
-
-    def close(self) -> None:
-        self._stop.set()
-        self.flush()
+_STREAM_FDS: tuple[tuple[int, StreamName], ...] = ((1, "stdout"), (2, "stderr"))
+_POLL_FLAGS = select.POLLIN | select.POLLHUP | select.POLLERR | select.POLLNVAL
 
 
 class CellStream(io.TextIOBase):
@@ -143,7 +64,13 @@ class CellStream(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._router.write(self._stream, text)
+        if forks.state.forked:
+            # A forked child has no router thread: straight to the pipe the worker reads.
+            data = text.encode("utf-8", "replace")
+            while data:
+                data = data[os.write(self._fd, data) :]
+        else:
+            self._router.write(self._stream, text, origin_of_calling_thread())
         return len(text)
 
     def flush(self) -> None:
@@ -155,46 +82,100 @@ class FdCapture:
 
     def __init__(self, router: OutputRouter) -> None:
         self._router = router
-        self._lock = threading.Lock()
-        self._pipes: dict[int, tuple[StreamName, codecs.BufferedIncrementalDecoder]] = {}
-        for fd, stream in ((1, "stdout"), (2, "stderr")):
-            read_end, write_end = os.pipe()
-            os.dup2(write_end, fd)
-            os.close(write_end)
-            flags = fcntl.fcntl(read_end, fcntl.F_GETFL)
-            fcntl.fcntl(read_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            self._pipes[read_end] = (stream, decoder)  # type: ignore[assignment]
+        self._lock = threading.Lock()  # held while pipes are read or the set of pipes changes
+        #: read end -> (stream, decoder); the read ends live among the worker's high fds.
+        self._readers: dict[int, tuple[StreamName, codecs.BufferedIncrementalDecoder]] = {}
+        #: fd 1 / 2 -> the read end of its pipe
+        self._targets: dict[int, int] = {}
+        self._wake_read, self._wake_write = private_pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        for fd, stream in _STREAM_FDS:
+            self._attach(fd, stream)
         self._thread = threading.Thread(target=self._read_loop, name="fd-capture", daemon=True)
         self._thread.start()
 
+    # -- keeping fds 1 and 2 ours -----------------------------------------------------------
+    def _attach(self, fd: int, stream: StreamName) -> None:
+        """Point ``fd`` at a fresh pipe read by this capture."""
+        # Both ends are moved high first: a free fd 1 or 2 would otherwise be handed out as
+        # one of them (and then overwritten).
+        read_end, write_end = private_pipe()
+        os.dup2(write_end, fd)  # inheritable: children write into the pipe
+        os.close(write_end)
+        os.set_blocking(read_end, False)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        with self._lock:
+            self._readers[read_end] = (stream, decoder)
+        self._targets[fd] = read_end
+        self._wake()
+
+    def restore(self) -> None:
+        """Make fds 1 and 2 our blocking capture pipes again (called before every step).
+
+        A pipe whose fd 1 or 2 was closed or replaced (``os.dup2``) has no writer left, so the
+        end-of-step drain has read its end of file and dropped it: that, or the fd being
+        closed, is what is checked (two cheap syscalls, not an ``fstat`` each: this runs for
+        every cell). A pipe kept open by a child that outlives the cell stays until it ends.
+        """
+        for fd, stream in _STREAM_FDS:
+            try:
+                flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+            except OSError:
+                flags = -1  # closed
+            if flags < 0 or self._targets[fd] not in self._readers:
+                self._attach(fd, stream)
+            elif flags & os.O_NONBLOCK:
+                fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):  # already awake (pipe full)
+            os.write(self._wake_write, b"\0")
+
+    # -- reading ----------------------------------------------------------------------------
     def _drain(self, read_end: int) -> None:
-        stream, decoder = self._pipes[read_end]
+        """Route what is in one pipe; forget the pipe once no one can write to it any more."""
+        stream, decoder = self._readers[read_end]
         while True:
             try:
                 data = os.read(read_end, FLUSH_BYTES)
             except BlockingIOError:
                 return
-            except OSError as exc:
-                if exc.errno == errno.EINTR:
-                    continue
-                return
+            except InterruptedError:
+                continue
+            except OSError:
+                data = b""
             if not data:
+                self._router.write(stream, decoder.decode(b"", final=True))
+                del self._readers[read_end]
+                with contextlib.suppress(OSError):
+                    os.close(read_end)
                 return
             self._router.write(stream, decoder.decode(data))
 
     def _read_loop(self) -> None:
-        fds = list(self._pipes)
+        poller = select.poll()
+        watched: set[int] = set()
+        poller.register(self._wake_read, select.POLLIN)
         while True:
+            with self._lock:
+                current = set(self._readers)
+            for fd in watched - current:
+                poller.unregister(fd)
+            for fd in current - watched:
+                poller.register(fd, _POLL_FLAGS)
+            watched = current
             try:
-                ready, _, _ = select.select(fds, [], [])
+                events = poller.poll()
             except InterruptedError:
                 continue
-            except OSError:
-                return
             with self._lock:
-                for read_end in ready:
-                    self._drain(read_end)
+                for fd, _flags in events:
+                    if fd == self._wake_read:
+                        with contextlib.suppress(OSError):
+                            os.read(self._wake_read, 4096)
+                    elif fd in self._readers:
+                        self._drain(fd)
 
     def drain(self) -> None:
         """Route everything already written to fds 1 and 2 (called at the end of a step).
@@ -203,7 +184,7 @@ class FdCapture:
         under the reader's lock leaves nothing of the step behind, without a thread handoff.
         """
         with self._lock:
-            for read_end in self._pipes:
+            for read_end in list(self._readers):
                 self._drain(read_end)
 
 

@@ -19,7 +19,7 @@ import types
 from typing import Any, TextIO
 
 from kernel_worker import figures, interrupts
-from kernel_worker.capture import FdCapture, OutputRouter
+from kernel_worker.capture import FdCapture
 from kernel_worker.display import mime_bundle
 from kernel_worker.protocol import (
     TABLE_MIME,
@@ -31,6 +31,7 @@ from kernel_worker.protocol import (
     StepFinished,
     StepStatus,
 )
+from kernel_worker.router import OutputRouter
 from kernel_worker.tables import TableStore, is_table
 from kernel_worker.transport import FrameWriter
 
@@ -143,6 +144,7 @@ class Executor:
 
     def _run_step(self, step: Step) -> StepStatus:
         self._cell_id = step.cell_id
+        self._capture.restore()  # fds 1 and 2 as the step expects them, whatever came before
         self._router.begin_step(self._plan_id, step.cell_id)
         sys.stdout, sys.stderr = self._streams
         started = time.perf_counter()
@@ -194,13 +196,16 @@ class Executor:
         try:
             with interrupts.user_code():
                 result = self.sql.run(step.sql, self.namespace)
-        except SqlCellError as exc:
-            return "error", ErrorInfo(exc.ename, exc.message, exc.message, exc.line)
         except KeyboardInterrupt as exc:
             if interrupts.state.raised:
                 return "interrupted", ErrorInfo(type(exc).__name__, "Interrupted by the user", "")
             return "error", ErrorInfo("KeyboardInterrupt", "", "")
-        except Exception as exc:  # a driver bug or an unexpected value: say what it was
+        except Exception as exc:
+            if interrupts.state.requested:  # the driver's "query cancelled", from Interrupt
+                return "interrupted", ErrorInfo("KeyboardInterrupt", "Interrupted by the user", "")
+            if isinstance(exc, SqlCellError):
+                return "error", ErrorInfo(exc.ename, exc.message, exc.message, exc.line)
+            # A driver bug or an unexpected value: say what it was.
             text = "".join(traceback.format_exception_only(type(exc), exc))
             return "error", ErrorInfo(type(exc).__name__, str(exc), text)
         if result.frame is not None:

@@ -1,16 +1,26 @@
 """Worker entry point: take over the fds, say Ready, then serve requests until told to stop.
 
 Kept tiny and stdlib-only so it starts fast and runs inside any Python >= 3.11.
+
+Start-up imports nothing from the notebook's folder: the launcher starts the interpreter in a
+folder of ours with ``PYTHONSAFEPATH`` (so no folder is put in front of the standard library),
+and the worker changes to the notebook's folder itself. Only once it is ready does it add that
+folder to ``sys.path`` — after the standard library, so ``import helpers`` finds the user's
+``helpers.py`` as ``python script.py`` would, while a ``json.py`` there never shadows the
+standard library's and a ``kernel_worker/`` there never shadows the worker (already imported).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
 
-from kernel_worker import interrupts
+from kernel_worker import forks, interrupts, session
 from kernel_worker.protocol import (
+    NONCE_ENV,
+    NOTEBOOK_DIR_ENV,
     PROTOCOL_VERSION,
     ConfigureDatabase,
     DatabaseStatus,
@@ -24,24 +34,49 @@ from kernel_worker.protocol import (
     TableRows,
     WorkerLog,
 )
-from kernel_worker.transport import FrameReader, FrameWriter
+from kernel_worker.transport import Channel, ChannelLost, FrameReader, FrameWriter, open_channel
 
 if TYPE_CHECKING:
     from kernel_worker.executor import Executor
 
+#: Exit code of a worker whose request stream was corrupted (it cannot resynchronise).
+EXIT_CORRUPT_REQUESTS = 70
+#: Environment variables meant for the worker only; user code and its children never see them.
+_LAUNCH_ONLY = (NONCE_ENV, NOTEBOOK_DIR_ENV, "PYTHONSAFEPATH")
 
-def _take_over_fds() -> tuple[int, int]:
-    """Move the protocol to private fds; stdin becomes /dev/null so ``input()`` can't eat it."""
-    sys.stdout.flush()
-    proto_out = os.dup(1)
-    proto_in = os.dup(0)
-    os.set_inheritable(proto_out, False)
-    os.set_inheritable(proto_in, False)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
-    return proto_in, proto_out
+
+def _take_launch_settings() -> tuple[bytes, str | None]:
+    """(session nonce, notebook folder) from the environment, removed from it."""
+    values = {name: os.environ.pop(name, None) for name in _LAUNCH_ONLY}
+    try:
+        nonce = bytes.fromhex(values[NONCE_ENV] or "")
+    except ValueError:
+        nonce = b""
+    if len(nonce) != 8:
+        sys.stderr.write(f"the kernel worker needs a session nonce in {NONCE_ENV}\n")
+        raise SystemExit(2)
+    return nonce, values[NOTEBOOK_DIR_ENV]
+
+
+def after_stdlib(paths: list[str]) -> int:
+    """The index in ``paths`` just after the standard library's entries."""
+    stdlib = os.path.dirname(os.__file__)
+    zipped = f"python{sys.version_info[0]}{sys.version_info[1]}.zip"
+    index = 0
+    for position, entry in enumerate(paths):
+        if (
+            entry == stdlib
+            or entry.startswith(stdlib + os.sep)
+            or os.path.basename(entry) == zipped
+        ):
+            index = position + 1
+    return index
+
+
+def _add_notebook_folder(folder: str) -> None:
+    """Let cells import the user's own modules beside the notebook (after the stdlib)."""
+    if folder not in sys.path:
+        sys.path.insert(after_stdlib(sys.path), folder)
 
 
 #: Packages the worker uses when a cell needs them; none is needed to run Python cells.
@@ -83,13 +118,40 @@ def _export(executor: Executor, request: ExportTable) -> TableExported:
     return TableExported(request.request_id, True, message)
 
 
-def main() -> int:
-    proto_in, proto_out = _take_over_fds()
-    writer = FrameWriter(proto_out)
-    reader = FrameReader(proto_in)
+def _in_forked_child(channel: Channel) -> None:
+    """A forked child drops the worker's channel and its signal wake-up pipe."""
+    import signal
 
-    from kernel_worker.capture import FdCapture, OutputRouter, install_streams
+    for fd in (channel.requests, channel.events, channel.diagnostics):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    with contextlib.suppress(ValueError, OSError):
+        signal.set_wakeup_fd(-1)
+
+
+def _diagnose(channel: Channel, text: str) -> None:
+    """A line for the launcher's stderr (shown when the worker ends unexpectedly)."""
+    with contextlib.suppress(OSError):
+        os.write(channel.diagnostics, (text + "\n").encode("utf-8", "replace"))
+
+
+def main() -> int:
+    session.become_group_leader()
+    nonce, notebook_dir = _take_launch_settings()
+    channel = open_channel()
+    chdir_problem = ""
+    if notebook_dir:
+        try:
+            os.chdir(notebook_dir)
+        except OSError as exc:
+            chdir_problem = f"cannot work in the notebook's folder {notebook_dir}: {exc.strerror}"
+    writer = FrameWriter(channel.events, nonce)
+    reader = FrameReader(channel.requests, nonce)
+
+    from kernel_worker import threads
+    from kernel_worker.capture import FdCapture, install_streams
     from kernel_worker.executor import Executor
+    from kernel_worker.router import OutputRouter
 
     router = OutputRouter(writer)
     capture = FdCapture(router)
@@ -97,19 +159,50 @@ def main() -> int:
     sys.stdout, sys.stderr = streams
     # Code that "restores" the real streams stays captured.
     sys.__stdout__, sys.__stderr__ = streams  # type: ignore[misc,assignment]
+    threads.install(lambda: router.current)
+    forks.install(lambda: _in_forked_child(channel))
     executor = Executor(writer, router, capture, streams)
     interrupts.install()
     writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
+    # Started after Ready (a thread start waits for the thread to run): the coordinator reads
+    # Ready meanwhile. Requests are read only after this.
+    interrupts.start_watcher()
+    session.watch_parent(channel.requests)
+    if chdir_problem:
+        writer.send(WorkerLog("warning", chdir_problem))
+    elif notebook_dir:
+        _add_notebook_folder(os.getcwd())
+    try:
+        return _serve(reader, writer, executor, channel)
+    except ChannelLost:
+        session.end_group(include_self=True)  # no one is listening any more
+        return 1
+    finally:
+        with contextlib.suppress(OSError):
+            router.close()
+
+
+def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel: Channel) -> int:
+    """Handle requests until Shutdown (0) or the coordinator hangs up."""
     while True:
         try:
             request = reader.read()
         except ProtocolError as exc:
-            writer.send(WorkerLog("error", f"malformed request ignored: {exc}"))
-            continue
+            message = f"the kernel's request stream was corrupted: {exc}"
+            _diagnose(channel, message)
+            writer.send(WorkerLog("error", message))
+            session.end_group(include_self=False)
+            return EXIT_CORRUPT_REQUESTS
         except KeyboardInterrupt:
             continue  # an interrupt between plans has nothing to stop
-        if request is None or isinstance(request, Shutdown):
-            break
+        if isinstance(request, Shutdown):
+            session.end_group(include_self=False)
+            return 0
+        session.state.busy = True
+        if request is None or session.state.hung_up:
+            # The app is gone (it sends Shutdown when it means to stop us): end everything.
+            session.end_group(include_self=True)
+            return 0
         if isinstance(request, RunPlan):
             executor.run_plan(request)
         elif isinstance(request, ConfigureDatabase):
@@ -119,5 +212,4 @@ def main() -> int:
             writer.send(_fetch(executor, request))
         elif isinstance(request, ExportTable):
             writer.send(_export(executor, request))
-    router.close()
-    return 0
+        session.state.busy = False

@@ -1,13 +1,23 @@
 """The one message protocol between the coordinator and the kernel worker.
 
-Every message is a frozen dataclass with a ``TYPE`` tag. On the wire a message is a frame: a
-4-byte big-endian length followed by that many bytes of UTF-8 JSON (``{"type": TYPE, ...}``).
-The worker writes frames on a private duplicate of fd 1, so nothing user code prints can ever
-land inside a frame (see :mod:`kernel_worker.capture`).
+Every message is a frozen dataclass with a ``TYPE`` tag. On the wire a message is a frame::
+
+    magic (4 bytes) | session nonce (8 bytes) | body length (u32 BE) | CRC-32 of body (u32 BE)
+    | body: UTF-8 JSON {"type": TYPE, ...}
+
+The worker moves its ends of the channel to high, close-on-exec file descriptors and points
+fds 1 and 2 at capture pipes, so nothing user code prints reaches the channel (see
+:mod:`kernel_worker.channel`). The header makes anything else detectable at once: stray bytes
+fail the magic, a frame from another session (or forged without the nonce) fails the nonce, a
+garbage length fails :data:`MAX_FRAME_BYTES`, damaged content fails the CRC. A receiver that
+sees a bad frame cannot resynchronise and must drop the connection (:class:`ProtocolError`).
+
+The nonce is chosen by the coordinator for each worker it starts and handed over in the
+:data:`NONCE_ENV` environment variable, which the worker removes before any user code runs.
 
 Versioning: the worker's first frame is :class:`Ready` carrying :data:`PROTOCOL_VERSION`; the
 coordinator refuses a worker that speaks another version. Add fields with defaults to stay
-compatible; bump the version for anything else.
+compatible; bump the version for anything else (version 2: the framed header above).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -20,16 +30,28 @@ from __future__ import annotations
 
 import json
 import struct
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal, TypeAlias
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
-#: Largest frame accepted; anything bigger means the stream is corrupt.
-MAX_FRAME_BYTES = 512 * 1024 * 1024
+#: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
+#: sends one (it replaces an oversized display by a note, and caps stream output).
+MAX_FRAME_BYTES = 256 * 1024 * 1024
 
-_HEADER = struct.Struct(">I")
+#: First bytes of every frame (not ASCII, so text written by mistake never starts a frame).
+FRAME_MAGIC = b"\x89CSK"
+NONCE_BYTES = 8
+#: The environment variable that hands the session nonce (hex) to the worker.
+NONCE_ENV = "CASCADE_KERNEL_NONCE"
+#: The environment variable naming the notebook's folder: the worker starts elsewhere (so
+#: nothing there is imported while it starts) and changes to it itself.
+NOTEBOOK_DIR_ENV = "CASCADE_NOTEBOOK_DIR"
+
+_HEADER = struct.Struct(">4s8sII")
+HEADER_BYTES = _HEADER.size
 
 BINARY_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
@@ -168,13 +190,23 @@ class StepStarted:
 
 @dataclass(frozen=True, slots=True)
 class StreamOutput:
-    """A batch of text the cell wrote to stdout or stderr (batched every ~20 ms or 64 KiB)."""
+    """A batch of text the cell wrote to stdout or stderr (batched every ~20 ms or 64 KiB).
+
+    ``plan_id`` / ``cell_id`` name the run that wrote it: a thread started by a cell writes
+    into that cell's run even after it ended ("late" output, shown while the cell has not run
+    again, dropped once it has). ``dropped``: characters of this run's output written before
+    ``text`` that are not sent (the run went over its output cap): what the receiver holds of
+    the run's earlier text no longer joins up with ``text``. ``full_output``: a file holding
+    everything the run wrote so far (absent until the run goes over its cap).
+    """
 
     TYPE: ClassVar[str] = "stream"
     plan_id: int
     cell_id: str
     stream: StreamName
     text: str
+    dropped: int = 0
+    full_output: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,10 +416,37 @@ def from_dict(raw: Mapping[str, Any]) -> Message:
     return message
 
 
-def encode(message: Message) -> bytes:
-    """One complete frame: length prefix + JSON body."""
+def new_nonce() -> bytes:
+    """A fresh session nonce for one worker."""
+    import secrets
+
+    return secrets.token_bytes(NONCE_BYTES)
+
+
+def encode(message: Message, nonce: bytes) -> bytes:
+    """One complete frame of this session: header + JSON body."""
     body = json.dumps(to_dict(message), ensure_ascii=False, separators=(",", ":")).encode()
-    return _HEADER.pack(len(body)) + body
+    return _HEADER.pack(FRAME_MAGIC, nonce, len(body), zlib.crc32(body)) + body
+
+
+def check_header(header: bytes | bytearray, nonce: bytes, offset: int = 0) -> tuple[int, int]:
+    """(body length, CRC) of a frame header of this session; :class:`ProtocolError` if the
+    header is not one (stray bytes, another session's frame, an impossible length)."""
+    magic, frame_nonce, length, crc = _HEADER.unpack_from(header, offset)
+    if magic != FRAME_MAGIC:
+        raise ProtocolError(f"bad frame header {bytes(header[offset : offset + 8])!r}")
+    if frame_nonce != nonce:
+        raise ProtocolError("frame from another session (wrong nonce)")
+    if length > MAX_FRAME_BYTES:
+        raise ProtocolError(f"frame of {length} bytes exceeds the limit")
+    return length, crc
+
+
+def decode_frame_body(body: bytes, crc: int) -> Message:
+    """The message in a frame body whose header announced ``crc``."""
+    if zlib.crc32(body) != crc:
+        raise ProtocolError("frame body damaged (CRC mismatch)")
+    return decode_body(body)
 
 
 def decode_body(body: bytes) -> Message:
@@ -401,15 +460,18 @@ def decode_body(body: bytes) -> Message:
 
 
 class FrameDecoder:
-    """Incremental decoder: feed bytes as they arrive, get complete messages back.
+    """Incremental decoder of one session's frames: feed bytes as they arrive, get complete
+    messages back. Used by the coordinator's process adapter, which receives arbitrary chunks.
 
-    Used by the coordinator's process adapter, which receives arbitrary chunks.
+    A header is checked as soon as its bytes are in (a bad one raises at once, never waits for
+    a body that will not come); the first bytes of a header are checked as they arrive too.
     """
 
-    __slots__ = ("_buffer",)
+    __slots__ = ("_buffer", "_nonce")
 
-    def __init__(self) -> None:
+    def __init__(self, nonce: bytes) -> None:
         self._buffer = bytearray()
+        self._nonce = nonce
 
     def feed(self, data: bytes) -> list[Message]:
         self._buffer += data
@@ -417,16 +479,18 @@ class FrameDecoder:
         buffer = self._buffer
         offset = 0
         while len(buffer) - offset >= _HEADER.size:
-            (length,) = _HEADER.unpack_from(buffer, offset)
-            if length > MAX_FRAME_BYTES:
-                raise ProtocolError(f"frame of {length} bytes exceeds the limit")
+            length, crc = check_header(buffer, self._nonce, offset)
             end = offset + _HEADER.size + length
             if len(buffer) < end:
                 break
-            messages.append(decode_body(bytes(buffer[offset + _HEADER.size : end])))
+            body = bytes(buffer[offset + _HEADER.size : end])
+            messages.append(decode_frame_body(body, crc))
             offset = end
         if offset:
             del buffer[:offset]
+        partial = bytes(buffer[: len(FRAME_MAGIC)])
+        if partial and not FRAME_MAGIC.startswith(partial):
+            raise ProtocolError(f"bad frame header {partial!r}")
         return messages
 
     @property

@@ -10,11 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from kernel_worker import interrupts
 from kernel_worker.protocol import SqlStatementSpec
 
 #: How long a connection attempt may take before the user is told the server does not answer.
@@ -92,18 +93,21 @@ class SqlEngine:
         except Exception as exc:  # ArgumentError and friends: not a URL
             return False, f"Not a database URL: {self._redact(str(exc), password)}", ""
         connect_args: dict[str, Any] = {}
+        new_file = ""
         if parsed.get_backend_name() == "postgresql":
             connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
         elif parsed.get_backend_name() == "sqlite" and parsed.database:
             folder = os.path.dirname(os.path.abspath(parsed.database))
             if not os.path.isdir(folder):
                 return False, f"The folder for the SQLite file does not exist: {folder}", ""
+            new_file = _sqlite_file_to_create(parsed)
         try:
             engine = sqlalchemy.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
         except Exception as exc:  # unknown dialect or driver
             return False, self._friendly(exc, parsed, password), ""
         try:
-            server = self._check(engine)
+            # Connecting would create the file: a notebook that never runs SQL leaves none.
+            server = _sqlite_server(new_file) if new_file else self._check(engine)
         except Exception as exc:
             engine.dispose()
             return False, self._friendly(exc, parsed, password), ""
@@ -112,6 +116,8 @@ class SqlEngine:
         self._engine, self._password = engine, password
         where = parsed.render_as_string(hide_password=True)
         self._describe = where
+        if new_file:
+            return True, f"{server}: the file is created when a SQL cell first runs", server
         return True, f"Connected to {server}", server
 
     @staticmethod
@@ -172,6 +178,8 @@ class SqlEngine:
         # Rows become Python objects by the hundred thousand: the cyclic GC would walk them
         # again and again (a third of the time) while it can find no garbage among them.
         with self._engine.begin() as connection, _gc_paused():
+            # Interrupt stops a statement through the driver: the main thread is blocked in C.
+            canceller = _canceller(connection)
             for index, (line, parts) in enumerate(statements):
                 sql, params, expanding = _render(parts, namespace)
                 statement = text(sql)
@@ -180,18 +188,19 @@ class SqlEngine:
                         *(bindparam(n, expanding=True) for n in expanding)
                     )
                 try:
-                    cursor = None
-                    if index == last and _may_stream(connection, sql):
-                        cursor = _execute_streamed(connection, statement, params)
-                    if cursor is None:
-                        cursor = connection.execute(statement, params)
-                    if not cursor.returns_rows:
-                        result = SqlResult(None, cursor.rowcount)
-                    elif index == last:
-                        result = SqlResult(_read_frame(cursor, pandas), None)
-                    else:  # an earlier statement's rows are read, then dropped
-                        _drain(cursor)
-                        result = SqlResult(None, None)
+                    with interrupts.cancellable(canceller):
+                        cursor = None
+                        if index == last and _may_stream(connection, sql):
+                            cursor = _execute_streamed(connection, statement, params)
+                        if cursor is None:
+                            cursor = connection.execute(statement, params)
+                        if not cursor.returns_rows:
+                            result = SqlResult(None, cursor.rowcount)
+                        elif index == last:
+                            result = SqlResult(_read_frame(cursor, pandas), None)
+                        else:  # an earlier statement's rows are read, then dropped
+                            _drain(cursor)
+                            result = SqlResult(None, None)
                 except DBAPIError as exc:
                     raise self._statement_error(exc, parts, line) from None
                 except SQLAlchemyError as exc:
@@ -218,6 +227,33 @@ class SqlEngine:
                 "\n" + "\n".join(message.splitlines()[1:]) if len(message.splitlines()) > 1 else ""
             )
         return SqlCellError(message, error_line, name)
+
+
+def _sqlite_file_to_create(url: Any) -> str:
+    """The SQLite file a connection to ``url`` would create (empty: it exists, or the URL
+    names no plain file — memory, a ``file:`` URI)."""
+    database = str(url.database or "")
+    if database in ("", ":memory:") or "uri" in url.query or database.startswith("file:"):
+        return ""
+    return "" if os.path.exists(database) else os.path.abspath(database)
+
+
+def _sqlite_server(path: str) -> str:
+    """How a not-yet-created SQLite database is named (as :meth:`SqlEngine._check` would)."""
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version} ({path})"
+
+
+def _canceller(connection: Any) -> Callable[[], None]:
+    """What stops a statement running on ``connection`` from another thread: the driver's own
+    interrupt (``sqlite3.Connection.interrupt``, psycopg's cancel)."""
+    raw = connection.connection.dbapi_connection
+    for name in ("interrupt", "cancel_safe", "cancel"):
+        method = getattr(raw, name, None)
+        if callable(method):
+            return method  # type: ignore[no-any-return]
+    return lambda: None
 
 
 def _render(
@@ -321,8 +357,8 @@ def _execute_streamed(connection: Any, statement: Any, params: dict[str, Any]) -
         connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
         cursor = connection.execute(statement, params, execution_options={"stream_results": True})
     except DBAPIError as exc:
-        if exc.connection_invalidated:
-            raise
+        if exc.connection_invalidated or interrupts.state.requested:
+            raise  # an interrupted statement is not run again plainly
         savepoint.rollback()
         return None
     # No RELEASE (one round trip fewer): the savepoint ends with the cell's transaction,

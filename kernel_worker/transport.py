@@ -1,61 +1,146 @@
-"""Framed I/O on the worker's private file descriptors.
+"""The worker's ends of the protocol channel: private file descriptors, whole frames.
+
+The coordinator starts the worker with the channel on fds 0 (requests) and 1 (events).
+:func:`open_channel` moves both (and fd 2, kept for fatal diagnostics) to high, close-on-exec
+file descriptors before any user code runs, so the channel is out of reach of user code that
+writes to, closes or hands to a child "every fd from 3 to 20", and no child process inherits
+it. fds 0, 1 and 2 are then free for user code: 0 reads /dev/null, 1 and 2 are capture pipes
+(:mod:`kernel_worker.capture`).
 
 Frames are written by the main thread and by the output flusher thread, so writes are locked.
 A SIGINT that arrives while a frame is half written must not cut it: the interrupt guard
-(:mod:`kernel_worker.interrupts`) defers the KeyboardInterrupt until the frame is out.
+(:mod:`kernel_worker.interrupts`) defers the KeyboardInterrupt until the frame is out. A
+forked child never writes a frame (it is not the worker; see :mod:`kernel_worker.forks`).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import struct
+import select
 import threading
+from typing import NamedTuple
 
 from kernel_worker import interrupts
+from kernel_worker.fds import high_copy
 from kernel_worker.protocol import (
+    HEADER_BYTES,
     MAX_FRAME_BYTES,
+    DisplayData,
     Message,
     ProtocolError,
     Request,
-    decode_body,
+    WorkerLog,
+    check_header,
+    decode_frame_body,
     encode,
 )
 
-_HEADER = struct.Struct(">I")
 _REQUEST_TYPES = frozenset(
     {"run_plan", "configure_database", "fetch_rows", "export_table", "shutdown"}
 )
 
 
+class ChannelLost(OSError):
+    """The coordinator's end of the channel is gone (or the channel's fd was closed)."""
+
+
+class Channel(NamedTuple):
+    """The worker's private fds: requests in, events out, and the launcher's stderr."""
+
+    requests: int
+    events: int
+    diagnostics: int
+
+
+def open_channel() -> Channel:
+    """Take the channel off fds 0/1/2; fd 0 reads /dev/null and fd 1 writes to it until the
+    output capture points fds 1 and 2 at its pipes (fd 2 still reaches the launcher's stderr,
+    so a failure during start-up is explained there)."""
+    channel = Channel(high_copy(0), high_copy(1), high_copy(2))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)  # nothing printed before the capture starts can reach the channel
+    os.close(devnull)
+    return channel
+
+
+def wait_for(fd: int, event: int) -> None:
+    """Block until ``fd`` is ready for ``event`` (poll: high fd numbers are fine)."""
+    poller = select.poll()
+    poller.register(fd, event)
+    poller.poll()
+
+
+def _blocking_write(fd: int, data: memoryview) -> int:
+    """``os.write`` that waits instead of failing if someone made ``fd`` non-blocking."""
+    while True:
+        try:
+            return os.write(fd, data)
+        except BlockingIOError:
+            wait_for(fd, select.POLLOUT)
+        except InterruptedError:
+            continue
+
+
 class FrameWriter:
     """Writes whole frames to one fd; safe to call from several threads."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, nonce: bytes) -> None:
         self._fd = fd
+        self._nonce = nonce
         self._lock = threading.Lock()
+        self._owner = os.getpid()
+        self.lost = False
 
     def send(self, message: Message) -> None:
-        self.send_bytes(encode(message))
+        frame = encode(message, self._nonce)
+        if len(frame) - HEADER_BYTES > MAX_FRAME_BYTES:
+            frame = encode(_too_large(message, len(frame)), self._nonce)
+        self._send_frame(frame)
 
-    def send_bytes(self, frame: bytes) -> None:
+    def _send_frame(self, frame: bytes) -> None:
+        if os.getpid() != self._owner:
+            return  # a forked child: never speaks for the worker
         with interrupts.deferred(), self._lock:
+            if self.lost:
+                raise ChannelLost(errno.EPIPE, "the protocol channel is closed")
             view = memoryview(frame)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
+            try:
+                while view:
+                    written = _blocking_write(self._fd, view)
+                    view = view[written:]
+            except OSError as exc:
+                self.lost = True
+                raise ChannelLost(exc.errno, f"the protocol channel is gone: {exc}") from None
+
+
+def _too_large(message: Message, size: int) -> Message:
+    """What is sent instead of a message too large for one frame (a huge image, say)."""
+    note = f"(this output is {size / 1e6:,.0f} MB: too large to show)"
+    if isinstance(message, DisplayData):
+        return DisplayData(message.plan_id, message.cell_id, {"text/plain": note})
+    return WorkerLog("error", f"a {type(message).__name__} message was dropped: {note}")
 
 
 class FrameReader:
     """Blocking reader of request frames from one fd."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, nonce: bytes) -> None:
         self._fd = fd
+        self._nonce = nonce
 
     def _read_exact(self, count: int) -> bytes | None:
         chunks: list[bytes] = []
         remaining = count
         while remaining:
-            chunk = os.read(self._fd, remaining)
+            try:
+                chunk = os.read(self._fd, remaining)
+            except BlockingIOError:
+                wait_for(self._fd, select.POLLIN)
+                continue
+            except InterruptedError:
+                continue
             if not chunk:
                 return None
             chunks.append(chunk)
@@ -63,17 +148,19 @@ class FrameReader:
         return b"".join(chunks)
 
     def read(self) -> Request | None:
-        """The next request, or ``None`` when the coordinator closed the channel."""
-        header = self._read_exact(_HEADER.size)
+        """The next request, or ``None`` when the coordinator closed the channel.
+
+        :class:`ProtocolError` when the bytes are not a request frame of this session: the
+        stream cannot be trusted after that (the caller ends the worker).
+        """
+        header = self._read_exact(HEADER_BYTES)
         if header is None:
             return None
-        (length,) = _HEADER.unpack(header)
-        if length > MAX_FRAME_BYTES:
-            raise ProtocolError(f"request frame of {length} bytes exceeds the limit")
+        length, crc = check_header(header, self._nonce)
         body = self._read_exact(length)
         if body is None:
             return None
-        message = decode_body(body)
+        message = decode_frame_body(body, crc)
         if message.TYPE not in _REQUEST_TYPES:
             raise ProtocolError(f"{message.TYPE} is not a request")
         return message  # type: ignore[return-value]

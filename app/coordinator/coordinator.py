@@ -64,6 +64,7 @@ from app.core.state import (
     Finished,
     MadeStale,
     OutputAdded,
+    OutputOmitted,
     Queued,
     RichOutput,
     RunEvent,
@@ -78,6 +79,12 @@ Observer = Callable[[CoordinatorEvent], None]
 
 #: After a failed save, how long until the next attempt (an edit also retries at once).
 SAVE_RETRY_S = 10.0
+#: How long an interrupted cell may take to stop before the user is told it has not.
+INTERRUPT_FEEDBACK_S = 2.0
+INTERRUPT_UNANSWERED = (
+    "Interrupt sent; the cell has not stopped yet. "
+    "Interrupt again to restart the kernel (its variables are lost)."
+)
 
 
 @dataclass(slots=True)
@@ -155,6 +162,10 @@ class Coordinator:
         self._pending_requests: dict[int, asyncio.Future[Any]] = {}
         #: The last answer about the database connection (None before the first check).
         self.database_status: DatabaseStatusChanged | None = None
+        #: cell -> the plan its latest run belongs to (late output of its threads goes there).
+        self._last_run: dict[str, int] = {}
+        #: Runs whose late output was dropped (the user is told once per run).
+        self._dropped_late: set[tuple[int, str]] = set()
 
     @property
     def path(self) -> Path | None:
@@ -731,8 +742,10 @@ class Coordinator:
     async def interrupt(self) -> None:
         """Stop the running cell (KeyboardInterrupt); the rest of the plan does not run.
 
-        A second interrupt of the same plan means the first got no answer (C code that
-        ignores signals): the kernel is restarted.
+        If the cell has not stopped after :data:`INTERRUPT_FEEDBACK_S`, observers get a
+        :class:`Notice` saying so. A second interrupt of the same plan means the first got no
+        answer (C code that ignores signals): the kernel is restarted (a window asks first,
+        see :attr:`interrupt_restarts`).
         """
         active = self._active
         if active is None:
@@ -742,6 +755,18 @@ class Coordinator:
             return
         active.interrupted = True
         self._kernel.interrupt()
+        loop = asyncio.get_running_loop()
+        loop.call_later(INTERRUPT_FEEDBACK_S, self._check_interrupt_answered, active)
+
+    @property
+    def interrupt_restarts(self) -> bool:
+        """True when the next :meth:`interrupt` restarts the kernel (the last one went
+        unanswered so far)."""
+        return self._active is not None and self._active.interrupted
+
+    def _check_interrupt_answered(self, active: _ActivePlan) -> None:
+        if self._active is active and not active.done.done():
+            self._emit(Notice("warning", INTERRUPT_UNANSWERED))
 
     # -- kernel environment ---------------------------------------------------------------------
     def kernel_interpreter(self) -> str | None:
@@ -954,11 +979,19 @@ class Coordinator:
         """Stop the kernel now (the window is closing); commit pending edits first."""
         self._closing = True
         self._kernel.kill()
+        self._remove_output_files()
 
     async def shutdown(self) -> None:
         self._closing = True
         await self._kernel.shutdown()
         self._set_kernel_status("not_started")
+        self._remove_output_files()
+
+    def _remove_output_files(self) -> None:
+        """The files holding capped outputs in full go with the session that showed them."""
+        for state in self.states.values():
+            if state.full_output:
+                _remove_output_file(state.full_output)
 
     # -- kernel events --------------------------------------------------------------------------
     def _on_kernel_event(self, event: KernelEvent) -> None:
@@ -979,13 +1012,43 @@ class Coordinator:
 
     def _mark_started(self, active: _ActivePlan, cell_id: str) -> None:
         active.running = cell_id
+        self._last_run[cell_id] = active.plan_id
+        old = self.states.get(cell_id)
+        if old is not None and old.full_output:
+            _remove_output_file(old.full_output)  # the run it belonged to is being replaced
         # Whatever the cell binds is in the namespace from now on, even if it fails later.
         for name in active.defs.get(cell_id, ()):
             self.kernel_names[name] = cell_id
 
     def _on_stream(self, event: p.StreamOutput) -> None:
-        if self._current(event.plan_id) is not None and event.cell_id in self.states:
-            self._set_state(event.cell_id, OutputAdded(StreamText(event.stream, event.text)))
+        """Output of a run: the running plan's, or late output of a thread a cell started —
+        kept while that cell has not run again, dropped (the user is told once) after."""
+        cell_id = event.cell_id
+        if cell_id not in self.states:
+            return
+        if self._current(event.plan_id) is None and self._last_run.get(cell_id) != event.plan_id:
+            self._drop_late_output(event)
+            return
+        if event.dropped or event.full_output:
+            self._set_state(cell_id, OutputOmitted(event.dropped, event.full_output))
+        if event.text:
+            self._set_state(cell_id, OutputAdded(StreamText(event.stream, event.text)))
+
+    def _drop_late_output(self, event: p.StreamOutput) -> None:
+        run = (event.plan_id, event.cell_id)
+        if event.full_output:
+            _remove_output_file(event.full_output)
+        if run in self._dropped_late:
+            return
+        self._dropped_late.add(run)
+        label = self.notebook.label(event.cell_id)
+        self._emit(
+            Notice(
+                "info",
+                f"Output of a thread that {label} started in an earlier run was dropped: "
+                f"{label} has run again since.",
+            )
+        )
 
     def _on_display(self, event: p.DisplayData) -> None:
         if self._current(event.plan_id) is not None and event.cell_id in self.states:
@@ -1115,6 +1178,14 @@ def _missing_message(executable: str, missing: tuple[str, ...]) -> str:
     """Which optional packages the kernel's Python lacks, and what that disables."""
     parts = ", ".join(f"{name} ({_DISABLES.get(name, 'some features')})" for name in missing)
     return f"The kernel's Python ({executable or 'unknown'}) lacks: {parts}."
+
+
+def _remove_output_file(path: str) -> None:
+    """Delete a file the kernel wrote a capped output to (only such files, by their name)."""
+    name = Path(path).name
+    if name.startswith("cascade-output-") and name.endswith(".txt"):
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
 
 
 @dataclass(frozen=True, slots=True)

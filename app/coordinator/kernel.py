@@ -12,17 +12,24 @@ from typing import Protocol, TypeAlias
 
 from kernel_worker.protocol import Event, Ready, Request
 
+#: What the user is told when the worker's frames stopped making sense (see the protocol).
+CORRUPTED_MESSAGE = "the kernel's protocol stream was corrupted by the cell"
+
 
 @dataclass(frozen=True, slots=True)
 class KernelExited:
-    """The worker process ended. ``expected``: we asked it to (shutdown, restart)."""
+    """The worker process ended. ``expected``: we asked it to (shutdown, restart).
+    ``corrupted``: we stopped it because its protocol stream was corrupt (what was wrong)."""
 
     exit_code: int | None
     signal: int | None
     expected: bool
     detail: str = ""
+    corrupted: str = ""
 
     def describe(self) -> str:
+        if self.corrupted:
+            return f"{CORRUPTED_MESSAGE} ({self.corrupted}); the kernel was stopped"
         if self.signal is not None:
             import signal as _signal
 
@@ -66,11 +73,13 @@ class KernelConnection(Protocol):
         ...
 
     def kill(self) -> None:
-        """End the worker now; a KernelExited(expected=True) follows."""
+        """End the worker and every process it started now; a KernelExited(expected=True)
+        follows."""
         ...
 
     async def shutdown(self) -> None:
-        """Stop the worker politely, then forcibly if it does not exit in time."""
+        """Stop the worker politely, then forcibly if it does not exit in time; processes it
+        started end with it."""
         ...
 
     @property

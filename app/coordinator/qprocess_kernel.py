@@ -3,6 +3,15 @@
 The only Qt in the coordinator layer. It turns bytes from the worker's stdout into protocol
 events, and the process ending into :class:`KernelExited`; it holds no notebook logic.
 Runs on a qasync loop (GUI) or a QCoreApplication loop (headless ``cascade run``).
+
+Two guarantees live here:
+
+* a worker whose frames stop making sense (stray bytes, a forged frame, a damaged one) is
+  killed at once and reported as corrupted (the coordinator then starts a new one) — it is
+  never waited on for a frame that will not come;
+* the worker leads its own process group (see ``kernel_worker.session``); kill, restart,
+  shutdown and an unexpected death end that whole group, so nothing a cell started survives
+  its kernel.
 """
 
 from __future__ import annotations
@@ -11,7 +20,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +27,7 @@ import shiboken6
 from PySide6.QtCore import QProcess, QProcessEnvironment
 
 from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
+from app.coordinator.launch import WorkerLaunch, worker_launch
 from kernel_worker import protocol as p
 
 #: How long a worker may take to say Ready (imports on a cold disk can be slow).
@@ -28,20 +37,21 @@ SHUTDOWN_TIMEOUT_S = 2.0
 #: The last this-many bytes of the worker's own stderr are kept to explain a failed start.
 STDERR_TAIL_BYTES = 8192
 
-#: What goes on another interpreter's PYTHONPATH so it can run ``-m kernel_worker``: the
-#: source tree, or in the frozen bundle a folder holding only the worker's sources.
-_PACKAGE_ROOT = (
-    str(Path(getattr(sys, "_MEIPASS", "")) / "worker")
-    if getattr(sys, "frozen", False)
-    else str(Path(__file__).resolve().parents[2])
-)
+
+def kill_process_group(group: int | None) -> None:
+    """SIGKILL every process of a worker's group (the worker leads it; never ours)."""
+    if group is None or group <= 1 or group == os.getpgrp():
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
 
 
-def worker_command(python: str | None = None) -> tuple[str, list[str]]:
-    """Program and arguments that start a worker: the frozen app serves as its own worker."""
-    if python is None and getattr(sys, "frozen", False):
-        return sys.executable, ["--kernel-worker"]
-    return python or sys.executable, ["-m", "kernel_worker"]
+def _own_group(pid: int) -> int | None:
+    """``pid``'s process group if ``pid`` leads it (a worker that made its session)."""
+    try:
+        return pid if os.getpgid(pid) == pid else None
+    except OSError:
+        return None
 
 
 class QProcessKernel:
@@ -58,7 +68,12 @@ class QProcessKernel:
         self._extra_env = extra_env or {}
         self._handler: EventHandler | None = None
         self._process: QProcess | None = None
-        self._decoder = p.FrameDecoder()
+        self._nonce = b""
+        self._decoder = p.FrameDecoder(self._nonce)
+        #: Why the running worker's stream was found corrupt (it is being killed).
+        self._corrupted = ""
+        #: The worker's process group, once it said Ready as its leader.
+        self._group: int | None = None
         self._ready: asyncio.Future[p.Ready] | None = None
         self._exited: asyncio.Future[None] | None = None
         self._stderr_tail = b""
@@ -81,14 +96,10 @@ class QProcessKernel:
             self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning
         )
 
-    def _environment(self) -> QProcessEnvironment:
-        env = QProcessEnvironment.systemEnvironment()
-        # The worker package is provided to the interpreter without installing it there.
-        existing = env.value("PYTHONPATH", "")
-        env.insert("PYTHONPATH", os.pathsep.join(x for x in (_PACKAGE_ROOT, existing) if x))
-        env.insert("PYTHONIOENCODING", "utf-8")
-        env.insert("MPLBACKEND", env.value("MPLBACKEND", "Agg"))
-        for key, value in self._extra_env.items():
+    @staticmethod
+    def _environment(launch: WorkerLaunch) -> QProcessEnvironment:
+        env = QProcessEnvironment()
+        for key, value in launch.env.items():
             env.insert(key, value)
         return env
 
@@ -96,18 +107,20 @@ class QProcessKernel:
         if self.is_running:
             raise KernelStartError("a kernel is already running")
         loop = asyncio.get_running_loop()
-        self._decoder = p.FrameDecoder()
+        launch = worker_launch(self._python, self._cwd, self._extra_env)
+        self._nonce = launch.nonce
+        self._decoder = p.FrameDecoder(launch.nonce)
+        self._corrupted = ""
+        self._group = None
         self._stderr_tail = b""
         self._expected_exit = False
         self._ready = loop.create_future()
         self._exited = loop.create_future()
         process = QProcess()
-        program, args = worker_command(self._python)
-        process.setProgram(program)
-        process.setArguments(args)
-        process.setProcessEnvironment(self._environment())
-        if self._cwd:
-            process.setWorkingDirectory(self._cwd)
+        process.setProgram(launch.program)
+        process.setArguments(list(launch.args))
+        process.setProcessEnvironment(self._environment(launch))
+        process.setWorkingDirectory(launch.cwd)
         # Each handler is bound to its process: a late signal of an old one is ignored.
         process.readyReadStandardOutput.connect(lambda: self._on_stdout(process))
         process.readyReadStandardError.connect(lambda: self._on_stderr(process))
@@ -129,12 +142,13 @@ class QProcessKernel:
                 f"this Cascade speaks {p.PROTOCOL_VERSION}"
             )
         self.pid = ready.pid
+        self._group = _own_group(ready.pid)
         return ready
 
     def send(self, request: p.Request) -> None:
         if self._process is None or not self.is_running:
             raise KernelStartError("the kernel is not running")
-        self._process.write(p.encode(request))
+        self._process.write(p.encode(request, self._nonce))
 
     def interrupt(self) -> None:
         if self.pid is not None and self.is_running:
@@ -142,12 +156,17 @@ class QProcessKernel:
                 os.kill(self.pid, signal.SIGINT)
 
     def kill(self) -> None:
-        """SIGKILL and reap at once (milliseconds), so a restart never races the old process."""
+        """SIGKILL the worker's group and reap the worker at once (milliseconds), so a restart
+        never races the old process."""
         process = self._process
         if process is not None and self.is_running:
             self._expected_exit = True
-            process.kill()
-            process.waitForFinished(5000)
+            self._kill_now(process)
+
+    def _kill_now(self, process: QProcess) -> None:
+        kill_process_group(self._group)  # the worker and whatever it started, at once
+        process.kill()
+        process.waitForFinished(5000)
 
     async def shutdown(self) -> None:
         if self._process is None or not self.is_running:
@@ -174,11 +193,15 @@ class QProcessKernel:
         if process is not self._process or not shiboken6.isValid(process):
             return
         data = bytes(process.readAllStandardOutput().data())
+        if self._corrupted:
+            return  # nothing more from a corrupt stream is believed
         try:
             messages: Sequence[p.Message] = self._decoder.feed(data)
         except p.ProtocolError as exc:
-            self._deliver(p.WorkerLog("error", f"corrupt data from the kernel: {exc}"))
-            self.kill()
+            # Frames cannot be told apart any more: stop the worker (not "expected": the
+            # coordinator reports it and starts a new one).
+            self._corrupted = str(exc)
+            self._kill_now(process)
             return
         for message in messages:
             if isinstance(message, p.Ready) and self._ready is not None and not self._ready.done():
@@ -207,11 +230,14 @@ class QProcessKernel:
         self._on_stdout(process)  # frames written just before the end still count
         crashed = exit_status == QProcess.ExitStatus.CrashExit
         detail = self._stderr_tail.decode("utf-8", errors="replace").strip().splitlines()
+        kill_process_group(self._group)  # nothing the worker started outlives it
+        expected = self._expected_exit and not self._corrupted
         event = KernelExited(
             exit_code=None if crashed else exit_code,
             signal=exit_code if crashed and exit_code > 0 else None,
-            expected=self._expected_exit,
-            detail=detail[-1] if detail and not self._expected_exit else "",
+            expected=expected,
+            detail=detail[-1] if detail and not expected else "",
+            corrupted=self._corrupted,
         )
         if self._ready is not None and not self._ready.done():
             self._ready.set_exception(KernelStartError(event.describe()))
@@ -220,6 +246,7 @@ class QProcessKernel:
             self._exited.set_result(None)
         self._process = None
         self.pid = None
+        self._group = None
         # The signal lambdas hold this kernel (and through it the coordinator) in a cycle
         # that runs through Qt: only deleting the QProcess breaks it.
         process.deleteLater()

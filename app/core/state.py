@@ -19,6 +19,9 @@ StreamName = Literal["stdout", "stderr"]
 #: Consecutive text of one stream is merged into one output up to this size, so a cell that
 #: prints a million lines holds a few hundred chunks, not a million tiny ones.
 MERGE_LIMIT_CHARS = 256 * 1024
+#: The most stream text kept per cell; older text beyond it is dropped (and counted). The
+#: worker caps each run's output well below this already; this is the second line of defence.
+MAX_STREAM_CHARS = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,9 @@ class CellRunState:
     """What the session knows about one cell's last run.
 
     ``reason`` explains blocked / stale / interrupted. ``started_at`` is a monotonic time
-    (the view shows elapsed time while running).
+    (the view shows elapsed time while running). ``omitted_chars``: stream text of this run
+    that is not in ``outputs`` (over the output cap); ``full_output``: a file with all of it,
+    when the kernel wrote one.
     """
 
     status: Status = "idle"
@@ -66,6 +71,8 @@ class CellRunState:
     reason: str = ""
     duration_ms: float | None = None
     started_at: float | None = None
+    omitted_chars: int = 0
+    full_output: str | None = None
 
     @property
     def up_to_date(self) -> bool:
@@ -96,6 +103,16 @@ class OutputAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class OutputOmitted:
+    """The kernel skipped ``chars`` characters of the run's output: the stream text held so
+    far no longer joins up with what comes next, so it goes too (and is counted).
+    ``full_output``: the file that holds everything (empty: unchanged)."""
+
+    chars: int
+    full_output: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     status: Literal["success", "error", "interrupted"]
     duration_ms: float
@@ -117,7 +134,9 @@ class Reset:
     """Back to never-run (a new kernel with no outputs)."""
 
 
-RunEvent: TypeAlias = Queued | Started | OutputAdded | Finished | Blocked | MadeStale | Reset
+RunEvent: TypeAlias = (
+    Queued | Started | OutputAdded | OutputOmitted | Finished | Blocked | MadeStale | Reset
+)
 
 
 def _append(outputs: tuple[Output, ...], output: Output) -> tuple[Output, ...]:
@@ -136,6 +155,61 @@ def _append(outputs: tuple[Output, ...], output: Output) -> tuple[Output, ...]:
     return (*outputs, output)
 
 
+#: How far past a cut point a line end is looked for (a cut text starts at a line start).
+_LINE_SEARCH_CHARS = 1000
+
+
+def _stream_chars(outputs: tuple[Output, ...]) -> int:
+    return sum(len(o.text) for o in outputs if isinstance(o, StreamText))
+
+
+def _drop_oldest_text(outputs: tuple[Output, ...], excess: int) -> tuple[tuple[Output, ...], int]:
+    """Remove at least ``excess`` characters of the oldest stream text (whole lines where a
+    piece is cut); rich outputs stay. Returns the outputs and how much was removed."""
+    kept: list[Output] = []
+    removed = 0
+    for output in outputs:
+        if removed >= excess or not isinstance(output, StreamText):
+            kept.append(output)
+            continue
+        need = excess - removed
+        if len(output.text) <= need:
+            removed += len(output.text)
+            continue
+        newline = output.text.find("\n", need, need + _LINE_SEARCH_CHARS)
+        cut = need if newline < 0 else newline + 1
+        removed += cut
+        if cut < len(output.text):
+            kept.append(StreamText(output.stream, output.text[cut:]))
+    return tuple(kept), removed
+
+
+def _add_output(state: CellRunState, output: Output) -> CellRunState:
+    outputs = _append(state.outputs, output)
+    if not isinstance(output, StreamText):
+        return replace(state, outputs=outputs)
+    total = _stream_chars(outputs)
+    if total <= MAX_STREAM_CHARS:
+        return replace(state, outputs=outputs)
+    outputs, removed = _drop_oldest_text(outputs, total - MAX_STREAM_CHARS)
+    return replace(state, outputs=outputs, omitted_chars=state.omitted_chars + removed)
+
+
+def _omit(state: CellRunState, chars: int, full_output: str) -> CellRunState:
+    """The run's stream text so far is dropped (and counted) when ``chars`` were skipped."""
+    path = full_output or state.full_output
+    if not chars:
+        return replace(state, full_output=path)
+    held = _stream_chars(state.outputs)
+    outputs = tuple(o for o in state.outputs if not isinstance(o, StreamText))
+    return replace(
+        state,
+        outputs=outputs,
+        omitted_chars=state.omitted_chars + held + chars,
+        full_output=path,
+    )
+
+
 def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
     """The state after ``event``. Outputs of the previous run stay visible while queued and
     are replaced when the cell starts; a blocked cell's old outputs are cleared (they would
@@ -146,7 +220,9 @@ def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
         case Started(at=at):
             return CellRunState(status="running", started_at=at)
         case OutputAdded(output=output):
-            return replace(state, outputs=_append(state.outputs, output))
+            return _add_output(state, output)
+        case OutputOmitted(chars=chars, full_output=full_output):
+            return _omit(state, chars, full_output)
         case Finished(status=status, duration_ms=duration, error=error):
             reason = "interrupted by the user" if status == "interrupted" else ""
             return replace(

@@ -333,6 +333,7 @@ class CellWidget(QFrame):
             self.outputs.set_outputs(state.outputs, None)
         elif state.outputs != previous.outputs or state.error != previous.error:
             self.outputs.set_outputs(state.outputs, state.error)
+        self.outputs.set_omitted(state.omitted_chars, state.full_output)
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:
             self.editor.set_error_line(state.error.line if state.error else None)

@@ -424,8 +424,17 @@ class MainWindow(QMainWindow):
             spawn(self.coordinator.run_all())
 
     def interrupt(self) -> None:
-        if self.coordinator is not None:
-            spawn(self.coordinator.interrupt())
+        """Interrupt the running cell; if the last interrupt went unanswered, this one would
+        restart the kernel, so ask first."""
+        if self.coordinator is None:
+            return
+        if self.coordinator.interrupt_restarts and not self.confirm(
+            "Restart kernel",
+            "The cell has not stopped after the interrupt. Restart the kernel? "
+            "Every variable is lost and all cells become stale.",
+        ):
+            return
+        spawn(self.coordinator.interrupt())
 
     def restart_kernel(self) -> None:
         if self.coordinator is not None and self.confirm(

@@ -6,7 +6,12 @@ outputs are. Two things keep a chatty cell from hurting the rest of the window:
 - appends are batched: :meth:`TextOutput.append_text` only buffers, and a single-shot timer
   moves the buffer into the text view at most every :data:`FLUSH_INTERVAL_MS`, in one insert;
 - the text *view* is capped to a tail of :data:`MAX_VIEW_LINES` lines /
-  :data:`MAX_VIEW_CHARS` characters, with a note offering "Show all" and "Save to file…".
+  :data:`MAX_VIEW_CHARS` characters, with a note offering "Show all" and "Save to file…";
+  the text *kept* is capped too (:data:`MAX_KEPT_CHARS`, the run state's own cap).
+
+Output the kernel did not send (a run over its output cap) is announced above the outputs by
+an :class:`OmittedOutputNote`: "12.3 MB of output not shown — Open full output", which opens
+the file the kernel wrote everything to.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ import os
 from collections.abc import Sequence
 from typing import Literal
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QColor,
+    QDesktopServices,
     QFont,
     QFontDatabase,
     QPainter,
@@ -36,15 +42,24 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGraphicsOpacityEffect,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.state import CellError, Output, RichOutput, StreamName, StreamText
+from app.core.state import (
+    MAX_STREAM_CHARS,
+    CellError,
+    Output,
+    RichOutput,
+    StreamName,
+    StreamText,
+)
 from app.ui.ansi import AnsiFormatter
 from app.ui.markdown_view import SafeTextBrowser
 from app.ui.table_view import TableInfo, TableOutput, TableSource
@@ -56,6 +71,8 @@ FLUSH_INTERVAL_MS = 40
 #: The text view shows at most this tail of an output unless the user asks to see everything.
 MAX_VIEW_LINES = 2_000
 MAX_VIEW_CHARS = 200_000
+#: At most this much text of one stream piece is kept in memory (the oldest goes first).
+MAX_KEPT_CHARS = MAX_STREAM_CHARS
 #: Output pieces grow with their content up to this height, then scroll inside.
 MAX_PIECE_HEIGHT = 400
 #: Opacity of outputs that are out of date (the cell changed or an input did).
@@ -200,6 +217,7 @@ class TextOutput(QWidget):
         self._max_lines = max_lines
         self._max_chars = max_chars
         self._chunks: list[str] = []
+        self._kept_chars = 0
         self._pending: list[str] = []
         # Sizes of the text that reached flush() and of the part of it the view shows.
         self._flushed_chars = 0
@@ -235,6 +253,9 @@ class TextOutput(QWidget):
         if not text:
             return
         self._chunks.append(text)
+        self._kept_chars += len(text)
+        while self._kept_chars > MAX_KEPT_CHARS and len(self._chunks) > 1:
+            self._kept_chars -= len(self._chunks.pop(0))  # the view shows a tail anyway
         self._pending.append(text)
         if not self._timer.isActive():
             self._timer.start()
@@ -398,6 +419,57 @@ class TextOutput(QWidget):
         """Stop the flush timer before the widget goes away."""
         self._timer.stop()
         self._pending.clear()
+
+
+def _size_text(chars: int) -> str:
+    """About how much text ``chars`` characters are, for a person ("12.3 MB")."""
+    if chars >= 1_000_000:
+        return f"{chars / 1_000_000:,.1f} MB"
+    return f"{max(1, round(chars / 1000)):,} KB"
+
+
+class OmittedOutputNote(QWidget):
+    """ "12.3 MB of output not shown — Open full output": what the output caps left out.
+
+    The button opens the file the kernel wrote the run's whole output to, with the desktop's
+    viewer for text files; without such a file the note only says how much is missing.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path: str | None = None
+        self.label = QLabel(self)
+        self.button = QPushButton("Open full output", self)
+        self.button.setFlat(True)
+        self.button.clicked.connect(self.open_full_output)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        palette = self.label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colors_for(self.palette()).muted_fg)
+        self.label.setPalette(palette)
+        self.hide()
+
+    def set_omitted(self, chars: int, path: str | None) -> None:
+        self.path = path
+        if chars <= 0:
+            self.hide()
+            return
+        self.label.setText(f"{_size_text(chars)} of output not shown —")
+        self.button.setVisible(bool(path))
+        self.show()
+
+    def open_full_output(self) -> None:
+        if not self.path:
+            return
+        if not os.path.exists(self.path):
+            QMessageBox.warning(
+                self, "Full output", f"The file is gone (the kernel session ended):\n{self.path}"
+            )
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.path))
 
 
 # -- rich outputs -----------------------------------------------------------------------------
@@ -652,6 +724,8 @@ class OutputArea(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
+        self.omitted_note = OmittedOutputNote(self)
+        self._layout.addWidget(self.omitted_note)  # always first: pieces go after it
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
     # -- content ------------------------------------------------------------------------------
@@ -682,8 +756,13 @@ class OutputArea(QWidget):
             self._add_piece(rich)
 
     def _add_piece(self, piece: QWidget) -> None:
-        self._layout.insertWidget(len(self._pieces), piece)  # before the error, if any
+        # After the omitted-output note, before the error (if any).
+        self._layout.insertWidget(1 + len(self._pieces), piece)
         self._pieces.append(piece)
+
+    def set_omitted(self, chars: int, full_output: str | None) -> None:
+        """Say above the outputs how much the output caps left out (0: nothing)."""
+        self.omitted_note.set_omitted(chars, full_output)
 
     def set_table_source(self, source: TableSource | None) -> None:
         """Who pages, sorts and exports kernel tables (the coordinator); None: static previews.
@@ -698,7 +777,7 @@ class OutputArea(QWidget):
             piece = rich_output_widget(output, self, source)
             position = self._pieces.index(old)
             self._pieces[position] = piece
-            self._layout.insertWidget(position, piece)
+            self._layout.insertWidget(1 + position, piece)
             self._remove(old)
             rebuilt.append((piece, output))
         self._table_outputs = rebuilt
@@ -740,8 +819,8 @@ class OutputArea(QWidget):
     # -- queries ------------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        """No outputs and no error (a caller may hide the area)."""
-        return not self._pieces and self._error_piece is None
+        """No outputs, no error and nothing omitted (a caller may hide the area)."""
+        return not self._pieces and self._error_piece is None and self.omitted_note.isHidden()
 
     def pieces(self) -> list[QWidget]:
         """The output widgets in order, without the error."""

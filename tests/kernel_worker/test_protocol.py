@@ -1,12 +1,16 @@
-"""The message protocol: every message type round-trips; frames survive any chunking."""
+"""The message protocol: every message type round-trips; frames survive any chunking; anything
+that is not a frame of this session is refused at once."""
 
 from __future__ import annotations
 
 import dataclasses
+import zlib
 
 import pytest
 
 from kernel_worker import protocol as p
+
+NONCE = bytes.fromhex("0123456789abcdef")
 
 EXAMPLES: list[p.Message] = [
     p.RunPlan(
@@ -33,6 +37,7 @@ EXAMPLES: list[p.Message] = [
     p.Ready(p.PROTOCOL_VERSION, 1234, "3.11.7 (main)", "/usr/bin/python3"),
     p.StepStarted(7, "a"),
     p.StreamOutput(7, "a", "stderr", "héllo\n\x00 ✓"),
+    p.StreamOutput(7, "a", "stdout", "tail", 123_456, "/tmp/cascade-output-1.txt"),
     p.DisplayData(7, "a", {"text/plain": "1", "image/png": "iVBORw0KGgo="}),
     p.StepFinished(7, "a", "error", 1.5, p.ErrorInfo("ValueError", "bad", "Traceback…", 3), ()),
     p.StepFinished(7, "b", "blocked", 0.0, None, ("a",)),
@@ -51,15 +56,15 @@ def test_every_message_type_has_an_example() -> None:
 
 @pytest.mark.parametrize("message", EXAMPLES, ids=lambda m: type(m).__name__)
 def test_round_trip(message: p.Message) -> None:
-    decoded = p.FrameDecoder().feed(p.encode(message))
+    decoded = p.FrameDecoder(NONCE).feed(p.encode(message, NONCE))
     assert decoded == [message]
     assert dataclasses.is_dataclass(decoded[0])
 
 
 def test_frames_split_at_every_byte_boundary() -> None:
-    stream = b"".join(p.encode(m) for m in EXAMPLES)
+    stream = b"".join(p.encode(m, NONCE) for m in EXAMPLES)
     for chunk in (1, 2, 3, 7, 64, len(stream)):
-        decoder = p.FrameDecoder()
+        decoder = p.FrameDecoder(NONCE)
         got: list[p.Message] = []
         for i in range(0, len(stream), chunk):
             got.extend(decoder.feed(stream[i : i + chunk]))
@@ -67,19 +72,56 @@ def test_frames_split_at_every_byte_boundary() -> None:
         assert decoder.pending_bytes == 0
 
 
+def _frame(body: bytes, nonce: bytes = NONCE) -> bytes:
+    return (
+        p.FRAME_MAGIC
+        + nonce
+        + len(body).to_bytes(4, "big")
+        + zlib.crc32(body).to_bytes(4, "big")
+        + body
+    )
+
+
 @pytest.mark.parametrize(
     "body",
     [b"not json", b"[1, 2]", b'{"type": "nope"}', b'{"type": "step_started"}', b"\xff\xfe"],
 )
 def test_malformed_frames_raise_protocol_error(body: bytes) -> None:
-    frame = len(body).to_bytes(4, "big") + body
     with pytest.raises(p.ProtocolError):
-        p.FrameDecoder().feed(frame)
+        p.FrameDecoder(NONCE).feed(_frame(body))
 
 
 def test_oversized_frame_is_rejected_before_buffering() -> None:
+    header = p.FRAME_MAGIC + NONCE + (p.MAX_FRAME_BYTES + 1).to_bytes(4, "big") + bytes(4)
     with pytest.raises(p.ProtocolError, match="exceeds"):
-        p.FrameDecoder().feed((p.MAX_FRAME_BYTES + 1).to_bytes(4, "big"))
+        p.FrameDecoder(NONCE).feed(header)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x00\x10",  # the length prefix of the old protocol, as a cell once wrote it
+        b"hello world, this is not a frame at all",
+        b"\x89CSX",
+    ],
+    ids=["old-length-prefix", "text", "almost-magic"],
+)
+def test_stray_bytes_are_refused_at_once_not_waited_on(data: bytes) -> None:
+    with pytest.raises(p.ProtocolError, match="header"):
+        p.FrameDecoder(NONCE).feed(data)
+
+
+def test_a_frame_of_another_session_is_refused() -> None:
+    forged = p.encode(p.PlanFinished(1), bytes(8))
+    with pytest.raises(p.ProtocolError, match="nonce"):
+        p.FrameDecoder(NONCE).feed(forged)
+
+
+def test_a_damaged_body_is_detected() -> None:
+    frame = bytearray(p.encode(p.StreamOutput(1, "a", "stdout", "x = 1"), NONCE))
+    frame[-3] ^= 0x01  # still valid JSON, different text
+    with pytest.raises(p.ProtocolError, match="CRC"):
+        p.FrameDecoder(NONCE).feed(bytes(frame))
 
 
 def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:

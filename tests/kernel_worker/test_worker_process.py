@@ -62,7 +62,7 @@ def test_print_stderr_child_process_and_c_level_writes_are_captured(worker: Work
 
 
 def test_writing_protocol_like_bytes_to_fd1_cannot_corrupt_frames(worker: WorkerClient) -> None:
-    evil = p.encode(p.PlanFinished(999))
+    evil = p.encode(p.PlanFinished(999), worker.nonce)
     messages = worker.run(f"import os\nos.write(1, {evil!r})\nprint('still fine')")
     assert finished(messages)["c1"].status == "success"
     assert not any(isinstance(m, p.PlanFinished) and m.plan_id == 999 for m in messages)

@@ -6,25 +6,27 @@ import os
 import select
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from app.coordinator.launch import worker_launch
 from kernel_worker import protocol as p
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class WorkerClient:
-    def __init__(self) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+    """A worker started exactly as the app starts one (see app.coordinator.launch)."""
+
+    def __init__(self, notebook_dir: str | Path | None = None) -> None:
+        launch = worker_launch(notebook_dir=notebook_dir)
+        self.nonce = launch.nonce
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kernel_worker"],
+            [launch.program, *launch.args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=env,
+            env=launch.env,
+            cwd=launch.cwd,
         )
-        self._decoder = p.FrameDecoder()
+        self._decoder = p.FrameDecoder(self.nonce)
         self._plans = 0
         self.ready = self.read_until(p.Ready)[-1]
 
@@ -50,7 +52,7 @@ class WorkerClient:
 
     def send(self, request: p.Request) -> None:
         assert self.process.stdin is not None
-        self.process.stdin.write(p.encode(request))
+        self.process.stdin.write(p.encode(request, self.nonce))
         self.process.stdin.flush()
 
     def start_plan(self, *codes: str, delete: tuple[str, ...] = (), chain: bool = False) -> int:
@@ -95,3 +97,12 @@ def stream_text(messages: list[p.Message], cell_id: str, stream: str = "stdout")
 
 def displays(messages: list[p.Message], cell_id: str) -> list[dict[str, str]]:
     return [dict(m.data) for m in messages if isinstance(m, p.DisplayData) and m.cell_id == cell_id]
+
+
+def process_gone(pid: int) -> bool:
+    """True once ``pid`` no longer runs (reaped, or a zombie waiting for its parent)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_worker.protocol import FrameDecoder, Ready
+from kernel_worker.protocol import NONCE_ENV, FrameDecoder, Ready, Shutdown, encode, new_nonce
 
 pytestmark = [pytest.mark.slow, pytest.mark.bundle, pytest.mark.timeout(900)]
 
@@ -106,16 +106,18 @@ def test_the_bundle_takes_a_screenshot_offscreen(checkout: Path, tmp_path: Path)
 
 
 def test_the_bundle_is_its_own_kernel_worker(checkout: Path) -> None:
-    """``--kernel-worker`` says Ready with the bundled packages, then exits at end of input."""
+    """``--kernel-worker`` says Ready with the bundled packages, then exits on Shutdown."""
+    nonce = new_nonce()
     worker = subprocess.run(
         [str(checkout / "dist" / "Cascade" / "Cascade"), "--kernel-worker"],
-        stdin=subprocess.DEVNULL,
+        input=encode(Shutdown(), nonce),
+        env={**os.environ, NONCE_ENV: nonce.hex()},
         capture_output=True,
         timeout=60,
         check=False,
     )
     assert worker.returncode == 0, worker.stderr
-    ready = FrameDecoder().feed(worker.stdout)[0]
+    ready = FrameDecoder(nonce).feed(worker.stdout)[0]
     assert isinstance(ready, Ready)
     assert Path(ready.executable) == checkout / "dist" / "Cascade" / "Cascade"
     expected_missing = () if importlib.util.find_spec("matplotlib") else ("matplotlib",)

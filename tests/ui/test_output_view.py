@@ -541,7 +541,8 @@ def test_set_outputs_replaces_previous_pieces(area: OutputArea) -> None:
     assert all(widget is not None and widget.parent() is None for widget in old)
     layout = area.layout()
     assert layout is not None
-    assert layout.count() == 1
+    assert layout.count() == 2  # the (hidden) omitted-output note, then the piece
+    assert layout.itemAt(0).widget() is area.omitted_note
 
 
 def test_clear_empties_the_area(area: OutputArea) -> None:
