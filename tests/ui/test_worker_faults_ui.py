@@ -92,7 +92,7 @@ def test_a_cell_over_the_output_cap_offers_its_full_output(
     window = _window(tmp_path, "print('z' * 6_000_000)")
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(window, lambda: _status(window, 0) == "success")
         assert window.view is not None and window.coordinator is not None
         state = window.coordinator.states["c1"]
@@ -127,18 +127,18 @@ def test_an_ignored_interrupt_is_reported_and_the_second_asks_before_restarting(
     window.confirm = confirm  # type: ignore[method-assign]
 
     async def body() -> None:
-        window.run_all_action.trigger()
+        window.commands.run_all.trigger()
         await until(window, lambda: _status(window, 0) == "running")
         assert window.coordinator is not None
         pid = window.coordinator._kernel.pid  # type: ignore[attr-defined]
-        window.interrupt_action.trigger()
+        window.commands.interrupt.trigger()
         await until(window, lambda: "has not stopped yet" in window.statusBar().currentMessage())
         assert questions == []  # the first interrupt never asks
-        window.interrupt_action.trigger()  # asks; the answer is "no"
+        window.commands.interrupt.trigger()  # asks; the answer is "no"
         assert len(questions) == 1 and "Restart the kernel?" in questions[0]
         assert _status(window, 0) == "running"
         assert window.coordinator._kernel.pid == pid  # type: ignore[attr-defined]
-        window.interrupt_action.trigger()  # asks again; "yes" restarts
+        window.commands.interrupt.trigger()  # asks again; "yes" restarts
         await until(
             window,
             lambda: (
