@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,18 @@ def test_our_own_writes_never_read_the_file_back(
     assert reads == []
     path.write_text(path.read_text() + "\n# from another editor\n")
     assert notebook_file.changed_on_disk()
+
+
+def test_opening_removes_what_killed_saves_left_behind(tmp_path: Path) -> None:
+    """Issue 9: a kill during a save leaves a hidden `.NAME.XXXX.tmp` that nothing cleaned up."""
+    path = saved_notebook(tmp_path / "nb.py")
+    stale = tmp_path / ".nb.py.0123abcd.tmp"
+    stale.write_text("half a save")
+    other = tmp_path / ".other.py.0123abcd.tmp"  # not ours to remove
+    other.write_text("x")
+    old = 1_000_000_000
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    opened(path)
+    assert not stale.exists()
+    assert other.exists()
