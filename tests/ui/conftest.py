@@ -54,6 +54,7 @@ def arun(qapp: QApplication) -> Iterator[Callable[[Awaitable[Any]], Any]]:
         return result
 
     yield run
+    loop.run_until_complete(_settle())  # intents a test left running finish on the loop
     for window in list(MainWindow.windows):
         window.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
         window.close()
@@ -63,6 +64,14 @@ def arun(qapp: QApplication) -> Iterator[Callable[[Awaitable[Any]], Any]]:
     tasks.set_error_reporter(None)
     loop.close()
     asyncio.set_event_loop(None)
+
+
+async def _settle(limit_s: float = 10.0) -> None:
+    """Let intents still in flight finish while the loop runs (not during teardown)."""
+    waited = 0.0
+    while tasks.pending() and waited < limit_s:
+        await asyncio.sleep(0.02)
+        waited += 0.02
 
 
 async def until(window: MainWindow, condition: Callable[[], bool], timeout: float = 30.0) -> None:
