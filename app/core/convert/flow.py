@@ -67,6 +67,7 @@ class FlowResult:
 class _Scan:
     reads: list[Occurrence] = field(default_factory=list)
     binds: bool = False
+    walrus: bool = False  # bound by `:=`, which may sit in a branch of `and`/`or`/`if`
 
 
 def _children(node: ast.AST, in_body: bool) -> list[tuple[ast.AST, bool]]:
@@ -103,6 +104,8 @@ class _Flow:
         stack = [(node, False) for node in nodes if node is not None]
         while stack:
             node, in_body = stack.pop()
+            if isinstance(node, ast.NamedExpr) and not in_body and id(node.target) in self.by_node:
+                found.walrus = True
             for occurrence in self.by_node.get(id(node), ()):
                 if occurrence.kind in ("load", "delete", "augmented"):
                     seen = deferred if in_body and deferred is not None else state
@@ -142,12 +145,18 @@ class _Flow:
         return self.simple(node, state)
 
     def simple(self, node: ast.stmt, state: int) -> int:
-        found = self.scan([node], state)
+        return self.head([node], state)
+
+    def head(self, nodes: Iterable[ast.AST | None], state: int) -> int:
+        """A simple statement, or the part of a compound one evaluated first (an ``if`` test,
+        a ``for`` iterable …): it binds the name only through ``:=`` (or ``import``)."""
+        found = self.scan(nodes, state)
         if not found.binds:
             return state
         if found.reads:
             self.result.ambiguous = True  # e.g. `(d := d + 1)`: read and bound in one statement
-        return self.bound(state)
+        self.bound(state)
+        return MAYBE if found.walrus and state != NEW else NEW
 
     def defines(self, node: ast.stmt) -> bool:
         """Whether this statement binds the name by its own ``def``/``class``/assignment."""
@@ -160,8 +169,7 @@ class _Flow:
             list(node.targets) if isinstance(node, ast.Assign) else [node.target]
         )
         if not self.binds(targets):
-            self.scan([node], state)
-            return state
+            return self.head([node], state)
         if self.scan(targets, state).reads:
             self.result.ambiguous = True  # `d[d.key] = d = …`
         annotation = node.annotation if isinstance(node, ast.AnnAssign) else None
@@ -187,7 +195,7 @@ class _Flow:
         return self.bound(state) if binds else state
 
     def if_(self, node: ast.If, state: int) -> int:
-        self.scan([node.test], state)
+        state = self.head([node.test], state)
         return _join(self.block(node.body, state), self.block(node.orelse, state))
 
     def loop(self, node: ast.For | ast.AsyncFor | ast.While, state: int) -> int:
@@ -198,7 +206,7 @@ class _Flow:
             target_binds = found.binds
             if found.reads:
                 self.result.ambiguous = True  # `for d[d.i] in …`
-        self.scan(head, state)
+        state = self.head(head, state)
         start = NEW if target_binds else state
         if target_binds:
             self.window_open = False
@@ -206,7 +214,7 @@ class _Flow:
         # Second pass: the body also starts from the state its previous iteration left.
         start = _join(start, end) if not target_binds else NEW
         if isinstance(node, ast.While):
-            self.scan([node.test], _join(state, end))
+            state = _join(state, self.head([node.test], _join(state, end)))
         end = self.block(node.body, start)
         after = _join(state, end)
         return self.block(node.orelse, after)
@@ -216,13 +224,13 @@ class _Flow:
         handler_start = _join(state, body_end)
         ends = [self.block(node.orelse, body_end)]
         for handler in node.handlers:
-            self.scan([handler.type], handler_start)
+            handler_start = self.head([handler.type], handler_start)
             ends.append(self.block(handler.body, handler_start))
         return self.block(node.finalbody, _join(*ends))
 
     def with_(self, node: ast.With | ast.AsyncWith, state: int) -> int:
         for item in node.items:
-            self.scan([item.context_expr], state)
+            state = self.head([item.context_expr], state)
             if item.optional_vars is not None:
                 found = self.scan([item.optional_vars], state)
                 if found.reads:
@@ -232,11 +240,11 @@ class _Flow:
         return self.block(node.body, state)
 
     def match(self, node: ast.Match, state: int) -> int:
-        self.scan([node.subject], state)
+        state = self.head([node.subject], state)
         ends = [state]
         for case in node.cases:
             case_state = NEW if self.scan([case.pattern], state).binds else state
-            self.scan([case.guard], case_state)
+            case_state = self.head([case.guard], case_state)
             ends.append(self.block(case.body, case_state))
         return _join(*ends)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +102,8 @@ class IpynbExport:
         import nbformat
 
         writes: Callable[..., str] = nbformat.writes
-        return writes(nbformat.from_dict(self.notebook)) + "\n"
+        from_dict: Callable[[Any], Any] = nbformat.from_dict
+        return writes(from_dict(self.notebook)) + "\n"
 
 
 def _order(notebook: Notebook) -> tuple[list[Cell], bool]:
@@ -263,8 +264,6 @@ def export_ipynb(
     ``sqlite:///notebook.sqlite``; callers pass the SQLite file Cascade uses beside the
     notebook).
     """
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
-
     states = states or {}
     cells, reordered = _order(notebook)
     counter = iter(range(1, 10**9))
@@ -276,19 +275,19 @@ def export_ipynb(
             if candidate not in taken:
                 return candidate
 
-    out: list[Any] = []
+    out: list[dict[str, Any]] = []
     if any(cell.kind == "sql" for cell in cells):
         url = database_url or notebook.database or "sqlite:///notebook.sqlite"
         setup = SQL_HELPER.replace("CASCADE_DATABASE", _database_source(url))
-        out.append(new_code_cell(setup.rstrip("\n"), id=_cell_id(Cell("sql-setup"), taken, fresh)))
+        out.append(_code_cell(_cell_id(Cell("sql-setup"), taken, fresh), setup.rstrip("\n"), []))
     for cell in cells:
         cell_id = _cell_id(cell, taken, fresh)
         if cell.kind == "markdown":
-            maker = new_raw_cell if RAW_CELL_META in cell.meta else new_markdown_cell
-            out.append(maker(cell.code, id=cell_id))
+            kind = "raw" if RAW_CELL_META in cell.meta else "markdown"
+            out.append({"cell_type": kind, "id": cell_id, "metadata": {}, "source": cell.code})
             continue
         code = _sql_code(cell) if cell.kind == "sql" else cell.code
-        out.append(new_code_cell(code, id=cell_id, outputs=_outputs(states.get(cell.id))))
+        out.append(_code_cell(cell_id, code, _outputs(states.get(cell.id))))
     kernel = get_setting(notebook, KERNEL_SETTING) or "python3"
     metadata: dict[str, Any] = {
         "kernelspec": {"name": kernel, "display_name": "Python 3", "language": "python"},
@@ -296,14 +295,16 @@ def export_ipynb(
     }
     if notebook.name:
         metadata["title"] = notebook.name
-    data = new_notebook(cells=out, metadata=metadata)
-    return IpynbExport(_plain(data), reordered)
+    data = {"cells": out, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    return IpynbExport(data, reordered)
 
 
-def _plain(value: Any) -> Any:
-    """nbformat's NotebookNode tree as plain dicts and lists."""
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_plain(item) for item in value]
-    return value
+def _code_cell(cell_id: str, source: str, outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": {},
+        "outputs": outputs,
+        "source": source,
+    }

@@ -101,9 +101,12 @@ def _is_setup(node: ast.With, app: str) -> bool:
         expr = item.context_expr
         if isinstance(expr, ast.Call):
             expr = expr.func
-        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-            if expr.value.id == app and expr.attr == "setup":
-                return True
+        if (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and (expr.value.id, expr.attr) == (app, "setup")
+        ):
+            return True
     return False
 
 
@@ -129,9 +132,9 @@ class _Reader:
         text = "\n".join(self.lines[first:stop])
         return textwrap.dedent(text).strip("\n")
 
-    def header_end(self, node: ast.AST) -> int:
+    def header_end(self, node: ast.stmt) -> int:
         """The line (1-based) holding the ``:`` that ends the ``def`` or ``with`` header."""
-        start = node.lineno  # type: ignore[attr-defined]
+        start: int = node.lineno
         depth = 0
         source = "\n".join(self.lines[start - 1 :])
         try:
@@ -186,7 +189,7 @@ class _Reader:
         if sql is not None:
             cell, note = sql
             return DraftCell(cell, origin, meta=meta, notes=(note,))
-        notes = ()
+        notes: tuple[Note, ...] = ()
         api = _marimo_api(code, self.mo)
         if api:
             shown = ", ".join(f"{self.mo}.{name}" for name in api[:4])

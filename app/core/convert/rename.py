@@ -98,6 +98,7 @@ class _Version:
     imports: frozenset[tuple[str, ...]] = frozenset()
     import_texts: frozenset[str] = frozenset()
     record: int | None = None  # its entry in the renames, for readers
+    late_readers: list[int] = field(default_factory=list)  # cells whose functions read it
 
 
 @dataclass(slots=True)
@@ -205,10 +206,13 @@ class _Reactive:
     def python_name(self, index: int, cell: ParsedCell, name: str, work: _CellWork) -> None:
         occurrences = cell.occurrences[name]
         version = self.versions.get(name)
+        late = any(o.deferred and o.kind == "load" for o in occurrences)
         if not cell.defines(name):
             if version is not None:
                 if any(o.kind != "declare" for o in occurrences):
                     self.read(version, index)
+                if late:
+                    version.late_readers.append(index)
                 for occurrence in occurrences:
                     work.edits.extend(occurrence_edits(cell.source, occurrence, version.name))
             return
@@ -248,8 +252,14 @@ class _Reactive:
             previous=version.name if plan.reads_previous else None,
             alias=plan.alias is not None,
         )
+        self.note_late_readers(version, index, name, new)
         self.versions[name] = _Version(
-            new, index, keys if only_imports else frozenset(), texts, len(self.renames)
+            new,
+            index,
+            keys if only_imports else frozenset(),
+            texts,
+            len(self.renames),
+            late_readers=[index] if late else [],
         )
         self.renames.append(record)
 
@@ -314,9 +324,34 @@ class _Reactive:
             return f"updates `{name}` from cell {version.cell + 1}"
         return f"defined again; first defined in cell {first + 1}"
 
+    def note_late_readers(self, version: _Version, index: int, name: str, new: str) -> None:
+        """Functions read globals when called: Jupyter's would see this new definition."""
+        for reader in version.late_readers:
+            self.notes.append(
+                Note(
+                    reader,
+                    "late-read",
+                    f"a function here reads `{name}` when it is called; cell {index + 1} "
+                    f"defines `{name}` again (now `{new}`), so calls below cell {index + 1} "
+                    f"still see `{version.name}`, where Jupyter would see the new value",
+                    "warning",
+                )
+            )
+
     def note_reads(self, index: int, cell: ParsedCell) -> None:
         """Reads that cannot work as in Jupyter: IPython's own names, and names only a later
         cell defines."""
+        for name in sorted(IPYTHON_NAMES & cell.occurrences.keys()):
+            if is_private_name(name) and not cell.binding(name):
+                self.notes.append(
+                    Note(
+                        index,
+                        "ipython",
+                        f"uses IPython's `{name}` (an earlier output), which exists only "
+                        "inside IPython",
+                        "warning",
+                    )
+                )
         for name in sorted(cell.analysis.refs):
             if name in self.versions or hasattr(builtins, name):
                 continue

@@ -32,9 +32,18 @@ Severity = Literal["info", "warning", "error"]
 #: state that does not exist outside IPython (``_``, ``In``, ``Out``); ``syntax``: a cell that
 #: does not parse; ``conflict``: a multiple definition or cycle left in the result; ``marimo``:
 #: marimo API kept as code; ``format``: something of the file itself (schema, outputs, raw
-#: cells, attachments).
+#: cells, attachments); ``late-read``: a function reading a name a later cell defines again.
 NoteKind = Literal[
-    "magic", "install", "mutation", "forward", "ipython", "syntax", "conflict", "marimo", "format"
+    "magic",
+    "install",
+    "mutation",
+    "forward",
+    "ipython",
+    "syntax",
+    "conflict",
+    "marimo",
+    "format",
+    "late-read",
 ]
 
 
