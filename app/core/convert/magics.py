@@ -39,6 +39,7 @@ import builtins
 import keyword
 import re
 import shlex
+import textwrap
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ from app.core.convert.pysource import fstring, indent_code, string_literal
 from app.core.convert.report import NoteKind, Severity
 from app.core.notebook import CellKind
 
-__all__ = ["MagicNote", "MagicResult", "has_ipython_syntax", "transform_ipython"]
+__all__ = ["MagicNote", "MagicResult", "has_ipython_syntax", "magic_lines", "transform_ipython"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,6 +570,14 @@ def has_ipython_syntax(code: str) -> bool:
     return "%" in code or "!" in code or "?" in code
 
 
+def magic_lines(code: str) -> set[int]:
+    """0-based indexes of the lines this transformer reads as IPython syntax (for tests that
+    compare it with IPython's own transformer)."""
+    scanner = _LineScanner(code, _Output(), frozenset())
+    scanner.run()
+    return scanner.found
+
+
 class _LineScanner:
     """Feeds the cell to Python's tokenizer line by line and, at the start of each logical
     line, swaps a magic line for its Python; the tokenizer then sees the Python, so brackets,
@@ -583,6 +592,7 @@ class _LineScanner:
         self.pending: list[str] = []
         self.depth = 0
         self.at_start = True
+        self.found: set[int] = set()
 
     def readline(self) -> str:
         if self.pending:
@@ -614,6 +624,7 @@ class _LineScanner:
         if parsed is None:
             return None
         self.position = end + 1
+        self.found.update(range(index, end + 1))
         indent = line[: len(line) - len(line.lstrip())]
         rest = self.lines[end + 1 :]
         parsed.last = not indent and all(not r.strip() or r.lstrip().startswith("#") for r in rest)
@@ -854,6 +865,8 @@ def transform_ipython(code: str, known: frozenset[str] | None = None) -> MagicRe
     ``None`` expands every expression that parses.
     """
     out = _Output()
+    if code.lstrip("\n")[:1] in (" ", "\t"):
+        code = textwrap.dedent(code)  # as IPython does with a cell that starts indented
     first = _first_line(code)
     if first is not None:
         magic_line, body = first

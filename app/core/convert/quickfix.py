@@ -17,7 +17,13 @@ from dataclasses import dataclass, replace
 from app.core.convert.cells import ParsedCell, SourceCell, all_identifiers
 from app.core.convert.positions import Edit, apply_edits
 from app.core.convert.rename import NameFactory
-from app.core.convert.rewrite import CannotRename, apply_cell_edits, occurrence_edits, plan_rename
+from app.core.convert.rewrite import (
+    CannotRename,
+    ReadTracker,
+    apply_cell_edits,
+    occurrence_edits,
+    plan_rename,
+)
 from app.core.notebook import Notebook
 
 __all__ = ["CellChange", "QuickFix", "rename_here_and_below"]
@@ -42,12 +48,6 @@ class QuickFix:
     changes: tuple[CellChange, ...]
     readers: tuple[str, ...]
     diff: str
-
-
-def _reads(cell: ParsedCell, name: str) -> bool:
-    if cell.cell.kind == "sql":
-        return any(found == name for _, _, found in cell.placeholders)
-    return cell.reads(name)
 
 
 def _rename_reads(cell: ParsedCell, name: str, target: str) -> SourceCell:
@@ -101,18 +101,23 @@ def rename_here_and_below(notebook: Notebook, cell_id: str, name: str) -> QuickF
     below = list(range(start + 1, len(parsed)))
     next_definer = next((j for j in below if _defines(parsed[j], name)), None)
     stop = next_definer if next_definer is not None else len(parsed)
-    readers = [j for j in range(start + 1, stop) if _reads(parsed[j], name)]
-    read_later = bool(readers) or (next_definer is not None and _reads(parsed[next_definer], name))
+    readers = [j for j in range(start + 1, stop) if parsed[j].reads(name)]
+    tracker = ReadTracker(parsed)
+    next_reads = next_definer is not None and tracker.reads_previous(name, next_definer)
     new_cells: dict[int, SourceCell] = {}
     try:
         new_cells[start] = _rename_definition(
-            here, name, previous=name, own=new_name, read_later=read_later
+            here, name, previous=name, own=new_name, read_later=bool(readers) or next_reads
         )
         for j in readers:
             new_cells[j] = _rename_reads(parsed[j], name, new_name)
-        if next_definer is not None and _reads(parsed[next_definer], name):
+        if next_definer is not None and next_reads:
             new_cells[next_definer] = _rename_definition(
-                parsed[next_definer], name, previous=new_name, own=name, read_later=True
+                parsed[next_definer],
+                name,
+                previous=new_name,
+                own=name,
+                read_later=tracker.read_later(name, next_definer),
             )
     except CannotRename as problem:
         raise ValueError(str(problem)) from None

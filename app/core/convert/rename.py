@@ -37,6 +37,7 @@ from app.core.convert.positions import Edit, EditConflict, apply_edits
 from app.core.convert.report import MergedImport, Note, Renamed
 from app.core.convert.rewrite import (
     CannotRename,
+    ReadTracker,
     apply_cell_edits,
     import_key,
     occurrence_edits,
@@ -124,30 +125,21 @@ class _Reactive:
         self.readers: dict[int, list[int]] = {}
         self.merged: list[MergedImport] = []
         self.notes: list[Note] = []
+        self.tracker = ReadTracker(cells)
         self.events = self._events()
 
     # -- who reads and defines what ---------------------------------------------------------
     def _events(self) -> dict[str, list[tuple[int, bool, bool]]]:
-        """Per name, (cell, reads, defines) for every cell that touches it, in order; a cell
-        binding it only by an import counts as a reader (the import may be merged away)."""
+        """Per name, (cell, reads, defines) for every cell that touches it, in order."""
         events: dict[str, list[tuple[int, bool, bool]]] = {}
         for index, cell in enumerate(self.cells):
             analysis = cell.analysis
             for name in analysis.refs | analysis.deletes | analysis.defs:
-                reads = cell.reads(name) or cell.binds_only_by_import(name)
-                events.setdefault(name, []).append((index, reads, cell.defines(name)))
+                events.setdefault(name, []).append((index, cell.reads(name), cell.defines(name)))
         return events
 
     def read_later(self, name: str, index: int) -> bool:
-        """Whether a cell below ``index`` reads the version ``index`` defines."""
-        for cell, reads, defines in self.events.get(name, ()):
-            if cell <= index:
-                continue
-            if reads:
-                return True
-            if defines:
-                return False
-        return False
+        return self.tracker.read_later(name, index)
 
     def seed_builtins(self) -> None:
         """A builtin read above its first redefinition is the first version of that name."""

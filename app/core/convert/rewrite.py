@@ -14,13 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.core.convert.cells import ParsedCell
-from app.core.convert.flow import analyze_flow
+from app.core.convert.flow import NEW, analyze_flow
 from app.core.convert.occurrences import Occurrence, SelfDocField
 from app.core.convert.positions import Edit, SourceText, apply_edits
 
 __all__ = [
     "CannotRename",
     "NamePlan",
+    "ReadTracker",
     "alias_insertion",
     "apply_cell_edits",
     "import_key",
@@ -41,6 +42,46 @@ class NamePlan:
     edits: list[Edit] = field(default_factory=list)
     alias: str | None = None
     reads_previous: bool = False
+
+
+class ReadTracker:
+    """Who reads which version of a name, looking down the notebook from a cell."""
+
+    def __init__(self, cells: Sequence[ParsedCell]) -> None:
+        self.cells = cells
+        self._previous: dict[tuple[str, int], bool] = {}
+
+    def read_later(self, name: str, index: int) -> bool:
+        """Whether a cell below ``index`` reads the version ``index`` defines (a cell that
+        defines the name again reads it when it starts from it: ``x += 1``, ``if c: x = 1``)."""
+        for below in range(index + 1, len(self.cells)):
+            cell = self.cells[below]
+            if cell.defines(name):
+                return self.reads_previous(name, below)
+            if cell.reads(name):
+                return True
+        return False
+
+    def reads_previous(self, name: str, index: int) -> bool:
+        """Whether cell ``index``, which defines ``name``, reads the value from above it."""
+        key = (name, index)
+        known = self._previous.get(key)
+        if known is not None:
+            return known
+        cell = self.cells[index]
+        if cell.binds_only_by_import(name) or cell.reads(name):
+            result = True  # a repeated import may be merged away: then it reads the first
+        elif cell.tree is None:
+            result = False
+        else:
+            flow = analyze_flow(cell.tree, cell.occurrences.get(name, []))
+            result = (
+                flow.ambiguous
+                or any(state != NEW for state in flow.reads.values())
+                or (flow.end != NEW and self.read_later(name, index))
+            )
+        self._previous[key] = result
+        return result
 
 
 def plan_rename(
