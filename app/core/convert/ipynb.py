@@ -17,6 +17,7 @@ import ast
 import builtins
 import itertools
 import json
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -63,10 +64,20 @@ def _load(text: str) -> tuple[Any, list[Note]]:
     from nbformat.reader import NotJSONError
 
     notes: list[Note] = []
+    if not is_ipynb_text(text):
+        try:
+            json.loads(text)
+        except ValueError as error:
+            raise ConversionError(
+                f"not a Jupyter notebook: the file is not JSON ({error})"
+            ) from None
+        raise ConversionError("not a Jupyter notebook: no nbformat version and cells")
     captured: dict[str, Any] = {}
     reads: Callable[..., Any] = nbformat.reads
     try:
-        notebook = reads(text, as_version=4, capture_validation_error=captured)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbformat warns (and fixes) duplicate ids
+            notebook = reads(text, as_version=4, capture_validation_error=captured)
     except NotJSONError as error:
         raise ConversionError(f"not a Jupyter notebook: the file is not JSON ({error})") from None
     except Exception as error:  # nbformat raises many kinds for a broken structure
@@ -182,9 +193,11 @@ def read_ipynb(text: str, *, name: str = "") -> Conversion:
         if kind == "code":
             result = next(transformed)
             dropped_outputs += len(cell.get("outputs") or ())
-            if not result.code.strip():
-                continue  # empty, or only IPython syntax Cascade needs nothing for (%matplotlib)
             database = database or result.database
+            if not result.code.strip():
+                # Empty, or only IPython syntax Cascade needs nothing for (%matplotlib inline).
+                notes.extend(Note(None, n.kind, n.message, n.severity) for n in result.notes)
+                continue
             drafts.append(
                 DraftCell(
                     SourceCell(result.kind, result.code, result.name),

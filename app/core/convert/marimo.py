@@ -173,11 +173,7 @@ class _Reader:
                 elif "function" in kinds or "class_definition" in kinds:
                     drafts.append(self.draft(self.definition_text(node), origin))
             elif unparsable := _unparsable_code(node, self.app):
-                draft = self.draft(unparsable, origin)
-                note = Note(None, "syntax", "marimo could not parse this cell; kept as written")
-                drafts.append(
-                    DraftCell(draft.source, origin, None, draft.meta, (*draft.notes, note))
-                )
+                drafts.append(self.draft(unparsable, origin))  # reported as not parsing
         return [d for d in drafts if d.source.code.strip()], notes
 
     def draft(self, code: str, origin: int, title: str = "") -> DraftCell:
