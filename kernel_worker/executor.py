@@ -199,10 +199,19 @@ class Executor:
                 return "interrupted", _error_info(exc, filename, "Interrupted by the user")
             return "error", _error_info(exc, filename)
         except BaseException as exc:  # SystemExit and friends are contained: the kernel lives
+            self._show_figures_of_failed_cell()
             return "error", _error_info(exc, filename)
         finally:
             figures.close_all()  # nothing a cell drew leaks into the next one
         return "success", None
+
+    def _show_figures_of_failed_cell(self) -> None:
+        """Figures a failing cell drew still show, above its error, as in Jupyter."""
+        try:
+            with interrupts.user_code():
+                figures.after_cell(self.display, None)
+        except BaseException:  # the cell's own error is what the user must see
+            pass
 
     def _run_sql(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:
         """Run the cell's statements; bind the last result to the cell's name and show it."""

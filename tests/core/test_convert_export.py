@@ -162,7 +162,7 @@ def test_ids_nbformat_refuses_are_replaced() -> None:
 @pytest.mark.parametrize("kernel", ["python3", "my-env"])
 def test_round_trip_through_import(kernel: str) -> None:
     """Exported, then imported again: the same cells (outputs are dropped on import)."""
-    from app.core.settings import get_setting, set_setting
+    from app.core.settings import set_setting
 
     notebook = set_setting(
         Notebook((Cell("a1", code="x = 1"), Cell("b2", kind="markdown", code="text"))),

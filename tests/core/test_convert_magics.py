@@ -52,28 +52,28 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
     (
         "shell_command",
         "!ls -l",
-        "import subprocess as _subprocess\n_subprocess.run('ls -l', shell=True);",
+        "import subprocess as _subprocess\n_subprocess.run('ls -l', shell=True, stderr=_subprocess.STDOUT);",
         "python",
         [],
     ),
     (
         "shell_expands_known_names",
         "!ls {path} $x",
-        'import subprocess as _subprocess\n_subprocess.run(f"ls {path} {x}", shell=True);',
+        'import subprocess as _subprocess\n_subprocess.run(f"ls {path} {x}", shell=True, stderr=_subprocess.STDOUT);',
         "python",
         [],
     ),
     (
         "shell_leaves_unknown_names_to_the_shell",
         "!echo $HOME {x}",
-        "import subprocess as _subprocess\n_subprocess.run('echo $HOME {x}', shell=True);",
+        "import subprocess as _subprocess\n_subprocess.run('echo $HOME {x}', shell=True, stderr=_subprocess.STDOUT);",
         "python",
         [],
     ),
     (
         "shell_dollar_escape",
         "!echo $$x {{y}}",
-        "import subprocess as _subprocess\n_subprocess.run('echo $x {y}', shell=True);",
+        "import subprocess as _subprocess\n_subprocess.run('echo $x {y}', shell=True, stderr=_subprocess.STDOUT);",
         "python",
         [],
     ),
@@ -97,7 +97,7 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
         "shell_in_loop_imports_there",
         "for f in files:\n    !cp {f} /tmp\nprint('done')",
         "for f in files:\n    import subprocess as _subprocess\n"
-        "    _subprocess.run(f\"cp {f} /tmp\", shell=True);\nprint('done')",
+        "    _subprocess.run(f\"cp {f} /tmp\", shell=True, stderr=_subprocess.STDOUT);\nprint('done')",
         "python",
         [],
     ),
@@ -105,7 +105,7 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
     (
         "system_magic",
         "%system echo hi",
-        "import subprocess as _subprocess\n_subprocess.run('echo hi', shell=True);",
+        "import subprocess as _subprocess\n_subprocess.run('echo hi', shell=True, stderr=_subprocess.STDOUT);",
         "python",
         [],
     ),
@@ -120,7 +120,7 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
     (
         "shell_alias_ls",
         "%ls -la",
-        "import subprocess as _subprocess\n_subprocess.run('ls -la', shell=True);",
+        "import subprocess as _subprocess\n_subprocess.run('ls -la', shell=True, stderr=_subprocess.STDOUT);",
         "python",
         [],
     ),
@@ -138,7 +138,7 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
     (
         "pip_list_runs",
         "!pip list",
-        "import subprocess as _subprocess\n_subprocess.run('pip list', shell=True);",
+        "import subprocess as _subprocess\n_subprocess.run('pip list', shell=True, stderr=_subprocess.STDOUT);",
         "python",
         [],
     ),
@@ -150,8 +150,29 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
     ("timeit_line", "%timeit np.sum(a)", None, "python", []),
     ("timeit_flags", "%timeit -n 3 -r 2 sum(range(10))", None, "python", []),
     ("cell_timeit_with_setup", "%%timeit -n 10 setup = 1\nsum(range(setup))", None, "python", []),
-    ("capture", "%%capture out\nprint('hi')", None, "python", ["magic"]),
-    ("capture_no_stderr", "%%capture --no-stderr\nprint('hi')", None, "python", ["magic"]),
+    ("capture", "%%capture out\nprint('hi')", None, "python", []),
+    ("capture_no_stderr", "%%capture --no-stderr\nprint('hi')", None, "python", []),
+    (
+        "capture_keeps_future_import_first",
+        "%%capture\nfrom __future__ import annotations\nx: Later = 1",
+        None,
+        "python",
+        [],
+    ),
+    (
+        "time_keeps_future_import_first",
+        "%%time\nfrom __future__ import annotations\nx = 1",
+        None,
+        "python",
+        [],
+    ),
+    (
+        "line_magic_after_future_import",
+        "from __future__ import annotations\n!ls",
+        None,
+        "python",
+        [],
+    ),
     ("bash_cell", "%%bash\necho hello\nls", None, "python", []),
     ("sh_cell", "%%sh\necho hi", None, "python", []),
     ("script_cell", "%%script python3\nprint(1)", None, "python", []),
@@ -188,9 +209,17 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
         ["magic", "magic"],
     ),
     (
-        "run_commented_with_warning",
+        "run_script",
         "%run other.py",
-        "# %run other.py  # IPython magic, not converted",
+        "import runpy as _runpy\n_runpy.run_path('other.py', run_name='__main__');",
+        "python",
+        ["magic"],
+    ),
+    ("run_script_with_arguments", "%run other.py -v x", None, "python", ["magic"]),
+    (
+        "run_notebook_commented",
+        "%run other.ipynb",
+        "# %run other.ipynb  # IPython magic, not converted",
         "python",
         ["magic"],
     ),
@@ -303,10 +332,30 @@ def test_capture_keeps_output_and_gives_it_to_the_name() -> None:
     assert printed == "" and namespace["x"] == 1
     captured = namespace["out"]
     assert captured.stdout == "hidden\n"  # type: ignore[attr-defined]
-    again = io.StringIO()
-    with contextlib.redirect_stdout(again):
-        captured.show()  # type: ignore[attr-defined]
-    assert again.getvalue() == "hidden\n"
+    for show in (captured.show, captured):  # type: ignore[attr-defined]
+        again = io.StringIO()
+        with contextlib.redirect_stdout(again):
+            show()
+        assert again.getvalue() == "hidden\n"
+
+
+def test_capture_keeps_figures_out_of_the_cell() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    code = transform_ipython("%%capture kept\nplt.plot([1, 2])").code
+    _, namespace = _run(f"import matplotlib.pyplot as plt\n{code}")
+    assert plt.get_fignums() == []  # nothing left open for the cell to show
+    (figure,) = namespace["kept"].outputs  # type: ignore[attr-defined]
+    assert figure.axes
+
+
+def test_run_runs_the_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "script.py").write_text("import sys\nprint('ran', sys.argv[1:], __name__)")
+    assert _run(transform_ipython("%run script.py a b").code)[0] == "ran ['a', 'b'] __main__\n"
 
 
 def test_writefile_writes_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -120,6 +120,15 @@ def test_semicolon_hides_the_value_not_the_figure(worker: WorkerClient) -> None:
     assert _shown(worker, "print('ran');") == []
 
 
+def test_figures_of_a_failing_cell_still_show(worker: WorkerClient) -> None:
+    messages = worker.run(
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "plt.plot([1, 2])\nraise ValueError('late')"
+    )
+    assert finished(messages)["c1"].status == "error"
+    assert ["image/png" in bundle for bundle in displays(messages, "c1")] == [True]
+
+
 # -- ModuleNotFoundError -----------------------------------------------------------------------
 def test_missing_submodule_of_installed_package_does_not_say_install(worker: WorkerClient) -> None:
     error = finished(worker.run("import json.no_such_module"))["c1"].error

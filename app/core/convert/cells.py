@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +15,7 @@ from functools import cached_property
 from app.core.analysis import CellAnalysis, analyze, analyze_sql
 from app.core.convert.occurrences import Occurrence, collect_occurrences
 from app.core.convert.positions import SourceText
+from app.core.convert.pysource import parse_module
 from app.core.notebook import CellKind
 from app.core.sql_template import placeholder_spans
 
@@ -44,9 +44,7 @@ class ParsedCell:
         self.error: SyntaxError | None = None
         if cell.kind == "python":
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    self.tree = ast.parse(cell.code)
+                self.tree = parse_module(cell.code)
             except SyntaxError as error:
                 self.error = error
             except (ValueError, RecursionError, MemoryError) as error:

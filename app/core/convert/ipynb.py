@@ -24,6 +24,7 @@ from typing import Any
 from app.core.convert.cells import SourceCell
 from app.core.convert.magics import MagicResult, transform_ipython
 from app.core.convert.pipeline import DraftCell, finish
+from app.core.convert.pysource import parse_module
 from app.core.convert.report import Conversion, ConversionError, Note
 from app.core.notebook import Notebook
 from app.core.settings import set_setting
@@ -119,7 +120,7 @@ def _source(cell: Mapping[str, Any]) -> str:
 def _bound_names(code: str) -> set[str]:
     """Names some statement of ``code`` binds, at any depth (for shell ``{x}`` expansion)."""
     try:
-        tree = ast.parse(code)
+        tree = parse_module(code)
     except SyntaxError:
         return set()
     names: set[str] = set()

@@ -46,7 +46,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.core.convert.positions import SourceText
-from app.core.convert.pysource import fstring, indent_code, string_literal
+from app.core.convert.pysource import (
+    fstring,
+    indent_code,
+    parse_expression,
+    parse_module,
+    string_literal,
+)
 from app.core.convert.report import NoteKind, Severity
 from app.core.notebook import CellKind
 
@@ -171,7 +177,7 @@ def _comment(text: str, why: str) -> list[str]:
 # -- shell commands ----------------------------------------------------------------------------
 def _names_in(expression: str) -> set[str] | None:
     try:
-        tree = ast.parse(expression, mode="eval")
+        tree = parse_expression(expression)
     except SyntaxError:
         return None
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
@@ -262,8 +268,8 @@ def _install(original: str, out: _Output) -> list[str]:
 
 
 def _shell(command: str, out: _Output, known: frozenset[str] | None, *, capture: bool) -> str:
-    """An expression running ``command`` in a shell: its output shown (``None``-like, ends
-    with ``;`` when used as a statement) or, with ``capture``, its output lines."""
+    """An expression running ``command`` in a shell: its output (errors merged in, as IPython
+    does) shown (the statement ends with ``;``), or, with ``capture``, its output lines."""
     sub = out.need("subprocess")
     source = _expand_shell(command.strip(), known)
     if capture:
@@ -271,7 +277,8 @@ def _shell(command: str, out: _Output, known: frozenset[str] | None, *, capture:
             f"{sub}.run({source}, shell=True, stdout={sub}.PIPE, stderr={sub}.STDOUT, "
             "text=True).stdout.splitlines()"
         )
-    return f"{sub}.run({source}, shell=True)"
+    # IPython runs `!cmd` with its error output merged into the cell's normal output.
+    return f"{sub}.run({source}, shell=True, stderr={sub}.STDOUT)"
 
 
 # -- timing --------------------------------------------------------------------------------------
@@ -355,7 +362,7 @@ def _timeit_flags(args: str) -> tuple[dict[str, str], str]:
 
 def _is_expression(text: str) -> bool:
     try:
-        ast.parse(text, mode="eval")
+        parse_expression(text)
     except SyntaxError:
         return False
     return True
@@ -363,7 +370,7 @@ def _is_expression(text: str) -> bool:
 
 def _compiles(text: str) -> bool:
     try:
-        ast.parse(text)
+        parse_module(text)
     except SyntaxError:
         return False
     return True
@@ -498,6 +505,38 @@ def _magic_sql(line: _Line, out: _Output, known: frozenset[str] | None) -> list[
     return None
 
 
+def _magic_run(line: _Line, out: _Output, known: frozenset[str] | None) -> list[str] | None:
+    """``%run script.py [args]``: the script runs as ``__main__``, as in IPython; the names it
+    defines do not become notebook variables (they cannot be known before it runs)."""
+    try:
+        words = shlex.split(line.args)
+    except ValueError:
+        return None
+    if not words or words[0].startswith("-") or line.target or words[0].endswith(".ipynb"):
+        return None
+    if "." not in words[0].rsplit("/", 1)[-1]:
+        words[0] += ".py"  # IPython finds `%run foo` as foo.py
+    if not words[0].endswith(".py"):
+        return None
+    runpy_ = out.need("runpy")
+    out.note(
+        f"`%run {words[0]}` runs the script; the names it defines are not notebook variables "
+        "here (import them instead)",
+        "warning",
+    )
+    run = f"{runpy_}.run_path({words[0]!r}, run_name='__main__');"
+    if len(words) == 1:
+        return [run]
+    sys_ = out.need("sys")
+    return [
+        f"_argv, {sys_}.argv = {sys_}.argv, {words!r}",
+        "try:",
+        f"    {run}",
+        "finally:",
+        f"    {sys_}.argv = _argv",
+    ]
+
+
 _LineHandler = Callable[[_Line, _Output, frozenset[str] | None], list[str] | None]
 _LINE_MAGICS: Final[dict[str, _LineHandler]] = {
     "matplotlib": _magic_matplotlib,
@@ -513,6 +552,7 @@ _LINE_MAGICS: Final[dict[str, _LineHandler]] = {
     "env": _magic_env,
     "set_env": _magic_env,
     "sql": _magic_sql,
+    "run": _magic_run,
 }
 
 _SQL_URL = re.compile(r"\s*(?P<url>[a-z][a-z0-9+]*://\S*)\s*$")
@@ -559,7 +599,7 @@ def _parse_line(text: str) -> _Line | None:
 
 def _is_target(text: str) -> bool:
     try:
-        tree = ast.parse(f"{text} = None")
+        tree = parse_module(f"{text} = None")
     except SyntaxError:
         return False
     return isinstance(tree.body[0], ast.Assign) and not keyword.iskeyword(text.strip())
@@ -685,7 +725,7 @@ def _cell_time(args: str, body: str, out: _Output, known: frozenset[str] | None)
     body = _transform_lines(body, out, known)
     lines = [_timing_start(out)]
     try:
-        tree = ast.parse(body)
+        tree = parse_module(body)
     except SyntaxError:
         tree = None
     last = tree.body[-1] if tree is not None and tree.body else None
@@ -704,7 +744,30 @@ def _cell_timeit(
     return _timeit(setup, _transform_lines(body, out, known), flags, out)
 
 
+_CAPTURED_IO = [
+    "class _CapturedIO:",
+    '    """What `%%capture` kept: .stdout, .stderr, .outputs (figures); .show() or call it."""',
+    "",
+    "    def __init__(self, stdout, stderr, outputs):",
+    "        self.stdout, self.stderr, self.outputs = stdout, stderr, outputs",
+    "",
+    "    def show(self):",
+    "        import sys",
+    "",
+    '        print(self.stdout, end="")',
+    '        print(self.stderr, end="", file=sys.stderr)',
+    "        for output in self.outputs:",
+    "            display(output)",
+    "",
+    "    __call__ = show",
+    "",
+    "",
+]
+
+
 def _cell_capture(args: str, body: str, out: _Output, known: frozenset[str] | None) -> list[str]:
+    """``%%capture [--no-stdout] [--no-stderr] [--no-display] [name]``: printed output is kept
+    out of the cell, figures the body drew too (unless ``--no-display``); ``name`` gets them."""
     words = args.split()
     flags = {word for word in words if word.startswith("--")}
     names = [word for word in words if not word.startswith("-")]
@@ -719,17 +782,20 @@ def _cell_capture(args: str, body: str, out: _Output, known: frozenset[str] | No
     if not body.strip():
         body = "pass"
     lines = [f"with {', '.join(managers)}:", indent_code(body, "    ")] if managers else [body]
+    figures = "[]"
+    if "--no-display" not in flags:
+        sys_ = out.need("sys")
+        lines += [
+            f'_pyplot = {sys_}.modules.get("matplotlib.pyplot")',
+            "_figures = [_pyplot.figure(n) for n in _pyplot.get_fignums()] if _pyplot else []",
+            "if _pyplot:",
+            '    _pyplot.close("all")  # captured, as IPython captures displays',
+        ]
+        figures = "_figures"
     if names:
-        types_ = out.need("types")
         stdout = "_stdout.getvalue()" if "--no-stdout" not in flags else '""'
         stderr = "_stderr.getvalue()" if "--no-stderr" not in flags else '""'
-        target = names[0]
-        lines += [
-            f"{target} = {types_}.SimpleNamespace(stdout={stdout}, stderr={stderr}, outputs=[])",
-            f'{target}.show = lambda captured={target}: (print(captured.stdout, end=""), '
-            'print(captured.stderr, end="", file=__import__("sys").stderr))[0]',
-        ]
-    out.note("`%%capture`: printed output is captured; displayed values and figures still show")
+        lines = [*_CAPTURED_IO, *lines, f"{names[0]} = _CapturedIO({stdout}, {stderr}, {figures})"]
     return lines
 
 
@@ -848,6 +914,27 @@ def _sql_cell(args: str, body: str, out: _Output, known: frozenset[str] | None) 
     return MagicResult("sql", template.strip("\n"), notes, name, url)
 
 
+_FUTURE = re.compile(r"from\s+__future__\s+import\b")
+
+
+def _split_futures(code: str) -> tuple[list[str], str]:
+    """``from __future__`` lines at the start of ``code`` (they must stay first) and the rest."""
+    lines = code.split("\n")
+    futures = []
+    index = 0
+    while index < len(lines):
+        stripped = lines[index].strip()
+        if _FUTURE.match(stripped):
+            futures.append(stripped)
+        elif stripped and not stripped.startswith("#"):
+            break
+        index += 1
+    if not futures:
+        return [], code
+    rest = [line for line in lines[:index] if not _FUTURE.match(line.strip())] + lines[index:]
+    return futures, "\n".join(rest)
+
+
 def _first_line(code: str) -> tuple[str, str] | None:
     """(magic line, body) of a cell starting with ``%%`` (leading blank lines allowed)."""
     stripped = code.lstrip("\n")
@@ -879,6 +966,7 @@ def transform_ipython(code: str, known: frozenset[str] | None = None) -> MagicRe
             )
         if name == "sql":
             return _sql_cell(args, body, out, known)
+        futures, body = _split_futures(body)
         handler = _CELL_MAGICS.get(name)
         lines = handler(args, body, out, known) if handler is not None else None
         if lines is None:
@@ -891,10 +979,11 @@ def transform_ipython(code: str, known: frozenset[str] | None = None) -> MagicRe
                     f"`%%{name}` has no Cascade equivalent: the cell is commented out", severity
                 )
             lines = _comment(f"{magic_line}\n{body}".rstrip("\n"), why)
-        code = "\n".join(lines)
+        code = "\n".join([*futures, *lines])
     else:
         code = _transform_lines(code, out, known)
     header = _import_lines(list(out.imports))
     if header:
-        code = "\n".join(header) + "\n" + code
+        futures, rest = _split_futures(code)
+        code = "\n".join([*futures, *header, rest])
     return MagicResult("python", code, tuple(out.notes), None, out.database)

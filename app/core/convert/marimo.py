@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 from app.core.convert.cells import SourceCell
 from app.core.convert.pipeline import DraftCell, finish
+from app.core.convert.pysource import parse_module
 from app.core.convert.report import Conversion, ConversionError, Note
 from app.core.notebook import Notebook
 
@@ -71,7 +72,7 @@ def _app_name(tree: ast.Module) -> str | None:
 
 def _parse(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
+        return parse_module(text)
     except (SyntaxError, ValueError):
         return None
 

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import tokenize
+import warnings
 
-__all__ = ["fstring", "indent_code", "string_literal"]
+__all__ = ["fstring", "indent_code", "parse_expression", "parse_module", "string_literal"]
+
+
+def parse_module(code: str) -> ast.Module:
+    """``ast.parse`` without the warnings Python emits while parsing (``"\\d"`` is an invalid
+    escape): the user sees them when the cell runs, not while a notebook is converted."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(code)
+
+
+def parse_expression(code: str) -> ast.Expression:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(code, mode="eval")
 
 
 def string_literal(text: str) -> str:
