@@ -50,6 +50,7 @@ __all__ = [
     "EMPTY_ANALYSIS",
     "CellAnalysis",
     "SyntaxProblem",
+    "all_args",
     "analyze",
     "analyze_cell",
     "analyze_sql",
@@ -364,12 +365,12 @@ class _Analyzer:
         self.visit_defaults(node.args)
         type_scope = self.open_type_params(node)
         if not self.lazy_annotations:
-            for arg in _all_args(node.args):
+            for arg in all_args(node.args):
                 if arg.annotation is not None:
                     self.visit(arg.annotation)
             if node.returns is not None:
                 self.visit(node.returns)
-        body = self.push(_FUNCTION, {arg.arg for arg in _all_args(node.args)})
+        body = self.push(_FUNCTION, {arg.arg for arg in all_args(node.args)})
         self.visit_all(node.body)
         self.pop(body)
         if type_scope is not None:
@@ -378,7 +379,7 @@ class _Analyzer:
 
     def visit_lambda(self, node: ast.Lambda) -> None:
         self.visit_defaults(node.args)
-        body = self.push(_FUNCTION, {arg.arg for arg in _all_args(node.args)})
+        body = self.push(_FUNCTION, {arg.arg for arg in all_args(node.args)})
         self.visit(node.body)
         self.pop(body)
 
@@ -463,7 +464,7 @@ class _Analyzer:
             self.store(node.rest)
 
 
-def _all_args(args: ast.arguments) -> list[ast.arg]:
+def all_args(args: ast.arguments) -> list[ast.arg]:
     """Every parameter of a function or lambda, in declaration order."""
     params = [*args.posonlyargs, *args.args]
     if args.vararg is not None:

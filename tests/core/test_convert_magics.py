@@ -176,6 +176,16 @@ CASES: list[tuple[str, str, str | None, str, list[str]]] = [
     ("bash_cell", "%%bash\necho hello\nls", None, "python", []),
     ("sh_cell", "%%sh\necho hi", None, "python", []),
     ("script_cell", "%%script python3\nprint(1)", None, "python", []),
+    (
+        "bash_output_to_variables",
+        "%%bash --out output --err error\necho hi",
+        "import subprocess as _subprocess\n_script = _subprocess.run(['bash'], input='echo hi\\n', "
+        "text=True, check=True, stdout=_subprocess.PIPE, stderr=_subprocess.PIPE)\n"
+        "output = _script.stdout\nerror = _script.stderr",
+        "python",
+        [],
+    ),
+    ("bash_background_commented", "%%bash --bg\nsleep 1", None, "python", ["magic"]),
     ("python3_cell", "%%python3\nprint(1)", None, "python", []),
     ("writefile", "%%writefile hello.py\nprint('hi')", None, "python", []),
     ("writefile_append", "%%writefile -a log.txt\nline", None, "python", []),
@@ -379,6 +389,14 @@ def test_shell_expansion_uses_the_value(tmp_path: Path) -> None:
     code = transform_ipython("!mkdir {name}", frozenset({"name"})).code
     exec(compile(code, "<cell>", "exec"), {"name": str(target)})
     assert target.is_dir()
+
+
+def test_bash_output_goes_to_the_variables() -> None:
+    code = transform_ipython(
+        "%%bash --out out --err err --no-raise-error\necho a\necho b >&2\nexit 2"
+    ).code
+    _, namespace = _run(code)
+    assert (namespace["out"], namespace["err"]) == ("a\n", "b\n")
 
 
 def test_bash_cell_fails_like_ipython() -> None:

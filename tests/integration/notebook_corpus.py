@@ -253,7 +253,9 @@ def compare(
 def workdir(path: Path, folder: Path) -> Path:
     """A fresh folder holding the files the notebook reads (those beside it in the corpus)."""
     for data in path.parent.iterdir():
-        if data.is_file() and data.suffix != ".ipynb" and data.name not in ("LICENSE", "SOURCE"):
+        if data.is_dir():
+            shutil.copytree(data, folder / data.name)
+        elif data.suffix != ".ipynb" and data.name not in ("LICENSE", "SOURCE", "README.md"):
             shutil.copy(data, folder / data.name)
     return folder
 

@@ -43,6 +43,10 @@ KNOWN_DIFFERENCES = {
     "ipython-in-depth/Capturing-Output.ipynb": (
         "shows IPython's own CapturedIO object (Cascade's stand-in has another repr)"
     ),
+    "ipython-in-depth/Cell-Magics.ipynb": (
+        "%lsmagic lists IPython's own magics; %%ruby without Ruby installed: IPython prints a "
+        "message, the converted cell raises FileNotFoundError"
+    ),
     "ipython-in-depth/Rich-Output.ipynb": (
         "%%html shows IPython's HTML object repr; a Javascript object cannot run in Cascade"
     ),

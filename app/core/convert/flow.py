@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from app.core.analysis import all_args
 from app.core.convert.occurrences import Occurrence
 
 __all__ = ["MAYBE", "NEW", "OLD", "FlowResult", "analyze_flow"]
@@ -75,8 +76,7 @@ def _children(node: ast.AST, in_body: bool) -> list[tuple[ast.AST, bool]]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         args = node.args
         now: list[ast.AST | None] = [*node.decorator_list, *args.defaults, *args.kw_defaults]
-        now.extend(arg.annotation for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs))
-        now.extend(arg.annotation for arg in (args.vararg, args.kwarg) if arg is not None)
+        now.extend(arg.annotation for arg in all_args(args))
         now.append(node.returns)
         return [(child, in_body) for child in now if child is not None] + [
             (child, True) for child in node.body

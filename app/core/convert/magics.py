@@ -301,12 +301,12 @@ def _time_statement(
     """``%time statement``: run it between two clocks; an expression's value is the result."""
     hidden = statement.rstrip().endswith(";")
     statement = statement.rstrip().rstrip(";").strip()
-    if _is_expression(statement):
+    if _parses(statement, expression=True):
         lines = [_timing_start(out), f"{target or '_value'} = {statement}", _timing_report(out)]
         if target is None and show and not hidden:
             lines.append("_value")
         return lines
-    if target is not None or not _compiles(statement):
+    if target is not None or not _parses(statement):
         return None
     return [_timing_start(out), statement, _timing_report(out)]
 
@@ -314,7 +314,7 @@ def _time_statement(
 def _timeit(setup: str, statement: str, flags: dict[str, str], out: _Output) -> list[str] | None:
     """``%timeit`` / ``%%timeit``: IPython's loop (the statement runs in a function, so what it
     assigns stays local, as in IPython), printed as IPython prints it (in seconds)."""
-    if not statement.strip() or not _compiles(statement) or not _compiles(setup or "pass"):
+    if not statement.strip() or not _parses(statement) or not _parses(setup or "pass"):
         return None
     time = out.need("time")
     repeat = flags.get("r", "7")
@@ -360,18 +360,10 @@ def _timeit_flags(args: str) -> tuple[dict[str, str], str]:
         rest = rest[match.end() :].strip() if match.end() <= len(rest) else ""
 
 
-def _is_expression(text: str) -> bool:
+def _parses(text: str, *, expression: bool = False) -> bool:
     try:
-        parse_expression(text)
-    except SyntaxError:
-        return False
-    return True
-
-
-def _compiles(text: str) -> bool:
-    try:
-        parse_module(text)
-    except SyntaxError:
+        parse_expression(text) if expression else parse_module(text)
+    except (SyntaxError, ValueError):
         return False
     return True
 
@@ -799,29 +791,63 @@ def _cell_capture(args: str, body: str, out: _Output, known: frozenset[str] | No
     return lines
 
 
-def _script(command: list[str], body: str, out: _Output) -> list[str]:
+def _script(program: list[str], args: str, body: str, out: _Output) -> list[str] | None:
+    """A script magic: the cell is ``program``'s input, as in IPython; ``--out NAME`` /
+    ``--err NAME`` keep that output in a variable, ``--no-raise-error`` ignores the exit code.
+    ``args`` may name the program itself (``%%script python3 -u``)."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return None
+    targets: dict[str, str] = {}
+    command = list(program)
+    check = True
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in ("--out", "--err") and index + 1 < len(words):
+            targets[word[2:]] = words[index + 1]
+            index += 2
+            continue
+        if word == "--no-raise-error":
+            check = False
+        elif word.startswith("--"):
+            return None  # --bg, --proc: background processes have no equivalent here
+        else:
+            command.append(word)
+        index += 1
+    if not command:
+        return None
     sub = out.need("subprocess")
-    return [
-        f"{sub}.run({command!r}, input={string_literal(body + chr(10))}, text=True, check=True);"
-    ]
+    pipes = "".join(
+        f", {stream}={sub}.PIPE"
+        for option, stream in (("out", "stdout"), ("err", "stderr"))
+        if option in targets
+    )
+    call = f"{sub}.run({command!r}, input={string_literal(body + chr(10))}, text=True, check={check}{pipes})"
+    if not targets:
+        return [f"{call};"]
+    lines = [f"_script = {call}"]
+    for option, stream in (("out", "stdout"), ("err", "stderr")):
+        if option in targets:
+            lines.append(f"{targets[option]} = _script.{stream}")
+    return lines
 
 
-def _cell_bash(args: str, body: str, out: _Output, known: frozenset[str] | None) -> list[str]:
-    return _script(["bash"], body, out)
+def _cell_bash(
+    args: str, body: str, out: _Output, known: frozenset[str] | None
+) -> list[str] | None:
+    return _script(["bash"], args, body, out)
 
 
-def _cell_sh(args: str, body: str, out: _Output, known: frozenset[str] | None) -> list[str]:
-    return _script(["sh"], body, out)
+def _cell_sh(args: str, body: str, out: _Output, known: frozenset[str] | None) -> list[str] | None:
+    return _script(["sh"], args, body, out)
 
 
 def _cell_script(
     args: str, body: str, out: _Output, known: frozenset[str] | None
 ) -> list[str] | None:
-    try:
-        command = [word for word in shlex.split(args) if not word.startswith("--")]
-    except ValueError:
-        return None
-    return _script(command, body, out) if command else None
+    return _script([], args, body, out)
 
 
 def _cell_writefile(
@@ -883,8 +909,8 @@ _CELL_MAGICS: Final[dict[str, _CellHandler]] = {
 def _interpreter(command: str) -> _CellHandler:
     """``%%python3``, ``%%perl`` …: the cell is that program's input, as in IPython."""
 
-    def run(args: str, body: str, out: _Output, known: frozenset[str] | None) -> list[str]:
-        return _script([command, *args.split()], body, out)
+    def run(args: str, body: str, out: _Output, known: frozenset[str] | None) -> list[str] | None:
+        return _script([command], args, body, out)
 
     return run
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from app.core.analysis import has_future_annotations
+from app.core.analysis import all_args, has_future_annotations
 from app.core.convert.positions import SourceText
 
 __all__ = ["Occurrence", "OccurrenceKind", "SelfDocField", "collect_occurrences"]
@@ -98,7 +98,7 @@ def _function_bindings(
     body, before it runs, which names are local."""
     bound: set[str] = set()
     if args is not None:
-        bound.update(arg.arg for arg in _all_args(args))
+        bound.update(arg.arg for arg in all_args(args))
     globals_: set[str] = set()
     nonlocals: set[str] = set()
     stack: list[ast.AST] = list(body)
@@ -138,12 +138,6 @@ def _function_bindings(
             nonlocals.update(node.names)
         stack.extend(ast.iter_child_nodes(node))
     return bound - globals_, globals_, nonlocals
-
-
-def _all_args(args: ast.arguments) -> list[ast.arg]:
-    params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    params.extend(arg for arg in (args.vararg, args.kwarg) if arg is not None)
-    return params
 
 
 def _alias_binding(alias: ast.alias) -> str:
@@ -335,7 +329,7 @@ class _Collector:
         self.visit_all(node.args.defaults)
         self.visit_all(node.args.kw_defaults)
         if not self.lazy_annotations:
-            for arg in _all_args(node.args):
+            for arg in all_args(node.args):
                 self.visit(arg.annotation)
             self.visit(node.returns)
         self.push(_Scope(_FUNCTION, self.scope, *_function_bindings(node.args, node.body)))
