@@ -6,7 +6,8 @@ shell. The worker runs no shell (and must not need IPython), so when user code i
 IPython's display module, its ``display`` and ``publish_display_data`` are replaced by ones
 that show values exactly as Cascade's own ``display`` does (``raw=True`` MIME dicts and
 ``include``/``exclude`` filters are honoured; ``display_id`` returns IPython's handle, whose
-``update`` shows the new value below).
+``update`` shows the new value below; ``clear_output`` does nothing, as outputs cannot be taken
+back).
 
 A finder on ``sys.meta_path`` patches the module right after it has run, before
 ``IPython.display`` copies the names with ``from … import *``. Nothing is imported here: a
@@ -83,11 +84,18 @@ class _Bridge:
         """``IPython.display.publish_display_data``: a ready MIME dict."""
         self.publish(data, metadata)
 
+    @staticmethod
+    def clear_output(wait: bool = False) -> None:
+        """``IPython.display.clear_output``: Cascade cannot take back shown outputs; without a
+        shell IPython would print terminal escape codes instead, so nothing happens."""
+
     def patch(self, module: types.ModuleType) -> None:
         if callable(getattr(module, "display", None)):
             module.display = self.display  # type: ignore[attr-defined]
         if callable(getattr(module, "publish_display_data", None)):
             module.publish_display_data = self.publish_display_data  # type: ignore[attr-defined]
+        if callable(getattr(module, "clear_output", None)):
+            module.clear_output = self.clear_output  # type: ignore[attr-defined]
 
 
 def _handle(display_id: Any) -> Any:

@@ -84,6 +84,13 @@ def test_ipython_display_handle_update_shows_the_new_value(worker: WorkerClient)
     assert [bundle["text/plain"] for bundle in shown] == ["'first'", "'second'"]
 
 
+def test_clear_output_prints_no_escape_codes(worker: WorkerClient) -> None:
+    messages = worker.run(
+        "from IPython.display import clear_output\nprint('a')\nclear_output(wait=True)\nprint('b')"
+    )
+    assert stream_text(messages, "c1") == "a\nb\n"
+
+
 def test_display_include_keeps_only_those_representations(worker: WorkerClient) -> None:
     code = "from IPython.display import display_html, HTML\ndisplay_html(HTML('<b>h</b>'))"
     shown = _shown(worker, code)
