@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from app.core import fileformat
+from app.core.convert import SourceCell
 from app.core.convert.conflicts import conflict_notes
 from tests.integration.notebook_corpus import (
     CORPUS,
@@ -72,10 +74,10 @@ def test_recordings_are_current() -> None:
 def test_conversion_leaves_no_conflict(path: Path) -> None:
     conversion = convert(path)
     assert [n for n in conversion.report.notes if n.kind == "conflict"] == []
-    from app.core.convert import SourceCell
-
     cells = [SourceCell(c.kind, c.code, c.name) for c in conversion.notebook.cells]
     assert conflict_notes(cells) == []
+    # What the import writes reads back as the same notebook.
+    assert fileformat.loads(fileformat.dumps(conversion.notebook)) == conversion.notebook
 
 
 @pytest.mark.slow
