@@ -358,6 +358,22 @@ def _image_size(metadata: Any) -> str | None:
     return None
 
 
+def bundle_from_data(data: Mapping[Any, Any], metadata: Any = None) -> dict[str, str]:
+    """A ready MIME dict (``_repr_mimebundle_``, IPython's ``publish_display_data``) as protocol
+    text, with an image's logical size from its metadata (``{"image/png": {"width": …}}``)."""
+    bundle: dict[str, str] = {}
+    for mime, value in data.items():
+        text = _as_text(str(mime), value)
+        if text is None:
+            continue
+        bundle[str(mime)] = text
+        if str(mime) in BINARY_MIME_TYPES and isinstance(metadata, Mapping):
+            size = _image_size(metadata.get(mime))
+            if size is not None:
+                bundle.setdefault(IMAGE_SIZE_MIME, size)
+    return bundle
+
+
 def mime_bundle(value: Any) -> dict[str, str]:
     """Every representation ``value`` offers, richest first, always with ``text/plain``."""
     if _is_pandas(value, "DataFrame"):
@@ -393,14 +409,7 @@ def mime_bundle(value: Any) -> dict[str, str]:
         if isinstance(raw, tuple) and len(raw) == 2:
             raw, metadata = raw
         if isinstance(raw, Mapping):
-            for mime, data in raw.items():
-                text = _as_text(str(mime), data)
-                if text is not None:
-                    bundle[str(mime)] = text
-                    if str(mime) in BINARY_MIME_TYPES and isinstance(metadata, Mapping):
-                        size = _image_size(metadata.get(mime))
-                        if size is not None:
-                            bundle.setdefault(IMAGE_SIZE_MIME, size)
+            bundle.update(bundle_from_data(raw, metadata))
     if not isinstance(value, type):
         for method_name, mime in _REPR_METHODS:
             if mime in bundle:

@@ -16,11 +16,12 @@ import sys
 import time
 import traceback
 import types
+from collections.abc import Mapping
 from typing import Any, TextIO
 
-from kernel_worker import figures, interrupts
+from kernel_worker import figures, interrupts, ipython_bridge
 from kernel_worker.capture import FdCapture
-from kernel_worker.display import mime_bundle
+from kernel_worker.display import bundle_from_data, mime_bundle
 from kernel_worker.protocol import (
     TABLE_MIME,
     DisplayData,
@@ -51,7 +52,7 @@ def compile_cell(code: str, filename: str) -> CompiledCell:
     expression (evaluated separately so its value can be displayed, as in Jupyter)."""
     tree = ast.parse(code, filename=filename, mode="exec")
     last: ast.expr | None = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not _hidden(code, tree.body[-1]):
         last = tree.body[-1].value
         tree.body.pop()
     body = compile(tree, filename, "exec", dont_inherit=True) if tree.body else None
@@ -59,6 +60,14 @@ def compile_cell(code: str, filename: str) -> CompiledCell:
     if last is not None:
         expr = compile(ast.Expression(last), filename, "eval", dont_inherit=True)
     return body, expr
+
+
+def _hidden(code: str, statement: ast.stmt) -> bool:
+    """Whether a ``;`` follows the cell's last expression (``plt.plot(x);``): as in Jupyter,
+    its value is then not shown."""
+    line = code.split("\n")[(statement.end_lineno or statement.lineno) - 1]
+    rest = line.encode("utf-8")[statement.end_col_offset or 0 :].decode("utf-8", "replace")
+    return rest.lstrip().startswith(";")
 
 
 class Executor:
@@ -83,6 +92,7 @@ class Executor:
         self.namespace: dict[str, Any] = module.__dict__
         self.namespace["__builtins__"] = builtins
         self.namespace["display"] = self.display
+        ipython_bridge.install(self.display, self.publish)
         from kernel_worker.sql import SqlEngine
 
         figures.prepare()
@@ -101,6 +111,13 @@ class Executor:
                     bundle[TABLE_MIME] = json.dumps(described, ensure_ascii=False)
                 except Exception:  # an exotic frame: its static preview still shows
                     pass
+            self._writer.send(DisplayData(self._plan_id, self._cell_id, bundle))
+
+    def publish(self, data: Mapping[str, Any], metadata: Any = None) -> None:
+        """Show a ready MIME dict (IPython's ``publish_display_data``, ``display(raw=True)``)."""
+        bundle = bundle_from_data(data, metadata)
+        if bundle:
+            self._router.flush(announce=True)
             self._writer.send(DisplayData(self._plan_id, self._cell_id, bundle))
 
     # -- plans --------------------------------------------------------------------------------
@@ -184,10 +201,19 @@ class Executor:
                 return "interrupted", _error_info(exc, filename, "Interrupted by the user")
             return "error", _error_info(exc, filename)
         except BaseException as exc:  # SystemExit and friends are contained: the kernel lives
+            self._show_figures_of_failed_cell()
             return "error", _error_info(exc, filename)
         finally:
             figures.close_all()  # nothing a cell drew leaks into the next one
         return "success", None
+
+    def _show_figures_of_failed_cell(self) -> None:
+        """Figures a failing cell drew still show, above its error, as in Jupyter."""
+        try:
+            with interrupts.user_code():
+                figures.after_cell(self.display, None)
+        except BaseException:  # the cell's own error is what the user must see
+            pass
 
     def _run_sql(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:
         """Run the cell's statements; bind the last result to the cell's name and show it."""
@@ -241,6 +267,28 @@ def _is_worker_frame(filename: str) -> bool:
     return os.path.dirname(os.path.abspath(filename)) == _WORKER_DIR
 
 
+def _importable(package: str) -> bool:
+    """Whether the kernel's Python has ``package`` (found without importing it)."""
+    import importlib.util
+
+    if sys.modules.get(package) is not None:
+        return True
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _version(package: str) -> str:
+    """`` 2.2.3`` — the installed distribution's version when it has the package's name."""
+    import importlib.metadata
+
+    try:
+        return " " + importlib.metadata.version(package)
+    except Exception:  # no distribution of that name (import and distribution names differ)
+        return ""
+
+
 def _error_info(exc: BaseException, filename: str, message: str | None = None) -> ErrorInfo:
     """The traceback as the user should see it: from the cell's first frame on, without the
     worker's own frames (the exec call in front, the SIGINT handler at the end)."""
@@ -255,7 +303,13 @@ def _error_info(exc: BaseException, filename: str, message: str | None = None) -
     evalue = message if message is not None else str(exc)
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         package = exc.name.split(".")[0]
-        if getattr(sys, "frozen", False):
+        if "." in exc.name and _importable(package):
+            hint = (
+                f"{package}{_version(package)} is installed in the kernel's Python "
+                f"({sys.executable}), but has no module {exc.name}: it may have been renamed "
+                f"or removed in this version of {package}."
+            )
+        elif getattr(sys, "frozen", False):
             hint = (
                 f"The kernel is Cascade's bundled Python, which cannot install packages: "
                 f"choose a Python that has {package} (Run → Kernel Python…)."

@@ -21,7 +21,11 @@ Decisions where SEMANTICS.md is silent:
 * ``del x`` at top level (or in a function declaring ``global x``) reads nothing and is reported
   in ``deletes``; it does not make a later read of ``x`` a ref.
 * Annotations of local variables inside function bodies are not refs: Python never evaluates
-  them. Argument/return annotations and module- and class-level annotations are.
+  them. Argument/return annotations and module- and class-level annotations are, unless the
+  cell starts with ``from __future__ import annotations`` (PEP 563): then no annotation is
+  evaluated, so none is a ref (``def f(x: Later)`` above ``class Later`` is no cycle).
+  A ``from __future__`` import defines nothing: it is a directive for the one cell's
+  compilation, which every cell that wants it must repeat.
 * Only parser errors are reported (``ast.parse``); errors the compiler finds later (``return``
   outside a function, a misplaced ``nonlocal``) surface when the cell runs. Top-level ``await``
   parses and is analysed like any expression.
@@ -46,9 +50,11 @@ __all__ = [
     "EMPTY_ANALYSIS",
     "CellAnalysis",
     "SyntaxProblem",
+    "all_args",
     "analyze",
     "analyze_cell",
     "analyze_sql",
+    "has_future_annotations",
     "is_private_name",
 ]
 
@@ -121,7 +127,9 @@ class _Analyzer:
     and private defs in top-level order.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lazy_annotations: bool = False) -> None:
+        # PEP 563: with `from __future__ import annotations` no annotation is evaluated.
+        self.lazy_annotations = lazy_annotations
         self.scope = _Scope(_MODULE, None)
         self.defs: set[str] = set()
         self.defined: set[str] = set()  # module names bound so far, in top-level order
@@ -305,7 +313,7 @@ class _Analyzer:
             self.visit(target)
         elif node.value is not None or in_function:  # a bare `x: int` is local in a function
             self.store(target.id)
-        if not in_function:
+        if not in_function and not self.lazy_annotations:
             self.visit(node.annotation)
 
     def visit_named_expr(self, node: ast.NamedExpr) -> None:
@@ -323,6 +331,8 @@ class _Analyzer:
             self.store(alias.asname or alias.name.partition(".")[0])
 
     def visit_import_from(self, node: ast.ImportFrom) -> None:
+        if node.module == "__future__":
+            return  # a compiler directive for this cell only: every cell may repeat it
         for alias in node.names:
             if alias.name != "*":  # a star import binds names nobody can know statically
                 self.store(alias.asname or alias.name)
@@ -354,12 +364,13 @@ class _Analyzer:
         self.visit_all(node.decorator_list)
         self.visit_defaults(node.args)
         type_scope = self.open_type_params(node)
-        for arg in _all_args(node.args):
-            if arg.annotation is not None:
-                self.visit(arg.annotation)
-        if node.returns is not None:
-            self.visit(node.returns)
-        body = self.push(_FUNCTION, {arg.arg for arg in _all_args(node.args)})
+        if not self.lazy_annotations:
+            for arg in all_args(node.args):
+                if arg.annotation is not None:
+                    self.visit(arg.annotation)
+            if node.returns is not None:
+                self.visit(node.returns)
+        body = self.push(_FUNCTION, {arg.arg for arg in all_args(node.args)})
         self.visit_all(node.body)
         self.pop(body)
         if type_scope is not None:
@@ -368,7 +379,7 @@ class _Analyzer:
 
     def visit_lambda(self, node: ast.Lambda) -> None:
         self.visit_defaults(node.args)
-        body = self.push(_FUNCTION, {arg.arg for arg in _all_args(node.args)})
+        body = self.push(_FUNCTION, {arg.arg for arg in all_args(node.args)})
         self.visit(node.body)
         self.pop(body)
 
@@ -453,7 +464,7 @@ class _Analyzer:
             self.store(node.rest)
 
 
-def _all_args(args: ast.arguments) -> list[ast.arg]:
+def all_args(args: ast.arguments) -> list[ast.arg]:
     """Every parameter of a function or lambda, in declaration order."""
     params = [*args.posonlyargs, *args.args]
     if args.vararg is not None:
@@ -520,6 +531,22 @@ def _parse(code: str) -> ast.Module:
         return ast.parse(code)
 
 
+def has_future_annotations(tree: ast.Module) -> bool:
+    """Whether the code starts with ``from __future__ import annotations`` (after an optional
+    docstring and other future imports), the only place Python honours it."""
+    body = tree.body
+    index = 0
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        index = 1 if isinstance(first.value.value, str) else 0  # a docstring may come first
+    for statement in body[index:]:
+        if not isinstance(statement, ast.ImportFrom) or statement.module != "__future__":
+            return False
+        if any(alias.name == "annotations" for alias in statement.names):
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def analyze(code: str) -> CellAnalysis:
     """Defs and refs of a Python cell; a cell that does not parse defines and reads nothing."""
@@ -529,7 +556,7 @@ def analyze(code: str) -> CellAnalysis:
         return _with_syntax_error(error.msg or str(error), error.lineno, error.offset)
     except (ValueError, RecursionError, MemoryError) as error:  # null bytes; absurd nesting
         return _with_syntax_error(str(error) or "code is nested too deeply to parse", 1, 1)
-    analyzer = _Analyzer()
+    analyzer = _Analyzer(has_future_annotations(tree))
     try:
         analyzer.visit_all(tree.body)
     except RecursionError:

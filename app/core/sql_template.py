@@ -31,6 +31,7 @@ __all__ = [
     "SqlTemplate",
     "parse_sql_statements",
     "parse_sql_template",
+    "placeholder_spans",
 ]
 
 
@@ -115,13 +116,15 @@ class _Builder:
     """Collects parts, merging adjacent literal text; with ``split``, a top-level ``;`` ends a
     statement (recorded with the offset where the next one starts)."""
 
-    __slots__ = ("_parts", "_split", "_text", "statements")
+    __slots__ = ("_parts", "_split", "_text", "spans", "statements")
 
     def __init__(self, split: bool = False) -> None:
         self._parts: list[str | Placeholder] = []
         self._text: list[str] = []
         self._split = split
         self.statements: list[tuple[SqlTemplate, int]] = []
+        #: (start, end) of each placeholder's identifier in the template, in order.
+        self.spans: list[tuple[int, int]] = []
 
     def statement_end(self, index: int) -> None:
         if not self._split:
@@ -134,9 +137,10 @@ class _Builder:
         if piece:
             self._text.append(piece)
 
-    def placeholder(self, name: str) -> None:
+    def placeholder(self, name: str, span: tuple[int, int]) -> None:
         self._flush()
         self._parts.append(Placeholder(name))
+        self.spans.append(span)
 
     def build(self) -> SqlTemplate:
         self._flush()
@@ -158,7 +162,7 @@ def _scan_token(text: str, i: int, out: _Builder) -> int:
         match = _BRACED.match(text, i)
         name = _placeholder_name(match)
         if match is not None and name is not None:
-            out.placeholder(name)
+            out.placeholder(name, match.span(1))
             return match.end()
         out.text("{")
         return i + 1
@@ -174,7 +178,7 @@ def _scan_token(text: str, i: int, out: _Builder) -> int:
             match = _QUOTED.match(text, i)
             name = _placeholder_name(match)
             if match is not None and name is not None:
-                out.placeholder(name)
+                out.placeholder(name, match.span(1))
                 return match.end()
         backslash = prefixed and text[i - 1] in "eE" and not _is_word_before(text, i - 1)
         end = _string_end(text, i, "'", backslash)
@@ -213,6 +217,14 @@ def _scan(template: str, out: _Builder) -> SqlTemplate:
 def parse_sql_template(template: str) -> SqlTemplate:
     """Split a SQL cell's template into literal text and placeholders; never raises."""
     return _scan(template, _Builder())
+
+
+def placeholder_spans(template: str) -> tuple[tuple[int, int, str], ...]:
+    """``(start, end, name)`` of every placeholder's identifier, in order (for renaming)."""
+    out = _Builder()
+    template_parts = _scan(template, out).parts
+    names = [part.name for part in template_parts if isinstance(part, Placeholder)]
+    return tuple((start, end, name) for (start, end), name in zip(out.spans, names, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

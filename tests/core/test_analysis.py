@@ -87,6 +87,38 @@ PYTHON_CASES: list[tuple[str, str, str, str]] = [
         "A B C D R",
     ),
     ("string_annotation_is_text", "def f() -> 'Later':\n    pass", "f", ""),
+    # PEP 563: with the future import no annotation is evaluated, so none is a read.
+    (
+        "future_annotations_arguments_not_read",
+        "from __future__ import annotations\ndef f(a: A, *b: B, **c: C) -> R:\n    return a",
+        "f",
+        "",
+    ),
+    (
+        "future_annotations_module_and_class_level",
+        "from __future__ import annotations\nx: Later = 1\nclass K:\n    y: Other = 2",
+        "x K",
+        "",
+    ),
+    (
+        "future_annotations_after_docstring",
+        '"""Doc."""\nfrom __future__ import annotations\ndef f(a: A) -> R:\n    pass',
+        "f",
+        "",
+    ),
+    (
+        "future_annotations_keeps_defaults_and_decorators",
+        "from __future__ import annotations\n@deco\ndef f(a: A = default):\n    pass",
+        "f",
+        "deco default",
+    ),
+    (
+        "without_future_import_annotations_are_read",
+        "import os\ndef f(a: A) -> R:\n    pass",
+        "os f",
+        "A R",
+    ),
+    ("future_import_defines_nothing", "from __future__ import annotations, division", "", ""),
     ("local_annotation_not_evaluated", "def f():\n    y: Local = 1\n    return y", "f", ""),
     ("decorator", "@decorator\ndef f():\n    pass", "f", "decorator"),
     ("decorator_call", "@app.route(path)\ndef view():\n    pass", "view", "app path"),

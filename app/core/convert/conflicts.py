@@ -1,0 +1,29 @@
+"""The converted cells checked by Cascade's own graph: any multiple definition or cycle left is
+reported (the converter never hides one; a cycle that was already in the notebook stays)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.core.analysis import analyze_cell
+from app.core.convert.cells import SourceCell
+from app.core.convert.report import Note
+from app.core.graph import build_graph
+from app.core.notebook import Cell, Notebook
+
+__all__ = ["conflict_notes"]
+
+
+def conflict_notes(cells: Sequence[SourceCell]) -> list[Note]:
+    """An error note for every cell the graph marks errable, with the graph's own message."""
+    notebook = Notebook(
+        tuple(
+            Cell(id=f"c{index}", kind=cell.kind, code=cell.code, name=cell.name)
+            for index, cell in enumerate(cells)
+        )
+    )
+    graph = build_graph(notebook, {cell.id: analyze_cell(cell) for cell in notebook.cells})
+    return [
+        Note(notebook.position(cell_id), "conflict", message, "error")
+        for cell_id, message in sorted(graph.errors.items(), key=lambda i: notebook.position(i[0]))
+    ]
