@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return export_command(args[1:])
     if args[:1] == ["--screenshot"] and len(args) == 3:
-        from app.ui.screenshot import take_screenshot
+        from app.ui.window.screenshot import take_screenshot
 
         return take_screenshot(notebook=args[2], out=args[1])
     if args[:1] in (["-h"], ["--help"]):
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.desktop import uninstall_command
 
         return uninstall_command()
-    from app.ui.app import run_gui
+    from app.ui.window.app import run_gui
 
     return run_gui(args[0] if args else None)
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QApplication
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.ui import tasks
-from app.ui.cell_widget import CellWidget
-from app.ui.main_window import MainWindow
+from app.ui.cells.cell_widget import CellWidget
+from app.ui.window.main_window import MainWindow
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 Run ``.venv/bin/python -m benchmarks.outputs`` (``--quick`` skips the 10,000,000-row table and
 runs fewer repetitions; ``--profile`` cProfiles one run of each scenario to stderr). Everything
 runs on one QApplication with the offscreen platform, against the real worker process, the way
-``app/ui/screenshot.py`` drives a window.
+``app/ui/window/screenshot.py`` drives a window.
 
 Scenarios (medians of several runs; min shown too):
 
@@ -11,7 +11,7 @@ Scenarios (medians of several runs; min shown too):
    columns. Each notebook has a build cell (``df = pd.DataFrame(np.arange(n*10).reshape(n,
    10))``, run once, untimed) and a cell whose value is ``df``; that cell is re-run. From the
    ``CellStateChanged`` that makes it ``success`` (seen through ``coordinator.subscribe``) until
-   the new :class:`~app.ui.table_view.TableOutput`'s viewport has painted with rows (the end of
+   the new :class:`~app.ui.outputs.table_view.TableOutput`'s viewport has painted with rows (the end of
    the paint: a loop callback posted from the ``Paint`` event). The first run of each window
    is reported apart (cold) and left out of the medians.
 2. **scroll to the end**: ``view.scrollToBottom()`` until the last row's text is in the model
@@ -20,7 +20,7 @@ Scenarios (medians of several runs; min shown too):
    (``coordinator.fetch_rows``, instrumented from outside) is shown as a phase.
 3. **ten matplotlib figures in one cell** (100 points each, left open): the cell's own
    ``duration_ms`` per figure and the time from the run until ten
-   :class:`~app.ui.output_view.ImageOutput` widgets are there, compared with the same figures
+   :class:`~app.ui.outputs.output_view.ImageOutput` widgets are there, compared with the same figures
    drawn and saved by ``savefig`` (PNG in memory, 2× the DPI, tight box, as the worker does) in
    a plain ``python`` subprocess.
 4. **window memory with the biggest table open**: this process's VmRSS before the display
@@ -59,10 +59,10 @@ from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CellStateChanged, CoordinatorEvent
 from app.core.state import RichOutput
 from app.ui import tasks
-from app.ui.cell_widget import CellWidget
-from app.ui.main_window import MainWindow
-from app.ui.output_view import ImageOutput
-from app.ui.table_view import TableOutput
+from app.ui.cells.cell_widget import CellWidget
+from app.ui.outputs.output_view import ImageOutput
+from app.ui.outputs.table_view import TableOutput
+from app.ui.window.main_window import MainWindow
 from kernel_worker.protocol import TableRows
 
 if __package__ in (None, ""):  # run as `python benchmarks/outputs.py`: make the package importable

@@ -2,14 +2,14 @@
 
 Run ``.venv/bin/python -m benchmarks.window`` (``--quick`` for a smoke run, ``--profile`` to
 cProfile one pass of every scenario to stderr). Everything runs on one QApplication with the
-offscreen platform, against the real worker process, the way ``app/ui/screenshot.py`` drives a
+offscreen platform, against the real worker process, the way ``app/ui/window/screenshot.py`` drives a
 window.
 
 Scenarios (each the median of several runs; min shown too; run in the order 3, 1, 2, 4 so the
 RSS figures of 3 start from a heap no 500-cell window has grown):
 
 1. **open 500 cells**: ``MainWindow()``, ``show()``, ``open_path()`` of a 500-cell chain file
-   (the app's own order, see ``app/ui/app.py``) until a 0-ms ``QTimer`` posted right after
+   (the app's own order, see ``app/ui/window/app.py``) until a 0-ms ``QTimer`` posted right after
    fires ("responsive"), and until the Qt event queue is drained. Core caches are cleared
    before every run (the first open of a file in a session); an untimed warm-up open comes
    first (its figure is printed under the table). Phases: ``open_path`` itself, and the first
@@ -70,9 +70,9 @@ from app.coordinator.coordinator import Coordinator
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.core.state import StreamText
 from app.ui import tasks
-from app.ui.cell_widget import CellWidget
-from app.ui.main_window import MainWindow
-from app.ui.output_view import TextOutput
+from app.ui.cells.cell_widget import CellWidget
+from app.ui.outputs.output_view import TextOutput
+from app.ui.window.main_window import MainWindow
 
 if __package__ in (None, ""):  # run as `python benchmarks/window.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -12,8 +12,8 @@ from PySide6.QtTest import QTest
 
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
-from app.ui.main_window import MainWindow
-from app.ui.table_view import TableOutput
+from app.ui.outputs.table_view import TableOutput
+from app.ui.window.main_window import MainWindow
 from tests.sql.conftest import Database
 from tests.ui.conftest import until
 from tests.ui.test_window import output_text

@@ -17,8 +17,9 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from app.ui import tasks, web_output
-from app.ui.main_window import MainWindow
+from app.ui import tasks
+from app.ui.outputs import web_output
+from app.ui.window.main_window import MainWindow
 
 Body = Callable[[], Coroutine[Any, Any, None]]
 

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtGui import QColor, QTextCursor
 
 from app.core.state import StreamText
-from app.ui.ansi import PALETTE, Style, split_ansi, strip_ansi
-from app.ui.output_view import OutputArea, TextOutput
+from app.ui.outputs.ansi import PALETTE, Style, split_ansi, strip_ansi
+from app.ui.outputs.output_view import OutputArea, TextOutput
 
 CASES = [
     ("plain", "hello", [("hello", Style())]),

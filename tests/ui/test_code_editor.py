@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QColor, QFontMetricsF, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.ui.code_editor import (
+from app.ui.editor.code_editor import (
     MAX_VISIBLE_LINES,
     CodeEditor,
     LineEdit,

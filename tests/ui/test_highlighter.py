@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from app.ui.code_editor import CodeEditor
-from app.ui.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, lex_line
+from app.ui.editor.code_editor import CodeEditor
+from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, lex_line
 from app.ui.theme import colors_for, is_dark, pygments_style_name
 
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsOpacityEffect, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.state import CellError, RichOutput, StreamText
-from app.ui.markdown_view import EMPTY_MARKDOWN_PLACEHOLDER, MarkdownView, SafeTextBrowser
-from app.ui.output_view import (
+from app.ui.outputs.markdown_view import EMPTY_MARKDOWN_PLACEHOLDER, MarkdownView, SafeTextBrowser
+from app.ui.outputs.output_view import (
     MAX_PIECE_HEIGHT,
     MAX_VIEW_CHARS,
     MAX_VIEW_LINES,

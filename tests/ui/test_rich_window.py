@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.ui.output_view import ImageOutput
-from app.ui.table_view import TableOutput
-from app.ui.web_output import WebChartOutput
+from app.ui.outputs.output_view import ImageOutput
+from app.ui.outputs.table_view import TableOutput
+from app.ui.outputs.web_output import WebChartOutput
 from tests.ui.conftest import until
 from tests.ui.test_window import cell, make_file, open_window, output_text, status
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.ui import single_instance
-from app.ui.single_instance import (
+from app.ui.window import single_instance
+from app.ui.window.single_instance import (
     SOCKET_NAME,
     InstanceFolderError,
     InstanceServer,
@@ -150,7 +150,7 @@ def test_second_launch_hands_its_path_over(qtbot: QtBot, runtime_dir: Path) -> N
         [
             sys.executable,
             "-c",
-            "import sys; from app.ui.single_instance import start_single_instance;"
+            "import sys; from app.ui.window.single_instance import start_single_instance;"
             " sys.exit(0 if start_single_instance('/tmp/nb.py', print)[0] else 1)",
         ],
         cwd=ROOT,

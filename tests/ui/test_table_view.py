@@ -26,9 +26,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.state import RichOutput
-from app.ui import table_view, tasks
-from app.ui.output_view import HtmlOutput, OutputArea, rich_output_widget
-from app.ui.table_view import (
+from app.ui import tasks
+from app.ui.outputs import table_view
+from app.ui.outputs.output_view import HtmlOutput, OutputArea, rich_output_widget
+from app.ui.outputs.table_view import (
     DEFAULT_COLUMN_WIDTH,
     MAX_PAGES,
     MAX_VISIBLE_ROWS,

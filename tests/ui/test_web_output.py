@@ -26,9 +26,9 @@ from PySide6.QtGui import QColor, QPixmap
 from pytestqt.qtbot import QtBot
 
 from app.core.state import RichOutput
-from app.ui import web_output
-from app.ui.output_view import ImageOutput, TextOutput, rich_output_widget
-from app.ui.web_output import (
+from app.ui.outputs import web_output
+from app.ui.outputs.output_view import ImageOutput, TextOutput, rich_output_widget
+from app.ui.outputs.web_output import (
     CHART_HEIGHT,
     NETWORK_LOCKDOWN_FLAGS,
     chart_settings,

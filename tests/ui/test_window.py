@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextBrowser, QWidget
 
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
-from app.ui.cell_widget import CellWidget
-from app.ui.main_window import MainWindow
+from app.ui.cells.cell_widget import CellWidget
+from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import idle, until
 
 pytestmark = pytest.mark.slow

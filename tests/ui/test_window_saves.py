@@ -16,7 +16,7 @@ from app.coordinator.recovery import RecoveryStore
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.ui import tasks
-from app.ui.main_window import MainWindow
+from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import idle, until
 from tests.ui.test_window import cell, make_file, open_window, output_text, replace_text, status
 

@@ -17,7 +17,7 @@ from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.settings import set_setting
 from app.core.trust import TrustRequest
-from app.ui.main_window import MainWindow
+from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import idle, until
 from tests.ui.test_window import open_window, status
 

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from app.coordinator import coordinator as coordinator_module
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
-from app.ui.main_window import MainWindow
-from app.ui.output_view import OutputArea
+from app.ui.outputs.output_view import OutputArea
+from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import until
 
 Run = Callable[[Awaitable[Any]], Any]

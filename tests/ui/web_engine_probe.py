@@ -28,7 +28,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QUrl
 from PySide6.QtWidgets import QApplication
 
-from app.ui import web_output
+from app.ui.outputs import web_output
 
 TIMEOUT_MS = 90_000
 CHART_PAGE = (
@@ -50,7 +50,7 @@ def wait_until(condition: Callable[[], bool], timeout_ms: int = TIMEOUT_MS) -> b
 
 def chart_scenario() -> dict[str, Any]:
     from app.core.state import RichOutput
-    from app.ui.output_view import rich_output_widget
+    from app.ui.outputs.output_view import rich_output_widget
 
     available = web_output.web_engine_available()
     facts: dict[str, Any] = {

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
 from app.core.state import CellRunState, Output, Status, StreamText
-from app.ui.code_editor import CodeEditor
-from app.ui.markdown_view import MarkdownView
-from app.ui.output_view import OutputArea
+from app.ui.editor.code_editor import CodeEditor
+from app.ui.outputs.markdown_view import MarkdownView
+from app.ui.outputs.output_view import OutputArea
 
 #: Milliseconds without typing before an edit is committed (and, in autorun, run).
 DEBOUNCE_MS = 1500

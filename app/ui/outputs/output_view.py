@@ -60,9 +60,9 @@ from app.core.state import (
     StreamName,
     StreamText,
 )
-from app.ui.ansi import AnsiFormatter
-from app.ui.markdown_view import SafeTextBrowser
-from app.ui.table_view import TableInfo, TableOutput, TableSource
+from app.ui.outputs.ansi import AnsiFormatter
+from app.ui.outputs.markdown_view import SafeTextBrowser
+from app.ui.outputs.table_view import TableInfo, TableOutput, TableSource
 from app.ui.theme import blend, colors_for, is_dark
 from kernel_worker.protocol import IMAGE_SIZE_MIME, TABLE_MIME
 
@@ -628,7 +628,7 @@ def rich_output_widget(
             return TableOutput(info, table_source, parent)
     plotly_html = output.data.get("application/vnd.plotly.v1+html")
     if plotly_html is not None:
-        from app.ui.web_output import WebChartOutput, web_engine_available
+        from app.ui.outputs.web_output import WebChartOutput, web_engine_available
 
         if web_engine_available():  # optional (cascade-notebook[web]); else the PNG or the note
             return WebChartOutput(plotly_html, parent)

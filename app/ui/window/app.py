@@ -12,11 +12,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui import tasks
-from app.ui.main_window import MainWindow
-from app.ui.single_instance import start_single_instance
-from app.ui.web_output import prepare_web_engine
+from app.ui.outputs.web_output import prepare_web_engine
+from app.ui.window.main_window import MainWindow
+from app.ui.window.single_instance import start_single_instance
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = Path(__file__).resolve().parents[3] / "resources"
 
 
 def _report(error: BaseException) -> None:

@@ -3,7 +3,7 @@
 :class:`SafeTextBrowser` is the one place that decides which resources rendered HTML or markdown
 may load (only inline ``data:`` URLs), so a notebook output or a markdown cell can never make a
 network request or read a local file behind the user's back. Both the markdown cell and the
-HTML/markdown outputs (:mod:`app.ui.output_view`) build on it.
+HTML/markdown outputs (:mod:`app.ui.outputs.output_view`) build on it.
 """
 
 from __future__ import annotations

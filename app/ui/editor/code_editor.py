@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
-from app.ui.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
+from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
 from app.ui.theme import Colors, colors_for, is_dark
 
 INDENT = "    "

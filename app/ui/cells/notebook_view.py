@@ -21,7 +21,7 @@ from app.coordinator.events import (
     StructureChanged,
 )
 from app.core.notebook import Notebook
-from app.ui.cell_widget import KIND_LABEL, CellWidget
+from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
 from app.ui.tasks import spawn
 
 #: Cells built before the window shows a notebook (a screenful), then per event-loop turn.

@@ -46,14 +46,14 @@ from app.coordinator.recovery import RecoveredNotebook, RecoveryStore
 from app.core.fileformat import NotebookFormatError
 from app.core.trust import TrustRequest, describe_requests
 from app.ui import settings
-from app.ui.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
 from app.ui.bridge import CoordinatorBridge
-from app.ui.database_dialog import DatabaseDialog
-from app.ui.notebook_view import NotebookView
-from app.ui.shortcuts import ShortcutsDialog
-from app.ui.start_screen import StartScreen
+from app.ui.cells.notebook_view import NotebookView
+from app.ui.dialogs.database_dialog import DatabaseDialog
+from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.tasks import spawn
-from app.ui.window_actions import WindowActions
+from app.ui.window.actions import WindowActions
+from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
+from app.ui.window.start_screen import StartScreen
 
 APP_NAME = "Cascade"
 UnsavedAnswer = Literal["save", "discard", "cancel"]

@@ -17,7 +17,7 @@ RUN_TIMEOUT_S = 120.0
 
 
 async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     window = MainWindow()
     window.resize(*size)

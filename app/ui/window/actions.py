@@ -1,7 +1,7 @@
 """The main window's actions, menus and toolbar, built in one place.
 
 Each action calls a public method of the window; which ones exist and their shortcuts are
-listed once here (and in :mod:`app.ui.shortcuts` for the help dialog).
+listed once here (and in :mod:`app.ui.dialogs.shortcuts` for the help dialog).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
 
 class WindowActions:

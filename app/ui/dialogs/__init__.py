@@ -1,0 +1,1 @@
+"""Dialogs: database connection, keyboard shortcuts."""

@@ -1,0 +1,1 @@
+"""The code editor and its syntax highlighting."""

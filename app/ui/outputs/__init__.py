@@ -1,0 +1,1 @@
+"""What a cell shows under it: streams, rich values, tables, images, charts."""

@@ -1,0 +1,1 @@
+"""Dockable panels that show the notebook's state (variables, dependencies, outline)."""

@@ -1,0 +1,1 @@
+"""The main window: menus, start screen, bars, application start, single instance."""
