@@ -48,9 +48,14 @@ class CellResult:
     results: tuple[str, ...]
 
 
+#: Where a library lives differs by machine (the recording's venv vs this one's).
+_SITE_PACKAGES = re.compile(r"[^\s'\"]*/site-packages/")
+
+
 def normalise(text: str) -> str:
     text = settle(text) if "\r" in text else text
     text = _ADDRESS.sub("0x…", text)
+    text = _SITE_PACKAGES.sub("<site-packages>/", text)
     text = _TIMING.sub("<timing>", text)
     while "<timing>\n<timing>" in text:  # IPython may add "The slowest run took …"
         text = text.replace("<timing>\n<timing>", "<timing>")
@@ -185,7 +190,7 @@ def run_cascade(path: Path, workdir: Path) -> tuple[list[CellResult | None], Con
     target = workdir / f"{path.stem}.py"
     fileformat.save(conversion.notebook, target)
     err = io.StringIO()
-    coordinator = run_headless(target, err)
+    coordinator = run_headless(target, conversion.notebook, err)
     assert coordinator is not None, err.getvalue()
     reports = cell_reports(coordinator)
     count = sum(1 for _ in _source_cells(path))
@@ -277,8 +282,13 @@ def as_json(results: Sequence[CellResult | None]) -> list[dict[str, Any] | None]
 
 
 def from_json(data: Sequence[Mapping[str, Any] | None]) -> list[CellResult | None]:
+    """Recorded results, normalised again (a recording made before a new rule still compares)."""
     return [
-        CellResult(item["status"], item["stdout"], tuple(item["results"]))
+        CellResult(
+            item["status"],
+            normalise(item["stdout"]),
+            tuple(normalise(r) if isinstance(r, str) else r for r in item["results"]),
+        )
         if item is not None
         else None
         for item in data
