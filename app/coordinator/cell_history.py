@@ -41,7 +41,21 @@ class CellMoved:
     to_index: int
 
 
-StructuralEdit = CellRemoved | CellInserted | CellMoved
+@dataclass(frozen=True, slots=True)
+class CodeChanged:
+    """Several cells' code changed as one edit (replace all, a rename quick fix):
+    ``changes`` holds (cell id, code before, code after); ``label`` names the edit."""
+
+    changes: tuple[tuple[str, str, str], ...]
+    label: str
+
+    def inverted(self) -> CodeChanged:
+        return CodeChanged(
+            tuple((c, after, before) for c, before, after in self.changes), self.label
+        )
+
+
+StructuralEdit = CellRemoved | CellInserted | CellMoved | CodeChanged
 
 
 def describe(edit: StructuralEdit) -> str:
@@ -50,6 +64,8 @@ def describe(edit: StructuralEdit) -> str:
         return "delete cell"
     if isinstance(edit, CellInserted):
         return "add cell"
+    if isinstance(edit, CodeChanged):
+        return edit.label
     return "move cell"
 
 
@@ -59,6 +75,8 @@ def describe_redo(edit: StructuralEdit) -> str:
         return "add cell"
     if isinstance(edit, CellInserted):
         return "delete cell"
+    if isinstance(edit, CodeChanged):
+        return edit.label
     return "move cell"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from app.coordinator.cell_history import (
     CellInserted,
     CellMoved,
     CellRemoved,
+    CodeChanged,
     StructuralEdit,
     describe_redo,
 )
@@ -560,6 +561,34 @@ class Coordinator:
         if after != before:
             self._record(CellMoved(cell_id, before, after))
 
+    async def apply_code_changes(self, changes: Mapping[str, str], label: str) -> None:
+        """Change several cells' code as one edit (replace all, a rename quick fix): saved
+        once, undone in one step, and run once per the mode (each affected cell at most once)."""
+        recorded = tuple(
+            (cell_id, self.notebook.cell(cell_id).code, code)
+            for cell_id, code in changes.items()
+            if cell_id in self.notebook and self.notebook.cell(cell_id).code != code
+        )
+        if not recorded:
+            return
+        edit = CodeChanged(recorded, label)
+        self._record(edit)
+        await self._set_codes(edit)
+
+    async def _set_codes(self, edit: CodeChanged) -> None:
+        notebook = self.notebook
+        for cell_id, _before, after in edit.changes:
+            notebook = notebook.update_code(cell_id, after)
+        changed = [cell_id for cell_id, _, _ in edit.changes]
+        old_graph = self._reanalyse(notebook, changed)
+        self._save()
+        affected = set(changed)
+        for cell_id in changed:
+            affected |= old_graph.children.get(cell_id, frozenset())
+        await self._after_change(
+            affected | self._problem_changes(old_graph), self.mode == "autorun", "edited"
+        )
+
     def _insert(self, cell: Cell, index: int, state: CellRunState) -> None:
         self._reanalyse(self.notebook.insert_cell(index, cell), (cell.id,))
         self.states[cell.id] = state
@@ -627,6 +656,10 @@ class Coordinator:
                 affected = {cell.id} | self.graph.children.get(cell.id, frozenset())
                 await self._after_change(affected, self.mode == "autorun", "restored by undo")
             return CellInserted(cell, index, edit.state)
+        if isinstance(edit, CodeChanged):
+            inverse = edit.inverted()
+            await self._set_codes(inverse)
+            return inverse
         if isinstance(edit, CellInserted):
             current = self.notebook.cell(edit.cell.id)
             index = self.notebook.position(current.id)

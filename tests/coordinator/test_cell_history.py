@@ -100,3 +100,27 @@ def test_undo_in_lazy_mode_restores_without_running(tmp_path: Path) -> None:
         assert c.states[b].status == "stale"
 
     run(body)
+
+
+def test_changes_to_several_cells_are_one_edit_run_once_and_undone_once(tmp_path: Path) -> None:
+    """Replace all / a rename quick fix: one undoable edit, one plan, the file saved."""
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b, d) = await notebook(kernel, path, "x = 1", "y = x + 1", "z = y + x")
+        await c.run_all()
+        plans = len(kernel.plans)
+        await c.apply_code_changes({a: "x2 = 1", b: "y = x2 + 1", d: "z = y + x2"}, "replace all")
+        assert len(kernel.plans) == plans + 1  # one cascade for the whole edit
+        assert {s.cell_id for s in kernel.plans[-1].steps} == {a, b, d}
+        assert "x2 = 1" in path.read_text()
+        assert c.history.next_undo() is not None
+        assert await c.undo()
+        assert [c.notebook.cell(i).code for i in (a, b, d)] == ["x = 1", "y = x + 1", "z = y + x"]
+        assert "x2" not in path.read_text()
+        assert await c.redo()
+        assert c.notebook.cell(d).code == "z = y + x2"
+        assert all(c.states[i].status == "success" for i in (a, b, d))
+
+    run(body)
