@@ -50,13 +50,16 @@ class Notebook:
     ``name`` and ``database`` are the ``[tool.cascade]`` settings Cascade manages;
     ``extra_header`` is the rest of the PEP 723 header's TOML text (``requires-python``,
     ``dependencies``, unknown ``[tool.cascade]`` keys …), kept verbatim so saving never drops
-    what another tool wrote. ``database`` never contains a password.
+    what another tool wrote. ``database`` never contains a password. ``preamble`` is text
+    that belongs to the file and not to a cell, kept verbatim: a Jupytext YAML header (``# ---``
+    … ``# ---``) with the shebang and encoding lines before it (docs/FILEFORMAT.md).
     """
 
     cells: tuple[Cell, ...] = ()
     name: str = ""
     database: str | None = None
     extra_header: str = ""
+    preamble: str = ""
     _index: dict[str, int] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

@@ -30,7 +30,7 @@ def finish(read: Read) -> LoadedNotebook:
         Cell(cell_id, draft.kind, draft.code, name, draft.meta)
         for draft, cell_id, name in zip(read.drafts, ids, names, strict=True)
     )
-    notebook = Notebook(cells, read.name, database, read.extra_header)
+    notebook = Notebook(cells, read.name, database, read.extra_header, read.preamble)
     return LoadedNotebook(notebook, read.source_format, MappingProxyType(found), tuple(notices))
 
 

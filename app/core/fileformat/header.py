@@ -64,9 +64,10 @@ class HeaderProblem(Exception):
         self.key = key
 
 
-def find_header(text: str, before: int) -> Header | None:
-    """The ``# /// script`` block, if one opens before offset ``before`` (the first marker)."""
-    opened = HEADER_OPEN_LINE.search(text, 0, before)
+def find_header(text: str, before: int, after: int = 0) -> Header | None:
+    """The ``# /// script`` block, if one opens between offsets ``after`` (the end of the
+    preamble) and ``before`` (the first marker)."""
+    opened = HEADER_OPEN_LINE.search(text, after, before)
     if opened is None:
         return None
     toml_start = min(opened.end() + 1, len(text))

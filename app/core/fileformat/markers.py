@@ -1,31 +1,58 @@
-"""Cell markers: what follows ``# %%``, read leniently as Jupytext writes it.
+"""Cell markers: what follows ``# %%``, read as Jupytext reads it, and written as it writes it.
 
-``# %% title [kind] key="value" key=bare`` — ``[markdown]``, ``[md]``, ``[sql]`` (and
-``[python]``) set the kind; values are ``"quoted"`` (``\\"`` and ``\\\\`` are the only escapes) or
-bare JSON-ish text (``tags=["a", "b"]``) kept as text; other words become the ``title``.
+``# %%[%…] title [kind] id="…" key=value …``: ``[markdown]``, ``[md]``, ``[raw]``, ``[sql]``
+(and ``[python]``) set the kind; extra ``%`` signs are a Spyder sub-cell (``cell_depth``);
+words before the first ``key=value`` are the ``title``; ``key="string"`` and ``key=<JSON>``
+(``tags=["a", "b"]``) are metadata with their JSON types (:mod:`app.core.fileformat.values`);
+a bare identifier after them (or a ``.class`` word) is a key without a value (``null``); a JSON
+object right after the title (``# %% title {"tags": ["x"]}``) is metadata too. Unlike Jupytext,
+keys keep their order and may repeat, so every notebook reads back exactly as it was written.
+
+A raw cell is a markdown cell whose metadata starts with ``cell_type="raw"`` (as the import
+makes it); ``[md]`` keeps ``region_name="md"``. Both, the title and the depth are written back
+in Jupytext's places when they lead the metadata in that order.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import NamedTuple
 
 from app.core.fileformat.syntax import KEY_PATTERN, KIND_NAMES
-from app.core.notebook import CellKind
+from app.core.fileformat.values import (
+    bare_value,
+    is_typed,
+    marker_value,
+    quoted_value,
+    string_of,
+    to_text,
+)
+from app.core.notebook import Cell, CellKind
+
+Meta = tuple[tuple[str, str], ...]
 
 # One token per match, tried in this order (the order decides, as in Jupytext's reader). Groups:
 # kind tag | quoted key, value | bare key, plain value | key of a value needing a scan | word.
 _TOKEN = re.compile(
     r"[ \t]*(?:"
-    r"\[(markdown|md|sql|python)\](?=[ \t]|$)"
+    r"\[(markdown|md|raw|sql|python)\](?=[ \t]|$)"
     rf'|({KEY_PATTERN})="((?:[^"\\]|\\.)*)"(?=[ \t]|$)'
     rf"|({KEY_PATTERN})=([^ \t\"\[{{]*)(?=[ \t]|$)"
     rf"|({KEY_PATTERN})="
     r"|([^ \t]+)"
     r")"
 )
-_VALUE_ESCAPE = re.compile(r'\\(["\\])')
 _Token = tuple[str, str, str, str, str, str, str]
+#: Jupytext's identifiers: a word that is a key without a value.
+_IDENTIFIER = re.compile(r"[a-zA-Z_.]+[a-zA-Z0-9_.]*")
+#: A title written as bare words reads back as itself.
+_BARE_TITLE = re.compile(r'[^\s=\[\]{}"%][^\s=\[\]{}"]*(?: [^\s=\[\]{}"]+)*')
+#: The longest marker text read (a marker is one line of a few words; this bounds the work).
+MAX_MARKER_CHARS = 100_000
+
+RAW = ("cell_type", "raw")
+MD_REGION = ("region_name", "md")
 
 
 class MarkerProblem(ValueError):
@@ -38,7 +65,7 @@ class Marker(NamedTuple):
     kind: CellKind
     cell_id: str | None
     name: str | None
-    meta: tuple[tuple[str, str], ...]
+    meta: Meta
 
 
 PLAIN_PYTHON = Marker("python", None, None, ())
@@ -49,30 +76,101 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
 
     Raises :class:`MarkerProblem`.
     """
-    if not rest.strip(" \t") and kind is None and cell_id is None:
+    if not rest.strip() and kind is None and cell_id is None:
         return PLAIN_PYTHON
-    tokens = _tokens(rest)
-    first_tag = (
-        next((i for i, token in enumerate(tokens) if token[0]), None) if "[" in rest else None
-    )
-    tag = None if first_tag is None else KIND_NAMES[tokens[first_tag][0]]
-    # Comprehensions rather than one loop: a marker may carry many tokens, and this is its cost.
-    words = [
-        token[6] or f"[{token[0]}]"
-        for i, token in enumerate(tokens)
-        if token[6] or (token[0] and i != first_tag)
-    ]
-    pairs = [
-        (token[3], token[4]) if token[3] else (token[1], _unescape_value(token[2]))
-        for token in tokens
-        if token[3] or token[1]
-    ]
-    named = "id=" in rest or "name=" in rest  # the only keys that need a second look
-    return _marker(kind or tag or "python", pairs, words, cell_id, named=named)
+    if len(rest) > MAX_MARKER_CHARS:
+        raise MarkerProblem(f"cell marker longer than {MAX_MARKER_CHARS:,} characters")
+    depth = len(rest) - len(rest.lstrip("%"))
+    text = rest[depth:]
+    json_meta = _json_metadata(text)
+    if json_meta is not None:
+        title_text, pairs = json_meta
+        tokens = _tokens(title_text)
+        words, tag = _words_and_tag(tokens)
+        title = " ".join(words)
+    else:
+        tokens = _tokens(text)
+        words, tag = _words_and_tag(tokens)
+        title, pairs = _title_and_pairs(tokens, tag)
+    leading: list[tuple[str, str]] = []
+    if tag == "raw":
+        leading.append(RAW)
+    elif tag == "md":
+        leading.append(MD_REGION)
+    if title:
+        leading.append(("title", to_text(title)))
+    if depth:
+        leading.append(("cell_depth", str(depth)))
+    tag_kind: CellKind | None = None
+    if tag in ("raw", "md"):
+        tag_kind = "markdown"
+    elif tag is not None:
+        tag_kind = KIND_NAMES[tag]
+    return _marker(kind or tag_kind or "python", (*leading, *pairs), cell_id)
 
 
-def _unescape_value(value: str) -> str:
-    return _VALUE_ESCAPE.sub(r"\1", value) if "\\" in value else value
+def _json_metadata(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """``title {JSON}``: Jupytext's other metadata form (a ``{`` before any ``=``)."""
+    brace = text.find("{")
+    equal = text.find("=")
+    if brace < 0 or 0 <= equal < brace:
+        return None
+    try:
+        value = json.loads(text[brace:])
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return None
+    pairs = [(str(key), to_text(item)) for key, item in value.items()]
+    return text[:brace], pairs
+
+
+def _words_and_tag(tokens: list[_Token]) -> tuple[list[str], str | None]:
+    tag = next((token[0] for token in tokens if token[0]), None)
+    seen_tag = False
+    words = []
+    for token in tokens:
+        if token[0] and not seen_tag:
+            seen_tag = True
+            continue
+        if token[6] or token[0]:
+            words.append(token[6] or f"[{token[0]}]")
+    return words, tag
+
+
+def _title_and_pairs(tokens: list[_Token], tag: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """Words before the first ``key=value`` make the title, less trailing ``.class`` words;
+    identifiers after it are keys without a value; other stray words join the title."""
+    title_words: list[str] = []
+    trailing_dots: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    seen_pair = False
+    seen_tag = False
+    for token in tokens:
+        if token[0] and not seen_tag and token[0] == tag:
+            seen_tag = True
+            continue
+        word = token[6] or (f"[{token[0]}]" if token[0] else "")
+        if word:
+            if seen_pair and _IDENTIFIER.fullmatch(word):
+                pairs.append((word, "null"))
+            elif not seen_pair and word.startswith("."):
+                trailing_dots.append(word)
+            else:
+                title_words.extend(trailing_dots)
+                trailing_dots = []
+                title_words.append(word)
+            continue
+        if not seen_pair:
+            pairs.extend((dotted, "null") for dotted in trailing_dots)
+            trailing_dots = []
+            seen_pair = True
+        if token[3]:
+            pairs.append((token[3], bare_value(token[4])))
+        else:
+            pairs.append((token[1], quoted_value(token[2])))
+    pairs[:0] = [(dotted, "null") for dotted in trailing_dots]
+    return " ".join(title_words), pairs
 
 
 def _tokens(rest: str) -> list[_Token]:
@@ -83,7 +181,7 @@ def _tokens(rest: str) -> list[_Token]:
         return tokens
     tokens = []
     pos = 0
-    while (token := _TOKEN.match(rest, pos)) is not None:
+    while (token := _TOKEN.match(rest, pos)) is not None and token.end() > pos:
         pos = token.end()
         key = token[6]
         if key:  # key= followed by a quote, bracket or brace
@@ -118,23 +216,63 @@ def _bare_value_end(text: str, pos: int) -> int:
     return len(text)
 
 
-def _marker(
-    kind: CellKind,
-    pairs: list[tuple[str, str]],
-    words: list[str],
-    cell_id: str | None,
-    *,
-    named: bool = True,
-) -> Marker:
-    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares a pass over them)."""
-    ids = [value for key, value in pairs if key == "id"] if named else []
+def _marker(kind: CellKind, pairs: Meta, cell_id: str | None) -> Marker:
+    ids = [value for key, value in pairs if key == "id"]
     if len(ids) + (cell_id is not None) > 1:
         raise MarkerProblem("cell marker has more than one id")
-    names = [value for key, value in pairs if key == "name"] if named and kind == "sql" else []
+    names = [value for key, value in pairs if key == "name"] if kind == "sql" else []
     if len(names) > 1:
         raise MarkerProblem("cell marker has more than one name")
-    title = [("title", " ".join(words))] if words else []
     if ids or names:
-        pairs = [pair for pair in pairs if pair[0] != "id" and not (pair[0] == "name" and names)]
-    cell_id = cell_id if cell_id is not None else (ids[0] if ids else None)
-    return Marker(kind, cell_id or None, (names[0] if names else None) or None, (*title, *pairs))
+        pairs = tuple(
+            pair for pair in pairs if pair[0] != "id" and not (pair[0] == "name" and names)
+        )
+    if cell_id is None and ids:
+        cell_id = string_of(ids[0]) or ids[0]
+    name = (string_of(names[0]) or names[0]) if names else None
+    return Marker(kind, cell_id or None, name or None, pairs)
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def format_marker(cell: Cell, indent: str = "") -> str:
+    """The marker line of ``cell`` as Jupytext writes one, plus Cascade's ``id`` (and ``name``
+    for SQL) before the other metadata."""
+    meta = list(cell.meta)
+    tag = {"python": "", "sql": "[sql]", "markdown": "[markdown]"}[cell.kind]
+    if cell.kind == "markdown" and meta[:1] == [RAW]:
+        tag = "[raw]"
+        del meta[0]
+    elif cell.kind == "markdown" and meta[:1] == [MD_REGION]:
+        tag = "[md]"
+        del meta[0]
+    words = []
+    if meta and meta[0][0] == "title":
+        title = string_of(meta[0][1])
+        if title is not None and _BARE_TITLE.fullmatch(title) and not _ends_in_dot_word(title):
+            words.append(title)
+            del meta[0]
+    depth = 0
+    if meta and meta[0][0] == "cell_depth" and meta[0][1] in ("1", "2", "3", "4", "5", "6"):
+        depth = int(meta[0][1])
+        del meta[0]
+    if tag:
+        words.append(tag)
+    parts = [" ".join(words)] if words else []
+    parts.append(f"id={json.dumps(cell.id)}")
+    if cell.kind == "sql":
+        parts.append(f"name={json.dumps(cell.name or '')}")
+    parts.extend(_pair(key, value) for key, value in meta)
+    options = " ".join(parts)
+    return f"{indent}# %%{'%' * depth} {options}" if depth else f"{indent}# %% {options}"
+
+
+def _ends_in_dot_word(title: str) -> bool:
+    return title.rsplit(" ", 1)[-1].startswith(".")
+
+
+def _pair(key: str, value: str) -> str:
+    if value == "null" and _IDENTIFIER.fullmatch(key):
+        return key
+    return f"{key}={value}" if is_typed(value) else f"{key}={marker_value(value)}"

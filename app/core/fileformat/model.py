@@ -46,6 +46,7 @@ class Read:
     name: str = ""
     database: str | None = None
     extra_header: str = ""
+    preamble: str = ""
     notices: list[str] = field(default_factory=list)
 
     def add_loose_text(self, text: str) -> None:

@@ -1,75 +1,122 @@
-"""Cascade's own format and plain percent files (Jupytext, VS Code, Spyder, PyCharm).
+"""Cascade's own format and plain percent files (Jupytext, VS Code, Spyder, PyCharm), read as
+Jupytext reads them.
 
-A cell's body is every line between its marker and the next one, minus one empty separator
-line at its end; the last cell runs to the end of the file. Bodies are cut from the text by
-offset, so a file costs a few operations per cell, whatever its cells hold.
+A cell starts at a marker line (:data:`~app.core.fileformat.syntax.MARKER_LINE`) that is not
+inside a triple-quoted string of the cell above; its text runs to the next one, less the blank
+lines that are layout (:mod:`app.core.fileformat.layout`). Markdown, raw and SQL lines lose
+their ``# ``; a markdown cell that is one triple-quoted string loses the quotes. A file costs a
+few operations per cell and per line, whatever its cells hold.
 """
 
 from __future__ import annotations
 
+import re
+
 from app.core.fileformat.errors import NotebookFormatError
 from app.core.fileformat.header import Header, read_header
+from app.core.fileformat.layout import (
+    CELL_MARKER,
+    LINES_TO_NEXT_CELL,
+    Spacing,
+    content_end,
+    lines_after,
+    unquote_markdown,
+)
 from app.core.fileformat.markers import Marker, MarkerProblem, parse_marker
 from app.core.fileformat.model import Draft, Read
+from app.core.fileformat.strings import StringParser, may_open_string
 from app.core.fileformat.syntax import (
     MARKER_LINE,
     MAX_CELLS,
     line_number,
+    split_lines,
     too_many_cells,
     uncomment,
     unescape,
 )
 
 
-def read_percent(text: str, header: Header | None, first_marker: int) -> Read:
-    """Read a file whose cells start at ``# %%`` lines (the first at offset ``first_marker``)."""
-    loose = (
-        text[: header.start] + text[header.end : first_marker] if header else text[:first_marker]
-    )
-    starts, ends, markers = _find_markers(text, first_marker)
+def find_markers(text: str, start: int) -> list[re.Match[str]]:
+    """The marker lines from ``start`` on that start a cell: not inside a string of the cell
+    above (Jupytext's rule; the scan of a cell restarts at its marker)."""
+    found: list[re.Match[str]] = []
+    parser = StringParser()
+    fed = start
+    for match in MARKER_LINE.finditer(text, start):
+        begin = match.start()
+        if parser.is_quoted() or may_open_string(text, fed, begin):
+            parser.read_lines(split_lines(text[fed:begin]))
+            fed = begin
+            if parser.is_quoted():
+                continue
+        if len(found) == MAX_CELLS:
+            raise too_many_cells(text, begin)
+        found.append(match)
+        parser = StringParser()
+        fed = begin
+    return found
+
+
+def read_percent(
+    text: str, preamble_end: int, header: Header | None, scan_start: int
+) -> Read:
+    """Read a file whose cells start at marker lines found from ``scan_start`` on."""
+    matches = find_markers(text, scan_start)
+    first = matches[0].start() if matches else len(text)
+    markers = _parse_markers(text, matches)
     is_cascade = header is not None or any(marker.cell_id for marker in markers)
     read = Read("cascade" if is_cascade else "percent")
+    read.preamble = text[:preamble_end]
     if header is not None:
         read.name, read.database, read.extra_header = read_header(text, header)
+        loose = text[preamble_end : header.start] + text[header.end : first]
+    else:
+        loose = text[preamble_end:first]
     read.add_loose_text(loose)
     if len(read.drafts) + len(markers) > MAX_CELLS:
-        raise too_many_cells(text, starts[-1])
-    last = len(markers) - 1
-    for k, marker in enumerate(markers):
-        body = text[ends[k] + 1 : starts[k + 1] if k < last else len(text)]
-        code = body[:-1] if body.endswith("\n") else body
-        if k < last and code.endswith("\n"):
-            code = code[:-1]  # the empty separator line before the next marker
-        read.drafts.append(_draft(marker, code, unescaping=is_cascade))
+        raise too_many_cells(text, matches[-1].start())
+    cells = []
+    last = len(matches) - 1
+    for k, match in enumerate(matches):
+        stop = matches[k + 1].start() if k < last else len(text)
+        cells.append([match[0], *split_lines(text[match.end() + 1 : stop])])
+    spacing = Spacing(cells)
+    for k, (marker, cell) in enumerate(zip(markers, cells, strict=True)):
+        end = content_end(cell)
+        content = cell[1:end]
+        meta = list(marker.meta)
+        explicit = {key for key, _ in meta}
+        code = "\n".join(content)
+        if is_cascade:
+            code = unescape(code)
+        if marker.kind == "markdown" and CELL_MARKER not in explicit:
+            quoted = unquote_markdown(code)
+            if quoted is not None:
+                code = quoted[0]
+                meta.append((CELL_MARKER, quoted[1]))
+            else:
+                code = uncomment(code)
+        elif marker.kind != "python":
+            code = uncomment(code)
+        if LINES_TO_NEXT_CELL not in explicit:
+            found = lines_after(end, len(cell), k == last)
+            if found != spacing.expected(k, content):
+                meta.append((LINES_TO_NEXT_CELL, str(found)))
+        read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, tuple(meta)))
     return read
 
 
-def _find_markers(text: str, first_marker: int) -> tuple[list[int], list[int], list[Marker]]:
-    """Where each marker line starts and ends, and what it says (at most MAX_CELLS of them)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    markers: list[Marker] = []
-    seen: dict[str, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
-    for match in MARKER_LINE.finditer(text, first_marker):
-        if len(markers) == MAX_CELLS:
-            raise too_many_cells(text, match.start())
+def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
+    seen: dict[str | None, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
+    markers = []
+    for match in matches:
         rest = match["rest"]
         marker = seen.get(rest)
         if marker is None:
             try:
-                marker = parse_marker(rest)
+                marker = parse_marker(rest or "")
             except MarkerProblem as problem:
                 raise NotebookFormatError(line_number(text, match.start()), str(problem)) from None
             seen[rest] = marker
-        starts.append(match.start())
-        ends.append(match.end())
         markers.append(marker)
-    return starts, ends, markers
-
-
-def _draft(marker: Marker, code: str, *, unescaping: bool) -> Draft:
-    if unescaping:
-        code = unescape(code)
-    if marker.kind != "python":
-        code = uncomment(code.rstrip("\n"))  # empty lines at the end are layout, not content
-    return Draft(marker.kind, code, marker.cell_id, marker.name, marker.meta)
+    return markers

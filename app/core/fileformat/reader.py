@@ -1,10 +1,11 @@
 """Text to notebook: decide which format a text is in and hand it to that reader.
 
-A ``# /// script`` header before the first marker, or any marker with an ``id``, makes a
-Cascade file. Otherwise a first marker ``# %% python [id]`` / ``# %% sql [id]``, or (with no
-markers) a first line ``# Notebook:`` / ``# DB:``, makes a seed file. Otherwise ``# %%`` markers
-make a plain percent file; with none, the whole text is one Python cell. Binary text and other
-tools' notebooks are refused (:mod:`app.core.fileformat.foreign`).
+First the preamble (a Jupytext YAML header, with a ``#!`` and an encoding line before it),
+kept verbatim. Then a ``# /// script`` header before the first marker, or any marker with an
+``id``, makes a Cascade file. Otherwise a first marker ``# %% python [id]`` / ``# %% sql [id]``,
+or (with no markers) a first line ``# Notebook:`` / ``# DB:``, makes a seed file. Otherwise
+``# %%`` markers make a plain percent file; with none, the whole text is one Python cell. Binary
+text and other tools' notebooks are refused (:mod:`app.core.fileformat.foreign`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from app.core.fileformat.foreign import refuse_foreign
 from app.core.fileformat.header import find_header
 from app.core.fileformat.model import Draft, LoadedNotebook, Read
 from app.core.fileformat.percent import read_percent
+from app.core.fileformat.preamble import preamble_length
 from app.core.fileformat.seed import is_seed, read_seed
 from app.core.fileformat.syntax import MARKER_LINE, normalize_newlines, without_final_newline
 from app.core.notebook import Notebook
@@ -27,15 +29,36 @@ def parse(text: str) -> LoadedNotebook:
     """
     text = normalize_newlines(text)
     refuse_foreign(text)
-    first = MARKER_LINE.search(text)
-    header = find_header(text, first.start() if first else len(text))
-    if header is None and is_seed(text, first):
+    preamble_end = preamble_offset(text)
+    first = MARKER_LINE.search(text, preamble_end)
+    header = find_header(text, first.start() if first else len(text), preamble_end)
+    if header is None and not preamble_end and is_seed(text, first):
         return finish(read_seed(text))
     if header is None and first is None:
-        return finish(_read_whole(text))
-    if header is not None:  # markers count only after the header (its TOML may look like one)
-        first = MARKER_LINE.search(text, header.end)
-    return finish(read_percent(text, header, first.start() if first else len(text)))
+        return finish(_read_whole(text, preamble_end))
+    scan_start = header.end if header is not None else preamble_end
+    return finish(read_percent(text, preamble_end, header, scan_start))
+
+
+def preamble_offset(text: str) -> int:
+    """Where the preamble (:mod:`app.core.fileformat.preamble`) ends in ``text``."""
+    lines = _head_lines(text)
+    count = preamble_length(lines)
+    return min(sum(len(line) + 1 for line in lines[:count]), len(text))
+
+
+def _head_lines(text: str) -> list[str]:
+    """The lines a preamble can span: the leading run of comment lines, and one more."""
+    lines = []
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        lines.append(text[pos:end])
+        if not text.startswith("#", pos):
+            break
+        pos = end + 1
+    return lines
 
 
 def loads(text: str) -> Notebook:
@@ -43,10 +66,13 @@ def loads(text: str) -> Notebook:
     return parse(text).notebook
 
 
-def _read_whole(text: str) -> Read:
-    """A file with no header and no markers: one Python cell holding all of it."""
-    read = Read("percent", [Draft("python", without_final_newline(text), from_marker=False)])
-    if text.strip():
+def _read_whole(text: str, preamble_end: int) -> Read:
+    """A file with no header and no markers: one Python cell holding all of it (but the
+    preamble)."""
+    body = text[preamble_end:]
+    read = Read("percent", [Draft("python", without_final_newline(body), from_marker=False)])
+    read.preamble = text[:preamble_end]
+    if body.strip():
         read.notices.append(
             "the file has no cell markers; it was opened as one cell (saving adds Cascade's"
             " header and a cell marker)"

@@ -19,23 +19,32 @@ HEADER_CLOSE = "# ///"
 SourceFormat = Literal["cascade", "seed", "percent"]
 
 KIND_NAMES: dict[str, CellKind] = {
+    "raw": "markdown",
     "markdown": "markdown",
     "md": "markdown",
     "sql": "sql",
     "python": "python",
 }
 
-# What Cascade reads as a marker: one whole line (the text is split at "\n" only). Every line
-# matching it is also matched by NEEDS_ESCAPE, so a written cell line is never taken for one.
-MARKER_LINE = re.compile(r"^#[ \t]*%%(?P<rest>[^\n]*)$", re.MULTILINE)
+# What Cascade reads as a marker, as Jupytext does: one whole line (the text is split at "\n"
+# only), "# %%" then whitespace and options (extra "%" signs: a Spyder sub-cell), or a bare
+# "# %%", "# <codecell>" or "# In[3]:" line; indented too. "# %%time" (a commented cell magic)
+# is code. A line inside a triple-quoted string is no marker (app.core.fileformat.strings).
+_MARKER_PATTERN = (
+    r"^[^\S\n]*#[^\S\n]*(?:%%(?P<rest>%*[^\S\n][^\n]*)"
+    r"|(?:%%|<codecell>|In\[[0-9 ]*\]:?)[^\S\n]*)$"
+)
+MARKER_LINE = re.compile(_MARKER_PATTERN, re.MULTILINE)
+MARKER = re.compile(_MARKER_PATTERN)
 SEED_MARKER_LINE = re.compile(
     r"^#[ \t]*%%[ \t]*(?P<kind>python|sql)[ \t]*\[(?P<id>[^\]\n]*)\](?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
 HEADER_OPEN_LINE = re.compile(rf"^{re.escape(HEADER_OPEN)}$", re.MULTILINE)
-_SPACE = r"[\s\ufeff]*"
-NEEDS_ESCAPE = re.compile(rf"{_SPACE}#{_SPACE}(?:%%|<codecell>|In\[)|# ///|{re.escape(ESCAPE)}")
-KEY_PATTERN = r"[A-Za-z_][A-Za-z0-9_.-]*"
+#: Lines escaped wherever they are (a marker line only outside strings: see the writer).
+ALWAYS_ESCAPED = (ESCAPE, HEADER_CLOSE)
+#: Metadata keys, as Jupytext accepts them (``@deathbeds/jupyterlab-fonts``, ``.class``).
+KEY_PATTERN = r"[A-Za-z0-9_.@/-]+"
 KEY = re.compile(KEY_PATTERN)
 
 _ESCAPED_LINE_START = re.compile(rf"^{re.escape(ESCAPE)}", re.MULTILINE)

@@ -1,0 +1,133 @@
+"""How many blank lines Jupytext puts between two cells of a ``.py`` file (PEP 8: two around a
+function or class, else one), so that Cascade writes the same layout and reads the same cells.
+
+A port of ``jupytext/pep8.py`` (MIT licence) working on line indexes, and with the scan of what
+follows a cell memoised per cell (:class:`NextIsDefinition`), so that a notebook of many
+comment-only cells costs linear time rather than a rescan of the rest of the file per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.core.fileformat.strings import StringParser
+
+_DEFINITION = ("def ", "async ", "class ")
+
+
+def _blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _unquoted_lines(lines: Sequence[str]) -> Sequence[str]:
+    if not any('"""' in line or "'''" in line for line in lines):
+        return lines
+    kept = []
+    parser = StringParser()
+    for line in lines:
+        if not parser.is_quoted():
+            kept.append(line)
+        parser.read_line(line)
+    return kept
+
+
+def ends_with_definition(lines: Sequence[str]) -> bool:
+    """Does the cell end inside a function or class (its last unindented line is one)?"""
+    reversed_lines = list(reversed(_unquoted_lines(lines)))
+    for i, line in enumerate(reversed_lines):
+        if _blank(line):
+            if i > 0 and _blank(reversed_lines[i - 1]):
+                return False
+            continue
+        if line.startswith(("#", " ", ")")):
+            continue
+        return line.startswith(_DEFINITION)
+    return False
+
+
+def ends_with_code(lines: Sequence[str]) -> bool:
+    return bool(lines) and not _blank(lines[-1]) and not lines[-1].startswith("#")
+
+
+class _ForwardScan:
+    """A question about the rest of the file from the start of cell ``k`` on, answered by a scan
+    that stops at its first decisive line; memoised per cell.
+
+    ``cells[k]`` are the lines of cell ``k``, from its marker to the next marker (separator
+    blank lines included). A scan that ends a cell undecided, outside a string, goes on exactly
+    as the scan of the next cell starts (its marker is a comment line, not blank), so the memo
+    of the next cell answers it. Entries above ``k`` must be final when ``k`` is asked.
+    """
+
+    def __init__(self, cells: Sequence[Sequence[str]]) -> None:
+        self._cells = cells
+        self._memo: dict[int, bool] = {}
+
+    def __call__(self, k: int) -> bool:
+        last = len(self._cells) - 1
+        while last >= k and last in self._memo:
+            last -= 1
+        for index in range(last, k - 1, -1):  # fill from the end: no deep recursion
+            self._memo[index] = self._scan(index)
+        return self._memo[k]
+
+    def _scan(self, k: int) -> bool:
+        parser = StringParser()
+        index = k
+        while index < len(self._cells):
+            lines = self._cells[index]
+            for i, line in enumerate(lines):
+                if parser.is_quoted():
+                    parser.read_line(line)
+                    continue
+                parser.read_line(line)
+                decided = self._decide(line, i > 0 and _blank(lines[i - 1]))
+                if decided is not None:
+                    return decided
+            index += 1
+            if not parser.is_quoted() and index in self._memo:
+                return self._memo[index]
+        return False
+
+    @staticmethod
+    def _decide(line: str, previous_blank: bool) -> bool | None:
+        raise NotImplementedError
+
+
+class NextIsDefinition(_ForwardScan):
+    """Is the first instruction from cell ``k`` on a function or class definition?
+    (Jupytext's ``next_instruction_is_function_or_class``.)"""
+
+    @staticmethod
+    def _decide(line: str, previous_blank: bool) -> bool | None:
+        if _blank(line):
+            return False if previous_blank else None
+        if line.startswith(_DEFINITION):
+            return True
+        if line.startswith(("#", "@", " ", ")")):
+            return None
+        return False
+
+
+class NextHasCode(_ForwardScan):
+    """Is there code from cell ``k`` on before two consecutive blank lines? (``cell_has_code``;
+    it reads no strings, but a line inside one is code to it as to Jupytext.)"""
+
+    @staticmethod
+    def _decide(line: str, previous_blank: bool) -> bool | None:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            return None
+        if not stripped:
+            return False if previous_blank else None
+        return True
+
+
+def lines_between(prev: Sequence[str], next_has_code: bool, next_is_definition: bool) -> int:
+    """Blank lines after a cell whose lines are ``prev`` (``[""]`` for an empty cell), before a
+    cell that has code / starts with a definition; the last cell of a file gets 1."""
+    if ends_with_definition(prev):
+        return 2 if next_has_code else 1
+    if ends_with_code(prev) and next_is_definition:
+        return 2
+    return 1

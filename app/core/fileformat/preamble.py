@@ -1,0 +1,51 @@
+"""The preamble: what Jupytext keeps at the top of a file outside every cell, kept verbatim.
+
+Jupytext's rule (``header_to_metadata_and_cell``): an optional ``#!`` line, an optional
+encoding line (``# -*- coding: utf-8 -*-``), then a YAML header of comment lines, ``# ---`` …
+``# ---`` (only ``#`` lines before its opening), and the one blank line after it. Without a
+complete YAML header only the ``#!`` and encoding lines belong to the preamble. Cascade keeps
+these lines as :attr:`Notebook.preamble`, writes them back first, and never makes a cell of
+them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ENCODING = re.compile(r"[ \t\f]*#.*?coding[:=][ \t]*[-_.a-zA-Z0-9]+")
+_YAML_FENCE = re.compile(r"---\s*")
+
+
+def _uncomment(line: str) -> str:
+    if line.startswith("# "):
+        return line[2:]
+    return line[1:] if line.startswith("#") else line
+
+
+def preamble_length(lines: list[str]) -> int:
+    """How many of ``lines`` (a file split at ``\\n``) make its preamble."""
+    start = 0
+    opened = False
+    for index, line in enumerate(lines):
+        if index == 0 and line.startswith("#!"):
+            start = 1
+            continue
+        if (index == 0 or (index == 1 and not _ENCODING.match(lines[0]))) and _ENCODING.match(
+            line
+        ):
+            start = index + 1
+            continue
+        if not line.startswith("#"):
+            return start
+        text = _uncomment(line)
+        if _YAML_FENCE.fullmatch(text):
+            if not opened:
+                opened = True
+                continue
+            end = index + 1
+            if end < len(lines) and not _uncomment(lines[end]).strip():
+                end += 1
+            return end
+        if not opened and text.strip():
+            return start
+    return start

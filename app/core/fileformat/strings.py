@@ -1,0 +1,71 @@
+"""Whether a line starts inside a Python string: Jupytext's rule, so that a ``# %%`` line in a
+triple-quoted string is text, not a cell marker, for Cascade exactly as for Jupytext.
+
+A port of Jupytext's ``StringParser`` (``jupytext/stringparser.py``, MIT licence) for Python
+code: a comment line outside strings is skipped, ``#`` ends the scan of a line, single-quoted
+strings end with their line, triple-quoted ones run on. :func:`may_open_string` is the fast
+path: text holding no triple quote leaves a parser that is outside strings where it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INTERESTING = re.compile(r"[\"'#]")
+
+
+class StringParser:
+    """Reads lines one at a time and tells whether the next one starts inside a string."""
+
+    __slots__ = ("single", "triple", "triple_start")
+
+    def __init__(self) -> None:
+        self.single: str | None = None
+        self.triple: str | None = None
+        self.triple_start = -1
+
+    def is_quoted(self) -> bool:
+        return bool(self.single or self.triple)
+
+    def read_line(self, line: str) -> None:
+        if not self.is_quoted() and line.lstrip().startswith("#"):
+            return
+        self.triple_start = -1
+        for found in _INTERESTING.finditer(line):
+            i = found.start()
+            char = line[i]
+            if char == "#":
+                if self.single is None and self.triple is None:
+                    break
+                continue
+            if line[i - 1 : i] == "\\":
+                continue
+            if self.single == char:
+                self.single = None
+                continue
+            if self.single is not None:
+                continue
+            if line[i - 2 : i + 1] == 3 * char and i >= self.triple_start + 3:
+                if self.triple == char:
+                    self.triple = None
+                    self.triple_start = i
+                    continue
+                if self.triple is not None:
+                    continue
+                self.triple = char
+                self.triple_start = i
+                continue
+            if self.triple is not None:
+                continue
+            self.single = char
+        self.single = None
+
+    def read_lines(self, lines: list[str] | tuple[str, ...]) -> None:
+        for line in lines:
+            self.read_line(line)
+
+
+def may_open_string(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a triple quote (else a parser outside strings stays so)."""
+    stop = len(text) if end is None else end
+    return text.find('"""', start, stop) >= 0 or text.find("'''", start, stop) >= 0
