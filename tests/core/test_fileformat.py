@@ -7,6 +7,7 @@ import pickle
 import re
 from pathlib import Path
 
+import jupytext
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -231,19 +232,30 @@ def test_loads_dumps_round_trip(nb: Notebook) -> None:
     _assert_other_tools_agree(nb, text)
 
 
-# How Jupytext, VS Code and Spyder find cells, and how uv finds PEP 723 blocks.
-OTHER_TOOLS_MARKER = re.compile(r"^[^\S\n]*#[^\S\n]*(%%|<codecell>|In\[)", re.MULTILINE)
 PEP_723_LINE = re.compile(r"^# ///", re.MULTILINE)
+# Python's str.splitlines (which Jupytext uses) also breaks lines at these; Cascade does not.
+OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _assert_other_tools_agree(nb: Notebook, text: str) -> None:
-    """Other editors see exactly our cells; uv sees exactly our header."""
-    assert len(OTHER_TOOLS_MARKER.findall(text)) == len(nb.cells)
-    # The header holds no empty line (an empty TOML line is written "#").
-    header, _, cells = text.partition("\n\n")
-    assert header.startswith("# /// script\n")
-    assert header.rstrip("\n").endswith("\n# ///")
+    """Jupytext sees exactly our cells, of the same types (our PEP 723 header, when there is
+    one, is one cell more: Jupytext does not read PEP 723); uv sees exactly our header."""
+    header = bool(nb.name or nb.database is not None or nb.extra_header or not nb.cells)
+    if header:
+        block, _, cells = text.partition("\n\n")  # an empty TOML line is written "#"
+        assert block.startswith("# /// script\n")
+        assert block.rstrip("\n").endswith("\n# ///")
+    else:
+        cells = text
     assert not PEP_723_LINE.search(cells)
+    if OTHER_LINE_BREAKS.search(text):
+        return
+    read = jupytext.reads(text, fmt="py:percent")
+    kinds = [
+        "raw" if cell.meta[:1] == (("cell_type", "raw"),) else cell.kind for cell in nb.cells
+    ]
+    expected = [{"python": "code", "sql": "code"}.get(kind, kind) for kind in kinds]
+    assert [cell.cell_type for cell in read.cells] == (["code"] if header else []) + expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -316,15 +328,14 @@ def test_escape_and_cell_layout() -> None:
             Cell("d", "python", "last\n"),
         )
     )
-    body = dumps(nb).split("# ///\n", 1)[1]
-    assert body == (
-        '\n# %% id="a"\n'
+    assert dumps(nb) == (
+        '# %% id="a"\n'
         "#ESC # %% not a marker\n"
         "#ESC #ESC kept\n"
         "x = 1  \n"
         "\n"
         "\n"
-        "\n"
+        "\n"  # the code's two blank lines, then one between cells
         '# %% [markdown] id="b"\n'
         "#ESC # %% hi\n"
         "#ESC # /// script\n"
@@ -335,16 +346,83 @@ def test_escape_and_cell_layout() -> None:
         "\n"
         '# %% id="d"\n'
         "last\n"
-        "\n"
+        "#ESC \n"  # a last blank line the reader would take for the blank line between cells
     )
     assert loads(dumps(nb)) == nb
 
 
-def test_meta_is_kept_in_order_after_id_and_name() -> None:
-    cell = Cell("q1", "sql", "SELECT 1", name="df", meta=(("z", "1"), ("a", 'x"y'), ("z", "")))
+def test_meta_is_kept_in_order_after_id_and_name_with_json_types() -> None:
+    meta = (("z", "1"), ("a", 'x"y'), ("z", ""), ("tags", '["p"]'), ("s", '"2"'), ("k", "null"))
+    cell = Cell("q1", "sql", "SELECT 1", name="df", meta=meta)
     text = dumps(Notebook((cell,)))
-    assert '# %% [sql] id="q1" name="df" z="1" a="x\\"y" z=""\n' in text
+    assert '# %% [sql] id="q1" name="df" z=1 a="x\\"y" z="" tags=["p"] s="2" k\n' in text
     assert loads(text).cells == (cell,)
+
+
+def test_metadata_keeps_its_json_types_as_jupytext_reads_them() -> None:
+    text = '# %% .class tags=["parameters"] n=10 on=true t="10" s="caf\\u00e9"\npass\n'
+    cell = loads(text).cells[0]
+    assert cell.meta == (
+        (".class", "null"),
+        ("tags", '["parameters"]'),
+        ("n", "10"),
+        ("on", "true"),
+        ("t", '"10"'),
+        ("s", "café"),
+    )
+    read = jupytext.reads(dumps(loads(text)), fmt="py:percent").cells[0].metadata
+    assert read["tags"] == ["parameters"] and read["n"] == 10 and read["t"] == "10"
+    assert read[".class"] is None and read["s"] == "café"
+
+
+def test_title_depth_and_kinds_in_jupytext_places() -> None:
+    text = (
+        "# %%% Sub title [markdown] key=\"v\"\n# text\n\n"
+        "# %% Pandas plot {\"tags\": [\"parameters\"]}\nx = 1\n\n"
+        "# %% [raw] raw_mimetype=\"text/latex\"\n# $x$\n\n"
+        "# %% [md]\n# m\n"
+    )
+    cells = loads(text).cells
+    assert cells[0].kind == "markdown"
+    assert cells[0].meta == (("title", "Sub title"), ("cell_depth", "1"), ("key", "v"))
+    assert cells[1].meta == (("title", "Pandas plot"), ("tags", '["parameters"]'))
+    assert cells[2].kind == "markdown"
+    assert cells[2].meta == (("cell_type", "raw"), ("raw_mimetype", "text/latex"))
+    assert cells[3].meta == (("region_name", "md"),)
+    saved = dumps(loads(text))
+    assert saved.startswith("# %%% Sub title [markdown] id=")
+    assert "\n# %% Pandas plot id=" in saved and 'tags=["parameters"]' in saved
+    assert "\n# %% [raw] id=" in saved and "\n# %% [md] id=" in saved
+    assert loads(saved) == loads(saved.replace("\n", "\r\n"))
+
+
+def test_escaped_cell_magics_and_strings_are_code() -> None:
+    text = '# %%\n# %%time\nx = """\n# %% in a string\n"""\n\n# %%\ny = 2\n'
+    cells = loads(text).cells
+    assert [cell.code for cell in cells] == ['# %%time\nx = """\n# %% in a string\n"""', "y = 2"]
+    saved = dumps(loads(text))
+    assert "#ESC" not in saved
+    assert len(jupytext.reads(saved, fmt="py:percent").cells) == 2
+
+
+def test_indented_marker_and_triple_quoted_markdown() -> None:
+    text = (
+        '# %% [markdown]\n"""\nSome *text*\n"""\n\n'
+        "# %%\nif True:\n    x = 1\n\n    # %%\n    y = 2\n"
+    )
+    nb = loads(text)
+    cells = nb.cells
+    assert cells[0].code == "Some *text*"
+    assert cells[0].meta == (("cell_marker", '"""'),)
+    assert cells[2].code == "    y = 2"
+    assert re.sub(r' id="[^"]*"', "", dumps(nb)) == text
+
+
+def test_a_notebook_without_settings_has_no_header() -> None:
+    nb = Notebook((Cell("a", code="x = 1"),))
+    assert dumps(nb) == '# %% id="a"\nx = 1\n'
+    assert loads(dumps(nb)) == nb
+    assert parse(dumps(nb)).source_format == "cascade"
 
 
 def test_name_on_a_python_marker_is_metadata() -> None:
@@ -393,7 +471,6 @@ def test_dumps_rejects_carriage_returns() -> None:
         Notebook((Cell("a", "python", "x", meta=(("id", "b"),)),)),
         Notebook((Cell("a", "sql", "x", name="df", meta=(("name", "b"),)),)),
         Notebook((Cell("a", "python", "x", meta=(("bad key", "b"),)),)),
-        Notebook((Cell("a", "python", "x", meta=(("k", "two\nlines"),)),)),
         Notebook(database="postgresql://user:secret@host/db"),
         Notebook(extra_header="[tool.cascade]\n"),  # an empty table loading would drop
         Notebook(extra_header="[tool.cascade]\nformat = 1\n"),  # a managed key
@@ -525,12 +602,14 @@ def test_odd_header_layouts_open_savable_or_not_at_all(toml: str) -> None:
     _assert_saveable(loaded)
 
 
-def test_header_after_a_shebang_keeps_the_shebang_as_a_cell() -> None:
+def test_a_shebang_before_the_header_stays_at_the_top() -> None:
     text = "#!/usr/bin/env -S uv run --script\n" + _header("[tool.cascade]", 'name = "s"')
     loaded = parse(text)
     assert loaded.notebook.name == "s"
-    assert loaded.notebook.cells[0].code == "#!/usr/bin/env -S uv run --script"
-    assert loaded.notices == ("text before the first cell was kept as a new first cell",)
+    assert loaded.notebook.preamble == "#!/usr/bin/env -S uv run --script\n"
+    assert [cell.code for cell in loaded.notebook.cells] == ["x = 1"]
+    assert loaded.notices == ()
+    assert dumps(loaded.notebook) == text.replace("# [tool.cascade]\n", "# [tool.cascade]\n# format = 1\n")
 
 
 def test_closing_line_inside_toml_string() -> None:
@@ -575,19 +654,23 @@ def test_foreign_percent_file_opens_with_new_ids() -> None:
     loaded = parse(JUPYTEXT)
     nb = loaded.notebook
     assert loaded.source_format == "percent"
-    assert [cell.kind for cell in nb.cells] == ["python", "markdown", "python", "python", "python"]
-    assert nb.cells[0].code.startswith("# ---\n# jupyter:")
-    assert nb.cells[1].code == "# Title\n\nSome *text*."
-    assert nb.cells[2].code == "import os\n"  # the second blank line belongs to the cell
-    assert nb.cells[3].code == "path = os.getcwd()"
-    assert nb.cells[3].meta == (("title", "Load data"), ("tags", '["parameters", "x"]'))
-    assert nb.cells[4].code == "print(path)"
-    assert len(set(nb.cell_ids)) == 5
-    assert loaded.notices == (
-        "text before the first cell was kept as a new first cell",
-        "4 cells had no id; ids were added",
+    assert nb.preamble == "# ---\n# jupyter:\n#   jupytext:\n#     formats: py:percent\n# ---\n\n"
+    assert [cell.kind for cell in nb.cells] == ["markdown", "python", "python", "python"]
+    assert nb.cells[0].code == "# Title\n\nSome *text*."
+    assert nb.cells[1].code == "import os"
+    assert nb.cells[1].meta == (("lines_to_next_cell", "2"),)  # PEP 8 wants one here
+    assert nb.cells[2].code == "path = os.getcwd()"
+    assert nb.cells[2].meta == (
+        ("title", "Load data"),
+        ("tags", '["parameters", "x"]'),
+        ("lines_to_next_cell", "0"),
     )
+    assert nb.cells[3].code == "print(path)"
+    assert len(set(nb.cell_ids)) == 4
+    assert loaded.notices == ("4 cells had no id; ids were added",)
     _assert_saveable(loaded)
+    saved = dumps(nb)
+    assert re.sub(r' id="[^"]*"', "", saved) == JUPYTEXT.replace("#%%", "# %%")
 
 
 def test_percent_file_ids_make_it_cascade() -> None:
@@ -602,8 +685,7 @@ def test_file_without_markers_is_one_cell() -> None:
     assert loaded.source_format == "percent"
     assert [cell.code for cell in loaded.notebook.cells] == ["import sys\n\nprint(sys.argv)"]
     assert loaded.notices == (
-        "the file has no cell markers; it was opened as one cell (saving adds Cascade's header"
-        " and a cell marker)",
+        "the file has no cell markers; it was opened as one cell (saving adds a cell marker)",
     )
 
 

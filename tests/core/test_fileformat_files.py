@@ -233,12 +233,15 @@ def test_a_marimo_notebook_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_plain_python_files_open_as_one_cell(tmp_path: Path, text: str) -> None:
+    """As in Jupytext, a ``#!`` line stays at the top of the file, outside the cell."""
     path = tmp_path / "script.py"
     path.write_text(text)
     loaded = load(path)
-    assert [cell.code for cell in loaded.notebook.cells] == [text.rstrip("\n")]
+    shebang = "#!/usr/bin/env python3\n" if text.startswith("#!") else ""
+    assert loaded.notebook.preamble == shebang
+    assert [cell.code for cell in loaded.notebook.cells] == [text[len(shebang) :].rstrip("\n")]
     assert loaded.source_format == "percent"
-    assert "saving adds Cascade's header" in loaded.notices[0]
+    assert "saving adds a cell marker" in loaded.notices[0]
 
 
 def test_too_many_cells_are_refused_at_the_first_one_too_many() -> None:

@@ -62,13 +62,12 @@ class _ForwardScan:
     def __init__(self, cells: Sequence[Sequence[str]]) -> None:
         self._cells = cells
         self._memo: dict[int, bool] = {}
+        self._lowest = len(cells)  # every cell from here on has its answer
 
     def __call__(self, k: int) -> bool:
-        last = len(self._cells) - 1
-        while last >= k and last in self._memo:
-            last -= 1
-        for index in range(last, k - 1, -1):  # fill from the end: no deep recursion
+        for index in range(self._lowest - 1, k - 1, -1):  # fill from the end: no recursion
             self._memo[index] = self._scan(index)
+            self._lowest = index
         return self._memo[k]
 
     def _scan(self, k: int) -> bool:

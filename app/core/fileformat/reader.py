@@ -74,7 +74,6 @@ def _read_whole(text: str, preamble_end: int) -> Read:
     read.preamble = text[:preamble_end]
     if body.strip():
         read.notices.append(
-            "the file has no cell markers; it was opened as one cell (saving adds Cascade's"
-            " header and a cell marker)"
+            "the file has no cell markers; it was opened as one cell (saving adds a cell marker)"
         )
     return read
