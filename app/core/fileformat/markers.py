@@ -51,6 +51,10 @@ _BARE_TITLE = re.compile(r'[^\s=\[\]{}"%][^\s=\[\]{}"]*(?: [^\s=\[\]{}"]+)*')
 #: The longest marker text read (a marker is one line of a few words; this bounds the work).
 MAX_MARKER_CHARS = 100_000
 
+#: A bare value starting otherwise (and not one of these words) is a plain string.
+_VALUE_STARTS = frozenset("-+.0123456789[{('\"")
+_SPECIAL_VALUES = frozenset({"true", "false", "null", "True", "False", "None"})
+
 RAW = ("cell_type", "raw")
 MD_REGION = ("region_name", "md")
 
@@ -106,7 +110,8 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
         tag_kind = "markdown"
     elif tag is not None:
         tag_kind = KIND_NAMES[tag]
-    return _marker(kind or tag_kind or "python", (*leading, *pairs), cell_id)
+    named = "id" in rest or "name" in rest or json_meta is not None
+    return _marker(kind or tag_kind or "python", (*leading, *pairs), cell_id, named=named)
 
 
 def _json_metadata(text: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -141,6 +146,19 @@ def _words_and_tag(tokens: list[_Token]) -> tuple[list[str], str | None]:
 def _title_and_pairs(tokens: list[_Token], tag: str | None) -> tuple[str, list[tuple[str, str]]]:
     """Words before the first ``key=value`` make the title, less trailing ``.class`` words;
     identifiers after it are keys without a value; other stray words join the title."""
+    if not any(token[0] or token[6] for token in tokens):  # only pairs: one pass, in C mostly
+        starts, special = _VALUE_STARTS, _SPECIAL_VALUES
+        return "", [
+            (
+                token[3],
+                token[4]
+                if token[4][:1] not in starts and token[4] not in special
+                else bare_value(token[4]),
+            )
+            if token[3]
+            else (token[1], quoted_value(token[2]))
+            for token in tokens
+        ]
     title_words: list[str] = []
     trailing_dots: list[str] = []
     pairs: list[tuple[str, str]] = []
@@ -166,11 +184,16 @@ def _title_and_pairs(tokens: list[_Token], tag: str | None) -> tuple[str, list[t
             trailing_dots = []
             seen_pair = True
         if token[3]:
-            pairs.append((token[3], bare_value(token[4])))
+            pairs.append((token[3], _bare(token[4])))
         else:
             pairs.append((token[1], quoted_value(token[2])))
     pairs[:0] = [(dotted, "null") for dotted in trailing_dots]
     return " ".join(title_words), pairs
+
+
+def _bare(value: str) -> str:
+    plain = value[:1] not in _VALUE_STARTS and value not in _SPECIAL_VALUES
+    return value if plain else bare_value(value)
 
 
 def _tokens(rest: str) -> list[_Token]:
@@ -216,7 +239,10 @@ def _bare_value_end(text: str, pos: int) -> int:
     return len(text)
 
 
-def _marker(kind: CellKind, pairs: Meta, cell_id: str | None) -> Marker:
+def _marker(kind: CellKind, pairs: Meta, cell_id: str | None, *, named: bool) -> Marker:
+    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them)."""
+    if not named:
+        return Marker(kind, cell_id or None, None, pairs)
     ids = [value for key, value in pairs if key == "id"]
     if len(ids) + (cell_id is not None) > 1:
         raise MarkerProblem("cell marker has more than one id")

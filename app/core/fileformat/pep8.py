@@ -19,8 +19,26 @@ def _blank(line: str) -> bool:
     return not line.strip()
 
 
+def all_comment_lines(lines: Sequence[str]) -> bool:
+    """Whether every line starts with ``#`` (checked in C: markdown cells are all such)."""
+    if not lines:
+        return True
+    joined = "\n".join(lines)
+    return joined.startswith("#") and joined.count("\n#") == len(lines) - 1
+
+
+def _comments_then_a_blank(lines: Sequence[str]) -> bool:
+    """Comment lines, then at most one blank line: a cell a forward scan passes undecided."""
+    if lines and _blank(lines[-1]):
+        lines = lines[:-1]
+        if lines and _blank(lines[-1]):
+            return False
+    return all_comment_lines(lines)
+
+
 def _unquoted_lines(lines: Sequence[str]) -> Sequence[str]:
-    if not any('"""' in line or "'''" in line for line in lines):
+    joined = "\n".join(lines)
+    if '"""' not in joined and "'''" not in joined:
         return lines
     kept = []
     parser = StringParser()
@@ -33,6 +51,8 @@ def _unquoted_lines(lines: Sequence[str]) -> Sequence[str]:
 
 def ends_with_definition(lines: Sequence[str]) -> bool:
     """Does the cell end inside a function or class (its last unindented line is one)?"""
+    if all_comment_lines(lines):
+        return False
     reversed_lines = list(reversed(_unquoted_lines(lines)))
     for i, line in enumerate(reversed_lines):
         if _blank(line):
@@ -75,6 +95,8 @@ class _ForwardScan:
         index = k
         while index < len(self._cells):
             lines = self._cells[index]
+            if not parser.is_quoted() and _comments_then_a_blank(lines):
+                lines = ()  # comment lines decide nothing and open no string
             for i, line in enumerate(lines):
                 if parser.is_quoted():
                     parser.read_line(line)

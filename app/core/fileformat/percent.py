@@ -85,7 +85,12 @@ def read_percent(
         end = content_end(cell)
         content = cell[1:end]
         meta = list(marker.meta)
-        explicit = {key for key, _ in meta}
+        rest = matches[k]["rest"] or ""
+        explicit = {
+            key
+            for key in (CELL_MARKER, LINES_TO_NEXT_CELL)
+            if key in rest and any(pair[0] == key for pair in meta)
+        }
         code = "\n".join(content)
         if is_cascade:
             code = unescape(code)

@@ -11,6 +11,7 @@ them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _ENCODING = re.compile(r"[ \t\f]*#.*?coding[:=][ \t]*[-_.a-zA-Z0-9]+")
 _YAML_FENCE = re.compile(r"---\s*")
@@ -22,11 +23,11 @@ def _uncomment(line: str) -> str:
     return line[1:] if line.startswith("#") else line
 
 
-def preamble_length(lines: list[str]) -> int:
+def preamble_length(lines: Sequence[str]) -> int:
     """How many of ``lines`` (a file split at ``\\n``) make its preamble."""
     start = 0
     opened = False
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines):  # a lazy sequence: stops reading where it decides
         if index == 0 and line.startswith("#!"):
             start = 1
             continue
@@ -43,7 +44,11 @@ def preamble_length(lines: list[str]) -> int:
                 opened = True
                 continue
             end = index + 1
-            if end < len(lines) and not _uncomment(lines[end]).strip():
+            try:
+                following: str | None = lines[end]
+            except IndexError:
+                following = None
+            if following is not None and not _uncomment(following).strip():
                 end += 1
             return end
         if not opened and text.strip():

@@ -10,6 +10,8 @@ text and other tools' notebooks are refused (:mod:`app.core.fileformat.foreign`)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from app.core.fileformat.finish import finish
 from app.core.fileformat.foreign import refuse_foreign
 from app.core.fileformat.header import find_header
@@ -42,23 +44,47 @@ def parse(text: str) -> LoadedNotebook:
 
 def preamble_offset(text: str) -> int:
     """Where the preamble (:mod:`app.core.fileformat.preamble`) ends in ``text``."""
-    lines = _head_lines(text)
-    count = preamble_length(lines)
-    return min(sum(len(line) + 1 for line in lines[:count]), len(text))
+    lines = _HeadLines(text)
+    return min(lines.lengths(preamble_length(lines)), len(text))
 
 
-def _head_lines(text: str) -> list[str]:
-    """The lines a preamble can span: the leading run of comment lines, and one more."""
-    lines = []
-    pos = 0
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        lines.append(text[pos:end])
-        if not text.startswith("#", pos):
-            break
-        pos = end + 1
-    return lines
+class _HeadLines:
+    """The lines of a text, split as they are asked for (a preamble is decided in its first
+    few lines; a file of a million comment lines must not be split to find that out)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] = []
+        self._pos = 0
+
+    def __len__(self) -> int:
+        while self._pos < len(self._text):
+            self._next()
+        return len(self._lines)
+
+    def __getitem__(self, index: int) -> str:
+        while index >= len(self._lines) and self._pos < len(self._text):
+            self._next()
+        return self._lines[index]
+
+    def _next(self) -> None:
+        end = self._text.find("\n", self._pos)
+        end = len(self._text) if end < 0 else end
+        self._lines.append(self._text[self._pos : end])
+        self._pos = end + 1
+
+    def __iter__(self) -> Iterator[str]:
+        index = 0
+        while True:
+            try:
+                yield self[index]
+            except IndexError:
+                return
+            index += 1
+
+    def lengths(self, count: int) -> int:
+        """The offset just after the first ``count`` lines."""
+        return sum(len(self[index]) + 1 for index in range(count))
 
 
 def loads(text: str) -> Notebook:

@@ -28,8 +28,12 @@ class StringParser:
         return bool(self.single or self.triple)
 
     def read_line(self, line: str) -> None:
-        if not self.is_quoted() and line.lstrip().startswith("#"):
-            return
+        triple = self.triple
+        if triple is None and self.single is None:
+            if ('"' not in line and "'" not in line) or line.lstrip().startswith("#"):
+                return  # nothing here can open a string
+        elif triple is not None and triple not in line:
+            return  # nothing here can close it
         self.triple_start = -1
         for found in _INTERESTING.finditer(line):
             i = found.start()
@@ -61,8 +65,9 @@ class StringParser:
         self.single = None
 
     def read_lines(self, lines: list[str] | tuple[str, ...]) -> None:
+        read_line = self.read_line
         for line in lines:
-            self.read_line(line)
+            read_line(line)
 
 
 def may_open_string(text: str, start: int = 0, end: int | None = None) -> bool:

@@ -27,13 +27,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"not JSON: {name}")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_TYPED_START = frozenset("-0123456789[{")
+_LITERAL_START = frozenset("-+.0123456789[{('\"")
+
+
 def _json(text: str) -> Any:
-    return json.loads(text, parse_constant=_refuse_constant)
+    return _DECODER.decode(text)
 
 
 def is_typed(text: str) -> bool:
     """Whether ``text`` is the canonical JSON text of a non-string value."""
-    if not text or text[0] in "\"'" or text != text.strip():
+    if text in ("true", "false", "null"):
+        return True
+    if not text or text[0] not in _TYPED_START or text != text.strip():
         return False
     try:
         value = _json(text)
@@ -63,16 +70,22 @@ def to_text(value: Any) -> str:
 
 
 def bare_value(text: str) -> str:
-    """The meta text for a value written without quotes (``n=10``, ``tags=["a"]``, ``x=y``)."""
-    try:
-        value: Any = _json(text)
-    except (ValueError, RecursionError):
-        if len(text) > _MAX_LITERAL:
-            return string_text(text)
+    """The meta text for a value written without quotes (``n=10``, ``tags=["a"]``, ``x=y``):
+    JSON, else a Python literal (``True``, ``'a'``), else the text as a string."""
+    value: Any
+    if text in ("true", "false", "null") or text[:1] in _TYPED_START:
         try:
-            value = ast.literal_eval(text)
-        except Exception:  # literal_eval raises many kinds (SyntaxError, MemoryError, ...)
-            return string_text(text)
+            return to_text(_json(text))
+        except (ValueError, RecursionError):
+            pass
+    if len(text) > _MAX_LITERAL or not (
+        text in ("True", "False", "None") or text[:1] in _LITERAL_START
+    ):
+        return string_text(text)
+    try:
+        value = ast.literal_eval(text)
+    except Exception:  # literal_eval raises many kinds (SyntaxError, MemoryError, ...)
+        return string_text(text)
     return to_text(value)
 
 
@@ -80,6 +93,8 @@ def quoted_value(inner: str) -> str:
     """The meta text for a value written ``"inner"``: a JSON string (``\\u00e9`` and ``\\n``
     escapes too); an escape JSON does not know keeps Cascade's older rule (only ``\\"`` and
     ``\\\\`` are escapes)."""
+    if "\\" not in inner:
+        return string_text(inner)
     try:
         value = json.loads(f'"{inner}"', strict=False)
     except ValueError:
