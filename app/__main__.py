@@ -1,6 +1,6 @@
 """Entry point: argv dispatch only.
 
-``cascade run NOTEBOOK.py [--json]`` runs headless; ``--kernel-worker`` turns the (frozen)
+``cascade run NOTEBOOK.py [--json]`` runs headless (``convert`` and ``export`` too); ``--kernel-worker`` turns the (frozen)
 binary into a kernel worker before anything heavy is imported; ``cascade [NOTEBOOK.py]``
 opens the window.
 """
@@ -24,19 +24,27 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli import export_command
 
         return export_command(args[1:])
+    if args[:1] == ["convert"]:
+        from app.cli_convert import convert_command
+
+        return convert_command(args[1:])
     if args[:1] == ["--screenshot"] and len(args) == 3:
         from app.ui.window.screenshot import take_screenshot
 
         return take_screenshot(notebook=args[2], out=args[1])
     if args[:1] in (["-h"], ["--help"]):
         print(
-            "usage: cascade [NOTEBOOK.py]\n"
+            "usage: cascade [NOTEBOOK.py | NB.ipynb]   (a .ipynb or marimo notebook is imported)\n"
             "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results\n"
             "            (exit 0: all cells succeeded, 1: a cell failed, 2: the file is not a\n"
             "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
-            "            cannot start; the reason is one line on stderr)\n"
+            "            cannot start; the reason is one line on stderr; a .ipynb or marimo\n"
+            "            notebook is converted in memory and run)\n"
+            "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
+            "            into a new NB.py beside it; the report goes to stderr\n"
             "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
             "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
+            "       cascade export NOTEBOOK.py --ipynb OUT.ipynb   run it, write a Jupyter notebook\n"
             "       cascade --install-desktop | --uninstall-desktop   menu entry and file association"
         )
         return 0

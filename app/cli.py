@@ -3,7 +3,8 @@
 ``cascade run NOTEBOOK.py [--json]`` exits 0 when every cell succeeded, 1 when any cell failed
 or was blocked, 2 with one line on stderr when the path is not a readable notebook file (see
 ``app.core.fileformat.files``: a regular ``.py`` file of at most 10 MB), the text cannot be
-parsed, or the kernel's Python cannot start (the line says which setting chooses it).
+parsed, or the kernel's Python cannot start (the line says which setting chooses it). A Jupyter
+``.ipynb`` or a marimo notebook is converted in memory first (``app.cli_convert``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.cli_convert import prepare, untrusted, write_ipynb
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.kernel import KernelStartError
 from app.core.fileformat import NotebookSaveError
@@ -104,12 +106,13 @@ def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> No
             out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
 
 
-async def run_notebook(path: Path, *, trust: bool = False) -> Coordinator:
+async def run_notebook(path: Path, *, trust: bool = False, cwd: Path | None = None) -> Coordinator:
     """Open ``path`` without ever writing to it, run every cell; the coordinator holds the
-    results. ``trust``: the user vouched for the notebook's settings (``--trust``)."""
+    results. ``trust``: the user vouched for the notebook's settings (``--trust``). ``cwd``:
+    where the kernel runs (default: the notebook's folder)."""
     from app.coordinator.qprocess_kernel import QProcessKernel
 
-    kernel = QProcessKernel(cwd=path.resolve().parent)
+    kernel = QProcessKernel(cwd=cwd or path.resolve().parent)
     coordinator = Coordinator(kernel, autosave=False, assume_trusted=trust)
     await coordinator.open(path)
     try:
@@ -132,21 +135,6 @@ def run_with_qt(coro_factory: Any) -> Any:
     finally:
         loop.close()
         asyncio.set_event_loop(None)
-
-
-def check_readable(path: Path, err: TextIO) -> Notebook | None:
-    """Open the notebook once up front, so a path that is not one is reported (exit 2) in one
-    line before any kernel starts; the notebook, or None."""
-    from app.core import fileformat
-
-    try:
-        return fileformat.load(path).notebook
-    except (OSError, fileformat.NotebookFormatError) as exc:
-        reason = str(exc)
-    except MemoryError:
-        reason = "not enough memory to read it"
-    err.write(f"cascade: cannot open {path}: {_one_line(reason)}\n")
-    return None
 
 
 def kernel_start_hint(notebook: Notebook) -> str:
@@ -180,7 +168,7 @@ def untrusted_reason(path: Path, notebook: Notebook) -> str | None:
 
 
 def run_headless(
-    path: Path, notebook: Notebook, err: TextIO, *, trust: bool = False
+    path: Path, notebook: Notebook, err: TextIO, *, trust: bool = False, cwd: Path | None = None
 ) -> Coordinator | None:
     """Run every cell of ``path``; None (with the reason on ``err``) if the notebook is not
     trusted for what it asks, or the kernel won't start."""
@@ -190,7 +178,7 @@ def run_headless(
             err.write(f"cascade: {refused}\n")
             return None
     try:
-        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path, trust=trust))
+        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path, trust=trust, cwd=cwd))
     except KernelStartError as exc:
         hint = kernel_start_hint(notebook)
         err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
@@ -215,10 +203,12 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    notebook = check_readable(path, err)
-    if notebook is None:
-        return 2
-    coordinator = run_headless(path, notebook, err, trust=args.trust)
+    with prepare(path, err) as prepared:  # a Jupyter or marimo notebook: converted in memory
+        if prepared is None or untrusted(prepared, err, trust=args.trust):
+            return 2
+        coordinator = run_headless(
+            prepared.path, prepared.notebook, err, trust=args.trust, cwd=prepared.cwd
+        )
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -246,30 +236,41 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     written.
     """
     parser = argparse.ArgumentParser(
-        prog="cascade export", description="Run a notebook headless and export it as HTML."
+        prog="cascade export",
+        description="Run a notebook headless and export it as HTML or as a Jupyter notebook.",
     )
     parser.add_argument("notebook", type=Path)
-    parser.add_argument("--html", type=Path, required=True, metavar="OUT.html")
+    formats = parser.add_mutually_exclusive_group(required=True)
+    formats.add_argument("--html", type=Path, metavar="OUT.html")
+    formats.add_argument("--ipynb", type=Path, metavar="OUT.ipynb", help="nbformat 4.5")
     parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    target: Path = args.html
+    target: Path = args.html or args.ipynb
+    what = "HTML" if args.html else "a Jupyter notebook"
     from app.export_html import export_notebook_html, failed_cells
 
-    notebook = check_readable(path, err)
-    if notebook is None:
-        return 2
-    if target.resolve() == path.resolve():
-        err.write(f"cascade: will not overwrite the notebook {path} with HTML\n")
-        return 2
-    if not target.resolve().parent.is_dir():
-        err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
-        return 2
-    coordinator = run_headless(path, notebook, err, trust=args.trust)
+    with prepare(path, err) as prepared:
+        if prepared is None:
+            return 2
+        if target.resolve() == path.resolve():
+            err.write(f"cascade: will not overwrite the notebook {path} with {what}\n")
+            return 2
+        if not target.resolve().parent.is_dir():
+            err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
+            return 2
+        if untrusted(prepared, err, trust=args.trust):
+            return 2
+        coordinator = run_headless(
+            prepared.path, prepared.notebook, err, trust=args.trust, cwd=prepared.cwd
+        )
     if coordinator is None:
         return 2
     try:
-        export_notebook_html(coordinator, target)
+        if args.ipynb:
+            write_ipynb(coordinator, target, path)
+        else:
+            export_notebook_html(coordinator, target)
     except (OSError, ValueError) as exc:
         reason = exc.reason if isinstance(exc, NotebookSaveError) else str(exc)
         err.write(f"cascade: cannot write {target}: {_one_line(reason)}\n")

@@ -1,5 +1,6 @@
-"""Paths that are not notebooks Cascade opens, each with the reason every open path gives
-(``cascade run``, the window, ``fileformat.load``): one table for the CLI, window and core tests."""
+"""Paths that are not notebooks Cascade opens or imports, each with the reason every open path
+gives (``cascade run``, the window): one table for the CLI and window tests. (A Jupyter or
+marimo notebook that converts is imported: tests/integration/test_cli_convert.py.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from app.core.fileformat import MAX_NOTEBOOK_BYTES
 
 Maker = Callable[[Path], Path]
 
-JUPYTER_JSON = json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {}})
+R_NOTEBOOK = json.dumps(
+    {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": [],
+        "metadata": {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}},
+    }
+)
 
 
 @contextmanager
@@ -72,13 +80,13 @@ NOT_NOTEBOOKS: dict[str, tuple[Maker, str]] = {
     "too large": (too_large, "it is 10.0 MB; Cascade opens notebook files of up to 10 MB"),
     "binary": (holding("nb.py", b"# %%\nx = b'\x00'\n"), "line 2: a NUL byte: this is a binary"),
     "not utf-8": (holding("nb.py", b"# %%\nx = '\xff'\n"), "line 2: not UTF-8 text (byte 0xff)"),
-    "ipynb": (
-        holding("NB.ipynb", JUPYTER_JSON),
-        "it is a Jupyter notebook (.ipynb). Cascade opens .py notebooks in the percent format",
+    "broken ipynb": (
+        holding("NB.ipynb", '{"nbformat": 4, "cells": ['),
+        "not a Jupyter notebook: the file is not JSON",
     ),
-    "ipynb named .py": (
-        holding("nb.py", JUPYTER_JSON),
-        "line 1: this is a Jupyter notebook (.ipynb JSON).",
+    "ipynb in R named .py": (
+        holding("nb.py", R_NOTEBOOK),
+        "this notebook is written in R (kernel ir); Cascade runs Python notebooks only",
     ),
     "text file": (holding("notes.txt", "# %%\nx = 1\n"), "it is not a .py file;"),
 }

@@ -887,3 +887,30 @@ def test_a_marker_line_inside_the_header_is_toml_not_a_cell() -> None:
     assert [cell.code for cell in loaded.notebook.cells] == ["x = 1"]
     assert loaded.notebook.extra_header == 'description = """\n%% not a cell\n"""\n'
     assert loaded.notices == ()
+
+
+def test_raw_cells_from_an_import_are_written_raw_and_read_back() -> None:
+    """The converter's raw cells (markdown + ``cell_type="raw"``) are ``# %% [raw]`` cells, as
+    Jupytext writes them, and export turns them back into raw cells."""
+    import nbformat
+
+    from app.core.convert import export_ipynb, read_ipynb
+    from app.core.convert.ipynb import RAW_CELL_META
+
+    source = nbformat.v4.new_notebook()
+    source.cells = [
+        nbformat.v4.new_raw_cell("raw *text*\n\nmore", metadata={"tags": ["keep"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+    ]
+    notebook = read_ipynb(nbformat.writes(source)).notebook
+    assert notebook.cells[0].meta[0] == RAW_CELL_META
+    text = dumps(notebook)
+    assert text.startswith(
+        f'# %% [raw] id="{notebook.cells[0].id}" tags=["keep"]\n# raw *text*\n#\n# more\n'
+    )
+    assert loads(text) == notebook
+    read = jupytext.reads(text, fmt="py:percent")
+    assert read.cells[0].cell_type == "raw" and read.cells[0].source == "raw *text*\n\nmore"
+    exported = export_ipynb(loads(text), {}).notebook
+    assert exported["cells"][0]["cell_type"] == "raw"
+    assert exported["cells"][0]["source"] == "raw *text*\n\nmore"

@@ -167,7 +167,8 @@ def test_a_file_that_grows_past_its_size_is_cut_off(
         (
             "NB.ipynb",
             "it is a Jupyter notebook (.ipynb). Cascade opens .py notebooks in the percent"
-            " format; importing it is coming",
+            " format; import it into a new notebook (File → Open or File → Import… in the"
+            " window, cascade convert on the command line)",
         ),
         ("data.json", "it is not a .py file; Cascade opens notebooks saved as .py files"),
         ("notes.txt", "it is not a .py file; Cascade opens notebooks saved as .py files"),

@@ -153,6 +153,11 @@ def run_jupyter(path: Path, workdir: Path, timeout: int = 120) -> list[CellResul
         resources={"metadata": {"path": str(workdir)}},
     )
     client.execute()
+    return saved_results(notebook)
+
+
+def saved_results(notebook: Any) -> list[CellResult | None]:
+    """Every code cell's result as saved in an nbformat notebook (None for markdown/raw)."""
     results: list[CellResult | None] = []
     for cell in notebook.cells:
         if cell.cell_type != "code":

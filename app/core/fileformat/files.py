@@ -14,7 +14,7 @@ import os
 import stat
 
 from app.core.fileformat.errors import NotebookFileError, NotebookFormatError
-from app.core.fileformat.foreign import IMPORT_LATER
+from app.core.fileformat.foreign import IMPORT_IT
 from app.core.fileformat.syntax import normalize_newlines
 
 #: The largest notebook file Cascade opens (10 MB: real notebooks are far smaller; a file this
@@ -22,6 +22,11 @@ from app.core.fileformat.syntax import normalize_newlines
 MAX_NOTEBOOK_BYTES = 10_000_000
 #: What a notebook file's name ends with (any case).
 NOTEBOOK_SUFFIX = ".py"
+#: A Jupyter notebook's (imported, never opened as it is).
+IPYNB_SUFFIX = ".ipynb"
+#: The largest ``.ipynb`` Cascade imports (saved outputs, images above all, make them large;
+#: the import drops them).
+MAX_IPYNB_BYTES = 200_000_000
 
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -40,9 +45,14 @@ _SPECIAL_FILES = (
 )
 
 
-def read_notebook_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a notebook file; :class:`NotebookFileError` for anything else."""
+def read_notebook_bytes(path: str | os.PathLike[str], *, jupyter: bool = False) -> bytes:
+    """The bytes of a notebook file; :class:`NotebookFileError` for anything else.
+
+    ``jupyter``: a ``.ipynb`` file is read too (to be imported), up to
+    :data:`MAX_IPYNB_BYTES` (its saved outputs, which the import drops, make it large)."""
     name = os.fspath(path)
+    is_ipynb = jupyter and os.path.splitext(name)[1].lower() == IPYNB_SUFFIX
+    limit = MAX_IPYNB_BYTES if is_ipynb else MAX_NOTEBOOK_BYTES
     try:
         fd = os.open(name, _OPEN_FLAGS)
     except OSError as err:
@@ -50,17 +60,18 @@ def read_notebook_bytes(path: str | os.PathLike[str]) -> bytes:
     try:
         info = os.fstat(fd)
         _check_kind(name, info.st_mode)
-        check_notebook_name(name)
-        _check_size(name, info.st_size)
+        if not is_ipynb:
+            check_notebook_name(name)
+        _check_size(name, info.st_size, limit)
         os.set_blocking(fd, True)
-        data = _read_at_most(fd, MAX_NOTEBOOK_BYTES + 1)
+        data = _read_at_most(fd, limit + 1)
     except NotebookFileError:
         raise
     except OSError as err:
         raise NotebookFileError(name, f"cannot read it ({_describe(err)})") from None
     finally:
         os.close(fd)
-    _check_size(name, len(data))
+    _check_size(name, len(data), limit)
     return data
 
 
@@ -71,7 +82,7 @@ def check_notebook_name(path: str | os.PathLike[str]) -> None:
     if suffix == NOTEBOOK_SUFFIX:
         return
     if suffix == ".ipynb":
-        raise NotebookFileError(name, f"it is a Jupyter notebook (.ipynb). {IMPORT_LATER}")
+        raise NotebookFileError(name, f"it is a Jupyter notebook (.ipynb). {IMPORT_IT}")
     raise NotebookFileError(
         name, "it is not a .py file; Cascade opens notebooks saved as .py files (percent format)"
     )
@@ -95,13 +106,11 @@ def _check_kind(name: str, mode: int) -> None:
     raise NotebookFileError(name, f"it is {what}, not a notebook file")
 
 
-def _check_size(name: str, size: int) -> None:
-    if size > MAX_NOTEBOOK_BYTES:
+def _check_size(name: str, size: int, limit: int = MAX_NOTEBOOK_BYTES) -> None:
+    if size > limit:
         shown = f"{size / 1e6:.1f} MB" if size < 10**12 else "more than 1 TB"
         raise NotebookFileError(
-            name,
-            f"it is {shown}; Cascade opens notebook files of up to"
-            f" {MAX_NOTEBOOK_BYTES // 1_000_000} MB",
+            name, f"it is {shown}; Cascade opens notebook files of up to {limit // 1_000_000} MB"
         )
 
 

@@ -1,5 +1,7 @@
 """Text that is not a notebook Cascade may open as code: binary data, and other tools'
-notebooks, which opening as one Python cell (and saving over) would ruin."""
+notebooks, which opening as one Python cell (and saving over) would ruin. Those are imported
+into a new notebook instead (``app.core.importing``: File → Open, ``cascade convert``,
+``cascade run``)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,11 @@ import re
 from app.core.fileformat.errors import NotebookFormatError
 from app.core.fileformat.syntax import line_number
 
-#: Said of every other tool's notebook, until Cascade imports them.
-IMPORT_LATER = "Cascade opens .py notebooks in the percent format; importing it is coming"
+#: Said of every other tool's notebook where it reaches the loader itself.
+IMPORT_IT = (
+    "Cascade opens .py notebooks in the percent format; import it into a new notebook"
+    " (File → Open or File → Import… in the window, cascade convert on the command line)"
+)
 
 _MARIMO_APP = re.compile(r"^app = marimo\.App\(", re.MULTILINE)
 _MARIMO_IMPORT = re.compile(r"^import marimo$", re.MULTILINE)
@@ -25,12 +30,20 @@ def refuse_foreign(text: str) -> None:
             "a NUL byte: this is a binary file, not a notebook (Python refuses NUL bytes)",
         )
     if _is_jupyter_json(text):
-        raise NotebookFormatError(1, f"this is a Jupyter notebook (.ipynb JSON). {IMPORT_LATER}")
+        raise NotebookFormatError(1, f"this is a Jupyter notebook (.ipynb JSON). {IMPORT_IT}")
     marimo = _MARIMO_APP.search(text)
     if marimo is not None and _MARIMO_IMPORT.search(text) is not None:
         raise NotebookFormatError(
-            line_number(text, marimo.start()), f"this is a marimo notebook. {IMPORT_LATER}"
+            line_number(text, marimo.start()), f"this is a marimo notebook. {IMPORT_IT}"
         )
+
+
+def is_foreign_notebook(text: str) -> bool:
+    """Whether the loader refuses ``text`` as another tool's notebook (see refuse_foreign)."""
+    marimo = _MARIMO_APP.search(text)
+    return _is_jupyter_json(text) or (
+        marimo is not None and _MARIMO_IMPORT.search(text) is not None
+    )
 
 
 def _is_jupyter_json(text: str) -> bool:
