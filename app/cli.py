@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.cli_convert import prepare, untrusted, write_ipynb
+from app.cli_convert import prepare, untrusted
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.kernel import KernelStartError
 from app.core.fileformat import NotebookSaveError
@@ -268,7 +268,9 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
         return 2
     try:
         if args.ipynb:
-            write_ipynb(coordinator, target, path)
+            from app.export_ipynb import write_ipynb
+
+            write_ipynb(coordinator, target)
         else:
             export_notebook_html(coordinator, target)
     except (OSError, ValueError) as exc:

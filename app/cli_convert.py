@@ -7,8 +7,8 @@
 * :func:`prepare` lets ``cascade run`` and ``cascade export`` take such a notebook: it is
   converted in memory (written to a private temporary folder, removed after the run; the kernel
   runs in the input's folder, so the files it reads are found).
-* :func:`write_ipynb`: ``cascade export NB.py --ipynb OUT.ipynb`` writes the run as a valid
-  nbformat 4.5 notebook, atomically.
+
+``cascade export NB.py --ipynb OUT.ipynb`` writes the run with ``app.export_ipynb``.
 """
 
 from __future__ import annotations
@@ -20,14 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from app.core import fileformat
 from app.core.importing import ConversionError, check_target, default_target, read_foreign
 from app.core.notebook import Notebook
-
-if TYPE_CHECKING:
-    from app.coordinator.coordinator import Coordinator
 
 
 def _one_line(text: str) -> str:
@@ -135,24 +132,3 @@ def convert_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys
     err.write(imported.report_text())
     out.write(f"{'replaced' if replaced else 'wrote'} {target}\n")
     return 0
-
-
-def ipynb_text(coordinator: Coordinator) -> str:
-    """The coordinator's notebook and its run as ``.ipynb`` text (nbformat 4.5, validated),
-    SQL cells pointed at the database the run used."""
-    import nbformat
-
-    from app.core.convert import export_ipynb
-
-    export = export_ipynb(
-        coordinator.notebook, coordinator.states, database_url=coordinator.database_url()
-    )
-    nbformat.validate(nbformat.from_dict(export.notebook))
-    return export.text()
-
-
-def write_ipynb(coordinator: Coordinator, target: Path, notebook_path: Path) -> None:
-    """Write the run to ``target`` atomically; ``ValueError`` for the notebook itself."""
-    if target.resolve() == notebook_path.resolve():
-        raise ValueError(f"will not overwrite the notebook {notebook_path} with its export")
-    fileformat.save_text(ipynb_text(coordinator), target)

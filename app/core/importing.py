@@ -103,4 +103,3 @@ def check_target(source: Path, target: Path) -> str | None:
     if not target.resolve().parent.is_dir():
         return f"no folder {target.parent}"
     return None
-

@@ -251,9 +251,7 @@ def _assert_other_tools_agree(nb: Notebook, text: str) -> None:
     if OTHER_LINE_BREAKS.search(text):
         return
     read = jupytext.reads(text, fmt="py:percent")
-    kinds = [
-        "raw" if cell.meta[:1] == (("cell_type", "raw"),) else cell.kind for cell in nb.cells
-    ]
+    kinds = ["raw" if cell.meta[:1] == (("cell_type", "raw"),) else cell.kind for cell in nb.cells]
     expected = [{"python": "code", "sql": "code"}.get(kind, kind) for kind in kinds]
     assert [cell.cell_type for cell in read.cells] == (["code"] if header else []) + expected
 
@@ -377,9 +375,9 @@ def test_metadata_keeps_its_json_types_as_jupytext_reads_them() -> None:
 
 def test_title_depth_and_kinds_in_jupytext_places() -> None:
     text = (
-        "# %%% Sub title [markdown] key=\"v\"\n# text\n\n"
-        "# %% Pandas plot {\"tags\": [\"parameters\"]}\nx = 1\n\n"
-        "# %% [raw] raw_mimetype=\"text/latex\"\n# $x$\n\n"
+        '# %%% Sub title [markdown] key="v"\n# text\n\n'
+        '# %% Pandas plot {"tags": ["parameters"]}\nx = 1\n\n'
+        '# %% [raw] raw_mimetype="text/latex"\n# $x$\n\n'
         "# %% [md]\n# m\n"
     )
     cells = loads(text).cells
@@ -609,7 +607,9 @@ def test_a_shebang_before_the_header_stays_at_the_top() -> None:
     assert loaded.notebook.preamble == "#!/usr/bin/env -S uv run --script\n"
     assert [cell.code for cell in loaded.notebook.cells] == ["x = 1"]
     assert loaded.notices == ()
-    assert dumps(loaded.notebook) == text.replace("# [tool.cascade]\n", "# [tool.cascade]\n# format = 1\n")
+    assert dumps(loaded.notebook) == text.replace(
+        "# [tool.cascade]\n", "# [tool.cascade]\n# format = 1\n"
+    )
 
 
 def test_closing_line_inside_toml_string() -> None:

@@ -20,7 +20,9 @@ import pytest
 from app.core.fileformat import dumps, loads, parse
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "jupytext"
-FILES = sorted(path for path in DATA.rglob("*") if path.is_file() and path.suffix not in {".md", ""})
+FILES = sorted(
+    path for path in DATA.rglob("*") if path.is_file() and path.suffix not in {".md", ""}
+)
 _ID = re.compile(r' id="[^"]*"')
 #: The one file whose markers hold JSON metadata (``# %% {"key": …}``): Jupytext then writes
 #: every marker of the notebook in that form; Cascade writes ``key=value`` (the same metadata).

@@ -15,7 +15,7 @@ from tests.integration.notebook_corpus import run_jupyter, saved_results
 
 pytestmark = pytest.mark.slow
 
-MARIMO = '''\
+MARIMO = """\
 import marimo
 
 app = marimo.App()
@@ -35,7 +35,7 @@ def _(x):
 
 if __name__ == "__main__":
     app.run()
-'''
+"""
 
 
 def jupyter(tmp_path: Path, *sources: str, name: str = "NB.ipynb") -> Path:

@@ -57,9 +57,7 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     return found
 
 
-def read_percent(
-    text: str, preamble_end: int, header: Header | None, scan_start: int
-) -> Read:
+def read_percent(text: str, preamble_end: int, header: Header | None, scan_start: int) -> Read:
     """Read a file whose cells start at marker lines found from ``scan_start`` on."""
     matches = find_markers(text, scan_start)
     first = matches[0].start() if matches else len(text)

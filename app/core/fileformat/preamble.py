@@ -11,7 +11,8 @@ them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator
+from typing import Protocol
 
 _ENCODING = re.compile(r"[ \t\f]*#.*?coding[:=][ \t]*[-_.a-zA-Z0-9]+")
 _YAML_FENCE = re.compile(r"---\s*")
@@ -23,7 +24,15 @@ def _uncomment(line: str) -> str:
     return line[1:] if line.startswith("#") else line
 
 
-def preamble_length(lines: Sequence[str]) -> int:
+class Lines(Protocol):
+    """The lines of a file, indexable and iterable (a list, or lines split as they are read)."""
+
+    def __getitem__(self, index: int, /) -> str: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+def preamble_length(lines: Lines) -> int:
     """How many of ``lines`` (a file split at ``\\n``) make its preamble."""
     start = 0
     opened = False
@@ -31,9 +40,7 @@ def preamble_length(lines: Sequence[str]) -> int:
         if index == 0 and line.startswith("#!"):
             start = 1
             continue
-        if (index == 0 or (index == 1 and not _ENCODING.match(lines[0]))) and _ENCODING.match(
-            line
-        ):
+        if (index == 0 or (index == 1 and not _ENCODING.match(lines[0]))) and _ENCODING.match(line):
             start = index + 1
             continue
         if not line.startswith("#"):

@@ -57,11 +57,6 @@ class _HeadLines:
         self._lines: list[str] = []
         self._pos = 0
 
-    def __len__(self) -> int:
-        while self._pos < len(self._text):
-            self._next()
-        return len(self._lines)
-
     def __getitem__(self, index: int) -> str:
         while index >= len(self._lines) and self._pos < len(self._text):
             self._next()

@@ -192,7 +192,9 @@ def _write_cell(cell: Cell, k: int, spacing: Spacing, *, last: bool) -> list[str
             body, blanks, expected = _layout(plain, count, k, spacing, last=last)
         if count == expected:
             meta.append(ltnc)
-            body, blanks, _ = _layout(plain if quoted is None else quoted, None, k, spacing, last=last)
+            body, blanks, _ = _layout(
+                plain if quoted is None else quoted, None, k, spacing, last=last
+            )
     indent = _marker_indent(cell, body)
     marker = format_marker(Cell(cell.id, cell.kind, cell.code, cell.name, tuple(meta)), indent)
     return [marker, *body, *([""] * blanks)]

@@ -88,6 +88,8 @@ class CellWidget(QFrame):
     """(cell id, new result variable name) for a SQL cell."""
     reveal_requested = Signal(str)
     """A name in the footer was clicked: show the cell that defines it."""
+    fix_requested = Signal(str, str)
+    """(cell id, name): the user chose the quick fix for ``name`` defined by several cells."""
 
     def __init__(self, cell: Cell, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,6 +161,13 @@ class CellWidget(QFrame):
         self.problem_label.setWordWrap(True)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.hide()
+        self.fix_label = QLabel()
+        self.fix_label.setTextFormat(Qt.TextFormat.RichText)
+        self.fix_label.setWordWrap(True)
+        self.fix_label.linkActivated.connect(
+            lambda name: self.fix_requested.emit(self.cell_id, name)
+        )
+        self.fix_label.hide()
         self.outputs = OutputArea()
         self.outputs.hide()
         self.footer = QLabel()
@@ -188,6 +197,7 @@ class CellWidget(QFrame):
             layout.addWidget(self.markdown_view)
         layout.addWidget(self.editor)
         layout.addWidget(self.problem_label)
+        layout.addWidget(self.fix_label)
         layout.addWidget(self.outputs)
         layout.addWidget(self.footer)
         layout.addLayout(adders)
@@ -396,6 +406,13 @@ class CellWidget(QFrame):
             parts.append("reads " + links)
         self.footer.setText(" · ".join(parts))
         self.footer.setVisible(bool(parts))
+
+    def set_quick_fixes(self, fixes: list[tuple[str, str]]) -> None:
+        """One link per fix, ``(name, title)``: "Rename to df_2 here and in the cells below
+        that read it"; clicking it asks for a preview (:attr:`fix_requested`)."""
+        links = [f'<a href="{html.escape(name)}">{html.escape(title)}</a>' for name, title in fixes]
+        self.fix_label.setText("<br>".join(links))
+        self.fix_label.setVisible(bool(links))
 
     def _show_problem(self, text: str, color: str) -> None:
         if (text, color) == self._problem_shown:

@@ -21,6 +21,7 @@ from app.coordinator.events import (
     StructureChanged,
 )
 from app.core.notebook import Notebook
+from app.ui.cells import quick_fixes
 from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
 from app.ui.tasks import spawn
 
@@ -105,6 +106,7 @@ class NotebookView(QScrollArea):
         widget = self.cells.get(event.cell_id)
         if widget is not None:
             widget.set_analysis(event.analysis, event.problem)
+            widget.set_quick_fixes(quick_fixes.fixes_for(self.coordinator, event.cell_id))
 
     def _on_state(self, event: CellStateChanged) -> None:
         widget = self.cells.get(event.cell_id)
@@ -148,6 +150,7 @@ class NotebookView(QScrollArea):
         widget.set_autorun(c.mode == "autorun")
         if cell_id in c.analyses:
             widget.set_analysis(c.analyses[cell_id], c.graph.errors.get(cell_id))
+            widget.set_quick_fixes(quick_fixes.fixes_for(c, cell_id))
         if cell_id in c.states:
             widget.set_state(c.states[cell_id])
         widget.outputs.set_table_source(c)  # tables page their rows from the kernel
@@ -158,6 +161,7 @@ class NotebookView(QScrollArea):
         widget.add_requested.connect(self._add_after)
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
+        widget.fix_requested.connect(self.offer_fix)
         widget.sql_name_changed.connect(
             lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
         )
@@ -235,6 +239,13 @@ class NotebookView(QScrollArea):
             return
         widget.focus_editor()
         self.ensureWidgetVisible(widget, 0, 40)
+
+    def offer_fix(self, cell_id: str, name: str) -> None:
+        """Preview the quick fix for ``name`` in this cell; apply it if the user says so."""
+        self.commit_pending_edits()
+        fix = quick_fixes.preview(self.coordinator, cell_id, name, self)
+        if fix is not None:
+            spawn(quick_fixes.apply(self.coordinator, fix))
 
     def reveal_definer(self, name: str) -> None:
         definers = self.coordinator.graph.definers.get(name, ())

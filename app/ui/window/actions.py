@@ -25,7 +25,13 @@ class WindowActions:
         self.new = self._action("&New notebook", w.new_notebook, QKeySequence.StandardKey.New)
         self.open = self._action("&Open…", w.browse_open, QKeySequence.StandardKey.Open)
         self.save_as = self._action("Save &As…", w.save_as, "Ctrl+Shift+S")
-        self.export = self._action("&Export HTML…", w.export_html)
+        self.import_ = self._action(
+            "&Import…", w.browse_import, tip="A Jupyter or marimo notebook, as a new notebook"
+        )
+        self.export = self._action("&HTML…", w.export_html, tip="One self-contained page")
+        self.export_ipynb = self._action(
+            "&Jupyter notebook…", w.export_ipynb, tip="A .ipynb with the outputs on screen"
+        )
         self.rename = self._action("&Rename notebook…", w.rename_notebook)
         self.close = self._action("&Close", w.close, QKeySequence.StandardKey.Close)
         self.undo = self._action(
@@ -63,6 +69,7 @@ class WindowActions:
             self.save_as,
             self.rename,
             self.export,
+            self.export_ipynb,
             self.run_all,
             self.interrupt,
             self.restart,
@@ -97,8 +104,12 @@ class WindowActions:
         file_menu.addAction(self.open)
         recent = file_menu.addMenu("Open &Recent")
         recent.aboutToShow.connect(lambda: fill_recent(recent))
-        for action in (self.save_as, self.rename, self.export):
+        file_menu.addAction(self.import_)
+        for action in (self.save_as, self.rename):
             file_menu.addAction(action)
+        self.export_menu = file_menu.addMenu("&Export")
+        self.export_menu.addAction(self.export)
+        self.export_menu.addAction(self.export_ipynb)
         file_menu.addSeparator()
         file_menu.addAction(self.close)
         edit_menu = bar.addMenu("&Edit")

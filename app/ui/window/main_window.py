@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from PySide6.QtCore import QFileSystemWatcher, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -43,12 +43,22 @@ from app.coordinator.events import (
 )
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.coordinator.recovery import RecoveredNotebook, RecoveryStore
+from app.coordinator.trust_store import TrustStore
+from app.core import fileformat
 from app.core.fileformat import NotebookFormatError
-from app.core.trust import TrustRequest, describe_requests
+from app.core.importing import (
+    ConversionError,
+    Imported,
+    check_target,
+    default_target,
+    read_foreign,
+)
+from app.core.trust import TrustRequest, describe_requests, settings_fingerprint
 from app.ui import settings
 from app.ui.bridge import CoordinatorBridge
 from app.ui.cells.notebook_view import NotebookView
 from app.ui.dialogs.database_dialog import DatabaseDialog
+from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.tasks import spawn
 from app.ui.window.actions import WindowActions
@@ -56,6 +66,8 @@ from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, Und
 from app.ui.window.start_screen import StartScreen
 
 APP_NAME = "Cascade"
+OPEN_FILTER = "Notebooks (*.py *.ipynb);;Python notebooks (*.py);;Jupyter notebooks (*.ipynb)"
+IMPORT_FILTER = "Jupyter notebooks (*.ipynb);;marimo notebooks (*.py)"
 UnsavedAnswer = Literal["save", "discard", "cancel"]
 TrustAnswer = Literal["trust", "run", "cancel"]
 
@@ -85,6 +97,7 @@ class MainWindow(QMainWindow):
         self.start_screen.open_requested.connect(self.open_path)
         self.start_screen.new_requested.connect(self.new_notebook)
         self.start_screen.browse_requested.connect(self.browse_open)
+        self.start_screen.import_requested.connect(self.browse_import)
         self.start_screen.restore_requested.connect(self.restore)
         self.start_screen.discard_requested.connect(self._discard_recovered)
         self.changed_bar = ChangedOnDiskBar()
@@ -121,6 +134,8 @@ class MainWindow(QMainWindow):
         self.commands.trust.setEnabled(False)
         self.refresh_recovered()
         self._update_title()
+        self.import_dialog: ImportDialog | None = None
+        self.setAcceptDrops(True)
 
     # -- opening ------------------------------------------------------------------------------
     def _fill_recent_menu(self, menu: QMenu) -> None:
@@ -132,7 +147,15 @@ class MainWindow(QMainWindow):
             menu.addAction("(none)").setEnabled(False)
 
     def browse_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open notebook", "", "Python notebooks (*.py)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open notebook", "", OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def browse_import(self) -> None:
+        """File → Import…: a Jupyter or marimo notebook, converted into a new notebook."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a Jupyter or marimo notebook", "", IMPORT_FILTER
+        )
         if path:
             self.open_path(path)
 
@@ -163,6 +186,13 @@ class MainWindow(QMainWindow):
             return True
         if self.coordinator is not None:
             return self._target_window().open_path(path)
+        try:
+            imported = read_foreign(resolved)  # a Jupyter or marimo notebook is imported
+        except (OSError, NotebookFormatError, ConversionError) as exc:
+            self._show_error("Cannot open notebook", f"{resolved}\n\n{exc}")
+            return False
+        if imported is not None:
+            return self.import_notebook(imported)
         coordinator = self._make_coordinator(resolved.parent)
         try:
             coordinator.open_now(resolved)
@@ -171,6 +201,48 @@ class MainWindow(QMainWindow):
             return False
         self._show_notebook(coordinator)
         return True
+
+    def import_notebook(self, imported: Imported) -> bool:
+        """Show what converting ``imported`` did ("Import NB.ipynb"); on Import, write the new
+        notebook beside it (asking where when that file exists; never over the input), then
+        open it. It is the user's own new file: trusted. False when nothing was opened."""
+        target = default_target(imported.source)
+        if not self.ask_import(imported, target):
+            return False
+        if target.exists():
+            chosen = self.ask_save_path(str(target))
+            if not chosen:
+                return False
+            target = Path(chosen)
+        problem = check_target(imported.source, target)
+        notebook = imported.conversion.notebook
+        try:
+            if problem is not None:
+                raise ValueError(problem)
+            fileformat.save(notebook, target)
+        except (OSError, ValueError) as exc:
+            self._show_error("Cannot import", f"{imported.source}\n\n{exc}")
+            return False
+        TrustStore().trust(target.resolve(), settings_fingerprint(notebook))
+        return self.open_path(str(target))
+
+    def ask_import(self, imported: Imported, target: Path) -> bool:
+        """The import dialog (report, destination); True when the user chose Import."""
+        self.import_dialog = ImportDialog(imported, target, self)
+        return self.import_dialog.exec() == ImportDialog.DialogCode.Accepted
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A dropped file opens as File → Open would (imported, if another tool's notebook)."""
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        for path in paths:
+            self.open_path(path)
 
     def restore(self, copy: RecoveredNotebook) -> bool:
         """Open a recovery copy as an unsaved notebook (Save As suggests where it came from)."""
@@ -494,6 +566,29 @@ class MainWindow(QMainWindow):
 
         try:
             export_notebook_html(self.coordinator, Path(path))
+        except (OSError, ValueError) as exc:
+            self._show_error("Cannot export", str(exc))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_ipynb(self) -> None:
+        if self.coordinator is None:
+            return
+        start = str(self.coordinator.path.with_suffix(".ipynb")) if self.coordinator.path else ""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export as a Jupyter notebook", start, "Jupyter notebooks (*.ipynb)"
+        )
+        if path:
+            self.export_ipynb_to(path)
+
+    def export_ipynb_to(self, path: str) -> None:
+        """A Jupyter notebook (nbformat 4.5) with the outputs on screen now."""
+        if self.coordinator is None:
+            return
+        from app.export_ipynb import write_ipynb
+
+        try:
+            write_ipynb(self.coordinator, path)
         except (OSError, ValueError) as exc:
             self._show_error("Cannot export", str(exc))
             return

@@ -1,5 +1,6 @@
-"""What a window shows with no notebook: recent notebooks, new, open, and unsaved work that a
-crash or a failed save left behind (offered back, never silently dropped)."""
+"""What a window shows with no notebook: recent notebooks, new, open, import (a Jupyter or
+marimo notebook), and unsaved work that a crash or a failed save left behind (offered back,
+never silently dropped)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class StartScreen(QWidget):
     open_requested = Signal(str)
     new_requested = Signal()
     browse_requested = Signal()
+    import_requested = Signal()
     restore_requested = Signal(object)
     """A :class:`RecoveredNotebook` the user wants back."""
     discard_requested = Signal(object)
@@ -43,10 +45,14 @@ class StartScreen(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.open_button = QPushButton("Open…")
         self.open_button.clicked.connect(self.browse_requested)
+        self.import_button = QPushButton("Import .ipynb…")
+        self.import_button.setToolTip("A Jupyter (or marimo) notebook, as a new notebook")
+        self.import_button.clicked.connect(self.import_requested)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         self.recovered_title = QLabel("<b>Unsaved work from an earlier session</b>")
         self.recovered = QListWidget()
