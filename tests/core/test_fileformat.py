@@ -914,3 +914,42 @@ def test_raw_cells_from_an_import_are_written_raw_and_read_back() -> None:
     exported = export_ipynb(loads(text), {}).notebook
     assert exported["cells"][0]["cell_type"] == "raw"
     assert exported["cells"][0]["source"] == "raw *text*\n\nmore"
+
+
+LAYOUT_META = st.lists(
+    st.sampled_from(
+        [
+            ("cell_marker", '"""'),
+            ("cell_marker", "'''"),
+            ("cell_marker", 'r"""'),
+            ("cell_marker", '""",\n"""'),
+            ("cell_marker", "x"),
+            ("lines_to_next_cell", "0"),
+            ("lines_to_next_cell", "1"),
+            ("lines_to_next_cell", "2"),
+            ("lines_to_next_cell", "3"),
+            ("lines_to_next_cell", "many"),
+            ("title", "A title"),
+            ("title", "x=1"),
+            ("cell_depth", "1"),
+            ("cell_type", "raw"),
+            ("region_name", "md"),
+        ]
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CELL_KINDS), code_texts(), LAYOUT_META), max_size=4))
+def test_layout_metadata_round_trips(drafts: list[tuple[str, str, list[tuple[str, str]]]]) -> None:
+    """Jupytext's layout keys (blank lines after a cell, triple quotes, title, depth, raw) are
+    written as layout when they can be, in the marker otherwise: every notebook reads back."""
+    cells = tuple(
+        Cell(f"c{i}", kind, code, "df" if kind == "sql" else None, tuple(meta))  # type: ignore[arg-type]
+        for i, (kind, code, meta) in enumerate(drafts)
+    )
+    nb = Notebook(cells)
+    text = dumps(nb)
+    assert loads(text) == nb
+    assert dumps(loads(text)) == text

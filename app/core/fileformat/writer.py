@@ -172,32 +172,36 @@ def _write_cell(cell: Cell, k: int, spacing: Spacing, *, last: bool) -> list[str
     them they are written in the marker like any other metadata."""
     meta = list(cell.meta)
     count = None
-    if meta and meta[-1][0] == LINES_TO_NEXT_CELL:
+    if meta and meta[-1][0] == LINES_TO_NEXT_CELL and not _has_key(meta[:-1], LINES_TO_NEXT_CELL):
         count = _COUNTS.get(meta[-1][1])
-        if count is not None and not (last and count == 0):
-            ltnc = meta.pop()
-        else:
+        if last and count == 0:  # the end of the file counts as one blank line
             count = None
+    lines_pair = meta.pop() if count is not None else None
     plain = _body_lines(cell)
     quoted = None
-    if cell.kind == "markdown" and meta and meta[-1][0] == CELL_MARKER:
+    if (
+        cell.kind == "markdown"
+        and meta
+        and meta[-1][0] == CELL_MARKER
+        and not _has_key(meta[:-1], CELL_MARKER)  # one in the marker: the reader derives none
+    ):
         quoted = _quoted_body(cell.code, meta[-1][1])
-        if quoted is not None:
-            marker_pair = meta.pop()
+    marker_pair = meta.pop() if quoted is not None else None
     body, blanks, expected = _layout(quoted or plain, count, k, spacing, last=last)
-    if count is not None and count == expected:  # the blank lines alone would not tell
-        if quoted is not None:
+    if lines_pair is not None and count == expected:  # the blank lines alone would not tell
+        if marker_pair is not None:  # then the quotes are not last: written in the marker too
             meta.append(marker_pair)
-            quoted = None
             body, blanks, expected = _layout(plain, count, k, spacing, last=last)
         if count == expected:
-            meta.append(ltnc)
-            body, blanks, _ = _layout(
-                plain if quoted is None else quoted, None, k, spacing, last=last
-            )
+            meta.append(lines_pair)
+            body, blanks, _ = _layout(body, None, k, spacing, last=last)
     indent = _marker_indent(cell, body)
     marker = format_marker(Cell(cell.id, cell.kind, cell.code, cell.name, tuple(meta)), indent)
     return [marker, *body, *([""] * blanks)]
+
+
+def _has_key(meta: list[tuple[str, str]], key: str) -> bool:
+    return any(pair[0] == key for pair in meta)
 
 
 def _layout(

@@ -14,8 +14,9 @@ from app.ui.dialogs.quick_fix_dialog import QuickFixDialog
 def fixes_for(coordinator: Coordinator, cell_id: str) -> list[tuple[str, str]]:
     """``(name, title)`` for each name this cell and another both define."""
     fixes = []
-    for name, definers in sorted(coordinator.graph.definers.items()):
-        if len(definers) < 2 or cell_id not in definers:
+    graph = coordinator.graph
+    for name in sorted(graph.defs.get(cell_id, ())):  # the cell's own names: cheap per event
+        if len(graph.definers.get(name, ())) < 2:
             continue
         try:
             fix = rename_here_and_below(coordinator.notebook, cell_id, name)
