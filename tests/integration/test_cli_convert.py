@@ -174,3 +174,10 @@ def test_export_ipynb_writes_the_run_as_a_valid_jupyter_notebook(tmp_path: Path)
 
     refused = cascade("export", tmp_path / "NB.py", "--ipynb", tmp_path / "NB.py")
     assert refused.returncode == 2 and "will not overwrite the notebook" in refused.stderr
+
+
+def test_help_lists_convert_and_the_ipynb_export() -> None:
+    result = cascade("--help")
+    assert result.returncode == 0
+    assert "cascade convert NB.ipynb [-o OUT.py]" in result.stdout
+    assert "cascade export NOTEBOOK.py --ipynb OUT.ipynb" in result.stdout
