@@ -5,10 +5,17 @@ stays valid Python, and whose cells Jupytext, VS Code, Spyder and PyCharm see as
 The package is pure text in, values out, except :func:`load` (one bounded read of a regular
 file), :func:`save` / :func:`save_text` (atomic replace) and :func:`remove_stale_temp_files`.
 
-Modules, one job each: ``syntax`` (markers, escape, newlines), ``markers`` (marker metadata),
-``header`` (the PEP 723 block and its TOML), ``percent`` and ``seed`` (the readers), ``reader``
-(which reader), ``foreign`` (binary text and other tools' notebooks), ``finish`` (ids, SQL
-names), ``passwords``, ``writer`` (``dumps``), ``files`` (opening), ``atomic`` (saving).
+Jupytext is the reference for the percent format: a file reads as Jupytext reads it, and a
+notebook without settings is written as Jupytext writes it, but for the cell ids
+(``tests/core/test_fileformat_jupytext.py`` checks this with Jupytext on its own test files).
+
+Modules, one job each: ``syntax`` (markers, escape, newlines), ``markers`` and ``values``
+(marker metadata, JSON types kept), ``preamble`` (a Jupytext YAML header, kept verbatim),
+``header`` (the PEP 723 block and its TOML), ``strings``, ``pep8`` and ``layout`` (Jupytext's
+rules for where a cell starts and ends and the blank lines between cells), ``percent`` and
+``seed`` (the readers), ``reader`` (which reader), ``foreign`` (binary text and other tools'
+notebooks), ``finish`` (ids, SQL names), ``passwords``, ``writer`` (``dumps``), ``files``
+(opening), ``atomic`` (saving).
 
 Errors: :func:`parse` raises only :class:`NotebookFormatError` (with a line number) and runs in
 linear time; :func:`load` adds :class:`NotebookFileError` (an ``OSError``) for a path that is

@@ -94,7 +94,7 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
         title = " ".join(words)
     else:
         tokens = _tokens(text)
-        words, tag = _words_and_tag(tokens)
+        tag = next((token[0] for token in tokens if token[0]), None) if "[" in text else None
         title, pairs = _title_and_pairs(tokens, tag)
     leading: list[tuple[str, str]] = []
     if tag == "raw":

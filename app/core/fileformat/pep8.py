@@ -23,6 +23,8 @@ def all_comment_lines(lines: Sequence[str]) -> bool:
     """Whether every line starts with ``#`` (checked in C: markdown cells are all such)."""
     if not lines:
         return True
+    if not lines[0].startswith("#") or not lines[-1].startswith("#"):
+        return False  # most cells tell at once
     joined = "\n".join(lines)
     return joined.startswith("#") and joined.count("\n#") == len(lines) - 1
 
@@ -53,12 +55,15 @@ def ends_with_definition(lines: Sequence[str]) -> bool:
     """Does the cell end inside a function or class (its last unindented line is one)?"""
     if all_comment_lines(lines):
         return False
-    reversed_lines = list(reversed(_unquoted_lines(lines)))
-    for i, line in enumerate(reversed_lines):
+    unquoted = _unquoted_lines(lines)
+    previous_blank = False
+    for line in reversed(unquoted):
         if _blank(line):
-            if i > 0 and _blank(reversed_lines[i - 1]):
+            if previous_blank:
                 return False
+            previous_blank = True
             continue
+        previous_blank = False
         if line.startswith(("#", " ", ")")):
             continue
         return line.startswith(_DEFINITION)

@@ -19,7 +19,6 @@ HEADER_CLOSE = "# ///"
 SourceFormat = Literal["cascade", "seed", "percent"]
 
 KIND_NAMES: dict[str, CellKind] = {
-    "raw": "markdown",
     "markdown": "markdown",
     "md": "markdown",
     "sql": "sql",

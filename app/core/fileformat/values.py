@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from typing import Any
 
 #: The longest bare value given to ``ast.literal_eval`` (Python literals Jupytext also accepts).
@@ -29,6 +30,7 @@ def _refuse_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 _TYPED_START = frozenset("-0123456789[{")
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _LITERAL_START = frozenset("-+.0123456789[{('\"")
 
 
@@ -42,6 +44,8 @@ def is_typed(text: str) -> bool:
         return True
     if not text or text[0] not in _TYPED_START or text != text.strip():
         return False
+    if text[0] not in "[{" and _JSON_NUMBER.fullmatch(text) is None:
+        return False  # "00a1" and other ids: no JSON to try
     try:
         value = _json(text)
     except (ValueError, RecursionError):
