@@ -4,7 +4,6 @@ that shows every cell and output, loads nothing from the network and runs no scr
 from __future__ import annotations
 
 import base64
-import importlib
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,18 +11,12 @@ from typing import Any
 
 import pytest
 
-from app import export_html
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.problems import BlockedBy, Cycle, Stale
 from app.core.state import CellError, CellRunState, RichOutput, StreamText
-from app.export_html import (
-    export_notebook_html,
-    failed_cells,
-    markdown_fallback,
-    render_html,
-    render_markdown,
-    sanitize_html,
-)
+from app.export_html import export_notebook_html, failed_cells, render_html
+from app.outputs.sanitize import sanitize_html
 from tests.integration.cli_helpers import cascade
 
 pytestmark = pytest.mark.slow
@@ -277,58 +270,6 @@ def test_sanitize_html(fragment: str, expected: str) -> None:
     assert sanitize_html(fragment) == expected
 
 
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("# Title", "<h1>Title</h1>"),
-        ("### Three ###", "<h3>Three</h3>"),
-        ("#hashtag", "<p>#hashtag</p>"),
-        ("one\ntwo\n\nthree", "<p>one two</p>\n<p>three</p>"),
-        (
-            "**b** and *e* and __b2__ and _e2_",
-            "<p><strong>b</strong> and <em>e</em> and <strong>b2</strong> and <em>e2</em></p>",
-        ),
-        ("snake_case_name and 2 * 3 * 4", "<p>snake_case_name and 2 * 3 * 4</p>"),
-        ("`a < b` and `**x**`", "<p><code>a &lt; b</code> and <code>**x**</code></p>"),
-        (
-            "- a\n* b\n\n1. x\n2) y",
-            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol>\n<li>x</li>\n<li>y</li>\n</ol>",
-        ),
-        ("text\n- item", "<p>text</p>\n<ul>\n<li>item</li>\n</ul>"),
-        ("[docs](#usage) and [x](a_b)", '<p><a href="#usage">docs</a> and <a href="a_b">x</a></p>'),
-        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
-        ('a "quote" & more', "<p>a &quot;quote&quot; &amp; more</p>"),
-        (
-            "```python\n<x> & y\n\nz\n```\nafter",
-            "<pre><code>&lt;x&gt; &amp; y\n\nz</code></pre>\n<p>after</p>",
-        ),
-        ("---", "<hr>"),
-        ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
-        ("", ""),
-    ],
-)
-def test_markdown_fallback(source: str, expected: str) -> None:
-    assert markdown_fallback(source) == expected
-
-
-@pytest.mark.parametrize("backend", ["markdown package", "fallback"])
-def test_render_markdown_is_always_sanitised(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if backend == "fallback":
-
-        def no_markdown(name: str) -> Any:
-            raise ImportError(name)
-
-        monkeypatch.setattr(export_html.importlib, "import_module", no_markdown)
-    else:
-        importlib.import_module("markdown")  # in the test extra: this path is always tested
-    rendered = render_markdown(
-        "# Head\n\n**b** [x](https://evil/) <script>alert(1)</script>\n\n- i\n"
-    )
-    assert "<h1>Head</h1>" in rendered and "<strong>b</strong>" in rendered
-    assert "<li>i</li>" in rendered and "<a>x</a>" in rendered
-    assert "https" not in rendered and "<script" not in rendered
-
-
 def _synthetic() -> tuple[Notebook, dict[str, CellRunState]]:
     cells = (
         Cell("a", "python", "x = '</pre><script>'"),
@@ -348,10 +289,10 @@ def _synthetic() -> tuple[Notebook, dict[str, CellRunState]]:
             error=error,
             duration_ms=1500.0,
         ),
-        "b": CellRunState(status="blocked", reason="x failed"),
+        "b": CellRunState(status="blocked", reason=BlockedBy("a", failed=True)),
         "c": CellRunState(
             status="stale",
-            reason="n changed",
+            reason=Stale("input_changed"),
             outputs=(RichOutput({"text/markdown": "**old**", "text/plain": "old"}),),
             duration_ms=2.25,
         ),
@@ -361,7 +302,13 @@ def _synthetic() -> tuple[Notebook, dict[str, CellRunState]]:
 
 def test_render_html_escapes_and_shows_every_state() -> None:
     notebook, states = _synthetic()
-    page = render_html(notebook, states, "T <&>", problems={"e": "cycle: e → e"})
+    page = render_html(
+        notebook,
+        states,
+        "T <&>",
+        problems={"e": (Cycle((("e", ("e",)),)),)},
+        cell_name=lambda c: {"a": "a <cell>", "e": "e"}.get(c, c),
+    )
     assert_offline_and_inert(page)
     assert "<title>T &lt;&amp;&gt;</title>" in page and "<h1>T &lt;&amp;&gt;</h1>" in page
     assert "&lt;/pre&gt;&lt;script&gt;" in page  # code is text, never markup
@@ -371,14 +318,22 @@ def test_render_html_escapes_and_shows_every_state() -> None:
     assert '<pre class="stderr">warn\n</pre>' in a
     assert '<pre class="plain">fallback</pre>' in a  # a broken image falls back to text
     assert '<pre class="error">Traceback …\nValueError: bad &lt;b&gt;\n</pre>' in a  # no ANSI
-    assert '<div class="reason">x failed</div>' in outputs_of(page, "b")
+    # Cells in messages are named and link to their place in the page.
+    assert (
+        '<div class="reason">blocked by <a href="#cell-a">a &lt;cell&gt;</a>, which failed</div>'
+        in outputs_of(page, "b")
+    )
     c = outputs_of(page, "c")
-    assert "<strong>old</strong>" in c and '<div class="reason">n changed</div>' in c
+    assert "<strong>old</strong>" in c
+    assert '<div class="reason">an input changed; run to update</div>' in c
     assert "sql · t · " in page and "2.2 ms" in page
     markdown_cell = page.split('id="cell-d"')[1].split("</section>")[0]
     assert "<h1>Hi " in markdown_cell and "<script" not in markdown_cell
     assert 'class="status-idle">not run</span>' in page
-    assert '<div class="reason">cycle: e → e</div>' in outputs_of(page, "e")
+    assert (
+        '<div class="reason">cycle: <a href="#cell-e">e</a> (e) → <a href="#cell-e">e</a></div>'
+        in outputs_of(page, "e")
+    )
     assert [cell.id for cell in failed_cells(notebook, states)] == ["a", "b"]
 
 
@@ -389,7 +344,11 @@ def test_export_notebook_html_writes_atomically_and_never_over_the_notebook(
     path = tmp_path / "nb.py"
     path.write_text("# the notebook\n")
     coordinator: Any = SimpleNamespace(
-        notebook=notebook, states=states, path=path, graph=SimpleNamespace(errors={})
+        notebook=notebook,
+        states=states,
+        path=path,
+        graph=SimpleNamespace(problems={}),
+        cell_name=str,
     )
     out = tmp_path / "out.html"
     out.write_text("old")

@@ -8,16 +8,17 @@ from PySide6.QtWidgets import QWidget
 
 from app.coordinator.coordinator import Coordinator
 from app.core.convert import QuickFix, rename_here_and_below
+from app.core.problems import MultipleDefinition
 from app.ui.dialogs.quick_fix_dialog import QuickFixDialog
 
 
 def fixes_for(coordinator: Coordinator, cell_id: str) -> list[tuple[str, str]]:
     """``(name, title)`` for each name this cell and another both define."""
     fixes = []
-    graph = coordinator.graph
-    for name in sorted(graph.defs.get(cell_id, ())):  # the cell's own names: cheap per event
-        if len(graph.definers.get(name, ())) < 2:
+    for problem in coordinator.document.problems(cell_id):
+        if not isinstance(problem, MultipleDefinition):
             continue
+        name = problem.name
         try:
             fix = rename_here_and_below(coordinator.notebook, cell_id, name)
         except ValueError:  # the cell does not parse, or cannot bind another name
