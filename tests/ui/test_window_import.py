@@ -215,7 +215,7 @@ def test_the_multiple_definition_quick_fix_previews_applies_and_undoes(
     assert isinstance(view, NotebookView)
     view.finish_building()
     second = view.cells["b"]
-    assert "`df` is defined by more than one cell" in second.problem_label.text()
+    assert "<code>df</code> is defined by more than one cell" in second.problem_label.text()
     assert second.fix_label.isVisibleTo(window)
     assert "Rename to df_2 here and in the cells below that read it" in second.fix_label.text()
 
