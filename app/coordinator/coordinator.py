@@ -22,7 +22,6 @@ from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
 from app.coordinator.events import (
-    AnalysisChanged,
     CoordinatorEvent,
     DatabaseStatusChanged,
     HistoryChanged,
@@ -237,10 +236,7 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self._runner.session.reset(notebook.cell_ids)
         self._emit(NotebookLoaded(notebook, self.path))
         self._emit_history()
-        for cell in notebook.cells:
-            self._emit(
-                AnalysisChanged(cell.id, self.analyses[cell.id], self._document.problems(cell.id))
-            )
+        self._announce(notebook.cell_ids)
 
     async def reload(self) -> None:
         """Read the file again (after a change on disk); run state starts over and a changed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.coordinator.database import Passwords, database_url, default_database_url, stored_password
 from app.coordinator.events import CoordinatorEvent, DatabaseStatusChanged, TrustChanged
@@ -29,39 +30,31 @@ class EnvironmentIntents:
     _trust: TrustGate
     _passwords: Passwords
 
-    # Provided by the coordinator.
-    @property
-    def notebook(self) -> Notebook:
-        return self._document.notebook
+    if TYPE_CHECKING:  # provided by the coordinator
 
-    @property
-    def graph(self) -> Graph:
-        return self._document.graph
+        @property
+        def notebook(self) -> Notebook: ...
 
-    @property
-    def path(self) -> Path | None:
-        raise NotImplementedError
+        @property
+        def graph(self) -> Graph: ...
 
-    @property
-    def trusted(self) -> bool:
-        return self._trust.trusted
+        @property
+        def path(self) -> Path | None: ...
 
-    @property
-    def trust_requests(self) -> tuple[TrustRequest, ...]:
-        return self._trust.requests
+        @property
+        def trusted(self) -> bool: ...
 
-    @property
-    def database_status(self) -> DatabaseStatusChanged | None:
-        return self._runner.database_status
+        @property
+        def trust_requests(self) -> tuple[TrustRequest, ...]: ...
 
-    def _emit(self, event: CoordinatorEvent) -> None:
-        raise NotImplementedError
+        @property
+        def database_status(self) -> DatabaseStatusChanged | None: ...
 
-    def _save(self, *, overwrite: bool = False) -> None:
-        raise NotImplementedError
+        def _emit(self, event: CoordinatorEvent) -> None: ...
 
-    async def restart_kernel(self) -> None:
-        raise NotImplementedError
+        def _save(self, *, overwrite: bool = False) -> None: ...
+
+        async def restart_kernel(self) -> None: ...
 
     def kernel_interpreter(self) -> str | None:
         """The notebook's ``python`` setting as an absolute path (relative to the notebook's
