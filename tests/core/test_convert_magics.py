@@ -13,7 +13,7 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 from app.core.convert import transform_ipython
-from app.core.convert.magics import magic_lines
+from app.core.convert.magics.scanner import magic_lines
 
 KNOWN = frozenset({"x", "path", "files", "np", "a", "slow", "f", "name"})
 

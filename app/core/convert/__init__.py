@@ -16,7 +16,8 @@ from __future__ import annotations
 from app.core.convert.cells import SourceCell
 from app.core.convert.ipynb import is_ipynb_text, read_ipynb
 from app.core.convert.ipynb_export import IpynbExport, export_ipynb
-from app.core.convert.magics import MagicResult, transform_ipython
+from app.core.convert.magics.transform import transform_ipython
+from app.core.convert.magics.translation import MagicResult
 from app.core.convert.marimo import is_marimo_source, read_marimo
 from app.core.convert.quickfix import CellChange, QuickFix, rename_here_and_below
 from app.core.convert.rename import ReactiveCells, make_reactive

@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from app.core.convert.cells import SourceCell
-from app.core.convert.magics import MagicResult, transform_ipython
+from app.core.convert.magics.transform import transform_ipython
+from app.core.convert.magics.translation import MagicResult
 from app.core.convert.pipeline import DraftCell, finish
 from app.core.convert.pysource import parse_module
 from app.core.convert.report import Conversion, ConversionError, Note
