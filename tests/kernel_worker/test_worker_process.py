@@ -202,10 +202,13 @@ def test_os_exit_ends_the_process_with_its_code() -> None:
     assert client.process.wait(5) == 3
 
 
-def test_a_brief_silent_step_is_one_frame(worker: WorkerClient) -> None:
-    """A fast cell costs one frame: its StepFinished says it was never announced."""
+def test_a_brief_silent_step_is_one_entry_of_a_batch(worker: WorkerClient) -> None:
+    """A fast cell costs no frame of its own: it is an entry of a StepsFinished batch."""
     messages = worker.run("quick = 1")
-    assert [type(m).__name__ for m in messages] == ["StepFinished", "PlanFinished"]
+    assert [type(m).__name__ for m in messages] == ["StepsFinished", "PlanFinished"]
+    batch = messages[0]
+    assert isinstance(batch, p.StepsFinished)
+    assert [(s.cell_id, s.status) for s in batch.steps] == [("c1", "success")]
     assert finished(messages)["c1"].unannounced
 
 

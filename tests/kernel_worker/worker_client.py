@@ -84,7 +84,19 @@ class WorkerClient:
 
 
 def finished(messages: list[p.Message]) -> dict[str, p.StepFinished]:
-    return {m.cell_id: m for m in messages if isinstance(m, p.StepFinished)}
+    """How each step ended, whether it had a frame of its own or was part of a batch (a
+    batched step is shown as the StepFinished it stands for: unannounced)."""
+    ends: dict[str, p.StepFinished] = {}
+    for m in messages:
+        if isinstance(m, p.StepFinished):
+            ends[m.cell_id] = m
+        elif isinstance(m, p.StepsFinished):
+            for s in m.steps:
+                ran = s.status == "success"
+                ends[s.cell_id] = p.StepFinished(
+                    m.plan_id, s.cell_id, s.status, s.duration_ms, None, s.blocked_by, ran
+                )
+    return ends
 
 
 def stream_text(messages: list[p.Message], cell_id: str, stream: str = "stdout") -> str:
