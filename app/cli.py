@@ -9,18 +9,21 @@ parsed, or the kernel's Python cannot start (the line says which setting chooses
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from app.coordinator.coordinator import Coordinator
+from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelStartError
 from app.core.fileformat import NotebookSaveError
-from app.core.notebook import Notebook
 from app.core.settings import get_setting
 from app.core.state import CellRunState, RichOutput
+
+if TYPE_CHECKING:
+    # Imported when the run needs it: the worker starts before (app.coordinator.headless).
+    from app.coordinator.coordinator import Coordinator
+    from app.core.notebook import Notebook
 
 #: Which representation of a displayed value the headless output shows, best first.
 MIME_PREFERENCE = (
@@ -104,39 +107,9 @@ def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> No
             out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
 
 
-async def run_notebook(path: Path, *, trust: bool = False) -> Coordinator:
-    """Open ``path`` without ever writing to it, run every cell; the coordinator holds the
-    results. ``trust``: the user vouched for the notebook's settings (``--trust``)."""
-    from app.coordinator.qprocess_kernel import QProcessKernel
-
-    kernel = QProcessKernel(cwd=path.resolve().parent)
-    coordinator = Coordinator(kernel, autosave=False, assume_trusted=trust)
-    await coordinator.open(path)
-    try:
-        await coordinator.run_all()
-    finally:
-        await coordinator.shutdown()
-    return coordinator
-
-
-def run_with_qt(coro_factory: Any) -> Any:
-    """Run a coroutine on a qasync loop over a QCoreApplication (no display needed)."""
-    import qasync
-    from PySide6.QtCore import QCoreApplication
-
-    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        return loop.run_until_complete(coro_factory())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
-
-
 def check_readable(path: Path, err: TextIO) -> Notebook | None:
     """Open the notebook once up front, so a path that is not one is reported (exit 2) in one
-    line before any kernel starts; the notebook, or None."""
+    line before any kernel is waited for; the notebook, or None."""
     from app.core import fileformat
 
     try:
@@ -180,22 +153,30 @@ def untrusted_reason(path: Path, notebook: Notebook) -> str | None:
 
 
 def run_headless(
-    path: Path, notebook: Notebook, err: TextIO, *, trust: bool = False
+    path: Path,
+    notebook: Notebook,
+    err: TextIO,
+    *,
+    trust: bool = False,
+    run: HeadlessRun | None = None,
 ) -> Coordinator | None:
-    """Run every cell of ``path``; None (with the reason on ``err``) if the notebook is not
-    trusted for what it asks, or the kernel won't start."""
+    """Run every cell of ``path`` (on ``run``, whose worker is already starting, or on a run
+    of its own); None (with the reason on ``err``) if the notebook is not trusted for what it
+    asks, or the kernel won't start."""
     if not trust:
         refused = untrusted_reason(path, notebook)
         if refused is not None:
             err.write(f"cascade: {refused}\n")
             return None
     try:
-        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path, trust=trust))
+        if run is None:
+            with HeadlessRun(path) as own:
+                return own.run_all(trust=trust)
+        return run.run_all(trust=trust)
     except KernelStartError as exc:
         hint = kernel_start_hint(notebook)
         err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
         return None
-    return coordinator
 
 
 _TRUST_HELP = (
@@ -215,10 +196,11 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    notebook = check_readable(path, err)
-    if notebook is None:
-        return 2
-    coordinator = run_headless(path, notebook, err, trust=args.trust)
+    with HeadlessRun(path) as run:  # the worker starts while the notebook is read
+        notebook = check_readable(path, err)
+        if notebook is None:
+            return 2
+        coordinator = run_headless(path, notebook, err, trust=args.trust, run=run)
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -254,20 +236,21 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     args = parser.parse_args(argv)
     path: Path = args.notebook
     target: Path = args.html
-    from app.export_html import export_notebook_html, failed_cells
-
-    notebook = check_readable(path, err)
-    if notebook is None:
-        return 2
-    if target.resolve() == path.resolve():
-        err.write(f"cascade: will not overwrite the notebook {path} with HTML\n")
-        return 2
-    if not target.resolve().parent.is_dir():
-        err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
-        return 2
-    coordinator = run_headless(path, notebook, err, trust=args.trust)
+    with HeadlessRun(path) as run:  # the worker starts while the notebook is read
+        notebook = check_readable(path, err)
+        if notebook is None:
+            return 2
+        if target.resolve() == path.resolve():
+            err.write(f"cascade: will not overwrite the notebook {path} with HTML\n")
+            return 2
+        if not target.resolve().parent.is_dir():
+            err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
+            return 2
+        coordinator = run_headless(path, notebook, err, trust=args.trust, run=run)
     if coordinator is None:
         return 2
+    from app.export_html import export_notebook_html, failed_cells
+
     try:
         export_notebook_html(coordinator, target)
     except (OSError, ValueError) as exc:

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.cli import run_with_qt
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.core import fileformat
@@ -56,6 +55,7 @@ from app.core.state import CellRunState, RichOutput
 if __package__ in (None, ""):  # run as `python benchmarks/engine.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._loops import run_with_qt
 from benchmarks._peers import (
     INSTALL_HINT,
     PeerResult,
