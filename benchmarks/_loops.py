@@ -21,7 +21,8 @@ def run_with_qt(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        return loop.run_until_complete(coro_factory())
+        result: T = loop.run_until_complete(coro_factory())
+        return result
     finally:
         loop.close()
         asyncio.set_event_loop(None)

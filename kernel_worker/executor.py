@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from kernel_worker.sql import SqlEngine
 
 CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
+#: Compiled cells kept for re-runs: twice the largest notebook Cascade opens (10,000 cells),
+#: so a re-run of a big notebook never compiles every cell again.
+COMPILED_CELLS_KEPT = 20_000
 
 
 class CellSyntaxError(Exception):
@@ -277,7 +280,7 @@ class Executor:
             lines = step.code.splitlines(keepends=True)
             linecache.cache[filename] = (len(step.code), None, lines, filename)
             compiled = compile_cell(step.code, filename)
-            if len(self._compiled) > 4096:
+            if len(self._compiled) > COMPILED_CELLS_KEPT:
                 self._compiled.clear()
             self._compiled[key] = compiled
         return compiled

@@ -197,15 +197,22 @@ class AsyncioKernel:
         if worker is None:
             return
         worker.session.expected_exit = True
-        self._kill(worker)
+        self._kill(worker, wait=True)
         self._drain(worker)
         self._detach(worker)
 
-    def _kill(self, worker: _WorkerProtocol) -> None:
+    def _kill(self, worker: _WorkerProtocol, *, wait: bool = False) -> None:
+        """SIGKILL the worker's group; with ``wait``, return once the worker is dead (without
+        reaping it: asyncio's child watcher does, and reports its end)."""
         kill_process_group(worker.session.group)  # the worker and what it started, at once
-        if worker.transport is not None and not worker.exited:
-            with contextlib.suppress(ProcessLookupError):
-                worker.transport.send_signal(signal.SIGKILL)
+        transport = worker.transport
+        if transport is None or worker.exited:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            transport.send_signal(signal.SIGKILL)
+        if wait:
+            with contextlib.suppress(ChildProcessError):  # reaped already: dead too
+                os.waitid(os.P_PID, transport.get_pid(), os.WEXITED | os.WNOWAIT)
 
     def _drain(self, worker: _WorkerProtocol) -> None:
         """Deliver what the worker wrote before it was killed (as the end of a QProcess
@@ -235,7 +242,7 @@ class AsyncioKernel:
     def _discard(self, worker: _WorkerProtocol) -> None:
         """End a worker launched ahead that is not wanted after all (never reported)."""
         worker.session.expected_exit = True
-        self._kill(worker)
+        self._kill(worker, wait=True)
         self._detach(worker)
 
     async def shutdown(self) -> None:
