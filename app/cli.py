@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelStartError
 from app.core.fileformat import NotebookSaveError
+from app.core.problems import Unrunnable, describe
 from app.core.settings import get_setting
 from app.core.state import CellRunState, RichOutput
 
@@ -59,20 +60,21 @@ def cell_reports(
     for cell in coordinator.notebook.cells:
         state = coordinator.states.get(cell.id, CellRunState())
         analysis = coordinator.analyses[cell.id]
-        problem = coordinator.graph.errors.get(cell.id)
+        problems = coordinator.graph.problems.get(cell.id)
         error: str | None = None
         if state.error is not None:
             error = state.error.traceback or f"{state.error.ename}: {state.error.evalue}"
-        elif state.status == "blocked":
-            error = state.reason
-        elif problem:
-            error = problem
+        elif state.status == "blocked" and state.reason is not None:
+            error = describe(state.reason, coordinator.cell_name)
+        elif problems:
+            error = describe(Unrunnable(problems), coordinator.cell_name)
         status = "success" if cell.kind == "markdown" else state.status
         reports.append(
             {
                 "id": cell.id,
                 "kind": cell.kind,
                 "name": cell.name,
+                "label": coordinator.cell_name(cell.id),
                 "status": status,
                 "stdout": state.text("stdout"),
                 "stderr": state.text("stderr"),
@@ -88,9 +90,9 @@ def cell_reports(
 
 def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> None:
     out.write(f"{name}\n")
-    for i, report in enumerate(reports, start=1):
+    for report in reports:
         timing = f" · {report['duration_ms']:.1f} ms" if report["duration_ms"] is not None else ""
-        out.write(f"\n── cell {i} · {report['kind']} · {report['status']}{timing}\n")
+        out.write(f"\n── {report['label']} · {report['kind']} · {report['status']}{timing}\n")
         if report["stdout"]:
             out.write(
                 report["stdout"] if report["stdout"].endswith("\n") else report["stdout"] + "\n"

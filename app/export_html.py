@@ -15,7 +15,7 @@ import importlib
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from pygments.lexers import PythonLexer, SqlLexer  # type: ignore[import-untyped
 
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.problems import Problem, Reason, Unrunnable, describe
 from app.core.state import CellRunState, RichOutput, StreamText
 
 if TYPE_CHECKING:
@@ -321,7 +322,9 @@ def _rich(output: RichOutput) -> str:
     return ""
 
 
-def _cell(cell: Cell, state: CellRunState, problem: str | None) -> str:
+def _cell(
+    cell: Cell, state: CellRunState, problem: Unrunnable | None, words: Callable[[Reason], str]
+) -> str:
     kind = cell.kind if cell.name is None else f"{cell.kind} · {cell.name}"
     label = [html.escape(kind)]
     parts: list[str] = []
@@ -347,7 +350,7 @@ def _cell(cell: Cell, state: CellRunState, problem: str | None) -> str:
         reasons = [state.reason] if state.reason else []
         if problem and problem not in reasons:
             reasons.append(problem)
-        outputs.extend(f'<div class="reason">{html.escape(r)}</div>' for r in reasons)
+        outputs.extend(f'<div class="reason">{words(r)}</div>' for r in reasons)
         parts.append(f'<div class="outputs">{"".join(outputs)}</div>')
     return (
         f'<section class="cell kind-{cell.kind}" id="cell-{html.escape(cell.id)}">'
@@ -360,17 +363,31 @@ def render_html(
     states: Mapping[str, CellRunState],
     title: str,
     *,
-    problems: Mapping[str, str] | None = None,
+    problems: Mapping[str, tuple[Problem, ...]] | None = None,
+    cell_name: Callable[[str], str] = str,
 ) -> str:
     """The whole page: every cell of ``notebook`` with its run state (``problems``: cell id ->
-    why the graph rejects it, e.g. a cycle)."""
+    why the graph rejects it, e.g. a cycle; ``cell_name`` names cells in those messages)."""
     problems = problems or {}
+
+    def words(reason: Reason) -> str:  # cells as in-page links, variables as code
+        return describe(
+            reason,
+            lambda c: f'<a href="#cell-{html.escape(c)}">{html.escape(cell_name(c))}</a>',
+            lambda n: f"<code>{html.escape(n)}</code>",
+        )
+
     code = [states.get(c.id, CellRunState()).status for c in notebook.cells if c.kind != "markdown"]
     counts = Counter("not run" if status == "idle" else status for status in code)
     summary = " · ".join([f"{len(code)} code cells", *(f"{n} {s}" for s, n in counts.items())])
     pygments_css = HtmlFormatter(style="default").get_style_defs(".hl")
     cells = "\n".join(
-        _cell(cell, states.get(cell.id, CellRunState()), problems.get(cell.id))
+        _cell(
+            cell,
+            states.get(cell.id, CellRunState()),
+            Unrunnable(problems[cell.id]) if cell.id in problems else None,
+            words,
+        )
         for cell in notebook.cells
     )
     name = html.escape(title)
@@ -394,5 +411,11 @@ def export_notebook_html(coordinator: Coordinator, out_path: str | os.PathLike[s
         raise ValueError("the HTML file must not be the notebook itself")
     notebook = coordinator.notebook
     title = notebook.name or (coordinator.path.stem if coordinator.path else "Untitled notebook")
-    page = render_html(notebook, coordinator.states, title, problems=coordinator.graph.errors)
+    page = render_html(
+        notebook,
+        coordinator.states,
+        title,
+        problems=coordinator.graph.problems,
+        cell_name=coordinator.cell_name,
+    )
     fileformat.save_text(page, target)

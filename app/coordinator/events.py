@@ -11,6 +11,8 @@ from typing import Literal, TypeAlias
 
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Notebook
+from app.core.planner import Mode
+from app.core.problems import Problem
 from app.core.state import CellRunState, Output
 from app.core.trust import TrustRequest
 
@@ -34,11 +36,11 @@ class StructureChanged:
 
 @dataclass(frozen=True, slots=True)
 class AnalysisChanged:
-    """A cell's defs/refs changed, or its graph problem (cycle, multiple definitions)."""
+    """A cell's defs/refs changed, or its graph problems (cycle, multiple definitions)."""
 
     cell_id: str
     analysis: CellAnalysis
-    problem: str | None
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,13 @@ class TrustDecisionNeeded:
 
 
 @dataclass(frozen=True, slots=True)
+class ModeChanged:
+    """Autorun or lazy (SEMANTICS.md §3)."""
+
+    mode: Mode
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryChanged:
     """What Undo and Redo would do now ("delete cell"), or None when there is nothing."""
 
@@ -137,5 +146,6 @@ CoordinatorEvent: TypeAlias = (
     | TrustChanged
     | TrustDecisionNeeded
     | HistoryChanged
+    | ModeChanged
     | Notice
 )

@@ -1,19 +1,20 @@
 """The dependency graph of a notebook: an immutable snapshot built from cell analyses.
 
 Edge A -> B when B reads a name A defines (SEMANTICS.md §2). Cells that define a name another
-cell also defines, and cells on a cycle, are *errable*: they carry an error message as data and
-never run; the graph never raises for them.
+cell also defines, and cells on a cycle, are *errable*: they carry their problems as data
+(:mod:`app.core.problems`) and never run; the graph never raises for them.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Notebook
 from app.core.ordering import strongly_connected_cycles, topological_order
+from app.core.problems import Cycle, MultipleDefinition, Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,8 @@ class Graph:
 
     ``definers``: name -> defining cells (display order). ``unresolved``: per cell, the names
     it reads that no cell defines (builtins among them; they only matter for SQL cells).
-    ``errors``: errable cell -> message. ``order``: every cell, topological, ties by position.
+    ``problems``: errable cell -> its problems. ``order``: every cell, topological, ties by
+    position.
     """
 
     cell_ids: tuple[str, ...]
@@ -32,7 +34,7 @@ class Graph:
     children: Mapping[str, frozenset[str]]
     definers: Mapping[str, tuple[str, ...]]
     unresolved: Mapping[str, frozenset[str]]
-    errors: Mapping[str, str]
+    problems: Mapping[str, tuple[Problem, ...]]
     order: tuple[str, ...]
     rank: Mapping[str, int]
 
@@ -59,10 +61,6 @@ def _reach(start: Iterable[str], edges: Mapping[str, frozenset[str]]) -> set[str
                 seen.add(nxt)
                 todo.append(nxt)
     return seen - starts
-
-
-def _label(notebook: Notebook, cell_id: str) -> str:
-    return notebook.label(cell_id)
 
 
 def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Graph:
@@ -97,18 +95,17 @@ def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Gra
         if missing:
             unresolved[cid] = frozenset(missing)
 
-    errors: dict[str, str] = {}
+    problems: dict[str, tuple[Problem, ...]] = {}
     for name, cells in sorted(definers.items()):
         if len(cells) > 1:
-            where = ", ".join(_label(notebook, c) for c in cells)
+            multiple = MultipleDefinition(name, cells)
             for cell in cells:
-                message = f"`{name}` is defined by more than one cell: {where}"
-                errors[cell] = f"{errors[cell]}; {message}" if cell in errors else message
+                problems[cell] = (*problems.get(cell, ()), multiple)
     cycles = strongly_connected_cycles(cell_ids, children)
     for component in cycles:
-        message = _cycle_message(notebook, component, children, edge_names)
+        cycle = _cycle(notebook, component, children, edge_names)
         for cell in component:
-            errors[cell] = f"{errors[cell]}; {message}" if cell in errors else message
+            problems[cell] = (*problems.get(cell, ()), cycle)
 
     order = topological_order(cell_ids, parents, children, cycles)
     return Graph(
@@ -119,20 +116,20 @@ def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Gra
         children={cid: frozenset(c) for cid, c in children.items()},
         definers=definers,
         unresolved=unresolved,
-        errors=errors,
+        problems=problems,
         order=order,
         rank={cid: i for i, cid in enumerate(order)},
     )
 
 
-def _cycle_message(
+def _cycle(
     notebook: Notebook,
     component: tuple[str, ...],
     children: Mapping[str, set[str]],
     edge_names: Mapping[tuple[str, str], set[str]],
-) -> str:
-    """ "cycle: cell 1 (x) → cell 2 (y) → cell 1": one concrete loop through the component,
-    each cell followed by the names the next cell reads from it."""
+) -> Cycle:
+    """One concrete loop through the component, from its first cell in display order, each
+    cell with the names the next cell reads from it."""
     members = set(component)
     start = component[0]
     previous: dict[str, str] = {}
@@ -153,9 +150,20 @@ def _cycle_message(
         while back[-1] != start:
             back.append(previous[back[-1]])
         path = list(reversed(back))
-    parts = []
+    steps = []
     for i, cell in enumerate(path):
         nxt = path[(i + 1) % len(path)]
-        names = ", ".join(sorted(edge_names.get((cell, nxt), ())))
-        parts.append(f"{_label(notebook, cell)} ({names})")
-    return "cycle: " + " → ".join(parts) + f" → {_label(notebook, start)}"
+        steps.append((cell, tuple(sorted(edge_names.get((cell, nxt), ())))))
+    return Cycle(tuple(steps))
+
+
+def reorder_graph(graph: Graph, cell_ids: tuple[str, ...]) -> Graph:
+    """The same graph for the same cells in a new display order (a move): edges and problems
+    hold cell ids, so only the run order, whose ties follow display order, is computed again."""
+    if set(cell_ids) != set(graph.cell_ids):
+        raise ValueError("reorder_graph needs the same cells")
+    cycles = strongly_connected_cycles(cell_ids, graph.children)
+    order = topological_order(cell_ids, graph.parents, graph.children, cycles)
+    return replace(
+        graph, cell_ids=cell_ids, order=order, rank={cid: i for i, cid in enumerate(order)}
+    )

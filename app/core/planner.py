@@ -12,6 +12,7 @@ from typing import Literal
 
 from app.core.graph import Graph
 from app.core.notebook import Notebook
+from app.core.problems import BlockedBy, MissingNames, Problem, Reason, Unrunnable
 
 Mode = Literal["autorun", "lazy"]
 
@@ -31,7 +32,7 @@ class Plan:
 
     steps: tuple[PlannedStep, ...] = ()
     delete_names: tuple[str, ...] = ()
-    blocked: Mapping[str, str] = field(default_factory=dict)
+    blocked: Mapping[str, Reason] = field(default_factory=dict)
     stale: tuple[str, ...] = ()
 
     @property
@@ -76,15 +77,21 @@ def _closure(
     return planned
 
 
-def _blocked_reasons(notebook: Notebook, graph: Graph, cells: Set[str]) -> dict[str, str]:
-    """Cells that cannot run: errable ones, SQL cells with an undefined placeholder, and
-    everything downstream of either, each with a reason that names the cell at fault."""
-    sources: dict[str, str] = dict(graph.errors)
+def cell_problems(notebook: Notebook, graph: Graph) -> dict[str, tuple[Problem, ...]]:
+    """Every cell that cannot run and why: the graph's problems (multiple definitions,
+    cycles) and SQL cells whose placeholders no cell defines."""
+    sources: dict[str, tuple[Problem, ...]] = dict(graph.problems)
     for cell_id, missing in graph.unresolved.items():
         if notebook.cell(cell_id).kind == "sql":
-            names = ", ".join(f"`{n}`" for n in sorted(missing))
-            verb = "is" if len(missing) == 1 else "are"
-            sources.setdefault(cell_id, f"{names} {verb} not defined by any cell")
+            missing_names = MissingNames(tuple(sorted(missing)))
+            sources[cell_id] = (*sources.get(cell_id, ()), missing_names)
+    return sources
+
+
+def _blocked_reasons(notebook: Notebook, graph: Graph, cells: Set[str]) -> dict[str, Reason]:
+    """Cells that cannot run: errable ones, SQL cells with an undefined placeholder, and
+    everything downstream of either, each with a reason that names the cell at fault."""
+    sources = cell_problems(notebook, graph)
     if not sources:
         return {}
     # The first cell at fault upstream of each cell, propagated once in topological order.
@@ -99,12 +106,12 @@ def _blocked_reasons(notebook: Notebook, graph: Graph, cells: Set[str]) -> dict[
         ]
         if upstream:
             culprit[cell_id] = min(upstream, key=notebook.position)
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Reason] = {}
     for cell_id in cells:
         if cell_id in sources:
-            reasons[cell_id] = sources[cell_id]
+            reasons[cell_id] = Unrunnable(sources[cell_id])
         elif cell_id in culprit:
-            reasons[cell_id] = f"blocked by {notebook.label(culprit[cell_id])}, which cannot run"
+            reasons[cell_id] = BlockedBy(culprit[cell_id], failed=False)
     return reasons
 
 
@@ -120,7 +127,7 @@ def names_to_delete(
             cell_id in affected
             or cell_id not in graph.defs
             or name not in graph.defs[cell_id]
-            or cell_id in graph.errors
+            or cell_id in graph.problems
         ):
             doomed.add(name)
     for cell_id in affected:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, TypeAlias
 
+from app.core.problems import Interrupted, Reason, Stale
 from app.core.terminal import append_stream, settle
 
 Status = Literal["idle", "queued", "running", "success", "error", "blocked", "stale", "interrupted"]
@@ -68,7 +69,7 @@ class CellRunState:
     status: Status = "idle"
     outputs: tuple[Output, ...] = ()
     error: CellError | None = None
-    reason: str = ""
+    reason: Reason | None = None
     duration_ms: float | None = None
     started_at: float | None = None
     omitted_chars: int = 0
@@ -121,21 +122,16 @@ class Finished:
 
 @dataclass(frozen=True, slots=True)
 class Blocked:
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
 class MadeStale:
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Reset:
-    """Back to never-run (a new kernel with no outputs)."""
+    reason: Stale
 
 
 RunEvent: TypeAlias = (
-    Queued | Started | OutputAdded | OutputOmitted | Finished | Blocked | MadeStale | Reset
+    Queued | Started | OutputAdded | OutputOmitted | Finished | Blocked | MadeStale
 )
 
 
@@ -216,7 +212,7 @@ def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
     describe values that no longer exist)."""
     match event:
         case Queued():
-            return replace(state, status="queued", reason="")
+            return replace(state, status="queued", reason=None)
         case Started(at=at):
             return CellRunState(status="running", started_at=at)
         case OutputAdded(output=output):
@@ -224,7 +220,7 @@ def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
         case OutputOmitted(chars=chars, full_output=full_output):
             return _omit(state, chars, full_output)
         case Finished(status=status, duration_ms=duration, error=error):
-            reason = "interrupted by the user" if status == "interrupted" else ""
+            reason = Interrupted() if status == "interrupted" else None
             return replace(
                 state,
                 status=status,
@@ -239,6 +235,4 @@ def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
             if state.status == "idle":
                 return state  # never run: nothing on screen is out of date
             return replace(state, status="stale", reason=reason, started_at=None)
-        case Reset():
-            return CellRunState()
     raise TypeError(f"unknown run event {event!r}")

@@ -19,6 +19,7 @@ from app.coordinator.events import (
     NotebookSaved,
     StructureChanged,
 )
+from app.core.problems import describe
 from kernel_worker import protocol as p
 from tests.coordinator.fake_kernel import FakeKernel, Outcome
 
@@ -36,6 +37,13 @@ async def notebook(
     ids = [await coordinator.add_cell("python", code=code) for code in codes]
     await coordinator.set_mode("autorun")
     return coordinator, ids
+
+
+def words(c: Coordinator, cell_id: str) -> str:
+    """The cell's reason as the window says it (cells named, not numbered)."""
+    reason = c.states[cell_id].reason
+    assert reason is not None
+    return describe(reason, c.cell_name)
 
 
 def statuses(c: Coordinator, ids: list[str]) -> list[str]:
@@ -130,7 +138,9 @@ def test_multiple_definitions_block_every_definer_and_reader() -> None:
         await c.run_all()
         assert kernel.plans == []  # nothing runnable and nothing to delete: no plan at all
         assert statuses(c, [a, b, d]) == ["blocked"] * 3
-        assert "`x` is defined by more than one cell: cell 1, cell 2" in c.states[a].reason
+        # Messages name cells by what they define, never by a position the window hides.
+        assert words(c, a) == "`x` is defined by more than one cell: x, x #2"
+        assert words(c, d) == "blocked by x, which cannot run"
         await c.update_cell(b, "w = 2")  # fixing it clears the error and runs what was blocked
         assert statuses(c, [a, b, d]) == ["success"] * 3
 
@@ -143,10 +153,12 @@ def test_cycle_blocks_both_and_fixing_one_clears_both() -> None:
         c, (a, b) = await notebook(kernel, "x = y + 1", "y = x + 1")
         await c.run_all()
         assert statuses(c, [a, b]) == ["blocked", "blocked"]
-        assert c.states[a].reason == "cycle: cell 1 (x) → cell 2 (y) → cell 1"
+        assert words(c, a) == "cycle: x (x) → y (y) → x"
+        await c.move_cell(b, 0)  # the message stays right: it names cells, not positions
+        assert words(c, a) == "cycle: x (x) → y (y) → x"
         await c.update_cell(a, "x = 1")
         assert statuses(c, [a, b]) == ["success", "success"]
-        assert c.graph.errors == {}
+        assert c.graph.problems == {}
 
     run(body)
 
@@ -161,7 +173,7 @@ def test_upstream_error_blocks_descendants_and_clears_their_outputs() -> None:
         await c.update_cell(a, "x = 2")
         assert statuses(c, [a, b]) == ["error", "blocked"]
         assert c.states[b].outputs == ()
-        assert c.states[b].reason == "blocked by cell 1, which failed"
+        assert words(c, b) == "blocked by x, which failed"
 
     run(body)
 
@@ -330,16 +342,20 @@ def test_external_change_is_never_overwritten_silently(tmp_path: Path) -> None:
     run(body)
 
 
-def test_commit_edit_saves_synchronously_without_running(tmp_path: Path) -> None:
+def test_update_cell_saves_before_anything_else_happens(tmp_path: Path) -> None:
+    """The edit is in the file when update_cell returns, before its coroutine runs: a window
+    closing right after an edit loses nothing."""
     path = tmp_path / "nb.py"
 
     async def body() -> None:
         kernel = FakeKernel()
         c, (a,) = await notebook(kernel, "x = 1", path=path)
         sent = len(kernel.plans)
-        assert c.commit_edit(a, "x = 5") == {a}
+        rest = c.update_cell(a, "x = 5", run=False)
         assert "x = 5" in path.read_text()
-        assert c.commit_edit(a, "x = 5") is None
+        await rest
+        assert len(kernel.plans) == sent
+        await c.update_cell(a, "x = 5", run=False)  # unchanged: nothing happens
         assert len(kernel.plans) == sent
 
     run(body)

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from app.coordinator import coordinator as coordinator_module
-from app.coordinator.coordinator import INTERRUPT_UNANSWERED, Coordinator
+from app.coordinator import runner as runner_module
+from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CoordinatorEvent, Notice
 from app.coordinator.kernel import CORRUPTED_MESSAGE, KernelExited
+from app.coordinator.runner import INTERRUPT_UNANSWERED
 from kernel_worker import protocol as p
 from tests.coordinator.fake_kernel import FakeKernel, Outcome
 
@@ -47,7 +48,7 @@ def notices(events: list[CoordinatorEvent]) -> list[str]:
 def test_an_unanswered_interrupt_is_reported_and_the_next_one_would_restart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(coordinator_module, "INTERRUPT_FEEDBACK_S", 0.01)
+    monkeypatch.setattr(runner_module, "INTERRUPT_FEEDBACK_S", 0.01)
 
     async def body() -> None:
         kernel = FakeKernel(script={"ignore_sigint()": Outcome(hang=True)})
@@ -71,7 +72,7 @@ def test_an_unanswered_interrupt_is_reported_and_the_next_one_would_restart(
 
 
 def test_an_answered_interrupt_says_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(coordinator_module, "INTERRUPT_FEEDBACK_S", 0.0)
+    monkeypatch.setattr(runner_module, "INTERRUPT_FEEDBACK_S", 0.0)
 
     async def body() -> None:
         kernel = FakeKernel(script={"loop()": Outcome(hang=True)})

@@ -51,8 +51,8 @@ def test_a_read_only_notebook_is_never_rewritten(tmp_path: Path) -> None:
 
     async def body() -> None:
         c, events = opened(path)
-        assert c.file.read_only
-        c.commit_edit("a", "x = 2")
+        assert c.read_only
+        await c.update_cell("a", "x = 2", run=False)
         assert path.read_bytes() == before
         assert oct(path.stat().st_mode & 0o777) == "0o444"
         failures = [e for e in events if isinstance(e, SaveFailed)]
@@ -76,14 +76,14 @@ def test_a_full_disk_changes_nothing_keeps_the_edit_and_retries(
     async def body() -> None:
         monkeypatch.setattr(fileformat, "save_text", full_disk)
         c, events = opened(path)
-        c.commit_edit("a", "x = 3")
+        await c.update_cell("a", "x = 3", run=False)
         assert path.read_bytes() == before
         failure = next(e for e in events if isinstance(e, SaveFailed))
         assert failure.message == "cannot save nb.py: the disk is full"
         assert c.notebook.cell("a").code == "x = 3"  # in memory
         assert any("x = 3" in text for text in recovered_texts())  # and on disk elsewhere
         monkeypatch.setattr(fileformat, "save_text", real_save)  # space freed
-        c._retry_save()  # what the retry timer calls
+        c.retry_save()  # what the retry timer calls
         assert "x = 3" in path.read_text()
         assert not c.save_blocked
         assert recovered_texts() == []  # the copy goes once the file holds the text
@@ -103,9 +103,9 @@ def test_a_failed_save_schedules_a_retry(tmp_path: Path, monkeypatch: pytest.Mon
     async def body() -> None:
         monkeypatch.setattr(fileformat, "save_text", failing)
         c, _ = opened(path)
-        c.commit_edit("a", "x = 4")
-        assert c._save_retry is not None  # a timer is armed; an edit retries too
-        c.commit_edit("a", "x = 5")
+        await c.update_cell("a", "x = 4", run=False)
+        assert c._saver._retry is not None  # a timer is armed; an edit retries too
+        await c.update_cell("a", "x = 5", run=False)
         assert len(attempts) == 2
         c.close()
 
@@ -121,7 +121,7 @@ def test_a_new_notebook_lives_in_memory_and_in_a_recovery_copy(tmp_path: Path) -
         assert c.has_unsaved_work
         assert list(tmp_path.iterdir()) == []  # nothing written beside anything
         assert any("secret_work = 42" in text for text in recovered_texts())
-        c.commit_edit(cell, "secret_work = 43")
+        await c.update_cell(cell, "secret_work = 43", run=False)
         assert any("secret_work = 43" in text for text in recovered_texts())
         assert await c.save_as(tmp_path / "analysis.py")
         assert c.path == (tmp_path / "analysis.py").absolute()
@@ -156,7 +156,7 @@ def test_a_restored_copy_is_unsaved_until_saved(tmp_path: Path) -> None:
         c.restore(copy.text(), copy.key, copy.origin)
         assert c.notebook.cell("a").code == "y = 9"
         assert c.has_unsaved_work
-        c.commit_edit("a", "y = 10")
+        await c.update_cell("a", "y = 10", run=False)
         assert [r.text() for r in store.list()] == [fileformat.dumps(c.notebook)]
         await c.save_as(tmp_path / "back.py")
         assert store.list() == []

@@ -5,11 +5,12 @@ Cells get the ids ``c1``, ``c2``, … in order, so ``cell N`` in a message is ``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from app.core.analysis import analyze_cell
 from app.core.graph import Graph, build_graph
 from app.core.notebook import Cell, Notebook
+from app.core.problems import Problem, Reason, Unrunnable, describe
 
 #: A Python cell's code, or ``("sql", template, name)``, or ``("markdown", text)``.
 CellSpec = str | tuple[str, ...]
@@ -43,3 +44,15 @@ def build(specs: Sequence[CellSpec]) -> tuple[Notebook, Graph]:
 def chain(length: int) -> list[str]:
     """``x_1 = 1``, ``x_2 = x_1 + 1``, …: each cell reads the one before it."""
     return ["x_1 = 1", *(f"x_{i} = x_{i - 1} + 1" for i in range(2, length + 1))]
+
+
+def in_words(items: Mapping[str, Reason | tuple[Problem, ...]]) -> dict[str, str]:
+    """Problems and reasons as the tests' expectations spell them: cell ``cN`` is "cell N"."""
+
+    def name(cell_id: str) -> str:
+        return f"cell {cell_id.removeprefix('c')}"
+
+    return {
+        cell_id: describe(Unrunnable(item) if isinstance(item, tuple) else item, name)
+        for cell_id, item in items.items()
+    }

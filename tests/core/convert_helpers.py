@@ -52,7 +52,7 @@ def run_like_cascade(cells: Sequence[SourceCell]) -> str:
     notebook = notebook_of(cells)
     analyses = {cell.id: analyze_cell(cell) for cell in notebook.cells}
     graph = build_graph(notebook, analyses)
-    assert not graph.errors, graph.errors
+    assert not graph.problems, graph.problems
     namespace: dict[str, object] = {"__name__": "__main__"}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

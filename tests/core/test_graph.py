@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pytest
 
 from app.core.graph import Graph
-from tests.core._helpers import CellSpec, build, chain, graph_of
+from tests.core._helpers import CellSpec, build, chain, graph_of, in_words
 
 
 def parent_sets(graph: Graph) -> dict[str, set[str]]:
@@ -118,7 +118,7 @@ def test_edges(specs: Sequence[CellSpec], parents: dict[str, set[str]]) -> None:
     _, graph = build(specs)
     assert parent_sets(graph) == parents
     assert child_sets(graph) == invert(parents)
-    assert graph.errors == {}
+    assert graph.problems == {}
 
 
 def test_definers_lists_defining_cells_in_notebook_order() -> None:
@@ -283,19 +283,19 @@ ERROR_CASES: list[tuple[str, Sequence[CellSpec], dict[str, str]]] = [
 def test_errors(specs: Sequence[CellSpec], errors: dict[str, str]) -> None:
     """Exactly the errable cells carry a message; readers and outsiders do not (§2)."""
     _, graph = build(specs)
-    assert dict(graph.errors) == errors
+    assert in_words(graph.problems) == errors
 
 
 def test_reader_of_multiply_defined_name_reads_from_every_definer() -> None:
     """§2: the reader is not errable itself; it hangs below every definer (and so is blocked)."""
     _, graph = build(["x = 1", "print(x)", "x = 2"])
     assert graph.parents["c2"] == frozenset({"c1", "c3"})
-    assert "c2" not in graph.errors
+    assert "c2" not in graph.problems
 
 
 def test_reader_of_a_cycle_is_a_descendant_but_not_errable() -> None:
     _, graph = build(["x = y", "y = x", "z = x"])
-    assert set(graph.errors) == {"c1", "c2"}
+    assert set(graph.problems) == {"c1", "c2"}
     assert graph.descendants(["c1"]) == {"c2", "c3"}
 
 
@@ -314,8 +314,8 @@ def test_fixing_the_code_clears_the_error(
 ) -> None:
     """§2: "Fixing the code clears it on the next analysis; nothing else needs to happen"."""
     notebook, graph = build(specs)
-    assert graph.errors
-    assert graph_of(notebook.update_code(cell_id, fixed_code)).errors == {}
+    assert graph.problems
+    assert graph_of(notebook.update_code(cell_id, fixed_code)).problems == {}
 
 
 # -- order (§2: topological, ties broken by position) -----------------------------------------
@@ -410,7 +410,7 @@ def test_long_chain_builds_without_recursion_error() -> None:
     notebook, graph = build(chain(3000))
     ids = notebook.cell_ids
     assert graph.order == ids
-    assert graph.errors == {}
+    assert graph.problems == {}
     assert graph.parents["c3000"] == frozenset({"c2999"})
     assert graph.ancestors(["c3000"]) == set(ids[:-1])
     assert graph.descendants(["c1"]) == set(ids[1:])
@@ -420,8 +420,8 @@ def test_long_cycle_is_one_errable_component() -> None:
     """A 3000-cell ring: every cell errable with one message; no RecursionError."""
     specs = ["x_1 = x_3000", *(f"x_{i} = x_{i - 1} + 1" for i in range(2, 3001))]
     _, graph = build(specs)
-    assert set(graph.errors) == {f"c{i}" for i in range(1, 3001)}
-    message = graph.errors["c1"]
+    assert set(graph.problems) == {f"c{i}" for i in range(1, 3001)}
+    message = in_words(graph.problems)["c1"]
     assert message.startswith("cycle: cell 1 (x_1) → cell 2 (x_2) → ")
     assert message.endswith(" → cell 3000 (x_3000) → cell 1")
-    assert len(set(graph.errors.values())) == 1
+    assert len(set(in_words(graph.problems).values())) == 1

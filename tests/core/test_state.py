@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.problems import (
+    BlockedBy,
+    Interrupted,
+    MultipleDefinition,
+    Stale,
+    Unrunnable,
+)
 from app.core.state import (
     MERGE_LIMIT_CHARS,
     Blocked,
@@ -13,7 +20,6 @@ from app.core.state import (
     MadeStale,
     OutputAdded,
     Queued,
-    Reset,
     RichOutput,
     Started,
     StreamText,
@@ -25,8 +31,9 @@ OLD_OUT = (StreamText("stdout", "old\n"), RichOutput({"text/plain": "42"}))
 SUCCESS = CellRunState(status="success", outputs=OLD_OUT, duration_ms=12.0)
 FAILED = CellRunState(status="error", outputs=OLD_OUT, error=ERROR, duration_ms=3.0)
 RUNNING = CellRunState(status="running", started_at=100.0)
-STALE = CellRunState(status="stale", outputs=OLD_OUT, reason="code changed", duration_ms=12.0)
-BLOCKED = CellRunState(status="blocked", reason="blocked by cell 1, which cannot run")
+EDITED = Stale("edited")
+STALE = CellRunState(status="stale", outputs=OLD_OUT, reason=EDITED, duration_ms=12.0)
+BLOCKED = CellRunState(status="blocked", reason=BlockedBy("c1", failed=False))
 
 TRANSITIONS: list[tuple[str, CellRunState, object, CellRunState]] = [
     # Queued keeps the previous run's outputs (and error) on screen until the cell starts.
@@ -90,49 +97,45 @@ TRANSITIONS: list[tuple[str, CellRunState, object, CellRunState]] = [
         "finished-interrupted-has-reason",
         RUNNING,
         Finished("interrupted", 900.0),
-        CellRunState(status="interrupted", reason="interrupted by the user", duration_ms=900.0),
+        CellRunState(status="interrupted", reason=Interrupted(), duration_ms=900.0),
     ),
     # Blocked clears the old outputs: they describe values that no longer exist (§5).
     (
         "blocked-clears-outputs",
         SUCCESS,
-        Blocked("blocked by cell 2, which cannot run"),
-        CellRunState(status="blocked", reason="blocked by cell 2, which cannot run"),
+        Blocked(BlockedBy("c2", failed=False)),
+        CellRunState(status="blocked", reason=BlockedBy("c2", failed=False)),
     ),
     (
         "blocked-clears-error",
         FAILED,
-        Blocked("`x` is defined by more than one cell: cell 1, cell 3"),
-        CellRunState(
-            status="blocked", reason="`x` is defined by more than one cell: cell 1, cell 3"
-        ),
+        Blocked(Unrunnable((MultipleDefinition("x", ("c1", "c3")),))),
+        CellRunState(status="blocked", reason=Unrunnable((MultipleDefinition("x", ("c1", "c3")),))),
     ),
     # MadeStale: a never-run cell has nothing out of date; others keep their outputs.
-    ("stale-on-idle-stays-idle", CellRunState(), MadeStale("input changed"), CellRunState()),
+    ("stale-on-idle-stays-idle", CellRunState(), MadeStale(Stale("input_changed")), CellRunState()),
     (
         "stale-on-success-keeps-outputs",
         SUCCESS,
-        MadeStale("cell 1 changed"),
-        CellRunState(status="stale", outputs=OLD_OUT, reason="cell 1 changed", duration_ms=12.0),
+        MadeStale(Stale("input_changed")),
+        CellRunState(
+            status="stale", outputs=OLD_OUT, reason=Stale("input_changed"), duration_ms=12.0
+        ),
     ),
     (
         "stale-on-error-keeps-error",
         FAILED,
-        MadeStale("code changed"),
-        CellRunState(
-            status="stale", outputs=OLD_OUT, error=ERROR, reason="code changed", duration_ms=3.0
-        ),
+        MadeStale(EDITED),
+        CellRunState(status="stale", outputs=OLD_OUT, error=ERROR, reason=EDITED, duration_ms=3.0),
     ),
     (
         "stale-replaces-reason",
         STALE,
-        MadeStale("cell 2 changed"),
-        CellRunState(status="stale", outputs=OLD_OUT, reason="cell 2 changed", duration_ms=12.0),
+        MadeStale(Stale("input_deleted")),
+        CellRunState(
+            status="stale", outputs=OLD_OUT, reason=Stale("input_deleted"), duration_ms=12.0
+        ),
     ),
-    # Reset: back to never-run.
-    ("reset-from-success", SUCCESS, Reset(), CellRunState()),
-    ("reset-from-running", RUNNING, Reset(), CellRunState()),
-    ("reset-from-error", FAILED, Reset(), CellRunState()),
 ]
 
 
@@ -284,7 +287,11 @@ def test_full_run_replayed() -> None:
         status="success", outputs=(OUT("stdout", "hello world\n"), RICH), duration_ms=4.0
     )
     assert state.up_to_date
-    state = reduce(state, MadeStale("cell 1 changed"))
-    assert (state.status, state.reason, state.up_to_date) == ("stale", "cell 1 changed", False)
+    state = reduce(state, MadeStale(Stale("input_changed")))
+    assert (state.status, state.reason, state.up_to_date) == (
+        "stale",
+        Stale("input_changed"),
+        False,
+    )
     state = reduce(reduce(state, Queued()), Started(at=20.0))
     assert state == CellRunState(status="running", started_at=20.0)

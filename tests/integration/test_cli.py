@@ -37,7 +37,7 @@ def test_demo_runs_clean_and_prints_json() -> None:
     cells = document["cells"]
     assert [c["status"] for c in cells] == ["success"] * len(cells)
     assert set(cells[0]) == {
-        "id", "kind", "name", "status", "stdout", "stderr", "outputs", "error", "defs", "refs",
+        "id", "kind", "name", "label", "status", "stdout", "stderr", "outputs", "error", "defs", "refs",
         "duration_ms",
     }  # fmt: skip
     printed = [c for c in cells if c["stdout"]]
@@ -60,7 +60,8 @@ def test_readable_output_and_exit_code_1_on_failure(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "hello" in result.stdout
     assert "ValueError: bad" in result.stdout
-    assert "── cell 2 · python · error" in result.stdout
+    # Each cell is headed by its name (what it defines, or its first line), not a number.
+    assert "── print('hello') · python · error" in result.stdout
 
 
 def test_blocked_cells_are_failures(tmp_path: Path) -> None:

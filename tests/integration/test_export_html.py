@@ -15,6 +15,7 @@ import pytest
 from app import export_html
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.problems import BlockedBy, Cycle, Stale
 from app.core.state import CellError, CellRunState, RichOutput, StreamText
 from app.export_html import (
     export_notebook_html,
@@ -348,10 +349,10 @@ def _synthetic() -> tuple[Notebook, dict[str, CellRunState]]:
             error=error,
             duration_ms=1500.0,
         ),
-        "b": CellRunState(status="blocked", reason="x failed"),
+        "b": CellRunState(status="blocked", reason=BlockedBy("a", failed=True)),
         "c": CellRunState(
             status="stale",
-            reason="n changed",
+            reason=Stale("input_changed"),
             outputs=(RichOutput({"text/markdown": "**old**", "text/plain": "old"}),),
             duration_ms=2.25,
         ),
@@ -361,7 +362,13 @@ def _synthetic() -> tuple[Notebook, dict[str, CellRunState]]:
 
 def test_render_html_escapes_and_shows_every_state() -> None:
     notebook, states = _synthetic()
-    page = render_html(notebook, states, "T <&>", problems={"e": "cycle: e → e"})
+    page = render_html(
+        notebook,
+        states,
+        "T <&>",
+        problems={"e": (Cycle((("e", ("e",)),)),)},
+        cell_name=lambda c: {"a": "a <cell>", "e": "e"}.get(c, c),
+    )
     assert_offline_and_inert(page)
     assert "<title>T &lt;&amp;&gt;</title>" in page and "<h1>T &lt;&amp;&gt;</h1>" in page
     assert "&lt;/pre&gt;&lt;script&gt;" in page  # code is text, never markup
@@ -371,14 +378,22 @@ def test_render_html_escapes_and_shows_every_state() -> None:
     assert '<pre class="stderr">warn\n</pre>' in a
     assert '<pre class="plain">fallback</pre>' in a  # a broken image falls back to text
     assert '<pre class="error">Traceback …\nValueError: bad &lt;b&gt;\n</pre>' in a  # no ANSI
-    assert '<div class="reason">x failed</div>' in outputs_of(page, "b")
+    # Cells in messages are named and link to their place in the page.
+    assert (
+        '<div class="reason">blocked by <a href="#cell-a">a &lt;cell&gt;</a>, which failed</div>'
+        in outputs_of(page, "b")
+    )
     c = outputs_of(page, "c")
-    assert "<strong>old</strong>" in c and '<div class="reason">n changed</div>' in c
+    assert "<strong>old</strong>" in c
+    assert '<div class="reason">an input changed; run to update</div>' in c
     assert "sql · t · " in page and "2.2 ms" in page
     markdown_cell = page.split('id="cell-d"')[1].split("</section>")[0]
     assert "<h1>Hi " in markdown_cell and "<script" not in markdown_cell
     assert 'class="status-idle">not run</span>' in page
-    assert '<div class="reason">cycle: e → e</div>' in outputs_of(page, "e")
+    assert (
+        '<div class="reason">cycle: <a href="#cell-e">e</a> (e) → <a href="#cell-e">e</a></div>'
+        in outputs_of(page, "e")
+    )
     assert [cell.id for cell in failed_cells(notebook, states)] == ["a", "b"]
 
 
@@ -389,7 +404,11 @@ def test_export_notebook_html_writes_atomically_and_never_over_the_notebook(
     path = tmp_path / "nb.py"
     path.write_text("# the notebook\n")
     coordinator: Any = SimpleNamespace(
-        notebook=notebook, states=states, path=path, graph=SimpleNamespace(errors={})
+        notebook=notebook,
+        states=states,
+        path=path,
+        graph=SimpleNamespace(problems={}),
+        cell_name=str,
     )
     out = tmp_path / "out.html"
     out.write_text("old")

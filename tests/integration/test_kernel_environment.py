@@ -59,9 +59,11 @@ def test_plain_cells_work_and_sql_says_what_is_missing(
 
 
 def test_relative_interpreter_path_is_resolved_beside_the_notebook(tmp_path: Path) -> None:
-    c = Coordinator(QProcessKernel())
-    c.new(tmp_path / "nb.py")
+    from app.core import fileformat
+    from app.core.notebook import Notebook
     from app.core.settings import set_setting
 
-    c.notebook = set_setting(c.notebook, "python", ".venv/bin/python")
+    fileformat.save(set_setting(Notebook(), "python", ".venv/bin/python"), tmp_path / "nb.py")
+    c = Coordinator(QProcessKernel(), assume_trusted=True)
+    c.open_now(tmp_path / "nb.py")
     assert c.kernel_interpreter() == str(tmp_path / ".venv" / "bin" / "python")

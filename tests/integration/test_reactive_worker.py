@@ -13,6 +13,7 @@ import pytest
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.qprocess_kernel import QProcessKernel
+from app.core.problems import describe
 from app.core.state import RichOutput
 
 pytestmark = pytest.mark.slow
@@ -40,6 +41,13 @@ def value(c: Coordinator, cell_id: str) -> str:
     rich = [o for o in c.states[cell_id].outputs if isinstance(o, RichOutput)]
     assert rich, f"{cell_id} displayed nothing: {c.states[cell_id]}"
     return rich[-1].data["text/plain"]
+
+
+def words(c: Coordinator, cell_id: str) -> str:
+    """A cell's reason as the window words it (cells named by what they define)."""
+    reason = c.states[cell_id].reason
+    assert reason is not None
+    return describe(reason, c.cell_name)
 
 
 def test_seed_scenario(coordinator: Coordinator, arun: Run) -> None:
@@ -81,7 +89,7 @@ def test_cycle_errors_name_the_variables_and_clear_when_fixed(
         await coordinator.run_all()
         for cell in (a, b):
             assert coordinator.states[cell].status == "blocked"
-            assert coordinator.states[cell].reason == "cycle: cell 1 (x) → cell 2 (y) → cell 1"
+            assert words(coordinator, cell) == "cycle: x (x) → y (y) → x"
         await coordinator.update_cell(a, "x = 1")
         assert [coordinator.states[c].status for c in (a, b)] == ["success", "success"]
 
@@ -93,7 +101,7 @@ def test_multiple_definitions_block_until_fixed(coordinator: Coordinator, arun: 
         a, b, r = await cells(coordinator, "x = 1", "x = 2", "x")
         await coordinator.run_all()
         assert [coordinator.states[c].status for c in (a, b, r)] == ["blocked"] * 3
-        assert "defined by more than one cell: cell 1, cell 2" in coordinator.states[a].reason
+        assert words(coordinator, a) == "`x` is defined by more than one cell: x, x #2"
         await coordinator.update_cell(b, "w = 2")
         assert value(coordinator, r) == "1"
 
@@ -124,7 +132,7 @@ def test_upstream_error_blocks_descendants_and_clears_old_outputs(
         for cell in (b, c):
             assert coordinator.states[cell].status == "blocked"
             assert coordinator.states[cell].outputs == ()
-        assert "cell 1" in coordinator.states[b].reason
+        assert words(coordinator, b) == "blocked by x, which failed"
 
     arun(body())
 

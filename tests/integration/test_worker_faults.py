@@ -78,12 +78,12 @@ def test_bytes_written_to_low_fds_never_reach_the_coordinator(
             "1 + 1",
         )
         await coordinator.start_kernel()
-        pid = coordinator._kernel.pid  # type: ignore[attr-defined]
+        pid = coordinator.kernel_pid
         await coordinator.run_all()
         assert coordinator.states[evil].status == "success"
         assert coordinator.states[evil].text("stdout") == "done\n"
         assert value(coordinator, probe) == "2"
-        assert coordinator._kernel.pid == pid  # type: ignore[attr-defined]  # same kernel
+        assert coordinator.kernel_pid == pid  # type: ignore[attr-defined]  # same kernel
 
     arun(body())
 

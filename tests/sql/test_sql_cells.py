@@ -10,6 +10,7 @@ import pytest
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.qprocess_kernel import QProcessKernel
+from app.core.problems import describe
 from app.core.state import RichOutput
 from tests.sql.conftest import Database
 from tests.sql.postgres import ThrowawayPostgres
@@ -159,7 +160,9 @@ def test_undefined_placeholder_blocks_the_cell(nb: Coordinator, arun: Run) -> No
         (q,) = await cells(nb, ("SELECT {nowhere} AS x", "df"))
         await nb.run_all()
         assert nb.states[q].status == "blocked"
-        assert nb.states[q].reason == "`nowhere` is not defined by any cell"
+        reason = nb.states[q].reason
+        assert reason is not None
+        assert describe(reason, nb.cell_name) == "`nowhere` is not defined by any cell"
 
     arun(body())
 

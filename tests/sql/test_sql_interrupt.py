@@ -58,13 +58,13 @@ def test_one_interrupt_stops_a_long_query_and_the_kernel_lives_on(
         kept = await nb.add_cell("python", code="kept = 41")
         await nb.run_cell(warm)
         await nb.run_cell(kept)
-        pid = nb._kernel.pid  # type: ignore[attr-defined]
+        pid = nb.kernel_pid
         task = asyncio.ensure_future(nb.run_cell(query))
         await until(lambda: nb.states[query].status == "running")
         await nb.interrupt()
         await asyncio.wait_for(task, 30)  # the query alone would run for minutes
         assert nb.states[query].status == "interrupted", nb.states[query]
-        assert nb._kernel.pid == pid  # type: ignore[attr-defined]  # no restart
+        assert nb.kernel_pid == pid  # no restart
         probe = await nb.add_cell("python", code="kept + 1")
         await nb.run_cell(probe)
         rich = [o for o in nb.states[probe].outputs if isinstance(o, RichOutput)]

@@ -1,7 +1,7 @@
 """Kernel tables in the window, against real widgets and a real ``TableStore``.
 
 The fake table source holds a pandas DataFrame in this process and answers exactly as the
-worker does (``kernel_worker.main`` turns store calls into ``TableRows``/``TableExported``), so
+worker does (``kernel_worker.main`` turns store calls into answers, which the kernel client turns into ``TablePage``/``TableExport``), so
 paging, sorting, export and staleness run the real code without a worker process. Fetches are
 asyncio tasks on a qasync loop; waiting is ``qtbot.waitUntil``, never a sleep.
 """
@@ -25,6 +25,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.coordinator.kernel_client import TableExport, TablePage
 from app.core.state import RichOutput
 from app.ui import tasks
 from app.ui.outputs import table_view
@@ -43,7 +44,7 @@ from app.ui.outputs.table_view import (
 from app.ui.theme import colors_for
 from kernel_worker import main as worker_main
 from kernel_worker import tables
-from kernel_worker.protocol import TABLE_MIME, TableExported, TableRows
+from kernel_worker.protocol import TABLE_MIME
 
 T = TypeVar("T")
 BIG = 10_000_000
@@ -73,7 +74,7 @@ class FakeSource:
         count: int,
         sort_column: int | None = None,
         ascending: bool = True,
-    ) -> TableRows:
+    ) -> TablePage:
         self.fetches.append((table_id, start, count, sort_column, ascending))
         await asyncio.sleep(0)  # the answer comes later, as from the worker
         request = SimpleNamespace(
@@ -84,12 +85,12 @@ class FakeSource:
             sort_column=sort_column,
             ascending=ascending,
         )
-        rows: TableRows = worker_main._fetch(SimpleNamespace(tables=self.store), request)  # type: ignore[arg-type]
-        return rows
+        rows = worker_main._fetch(SimpleNamespace(tables=self.store), request)  # type: ignore[arg-type]
+        return TablePage(rows.table_id, rows.start, rows.rows, rows.total, rows.error)
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
-    ) -> TableExported:
+    ) -> TableExport:
         self.exports.append((table_id, path, sort_column, ascending))
         await asyncio.sleep(0)
         request = SimpleNamespace(
@@ -99,8 +100,8 @@ class FakeSource:
             sort_column=sort_column,
             ascending=ascending,
         )
-        done: TableExported = worker_main._export(SimpleNamespace(tables=self.store), request)  # type: ignore[arg-type]
-        return done
+        done = worker_main._export(SimpleNamespace(tables=self.store), request)  # type: ignore[arg-type]
+        return TableExport(done.ok, done.message)
 
 
 # -- fixtures ---------------------------------------------------------------------------------

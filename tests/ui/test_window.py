@@ -170,10 +170,11 @@ def test_4_cycle_shows_on_both_cells_then_fix(arun: Run, tmp_path: Path) -> None
             ),
         )
         assert first.problem_label.isVisible() and second.problem_label.isVisible()
-        assert (
-            "cell 1 (x) → cell 2 (y)" in second.problem_label.text()
-            or "cell 1" in second.problem_label.text()
-        )
+        # The cells are named (by what they define) and link to each other: no "cell 1".
+        text = second.problem_label.text()
+        assert ">x</a> (x) → " in text and ">y</a> (y)" in text and "cell 1" not in text
+        second.problem_label.linkActivated.emit(f"cell:{first.cell_id}")
+        await until(window, lambda: first.editor.hasFocus())
         replace_text(first, "x = 3")
         QTest.keyClick(first.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         await until(window, shows(second, "4"))

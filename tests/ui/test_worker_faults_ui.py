@@ -13,7 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.coordinator import coordinator as coordinator_module
+from app.coordinator import runner as runner_module
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.ui.outputs.output_view import OutputArea
@@ -109,7 +109,7 @@ def test_a_cell_over_the_output_cap_offers_its_full_output(
 def test_an_ignored_interrupt_is_reported_and_the_second_asks_before_restarting(
     arun: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(coordinator_module, "INTERRUPT_FEEDBACK_S", 0.05)
+    monkeypatch.setattr(runner_module, "INTERRUPT_FEEDBACK_S", 0.05)
     code = (
         "import signal, time\n"
         "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
@@ -130,21 +130,21 @@ def test_an_ignored_interrupt_is_reported_and_the_second_asks_before_restarting(
         window.commands.run_all.trigger()
         await until(window, lambda: _status(window, 0) == "running")
         assert window.coordinator is not None
-        pid = window.coordinator._kernel.pid  # type: ignore[attr-defined]
+        pid = window.coordinator.kernel_pid
         window.commands.interrupt.trigger()
         await until(window, lambda: "has not stopped yet" in window.statusBar().currentMessage())
         assert questions == []  # the first interrupt never asks
         window.commands.interrupt.trigger()  # asks; the answer is "no"
         assert len(questions) == 1 and "Restart the kernel?" in questions[0]
         assert _status(window, 0) == "running"
-        assert window.coordinator._kernel.pid == pid  # type: ignore[attr-defined]
+        assert window.coordinator.kernel_pid == pid  # type: ignore[attr-defined]
         window.commands.interrupt.trigger()  # asks again; "yes" restarts
         await until(
             window,
             lambda: (
                 window.coordinator is not None
                 and window.coordinator.kernel_status == "idle"
-                and window.coordinator._kernel.pid != pid
+                and window.coordinator.kernel_pid != pid
             ),  # type: ignore[attr-defined]
         )
         assert len(questions) == 2

@@ -10,6 +10,7 @@ from app.core.convert.cells import SourceCell
 from app.core.convert.report import Note
 from app.core.graph import build_graph
 from app.core.notebook import Cell, Notebook
+from app.core.problems import Unrunnable, describe
 
 __all__ = ["conflict_notes"]
 
@@ -23,7 +24,18 @@ def conflict_notes(cells: Sequence[SourceCell]) -> list[Note]:
         )
     )
     graph = build_graph(notebook, {cell.id: analyze_cell(cell) for cell in notebook.cells})
+
+    def source_cell(cell_id: str) -> str:  # a report about the source notebook's numbered cells
+        return f"cell {notebook.position(cell_id) + 1}"
+
     return [
-        Note(notebook.position(cell_id), "conflict", message, "error")
-        for cell_id, message in sorted(graph.errors.items(), key=lambda i: notebook.position(i[0]))
+        Note(
+            notebook.position(cell_id),
+            "conflict",
+            describe(Unrunnable(problems), source_cell),
+            "error",
+        )
+        for cell_id, problems in sorted(
+            graph.problems.items(), key=lambda i: notebook.position(i[0])
+        )
     ]

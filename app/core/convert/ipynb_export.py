@@ -32,6 +32,7 @@ from app.core.convert.ipynb import KERNEL_SETTING, RAW_CELL_META
 from app.core.convert.pipeline import VALID_ID
 from app.core.convert.pysource import string_literal
 from app.core.graph import build_graph
+from app.core.mime import CASCADE_MIME_PREFIX, IMAGE_SIZE_MIME, PLOTLY_HTML_MIME, TABLE_MIME
 from app.core.notebook import Cell, Notebook
 from app.core.settings import get_setting
 from app.core.sql_template import Placeholder, parse_sql_statements
@@ -39,12 +40,6 @@ from app.core.state import CellRunState, RichOutput, StreamText
 
 __all__ = ["IpynbExport", "export_ipynb"]
 
-#: Cascade's own MIME types (kernel_worker.protocol; the core may not import the worker).
-CASCADE_MIME_PREFIX = "application/vnd.cascade."
-TABLE_MIME = "application/vnd.cascade.table+json"
-IMAGE_SIZE_MIME = "application/vnd.cascade.image-size+json"
-#: Interactive plotly HTML for Cascade's web view: several MB of script, not for Jupyter.
-PLOTLY_HTML_MIME = "application/vnd.plotly.v1+html"
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif")
 _JSON_MIME = re.compile(r"application/(.+\+)?json")
 

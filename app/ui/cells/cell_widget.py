@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import html
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
+from app.core.problems import Problem, Reason, Unrunnable, describe
 from app.core.state import CellRunState, Output, Status, StreamText
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
@@ -73,10 +75,11 @@ class CellWidget(QFrame):
     """See the module docstring."""
 
     run_requested = Signal(str, str)
-    """(cell id, "advance" | "stay" | "insert"): run this cell with its cascade, now."""
+    """(cell id, "advance" | "stay" | "insert"): the cell was just committed with run=True
+    (``edit_committed``); where the focus goes next."""
     edit_committed = Signal(str, str, object)
     """(cell id, code, run: True | False | None): the debounce ended (None: the notebook's mode
-    decides), or the editor lost focus (False: save only, show stale)."""
+    decides), the editor lost focus (False: save only, show stale), or Run (True)."""
     delete_requested = Signal(str)
     move_requested = Signal(str, int)
     """(cell id, -1 | +1)"""
@@ -88,9 +91,17 @@ class CellWidget(QFrame):
     """(cell id, new result variable name) for a SQL cell."""
     reveal_requested = Signal(str)
     """A name in the footer was clicked: show the cell that defines it."""
+    show_cell_requested = Signal(str)
+    """A cell named in a message was clicked (its id)."""
 
-    def __init__(self, cell: Cell, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        cell: Cell,
+        parent: QWidget | None = None,
+        name_cell: Callable[[str], str] = str,
+    ) -> None:
         super().__init__(parent)
+        self._name_cell = name_cell
         self.cell_id = cell.id
         self.kind = cell.kind
         self._state = CellRunState()
@@ -157,7 +168,12 @@ class CellWidget(QFrame):
             self.editor.hide()
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
-        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
+        self.problem_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.problem_label.linkActivated.connect(self._problem_link)
         self.problem_label.hide()
         self.outputs = OutputArea()
         self.outputs.hide()
@@ -203,7 +219,7 @@ class CellWidget(QFrame):
         self._debounce_started = 0.0
 
         # wiring ------------------------------------------------------------------------------
-        self.editor.source_changed.connect(self._source_changed)
+        self.editor.edited.connect(self._edited)
         self.editor.focus_left.connect(self._focus_left)
         self.editor.run_requested.connect(self._run_from_editor)
         self.editor.navigate_requested.connect(
@@ -236,7 +252,7 @@ class CellWidget(QFrame):
         self._committed_code = code
         return code
 
-    def _source_changed(self, _text: str) -> None:
+    def _edited(self) -> None:
         self._debounce.start()
         self._debounce_started = time.monotonic()
         if self.kind != "markdown":
@@ -267,11 +283,14 @@ class CellWidget(QFrame):
             self.render_markdown()
 
     def _run_from_editor(self, how: str) -> None:
-        self.take_pending_edit()
-        self._committed_code = self.editor.code()
+        self._cancel_debounce()
+        code = self.editor.code()
+        self._committed_code = code
         if self.kind == "markdown":
-            self.edit_committed.emit(self.cell_id, self.editor.code(), False)
+            self.edit_committed.emit(self.cell_id, code, False)
             self.render_markdown()
+        else:
+            self.edit_committed.emit(self.cell_id, code, True)
         self.run_requested.emit(self.cell_id, how)
 
     def set_code(self, code: str) -> None:
@@ -360,29 +379,46 @@ class CellWidget(QFrame):
             text = f"running {time.monotonic() - state.started_at:.1f} s"
         self.status_label.setText(text)
         self.status_dot.setVisible(self.kind != "markdown")
-        tip = state.reason or (state.error.evalue if state.error else "")
+        reason = self._words(state.reason, links=False) if state.reason else ""
+        tip = reason or (state.error.evalue if state.error else "")
         self.status_label.setToolTip(tip)
         self.status_dot.setToolTip(tip)
         self.setProperty("status", state.status)
         if state.status in ("blocked", "stale", "interrupted") and state.reason:
-            self._show_problem(state.reason, color)
+            self._show_problem(self._words(state.reason, links=True), color)
         elif state.status not in ("blocked", "stale", "interrupted"):
             self._show_problem(self._analysis_problem, "#d64545")
+
+    def _words(self, reason: Reason, *, links: bool) -> str:
+        """A reason in words, cells named as the reader sees them (links that show them)."""
+        if not links:
+            return describe(reason, self._name_cell, lambda n: n)  # a tooltip: plain words
+        return describe(
+            reason,
+            lambda c: f'<a href="cell:{html.escape(c)}">{html.escape(self._name_cell(c))}</a>',
+            lambda n: f"<code>{html.escape(n)}</code>",
+        )
+
+    def _problem_link(self, href: str) -> None:
+        if href.startswith("cell:"):
+            self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
     _dot_color = ""
     _problem_shown: tuple[str, str] = ("", "")
 
-    def set_analysis(self, analysis: CellAnalysis, problem: str | None) -> None:
+    def set_analysis(self, analysis: CellAnalysis, problems: tuple[Problem, ...] = ()) -> None:
         """Footer: what the cell defines and reads (read names link to their definers);
         a syntax error or graph problem shows inline before anything runs."""
         if analysis.syntax_error is not None:
             err = analysis.syntax_error
-            self._analysis_problem = (
+            self._analysis_problem = html.escape(
                 f"Syntax error at line {err.line}, column {err.column}: {err.message}"
             )
         else:
-            self._analysis_problem = problem or ""
+            self._analysis_problem = (
+                self._words(Unrunnable(problems), links=True) if problems else ""
+            )
         if self._state.status not in ("blocked", "stale", "interrupted") or not self._state.reason:
             self._show_problem(self._analysis_problem, "#d64545")
         parts = []

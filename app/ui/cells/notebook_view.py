@@ -43,6 +43,7 @@ class NotebookView(QScrollArea):
         super().__init__(parent)
         self.coordinator = coordinator
         self.cells: dict[str, CellWidget] = {}
+        self._pending = False
         self._unbuilt: list[str] = []
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -104,7 +105,7 @@ class NotebookView(QScrollArea):
     def _on_analysis(self, event: AnalysisChanged) -> None:
         widget = self.cells.get(event.cell_id)
         if widget is not None:
-            widget.set_analysis(event.analysis, event.problem)
+            widget.set_analysis(event.analysis, event.problems)
 
     def _on_state(self, event: CellStateChanged) -> None:
         widget = self.cells.get(event.cell_id)
@@ -144,10 +145,10 @@ class NotebookView(QScrollArea):
 
     def _make_cell(self, cell_id: str) -> CellWidget:
         c = self.coordinator
-        widget = CellWidget(c.notebook.cell(cell_id), self._container)
+        widget = CellWidget(c.notebook.cell(cell_id), self._container, c.cell_name)
         widget.set_autorun(c.mode == "autorun")
         if cell_id in c.analyses:
-            widget.set_analysis(c.analyses[cell_id], c.graph.errors.get(cell_id))
+            widget.set_analysis(c.analyses[cell_id], c.document.problems(cell_id))
         if cell_id in c.states:
             widget.set_state(c.states[cell_id])
         widget.outputs.set_table_source(c)  # tables page their rows from the kernel
@@ -158,30 +159,32 @@ class NotebookView(QScrollArea):
         widget.add_requested.connect(self._add_after)
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
+        widget.show_cell_requested.connect(self.focus_cell)
         widget.sql_name_changed.connect(
             lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
         )
-        widget.editor.source_changed.connect(lambda _t: self.edits_pending_changed.emit(True))
+        widget.editor.edited.connect(self._mark_pending)
         self.cells[cell_id] = widget
         return widget
 
     # -- intents ------------------------------------------------------------------------------
-    def _commit(self, cell_id: str, code: str, run: bool | None) -> None:
-        """Save at once (nothing typed is ever only in memory), then run or mark stale."""
-        if cell_id not in self.coordinator.notebook:
-            return
-        affected = self.coordinator.commit_edit(cell_id, code)
-        spawn(self.coordinator.settle_edit(cell_id, affected, run=run))
-        self.edits_pending_changed.emit(self.has_pending_edits())
+    def _mark_pending(self) -> None:
+        if not self._pending:
+            self._pending = True
+            self.edits_pending_changed.emit(True)
 
     def _edit_committed(self, cell_id: str, code: str, run: bool | None) -> None:
-        self._commit(cell_id, code, run)
+        """One intent: the coordinator saves the edit at once (nothing typed is ever only in
+        memory), and the spawned rest runs its cascade or marks it stale."""
+        if cell_id in self.coordinator.notebook:
+            spawn(self.coordinator.update_cell(cell_id, code, run=run))
+        pending = self.has_pending_edits()
+        if pending != self._pending:
+            self._pending = pending
+            self.edits_pending_changed.emit(pending)
 
     def _run_requested(self, cell_id: str, how: str) -> None:
         widget = self.cells[cell_id]
-        if widget.kind != "markdown":
-            self._commit(cell_id, widget.code(), True)
-        self.edits_pending_changed.emit(self.has_pending_edits())
         position = self.coordinator.notebook.position(cell_id)
         if how == "advance":
             ids = self.coordinator.notebook.cell_ids
@@ -252,7 +255,8 @@ class NotebookView(QScrollArea):
         for cell_id, widget in self.cells.items():
             code = widget.take_pending_edit()
             if code is not None and cell_id in self.coordinator.notebook:
-                self.coordinator.commit_edit(cell_id, code)
+                spawn(self.coordinator.update_cell(cell_id, code, run=False))
+        self._pending = False
         self.edits_pending_changed.emit(False)
 
     def set_autorun(self, autorun: bool) -> None:

@@ -148,8 +148,9 @@ class CodeEditor(QPlainTextEdit):
     vertical scrollbar), following the system palette, and turning notebook keys into intents.
     """
 
-    source_changed = Signal(str)
-    """The user edited the text (typing, paste, undo); carries the full text. Not from set_code."""
+    edited = Signal()
+    """The user edited the text (typing, paste, undo); not from set_code. It carries no text:
+    whoever needs it (the debounce, a commit) reads :meth:`code` once, when it needs it."""
     focus_left = Signal()
     """The editor lost keyboard focus (a context menu opening does not count)."""
     run_requested = Signal(str)
@@ -203,7 +204,7 @@ class CodeEditor(QPlainTextEdit):
         return self.toPlainText()
 
     def set_code(self, text: str) -> None:
-        """Replace the text from outside (load, reload) without emitting `source_changed`.
+        """Replace the text from outside (load, reload) without emitting `edited`.
 
         The same text is a no-op, so echoes keep the cursor and the undo history. New text
         clears the undo history: Ctrl+Z should not bring back text the program replaced.
@@ -390,7 +391,7 @@ class CodeEditor(QPlainTextEdit):
         if self._error_line is not None:
             self.set_error_line(None)  # the code the error pointed at is gone
         if not self._setting_code:
-            self.source_changed.emit(self.toPlainText())
+            self.edited.emit()
 
     def _on_block_count_changed(self, _count: int) -> None:
         self._update_gutter_width()

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.mime import IMAGE_SIZE_MIME, TABLE_MIME
 from app.core.state import (
     MAX_STREAM_CHARS,
     CellError,
@@ -64,7 +65,6 @@ from app.ui.outputs.ansi import AnsiFormatter
 from app.ui.outputs.markdown_view import SafeTextBrowser
 from app.ui.outputs.table_view import TableInfo, TableOutput, TableSource
 from app.ui.theme import blend, colors_for, is_dark
-from kernel_worker.protocol import IMAGE_SIZE_MIME, TABLE_MIME
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
 FLUSH_INTERVAL_MS = 40

@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.coordinator.kernel_client import TableExport, TablePage
 from app.ui.tasks import spawn
 from app.ui.theme import blend, colors_for, is_dark
-from kernel_worker.protocol import TableExported, TableRows
 
 #: Rows per fetched page; the view paints ~15 rows, so one or two pages cover it.
 PAGE_SIZE = 200
@@ -76,7 +76,7 @@ _NUMERIC_DTYPES = ("int", "uint", "float", "complex")
 
 Row = tuple[str, ...]
 #: ``fetch(table_id, start, count, sort_column, ascending)``: one page from the kernel.
-FetchFn = Callable[[str, int, int, int | None, bool], Awaitable[TableRows]]
+FetchFn = Callable[[str, int, int, int | None, bool], Awaitable[TablePage]]
 
 
 class TableSource(Protocol):
@@ -89,11 +89,11 @@ class TableSource(Protocol):
         count: int,
         sort_column: int | None = None,
         ascending: bool = True,
-    ) -> TableRows: ...
+    ) -> TablePage: ...
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
-    ) -> TableExported: ...
+    ) -> TableExport: ...
 
 
 # -- the description in the display bundle ----------------------------------------------------
@@ -355,7 +355,7 @@ class KernelTableModel(QAbstractTableModel):
             )
         self._pump()
 
-    def _problem(self, result: TableRows) -> str | None:
+    def _problem(self, result: TablePage) -> str | None:
         """Why an answer cannot be shown as rows of this table (None: it can)."""
         if result.error is not None:
             return result.error
@@ -777,7 +777,7 @@ class TableOutput(QWidget):
         if path:
             spawn(self.export_to(path))
 
-    async def export_to(self, path: str) -> TableExported:
+    async def export_to(self, path: str) -> TableExport:
         """Have the kernel write the whole table, in the order shown, to ``path``."""
         self.export_button.setEnabled(False)
         self._say("Exporting…")

@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
     def refresh_recovered(self) -> None:
         """Offer the recovery copies no open window owns (left by a crash or a failed save)."""
         owned = {
-            w.coordinator.file.recovery_key for w in MainWindow.windows if w.coordinator is not None
+            w.coordinator.recovery_key for w in MainWindow.windows if w.coordinator is not None
         }
         copies = [c for c in RecoveryStore().list() if c.key not in owned]
         self.start_screen.show_recovered(copies)
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         c = self.coordinator
         name = c.notebook.name or (c.path.stem if c.path else "Untitled")
         modified = self._pending or c.save_blocked or (c.path is None and c.has_unsaved_work)
-        read_only = " [read-only]" if c.file.read_only else ""
+        read_only = " [read-only]" if c.read_only else ""
         self.setWindowTitle(f"{name}{read_only}{' •' if modified else ''} — {APP_NAME}")
 
     # -- trust ----------------------------------------------------------------------------------
@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
         if c is None or self.view is None:
             return True
         self.view.commit_pending_edits()
-        if c.path is not None and c.file.unsaved and not c.file.changed_on_disk():
+        if c.path is not None and c.save_blocked and not c.file_changed_on_disk():
             c.save_now()  # a last try (the reason it failed may be gone)
         if not c.has_unsaved_work:
             return True

@@ -1,0 +1,232 @@
+"""Editing intents: a cell's code, cells added, deleted, moved, several cells at once, and the
+inverse of each for undo. Mixed into :class:`app.coordinator.coordinator.Coordinator`, whose
+members it names below; kept apart so each file holds one job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine, Mapping
+from dataclasses import replace
+from typing import Any
+
+from app.coordinator.cell_history import (
+    CellHistory,
+    CellInserted,
+    CellMoved,
+    CellRemoved,
+    CodeChanged,
+    StructuralEdit,
+)
+from app.coordinator.events import AnalysisChanged, CoordinatorEvent, StructureChanged
+from app.coordinator.runner import Runner
+from app.core.document import AnalysedNotebook, Delta
+from app.core.notebook import Cell, CellKind, Notebook, new_cell_id
+from app.core.planner import Mode
+from app.core.problems import Stale
+from app.core.state import CellRunState
+
+
+class StructuralEditor:
+    """The editing half of the coordinator (see the module docstring)."""
+
+    _document: AnalysedNotebook
+    _runner: Runner
+    _history: CellHistory
+
+    # Provided by the coordinator.
+    @property
+    def notebook(self) -> Notebook:
+        return self._document.notebook
+
+    @property
+    def mode(self) -> Mode:
+        raise NotImplementedError
+
+    def _emit(self, event: CoordinatorEvent) -> None:
+        raise NotImplementedError
+
+    def _save(self, *, overwrite: bool = False) -> None:
+        raise NotImplementedError
+
+    def _record(self, edit: StructuralEdit) -> None:
+        raise NotImplementedError
+
+    async def _after_change(
+        self,
+        roots: set[str],
+        run: bool,
+        why: Stale,
+        *,
+        extra: set[str] | frozenset[str] = frozenset(),
+        purge: bool = False,
+    ) -> None:
+        raise NotImplementedError
+
+    async def run_cell(self, cell_id: str) -> None:
+        raise NotImplementedError
+
+    # -- the snapshot ------------------------------------------------------------------------------
+    def _adopt(self, notebook: Notebook, changed: tuple[str, ...] = ()) -> Delta:
+        """Take ``notebook`` as the document (``changed`` cells analysed again) and tell
+        observers whose analysis or problems changed."""
+        self._document, delta = self._document.update(notebook, changed)
+        for cell_id in delta.announce:
+            self._emit(
+                AnalysisChanged(
+                    cell_id, self._document.analyses[cell_id], self._document.problems(cell_id)
+                )
+            )
+        return delta
+
+    def _affected(self, changed: tuple[str, ...], delta: Delta) -> set[str]:
+        """The edited cells, their readers before the edit, and cells whose problems changed."""
+        affected = set(changed) | set(delta.problems_changed)
+        for cell_id in changed:
+            affected |= delta.old_graph.children.get(cell_id, frozenset())
+        return affected
+
+    # -- code ----------------------------------------------------------------------------------------
+    def update_cell(
+        self, cell_id: str, code: str, *, run: bool | None = None
+    ) -> Coroutine[Any, Any, None]:
+        """One edit: adopted and saved *now* (a closing window loses nothing), then — in the
+        returned coroutine — its cascade runs (autorun, or ``run=True``) or goes stale
+        (``run=False``: the editor was left). Unchanged code with ``run=True`` just runs."""
+        if cell_id not in self.notebook or self.notebook.cell(cell_id).code == code:
+            return self._run_if(cell_id, bool(run))
+        delta = self._adopt(self.notebook.update_code(cell_id, code), (cell_id,))
+        self._save()
+        affected = self._affected((cell_id,), delta)
+        should_run = self.mode == "autorun" if run is None else run
+        return self._after_change({cell_id}, should_run, Stale("edited"), extra=affected)
+
+    async def _run_if(self, cell_id: str, run: bool) -> None:
+        if run and cell_id in self.notebook:
+            await self.run_cell(cell_id)
+
+    async def set_sql_name(self, cell_id: str, name: str) -> None:
+        """Rename the variable a SQL cell's result is bound to; its readers follow."""
+        cell = self.notebook.cell(cell_id)
+        if cell.kind != "sql" or not name.isidentifier() or cell.name == name:
+            return
+        delta = self._adopt(self.notebook.replace_cell(replace(cell, name=name)), (cell_id,))
+        self._save()
+        affected = self._affected((cell_id,), delta)
+        await self._after_change(
+            {cell_id}, self.mode == "autorun", Stale("renamed"), extra=affected
+        )
+
+    async def apply_code_changes(self, changes: Mapping[str, str], label: str) -> None:
+        """Change several cells' code as one edit (replace all, a rename quick fix): saved
+        once, undone in one step, and run once per the mode."""
+        recorded = tuple(
+            (cell_id, self.notebook.cell(cell_id).code, code)
+            for cell_id, code in changes.items()
+            if cell_id in self.notebook and self.notebook.cell(cell_id).code != code
+        )
+        if recorded:
+            edit = CodeChanged(recorded, label)
+            self._record(edit)
+            await self._set_codes(edit)
+
+    async def _set_codes(self, edit: CodeChanged) -> None:
+        notebook = self.notebook
+        for cell_id, _before, after in edit.changes:
+            notebook = notebook.update_code(cell_id, after)
+        changed = tuple(cell_id for cell_id, _, _ in edit.changes)
+        delta = self._adopt(notebook, changed)
+        self._save()
+        await self._after_change(
+            set(changed),
+            self.mode == "autorun",
+            Stale("edited"),
+            extra=self._affected(changed, delta),
+        )
+
+    # -- cells ---------------------------------------------------------------------------------------
+    async def add_cell(
+        self, kind: CellKind = "python", index: int | None = None, code: str = ""
+    ) -> str:
+        """Insert a cell (at the end by default); returns its id. Runs it if it has code and
+        the notebook is in autorun mode."""
+        cell = self.notebook.new_cell(kind, code)
+        at = len(self.notebook) if index is None else max(0, min(index, len(self.notebook)))
+        self._insert(cell, at, CellRunState())
+        self._record(CellInserted(cell, at, CellRunState()))
+        if code.strip():
+            await self._after_change({cell.id}, self.mode == "autorun", Stale("new_cell"))
+        return cell.id
+
+    async def delete_cell(self, cell_id: str) -> None:
+        """Remove a cell: its names leave the kernel; its readers re-run (autorun) or go stale.
+        Undo brings it back with its outputs."""
+        cell = self.notebook.cell(cell_id)
+        index = self.notebook.position(cell_id)
+        state = self._runner.session.states.get(cell_id, CellRunState())
+        await self._remove(cell_id)
+        self._record(CellRemoved(cell, index, state))
+
+    async def move_cell(self, cell_id: str, index: int) -> None:
+        """Change display order; run order is computed, so nothing needs to run."""
+        before = self.notebook.position(cell_id)
+        self._move(cell_id, index)
+        after = self.notebook.position(cell_id)
+        if after != before:
+            self._record(CellMoved(cell_id, before, after))
+
+    def _insert(self, cell: Cell, index: int, state: CellRunState) -> None:
+        self._adopt(self.notebook.insert_cell(index, cell), (cell.id,))
+        self._runner.session.add(cell.id, state)
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+
+    async def _remove(self, cell_id: str) -> None:
+        readers = self._document.graph.children.get(cell_id, frozenset())
+        delta = self._adopt(self.notebook.delete_cell(cell_id))
+        self._runner.session.remove(cell_id)
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+        await self._after_change(
+            set(readers) | set(delta.problems_changed),
+            self.mode == "autorun",
+            Stale("input_deleted"),
+            purge=True,
+        )
+
+    def _move(self, cell_id: str, index: int) -> None:
+        self._adopt(self.notebook.move_cell(cell_id, index))
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+
+    # -- undo ---------------------------------------------------------------------------------------
+    async def _apply_inverse(self, edit: StructuralEdit) -> StructuralEdit:
+        """Apply the opposite of ``edit``; return the edit that takes it back again."""
+        if isinstance(edit, CellRemoved):
+            return await self._restore(edit)
+        if isinstance(edit, CodeChanged):
+            inverse = edit.inverted()
+            await self._set_codes(inverse)
+            return inverse
+        if isinstance(edit, CellInserted):
+            current = self.notebook.cell(edit.cell.id)
+            index = self.notebook.position(current.id)
+            state = self._runner.session.states.get(current.id, CellRunState())
+            await self._remove(current.id)
+            return CellRemoved(current, index, state)
+        before = self.notebook.position(edit.cell_id)
+        self._move(edit.cell_id, edit.from_index)
+        # Applying the returned edit's inverse moves the cell back to where it was before.
+        return CellMoved(edit.cell_id, before, self.notebook.position(edit.cell_id))
+
+    async def _restore(self, edit: CellRemoved) -> StructuralEdit:
+        cell = edit.cell
+        if cell.id in self.notebook:  # an id taken since: the cell comes back as a copy
+            cell = replace(cell, id=new_cell_id(self.notebook.cell_ids))
+        index = min(edit.index, len(self.notebook))
+        self._insert(cell, index, edit.state)
+        if edit.state.status != "idle" or cell.code.strip():
+            readers = self._document.graph.children.get(cell.id, frozenset())
+            await self._after_change(
+                {cell.id}, self.mode == "autorun", Stale("restored"), extra=set(readers)
+            )
+        return CellInserted(cell, index, edit.state)

@@ -1,0 +1,304 @@
+"""The kernel client: the coordinator's one speaker of the worker's protocol.
+
+It starts and stops the worker through a :class:`KernelConnection`, sends plans built from
+core values, answers requests with typed values (or raises :class:`KernelUnavailable`), and
+turns worker frames into :mod:`app.core.session` events. Everything above it — the
+coordinator, the window — sees core and coordinator values only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
+from app.core.session import (
+    DisplayReceived,
+    PlanEnded,
+    SessionEvent,
+    StepBegan,
+    StepEnded,
+    StreamReceived,
+)
+from app.core.sql_template import Placeholder, parse_sql_statements
+from app.core.state import CellError
+from kernel_worker import protocol as p
+
+__all__ = [
+    "DatabaseAnswer",
+    "KernelClient",
+    "KernelGone",
+    "KernelLog",
+    "KernelReady",
+    "KernelStartError",
+    "KernelUnavailable",
+    "StepSpec",
+    "TableExport",
+    "TablePage",
+]
+
+
+class KernelUnavailable(RuntimeError):
+    """The kernel is not running, or went away before it answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class KernelReady:
+    python: str  # "3.11.7"
+    executable: str
+    missing: tuple[str, ...]  # optional packages its Python lacks
+
+
+@dataclass(frozen=True, slots=True)
+class KernelGone:
+    """The worker ended: ``expected`` when we asked; ``message`` says why in words."""
+
+    expected: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class KernelLog:
+    level: str  # "warning" | "error"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseAnswer:
+    ok: bool
+    message: str
+    server: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TablePage:
+    """Rows ``start``… of a kernel table (``error`` set when it cannot be read any more)."""
+
+    table_id: str
+    start: int
+    rows: tuple[tuple[str, ...], ...] = ()
+    total: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableExport:
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    """One cell to run, as the coordinator knows it."""
+
+    cell_id: str
+    kind: str  # "python" | "sql"
+    code: str
+    label: str
+    depends_on: tuple[str, ...] = ()
+    private_names: tuple[str, ...] = ()
+    name: str | None = None
+
+
+ClientEvent = SessionEvent | KernelGone | KernelLog
+_Answer = TypeVar("_Answer", p.DatabaseStatus, p.TableRows, p.TableExported)
+
+
+class KernelClient:
+    """One worker at a time; ``on_event`` receives :data:`ClientEvent` values on the loop."""
+
+    def __init__(
+        self, connection: KernelConnection, on_event: Callable[[ClientEvent], None]
+    ) -> None:
+        self._connection = connection
+        self._on_event = on_event
+        self._requests = 0
+        self._pending: dict[int, asyncio.Future[p.Event]] = {}
+        connection.set_handler(self._receive)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        return self._connection.is_running
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id (None when none runs)."""
+        pid = getattr(self._connection, "pid", None)
+        return pid if isinstance(pid, int) else None
+
+    async def start(self, interpreter: str | None) -> KernelReady:
+        """Start a worker in ``interpreter`` (None: the default); KernelStartError if not."""
+        self._connection.set_interpreter(interpreter)
+        ready = await self._connection.start()
+        python = ready.python.split()[0] if ready.python else ""
+        return KernelReady(python, ready.executable, tuple(ready.missing))
+
+    def interrupt(self) -> None:
+        self._connection.interrupt()
+
+    def kill(self) -> None:
+        self._connection.kill()
+
+    async def shutdown(self) -> None:
+        await self._connection.shutdown()
+
+    def set_folder(self, folder: str) -> None:
+        """Where the next worker runs (the notebook's folder; a new notebook's after Save As)."""
+        setter = getattr(self._connection, "set_cwd", None)
+        if setter is not None:
+            setter(folder)
+
+    # -- sending ------------------------------------------------------------------------------
+    def run_plan(
+        self, plan_id: int, steps: Sequence[StepSpec], delete_names: Sequence[str]
+    ) -> None:
+        request = p.RunPlan(
+            plan_id=plan_id,
+            steps=tuple(_protocol_step(step) for step in steps),
+            delete_names=tuple(delete_names),
+        )
+        self._send(request)
+
+    def _send(self, request: p.Request) -> None:
+        if not self._connection.is_running:
+            raise KernelUnavailable("the kernel is not running")
+        try:
+            self._connection.send(request)
+        except KernelStartError as exc:
+            raise KernelUnavailable(str(exc)) from None
+
+    async def _request(self, make: Callable[[int], p.Request], answer: type[_Answer]) -> _Answer:
+        """Send a request that gets one answer of type ``answer`` (matched by id)."""
+        self._requests += 1
+        request_id = self._requests
+        future: asyncio.Future[p.Event] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        try:
+            self._send(make(request_id))
+            result = await future
+        finally:
+            self._pending.pop(request_id, None)
+        if not isinstance(result, answer):
+            raise KernelUnavailable(f"the kernel answered {type(result).__name__}")
+        return result
+
+    async def configure_database(self, url: str, password: str | None) -> DatabaseAnswer:
+        status = await self._request(
+            lambda rid: p.ConfigureDatabase(rid, url, password), p.DatabaseStatus
+        )
+        return DatabaseAnswer(status.ok, status.message, status.server)
+
+    async def fetch_rows(
+        self,
+        table_id: str,
+        start: int,
+        count: int,
+        sort_column: int | None = None,
+        ascending: bool = True,
+    ) -> TablePage:
+        rows = await self._request(
+            lambda rid: p.FetchRows(rid, table_id, start, count, sort_column, ascending),
+            p.TableRows,
+        )
+        return TablePage(rows.table_id, rows.start, rows.rows, rows.total, rows.error)
+
+    async def export_table(
+        self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
+    ) -> TableExport:
+        done = await self._request(
+            lambda rid: p.ExportTable(rid, table_id, path, sort_column, ascending),
+            p.TableExported,
+        )
+        return TableExport(done.ok, done.message)
+
+    # -- receiving ----------------------------------------------------------------------------
+    def _receive(self, event: KernelEvent) -> None:
+        if isinstance(event, p.DatabaseStatus | p.TableRows | p.TableExported):
+            future = self._pending.get(event.request_id)
+            if future is not None and not future.done():
+                future.set_result(event)
+            return
+        if isinstance(event, KernelExited):
+            self._fail_requests(event.describe())
+            self._on_event(KernelGone(event.expected, event.describe()))
+            return
+        translated = _translate(event)
+        if translated is not None:
+            self._on_event(translated)
+
+    def _fail_requests(self, message: str) -> None:
+        """Every waiting request fails: the kernel that would answer is gone."""
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(KernelUnavailable(message))
+                future.exception()  # retrieved here: the awaiting caller re-raises it
+
+
+def _translate(event: p.Event) -> SessionEvent | KernelLog | None:
+    """A worker frame as a session event (None: nothing the session needs)."""
+    match event:
+        case p.StepStarted(plan_id=plan_id, cell_id=cell_id):
+            return StepBegan(plan_id, cell_id, time.monotonic())
+        case p.StreamOutput():
+            return StreamReceived(
+                event.plan_id,
+                event.cell_id,
+                event.stream,
+                event.text,
+                event.dropped,
+                event.full_output,
+            )
+        case p.DisplayData(plan_id=plan_id, cell_id=cell_id, data=data):
+            return DisplayReceived(plan_id, cell_id, data)
+        case p.StepFinished():
+            error = None
+            if event.error is not None:
+                e = event.error
+                error = CellError(e.ename, e.evalue, e.traceback, e.line)
+            return StepEnded(
+                event.plan_id,
+                event.cell_id,
+                event.status,
+                time.monotonic(),
+                event.duration_ms,
+                error,
+                event.blocked_by,
+                event.unannounced,
+            )
+        case p.PlanFinished(plan_id=plan_id):
+            return PlanEnded(plan_id)
+        case p.WorkerLog(level=level, message=message):
+            return KernelLog(level, message)
+    return None  # Ready is consumed by start()
+
+
+def _protocol_step(step: StepSpec) -> p.Step:
+    kind: p.StepKind = "sql" if step.kind == "sql" else "python"
+    return p.Step(
+        cell_id=step.cell_id,
+        kind=kind,
+        code=step.code,
+        label=step.label,
+        depends_on=step.depends_on,
+        private_names=step.private_names,
+        name=step.name,
+        sql=_sql_spec(step.code) if kind == "sql" else (),
+    )
+
+
+def _sql_spec(code: str) -> tuple[p.SqlStatementSpec, ...]:
+    """A SQL cell's statements in the protocol's form (parsed here, once, not in the worker)."""
+    return tuple(
+        (
+            statement.line,
+            tuple(
+                ("param", part.name) if isinstance(part, Placeholder) else ("text", part)
+                for part in statement.template.parts
+            ),
+        )
+        for statement in parse_sql_statements(code)
+    )

@@ -1,0 +1,85 @@
+"""A notebook with its analyses and dependency graph, as one immutable snapshot.
+
+Editing gives a new snapshot and a :class:`Delta` saying which cells' analyses or problems
+changed (the window repaints those) and which cells are newly errable or fixed (they must run
+or go stale). Only the edited cells are analysed again; the graph is rebuilt only when what a
+cell defines or reads changed, and a move only recomputes the run order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from app.core.analysis import CellAnalysis, analyze_cell
+from app.core.cell_names import cell_names
+from app.core.graph import Graph, build_graph, reorder_graph
+from app.core.notebook import Notebook
+from app.core.problems import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What an edit changed: ``announce`` — cells whose analysis or problems are new (display
+    order); ``problems_changed`` — cells that became errable or stopped being errable;
+    ``old_graph`` — the graph before (its children are the edited cells' old readers)."""
+
+    announce: tuple[str, ...]
+    problems_changed: frozenset[str]
+    old_graph: Graph
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedNotebook:
+    notebook: Notebook
+    analyses: Mapping[str, CellAnalysis]
+    graph: Graph
+    _names: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, notebook: Notebook) -> AnalysedNotebook:
+        analyses = {cell.id: analyze_cell(cell) for cell in notebook.cells}
+        return cls(notebook, MappingProxyType(analyses), build_graph(notebook, analyses))
+
+    def problems(self, cell_id: str) -> tuple[Problem, ...]:
+        return self.graph.problems.get(cell_id, ())
+
+    def cell_name(self, cell_id: str) -> str:
+        """The cell as messages name it (:mod:`app.core.cell_names`), computed once."""
+        names = self._names.get("names")
+        if names is None:
+            names = self._names["names"] = cell_names(self.notebook, self.analyses)
+        return names.get(cell_id, cell_id)
+
+    def update(
+        self, notebook: Notebook, changed: Iterable[str] = ()
+    ) -> tuple[AnalysedNotebook, Delta]:
+        """The snapshot for ``notebook`` whose ``changed`` cells have new code or kind."""
+        changed = set(changed)
+        analyses = dict(self.analyses)
+        edges_same = set(notebook.cell_ids) == set(self.notebook.cell_ids)
+        for cell_id in changed:
+            before = analyses.get(cell_id)
+            after = analyze_cell(notebook.cell(cell_id))
+            analyses[cell_id] = after
+            if before is None or (before.defs, before.refs, before.deletes) != (
+                after.defs,
+                after.refs,
+                after.deletes,
+            ):
+                edges_same = False
+        for cell_id in [c for c in analyses if c not in notebook]:
+            del analyses[cell_id]
+        graph = self.graph
+        if not edges_same:
+            graph = build_graph(notebook, analyses)
+        elif notebook.cell_ids != self.notebook.cell_ids:
+            graph = reorder_graph(graph, notebook.cell_ids)  # a move: same edges, new ties
+        snapshot = AnalysedNotebook(notebook, MappingProxyType(analyses), graph)
+        old, new = self.graph.problems, graph.problems
+        problems_changed = frozenset(
+            c for c in notebook.cell_ids if old.get(c, ()) != new.get(c, ())
+        )
+        announce = tuple(c for c in notebook.cell_ids if c in changed or c in problems_changed)
+        return snapshot, Delta(announce, problems_changed, self.graph)

@@ -1,0 +1,148 @@
+"""Why a cell cannot run, or is not up to date — as data, not sentences.
+
+The graph, the planner and the run state hold these values; the window, the CLI and the
+exports turn them into words with :func:`describe`, naming cells as the reader sees them
+(:mod:`app.core.cell_names`) at the moment they are shown. So a message never says "cell 2"
+for a cell the window shows unnumbered, and stays right after the cells move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+
+@dataclass(frozen=True, slots=True)
+class MultipleDefinition:
+    """``name`` is defined by every cell in ``cells`` (display order); none of them runs."""
+
+    name: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """Cells that read from each other in a loop: ``steps`` goes once around it, each cell
+    with the names the next one reads from it."""
+
+    steps: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MissingNames:
+    """A SQL cell's ``{placeholders}`` that no cell defines."""
+
+    names: tuple[str, ...]
+
+
+Problem: TypeAlias = MultipleDefinition | Cycle | MissingNames
+
+
+@dataclass(frozen=True, slots=True)
+class Unrunnable:
+    """The cell's own problems keep it from running."""
+
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedBy:
+    """An upstream ``cell`` failed in this run (``failed``) or cannot run at all."""
+
+    cell: str
+    failed: bool
+
+
+StaleWhy = Literal[
+    "edited",
+    "input_changed",
+    "input_deleted",
+    "new_cell",
+    "renamed",
+    "restored",
+    "database_changed",
+    "kernel_restarted",
+    "kernel_lost",
+    "interrupted",
+    "waiting_for_trust",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """The cell's result is out of date, or it did not run, and why. ``detail`` carries what
+    the kernel said when it went away (``kernel_lost``)."""
+
+    why: StaleWhy
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    """The user stopped the cell."""
+
+
+Reason: TypeAlias = Unrunnable | BlockedBy | Stale | Interrupted
+
+_STALE_TEXT: dict[StaleWhy, str] = {
+    "edited": "edited since it last ran",
+    "input_changed": "an input changed; run to update",
+    "input_deleted": "an input cell was deleted",
+    "new_cell": "new cell",
+    "renamed": "its result was renamed",
+    "restored": "restored by undo",
+    "database_changed": "the database connection changed",
+    "kernel_restarted": "the kernel restarted",
+    "kernel_lost": "not run: the kernel went away",
+    "interrupted": "not run: the run was interrupted",
+    "waiting_for_trust": "waiting: trust this notebook, or run it without its settings",
+}
+
+
+def _code(name: str) -> str:
+    return f"`{name}`"
+
+
+def describe(
+    reason: Reason | Problem,
+    name: Callable[[str], str],
+    code: Callable[[str], str] = _code,
+) -> str:
+    """Words for ``reason``. ``name(cell_id)`` names a cell (plain text, or a link in HTML);
+    ``code(identifier)`` marks a variable name (backticks, or ``<code>`` in HTML)."""
+    match reason:
+        case MultipleDefinition(name=variable, cells=cells):
+            where = ", ".join(name(c) for c in cells)
+            return f"{code(variable)} is defined by more than one cell: {where}"
+        case Cycle(steps=steps):
+            parts = [f"{name(cell)} ({', '.join(names)})" for cell, names in steps]
+            return "cycle: " + " → ".join(parts) + f" → {name(steps[0][0])}"
+        case MissingNames(names=names):
+            verb = "is" if len(names) == 1 else "are"
+            return f"{', '.join(code(n) for n in names)} {verb} not defined by any cell"
+        case Unrunnable(problems=problems):
+            return "; ".join(describe(p, name, code) for p in problems)
+        case BlockedBy(cell=cell, failed=failed):
+            return f"blocked by {name(cell)}, which {'failed' if failed else 'cannot run'}"
+        case Stale(why="kernel_lost", detail=detail) if detail:
+            return f"not run: {detail}"
+        case Stale(why=why):
+            return _STALE_TEXT[why]
+        case Interrupted():
+            return "interrupted by the user"
+    raise TypeError(f"not a reason: {reason!r}")
+
+
+def cells_named(reason: Reason | Problem) -> tuple[str, ...]:
+    """The cells a reason mentions (a view links them)."""
+    match reason:
+        case MultipleDefinition(cells=cells):
+            return cells
+        case Cycle(steps=steps):
+            return tuple(cell for cell, _ in steps)
+        case Unrunnable(problems=problems):
+            return tuple(c for p in problems for c in cells_named(p))
+        case BlockedBy(cell=cell):
+            return (cell,)
+    return ()
