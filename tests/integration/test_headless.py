@@ -32,7 +32,7 @@ _PROBE = textwrap.dedent(
     import io, json, sys
     from app.coordinator import asyncio_kernel
 
-    seen = {}
+    seen = {{}}
     launch = asyncio_kernel.AsyncioKernel.launch
 
     async def recording_launch(self):
