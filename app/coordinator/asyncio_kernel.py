@@ -52,6 +52,8 @@ class _WorkerProtocol(asyncio.SubprocessProtocol):
         self.transport: asyncio.SubprocessTransport | None = None
         self.exited = False
         self.closed = False
+        #: Set once asyncio has reaped the process (the loop must not close before).
+        self.reaped: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -66,6 +68,8 @@ class _WorkerProtocol(asyncio.SubprocessProtocol):
 
     def process_exited(self) -> None:
         self.exited = True
+        if not self.reaped.done():
+            self.reaped.set_result(None)
         kill_process_group(self.session.group)  # whatever holds the pipes goes with it
         loop = asyncio.get_running_loop()
         loop.call_later(PIPE_CLOSE_GRACE_S, self._end)
@@ -246,24 +250,27 @@ class AsyncioKernel:
         self._detach(worker)
 
     async def shutdown(self) -> None:
+        """Ask the worker to exit, kill it if it does not in time; returns once it is reaped
+        (a launched worker never adopted is killed)."""
         worker = self._current
         if worker is None:
             return
         if not worker.adopted:
             self._discard(worker)
-            return
-        worker.session.expected_exit = True
-        with contextlib.suppress(KernelStartError):
-            self.send(p.Shutdown())
-        stdin = worker.transport.get_pipe_transport(0) if worker.transport else None
-        if stdin is not None:
-            stdin.close()
-        exited = worker.session.exited
-        try:
-            await asyncio.wait_for(asyncio.shield(exited), SHUTDOWN_TIMEOUT_S)
-        except TimeoutError:
-            if self._current is worker:
-                self.kill()
+        else:
+            worker.session.expected_exit = True
+            with contextlib.suppress(KernelStartError):
+                self.send(p.Shutdown())
+            stdin = worker.transport.get_pipe_transport(0) if worker.transport else None
+            if stdin is not None:
+                stdin.close()
+            try:
+                await asyncio.wait_for(asyncio.shield(worker.session.exited), SHUTDOWN_TIMEOUT_S)
+            except TimeoutError:
+                if self._current is worker:
+                    self.kill()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(worker.reaped), SHUTDOWN_TIMEOUT_S)
 
     # -- from the worker's protocol --------------------------------------------------------
     def _deliver(self, event: p.Event | KernelExited) -> None:
