@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelStartError
@@ -20,41 +20,31 @@ from app.core.fileformat import NotebookSaveError
 from app.core.problems import Unrunnable, describe
 from app.core.settings import get_setting
 from app.core.state import CellRunState, RichOutput
+from app.outputs.registry import render_text, richest
 
 if TYPE_CHECKING:
     # Imported when the run needs it: the worker starts before (app.coordinator.headless).
     from app.coordinator.coordinator import Coordinator
     from app.core.notebook import Notebook
 
-#: Which representation of a displayed value the headless output shows, best first.
-MIME_PREFERENCE = (
-    "text/markdown",
-    "text/html",
-    "image/svg+xml",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "application/json",
-    "text/plain",
-)
+OutputForm = Literal["data", "text"]
 
 
-#: What a terminal shows best: pictures are summarised, tables and values as plain text.
-TERMINAL_PREFERENCE = ("image/png", "image/jpeg", "image/gif", "text/plain")
-
-
-def _rich_outputs(state: CellRunState, preference: tuple[str, ...]) -> list[dict[str, str]]:
+def _rich_outputs(state: CellRunState, form: OutputForm) -> list[dict[str, str]]:
+    """A cell's displayed values: the richest portable data (``--json``), or terminal text;
+    both chosen by the output registry (:mod:`app.outputs.registry`)."""
     result = []
     for output in state.outputs:
         if isinstance(output, RichOutput):
-            mime, data = output.preferred(preference)
-            result.append({"mime": mime, "data": data})
+            if form == "data":
+                mime, data = richest(output.data)
+                result.append({"mime": mime, "data": data})
+            else:
+                result.append({"mime": "text/plain", "data": render_text(output.data)})
     return result
 
 
-def cell_reports(
-    coordinator: Coordinator, preference: tuple[str, ...] = MIME_PREFERENCE
-) -> list[dict[str, Any]]:
+def cell_reports(coordinator: Coordinator, form: OutputForm = "data") -> list[dict[str, Any]]:
     """One JSON-ready record per cell, in display order (outputs in their richest form)."""
     reports = []
     for cell in coordinator.notebook.cells:
@@ -78,7 +68,7 @@ def cell_reports(
                 "status": status,
                 "stdout": state.text("stdout"),
                 "stderr": state.text("stderr"),
-                "outputs": _rich_outputs(state, preference),
+                "outputs": _rich_outputs(state, form),
                 "error": error,
                 "defs": sorted(analysis.defs),
                 "refs": sorted(analysis.refs),
@@ -101,10 +91,7 @@ def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> No
             for line in report["stderr"].splitlines():
                 out.write(f"[stderr] {line}\n")
         for output in report["outputs"]:
-            if output["mime"].startswith("image/") and output["mime"] != "image/svg+xml":
-                out.write(f"[{output['mime']} image, {len(output['data']) * 3 // 4:,} bytes]\n")
-            else:
-                out.write(f"{output['data']}\n")
+            out.write(f"{output['data']}\n")
         if report["error"]:
             out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
 
@@ -206,7 +193,7 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
-    reports = cell_reports(coordinator, MIME_PREFERENCE if args.json else TERMINAL_PREFERENCE)
+    reports = cell_reports(coordinator, "data" if args.json else "text")
     try:
         if args.json:
             json.dump({"notebook": name, "cells": reports}, out, ensure_ascii=False, indent=2)

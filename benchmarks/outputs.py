@@ -60,7 +60,7 @@ from app.coordinator.events import CellStateChanged, CoordinatorEvent
 from app.core.state import RichOutput
 from app.ui import tasks
 from app.ui.cells.cell_widget import CellWidget
-from app.ui.outputs.output_view import ImageOutput
+from app.ui.outputs.pictures import ImageOutput
 from app.ui.outputs.table_view import TableOutput
 from app.ui.window.main_window import MainWindow
 from kernel_worker.protocol import TableRows

@@ -71,7 +71,7 @@ from app.coordinator.qprocess_kernel import QProcessKernel
 from app.core.state import StreamText
 from app.ui import tasks
 from app.ui.cells.cell_widget import CellWidget
-from app.ui.outputs.output_view import TextOutput
+from app.ui.outputs.text_output import TextOutput
 from app.ui.window.main_window import MainWindow
 
 if __package__ in (None, ""):  # run as `python benchmarks/window.py`: make the package importable

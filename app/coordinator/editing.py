@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Coroutine, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.coordinator.cell_history import (
     CellHistory,
@@ -33,50 +33,48 @@ class StructuralEditor:
     _runner: Runner
     _history: CellHistory
 
-    # Provided by the coordinator.
-    @property
-    def notebook(self) -> Notebook:
-        return self._document.notebook
+    if TYPE_CHECKING:  # provided by the coordinator
 
-    @property
-    def mode(self) -> Mode:
-        raise NotImplementedError
+        @property
+        def notebook(self) -> Notebook: ...
 
-    def _emit(self, event: CoordinatorEvent) -> None:
-        raise NotImplementedError
+        @property
+        def mode(self) -> Mode: ...
 
-    def _save(self, *, overwrite: bool = False) -> None:
-        raise NotImplementedError
+        def _emit(self, event: CoordinatorEvent) -> None: ...
 
-    def _record(self, edit: StructuralEdit) -> None:
-        raise NotImplementedError
+        def _save(self, *, overwrite: bool = False) -> None: ...
 
-    async def _after_change(
-        self,
-        roots: set[str],
-        run: bool,
-        why: Stale,
-        *,
-        extra: set[str] | frozenset[str] = frozenset(),
-        purge: bool = False,
-    ) -> None:
-        raise NotImplementedError
+        def _record(self, edit: StructuralEdit) -> None: ...
 
-    async def run_cell(self, cell_id: str) -> None:
-        raise NotImplementedError
+        async def _after_change(
+            self,
+            roots: set[str],
+            run: bool,
+            why: Stale,
+            *,
+            extra: set[str] | frozenset[str] = frozenset(),
+            purge: bool = False,
+        ) -> None: ...
+
+        async def run_cell(self, cell_id: str) -> None: ...
 
     # -- the snapshot ------------------------------------------------------------------------------
     def _adopt(self, notebook: Notebook, changed: tuple[str, ...] = ()) -> Delta:
         """Take ``notebook`` as the document (``changed`` cells analysed again) and tell
         observers whose analysis or problems changed."""
         self._document, delta = self._document.update(notebook, changed)
-        for cell_id in delta.announce:
+        self._announce(delta.announce)
+        return delta
+
+    def _announce(self, cell_ids: tuple[str, ...]) -> None:
+        """Tell observers these cells' analyses and problems (new or changed)."""
+        for cell_id in cell_ids:
             self._emit(
                 AnalysisChanged(
                     cell_id, self._document.analyses[cell_id], self._document.problems(cell_id)
                 )
             )
-        return delta
 
     def _affected(self, changed: tuple[str, ...], delta: Delta) -> set[str]:
         """The edited cells, their readers before the edit, and cells whose problems changed."""

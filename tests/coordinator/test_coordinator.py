@@ -369,3 +369,16 @@ def test_blur_without_change_marks_nothing_stale() -> None:
         assert statuses(c, [a, b]) == ["success", "success"]
 
     run(body)
+
+
+def test_the_coordinator_is_the_read_only_state_view() -> None:
+    """Observers read one typed, read-only view (issue 14): assigning to it is refused."""
+    from app.coordinator.view import NotebookState
+
+    c = Coordinator(FakeKernel())
+    c.new()
+    view: NotebookState = c  # the protocol is satisfied statically (mypy) and at run time
+    assert view.notebook is c.notebook
+    for name in ("notebook", "states", "graph", "mode", "path", "kernel_status", "trusted"):
+        with pytest.raises(AttributeError):
+            setattr(c, name, None)

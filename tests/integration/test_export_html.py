@@ -4,7 +4,6 @@ that shows every cell and output, loads nothing from the network and runs no scr
 from __future__ import annotations
 
 import base64
-import importlib
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,19 +11,12 @@ from typing import Any
 
 import pytest
 
-from app import export_html
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.problems import BlockedBy, Cycle, Stale
 from app.core.state import CellError, CellRunState, RichOutput, StreamText
-from app.export_html import (
-    export_notebook_html,
-    failed_cells,
-    markdown_fallback,
-    render_html,
-    render_markdown,
-    sanitize_html,
-)
+from app.export_html import export_notebook_html, failed_cells, render_html
+from app.outputs.sanitize import sanitize_html
 from tests.integration.cli_helpers import cascade
 
 pytestmark = pytest.mark.slow
@@ -276,58 +268,6 @@ def test_refuses_to_write_the_html_over_the_notebook(tmp_path: Path) -> None:
 )
 def test_sanitize_html(fragment: str, expected: str) -> None:
     assert sanitize_html(fragment) == expected
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("# Title", "<h1>Title</h1>"),
-        ("### Three ###", "<h3>Three</h3>"),
-        ("#hashtag", "<p>#hashtag</p>"),
-        ("one\ntwo\n\nthree", "<p>one two</p>\n<p>three</p>"),
-        (
-            "**b** and *e* and __b2__ and _e2_",
-            "<p><strong>b</strong> and <em>e</em> and <strong>b2</strong> and <em>e2</em></p>",
-        ),
-        ("snake_case_name and 2 * 3 * 4", "<p>snake_case_name and 2 * 3 * 4</p>"),
-        ("`a < b` and `**x**`", "<p><code>a &lt; b</code> and <code>**x**</code></p>"),
-        (
-            "- a\n* b\n\n1. x\n2) y",
-            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol>\n<li>x</li>\n<li>y</li>\n</ol>",
-        ),
-        ("text\n- item", "<p>text</p>\n<ul>\n<li>item</li>\n</ul>"),
-        ("[docs](#usage) and [x](a_b)", '<p><a href="#usage">docs</a> and <a href="a_b">x</a></p>'),
-        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
-        ('a "quote" & more', "<p>a &quot;quote&quot; &amp; more</p>"),
-        (
-            "```python\n<x> & y\n\nz\n```\nafter",
-            "<pre><code>&lt;x&gt; &amp; y\n\nz</code></pre>\n<p>after</p>",
-        ),
-        ("---", "<hr>"),
-        ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
-        ("", ""),
-    ],
-)
-def test_markdown_fallback(source: str, expected: str) -> None:
-    assert markdown_fallback(source) == expected
-
-
-@pytest.mark.parametrize("backend", ["markdown package", "fallback"])
-def test_render_markdown_is_always_sanitised(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if backend == "fallback":
-
-        def no_markdown(name: str) -> Any:
-            raise ImportError(name)
-
-        monkeypatch.setattr(export_html.importlib, "import_module", no_markdown)
-    else:
-        importlib.import_module("markdown")  # in the test extra: this path is always tested
-    rendered = render_markdown(
-        "# Head\n\n**b** [x](https://evil/) <script>alert(1)</script>\n\n- i\n"
-    )
-    assert "<h1>Head</h1>" in rendered and "<strong>b</strong>" in rendered
-    assert "<li>i</li>" in rendered and "<a>x</a>" in rendered
-    assert "https" not in rendered and "<script" not in rendered
 
 
 def _synthetic() -> tuple[Notebook, dict[str, CellRunState]]:

@@ -7,7 +7,8 @@ from PySide6.QtGui import QColor, QTextCursor
 
 from app.core.state import StreamText
 from app.ui.outputs.ansi import PALETTE, Style, split_ansi, strip_ansi
-from app.ui.outputs.output_view import OutputArea, TextOutput
+from app.ui.outputs.output_view import OutputArea
+from app.ui.outputs.text_output import TextOutput
 
 CASES = [
     ("plain", "hello", [("hello", Style())]),

@@ -26,18 +26,14 @@ from pytestqt.qtbot import QtBot
 
 from app.core.state import CellError, RichOutput, StreamText
 from app.ui.outputs.markdown_view import EMPTY_MARKDOWN_PLACEHOLDER, MarkdownView, SafeTextBrowser
-from app.ui.outputs.output_view import (
+from app.ui.outputs.output_view import STALE_OPACITY, ErrorOutput, OutputArea
+from app.ui.outputs.pictures import HtmlOutput, ImageOutput, SvgOutput
+from app.ui.outputs.renderers import rich_output_widget
+from app.ui.outputs.text_output import (
     MAX_PIECE_HEIGHT,
     MAX_VIEW_CHARS,
     MAX_VIEW_LINES,
-    STALE_OPACITY,
-    ErrorOutput,
-    HtmlOutput,
-    ImageOutput,
-    OutputArea,
-    SvgOutput,
     TextOutput,
-    rich_output_widget,
 )
 from app.ui.theme import colors_for
 
@@ -302,7 +298,7 @@ def test_output_within_the_cap_has_no_note(area: OutputArea) -> None:
         ({"image/jpeg": image_base64("JPEG")}, ImageOutput),
         ({"image/gif": GIF_1X1}, ImageOutput),
         ({"image/svg+xml": SVG, "text/plain": "<svg>"}, SvgOutput),
-        ({"text/latex": r"$\alpha$"}, TextOutput),
+        ({"text/latex": r"$\alpha$"}, SvgOutput),  # math is drawn (ziamath), not shown as code
         ({"application/json": '{"a": 1}'}, TextOutput),
         ({"text/plain": "42"}, TextOutput),
     ],
@@ -315,6 +311,12 @@ def test_rich_output_picks_the_widget_for_the_best_mime(
 
     (piece,) = area.pieces()
     assert type(piece) is widget_type
+
+
+def html_output(html: str, host: QWidget) -> HtmlOutput:
+    widget = HtmlOutput(host)
+    widget.setHtml(html)
+    return widget
 
 
 def test_markdown_output_is_rendered(host: QWidget) -> None:
@@ -380,7 +382,7 @@ def test_only_clicked_web_links_are_handed_to_the_desktop(host: QWidget) -> None
     for scheme in ("https", "file"):
         QDesktopServices.setUrlHandler(scheme, recorder, "open")  # type: ignore[arg-type]
     try:
-        widget = HtmlOutput("text/html", '<a href="https://example.com/">site</a>', host)
+        widget = html_output('<a href="https://example.com/">site</a>', host)
         assert recorder.opened == []  # rendering opens nothing
         widget.anchorClicked.emit(QUrl("https://example.com/"))
         widget.anchorClicked.emit(QUrl("file:///etc/passwd"))
@@ -392,13 +394,13 @@ def test_only_clicked_web_links_are_handed_to_the_desktop(host: QWidget) -> None
 
 
 def test_html_output_grows_to_its_document_then_scrolls(host: QWidget) -> None:
-    short = HtmlOutput("text/html", "<p>one line</p>", host)
+    short = html_output("<p>one line</p>", host)
     short.setGeometry(0, 0, 700, short.height())
     short.show()
     assert short.height() < MAX_PIECE_HEIGHT
     assert short.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
-    tall = HtmlOutput("text/html", "<p>para</p>" * 200, host)
+    tall = html_output("<p>para</p>" * 200, host)
     tall.setGeometry(0, 0, 700, tall.height())
     tall.show()
     assert tall.height() == MAX_PIECE_HEIGHT
@@ -452,13 +454,12 @@ def test_json_is_pretty_printed(host: QWidget) -> None:
     assert view_text(widget) == json.dumps({"a": [1, 2], "é": None}, indent=2, ensure_ascii=False)
 
 
-def test_latex_and_plain_text_show_as_monospace_text(host: QWidget) -> None:
+def test_latex_is_drawn_and_plain_text_shows_as_monospace_text(host: QWidget) -> None:
     latex = rich_output_widget(RichOutput({"text/latex": r"$\frac{1}{2}$"}), host)
     plain = rich_output_widget(RichOutput({"text/plain": "array([1, 2, 3])"}), host)
 
-    assert isinstance(latex, TextOutput)
+    assert isinstance(latex, SvgOutput) and latex.natural_size().height() > 10
     assert isinstance(plain, TextOutput)
-    assert view_text(latex) == r"$\frac{1}{2}$"
     assert view_text(plain) == "array([1, 2, 3])"
     assert QFontInfo(plain.view.font()).fixedPitch()
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app.ui.outputs.output_view import ImageOutput
+from app.ui.outputs.pictures import ImageOutput
 from app.ui.outputs.table_view import TableOutput
 from app.ui.outputs.web_output import WebChartOutput
 from tests.ui.conftest import until

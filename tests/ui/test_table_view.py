@@ -29,7 +29,9 @@ from app.coordinator.kernel_client import TableExport, TablePage
 from app.core.state import RichOutput
 from app.ui import tasks
 from app.ui.outputs import table_view
-from app.ui.outputs.output_view import HtmlOutput, OutputArea, rich_output_widget
+from app.ui.outputs.output_view import OutputArea
+from app.ui.outputs.pictures import HtmlOutput
+from app.ui.outputs.renderers import rich_output_widget
 from app.ui.outputs.table_view import (
     DEFAULT_COLUMN_WIDTH,
     MAX_PAGES,

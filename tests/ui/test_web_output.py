@@ -27,7 +27,9 @@ from pytestqt.qtbot import QtBot
 
 from app.core.state import RichOutput
 from app.ui.outputs import web_output
-from app.ui.outputs.output_view import ImageOutput, TextOutput, rich_output_widget
+from app.ui.outputs.pictures import ImageOutput
+from app.ui.outputs.renderers import rich_output_widget
+from app.ui.outputs.text_output import TextOutput
 from app.ui.outputs.web_output import (
     CHART_HEIGHT,
     NETWORK_LOCKDOWN_FLAGS,

@@ -50,7 +50,7 @@ def wait_until(condition: Callable[[], bool], timeout_ms: int = TIMEOUT_MS) -> b
 
 def chart_scenario() -> dict[str, Any]:
     from app.core.state import RichOutput
-    from app.ui.outputs.output_view import rich_output_widget
+    from app.ui.outputs.renderers import rich_output_widget
 
     available = web_output.web_engine_available()
     facts: dict[str, Any] = {

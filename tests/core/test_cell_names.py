@@ -1,0 +1,49 @@
+"""Cells are named by what they are (issue 12: "Cells are named, not numbered")."""
+
+from __future__ import annotations
+
+from app.core.analysis import analyze_cell
+from app.core.cell_names import base_name, cell_names
+from app.core.notebook import Cell, Notebook
+
+
+def named(*cells: Cell) -> list[str]:
+    notebook = Notebook(cells=cells)
+    names = cell_names(notebook, {c.id: analyze_cell(c) for c in cells})
+    return [names[c.id] for c in cells]
+
+
+def test_python_cells_by_the_first_name_they_define_in_the_text() -> None:
+    assert named(
+        Cell("a", "python", "import pandas as pd\ndf = pd.DataFrame()"),
+        Cell("b", "python", "total = 0\nfor row in rows:\n    total += row"),
+        Cell("c", "python", "def plot(x):\n    return x"),
+    ) == ["pd", "total", "plot"]
+
+
+def test_cells_that_define_nothing_by_their_first_line() -> None:
+    long = "print('a very long line of code that goes on and on and on')"
+    assert named(
+        Cell("a", "python", "# a comment\nprint(total)"),
+        Cell("b", "python", long),
+        Cell("c", "python", ""),
+    ) == ["print(total)", long[:31].rstrip() + "…", "an empty cell"]
+
+
+def test_sql_by_result_and_markdown_by_heading() -> None:
+    assert named(
+        Cell("a", "sql", "SELECT 1", name="orders"),
+        Cell("b", "markdown", "Intro text\n\n## Orders by region ##"),
+        Cell("c", "markdown", "just words"),
+    ) == ["orders", "Orders by region", "just words"]
+
+
+def test_same_names_are_told_apart_in_display_order() -> None:
+    assert named(
+        Cell("a", "python", "x = 1"), Cell("b", "python", "x = 2"), Cell("c", "python", "x = 3")
+    ) == ["x", "x #2", "x #3"]
+
+
+def test_a_name_inside_an_attribute_does_not_count_as_first() -> None:
+    cell = Cell("a", "python", "obj.value = 1\nvalue = 2")
+    assert base_name(cell, analyze_cell(cell)) == "value"

@@ -1,0 +1,1 @@
+"""Development tools run by the gate (not part of the app)."""
