@@ -10,21 +10,24 @@ parsed, or the kernel's Python cannot start (the line says which setting chooses
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from app.cli_convert import prepare, untrusted
-from app.coordinator.coordinator import Coordinator
+from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelStartError
 from app.core.fileformat import NotebookSaveError
-from app.core.notebook import Notebook
 from app.core.problems import Unrunnable, describe
 from app.core.settings import get_setting
 from app.core.state import CellRunState, RichOutput
 from app.outputs.registry import render_text, richest
+
+if TYPE_CHECKING:
+    # Imported when the run needs it: the worker starts before (app.coordinator.headless).
+    from app.coordinator.coordinator import Coordinator
+    from app.core.notebook import Notebook
 
 OutputForm = Literal["data", "text"]
 
@@ -95,37 +98,6 @@ def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> No
             out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
 
 
-async def run_notebook(path: Path, *, trust: bool = False, cwd: Path | None = None) -> Coordinator:
-    """Open ``path`` without ever writing to it, run every cell; the coordinator holds the
-    results. ``trust``: the user vouched for the notebook's settings (``--trust``). ``cwd``:
-    where the kernel runs (default: the notebook's folder)."""
-    from app.coordinator.qprocess_kernel import QProcessKernel
-
-    kernel = QProcessKernel(cwd=cwd or path.resolve().parent)
-    coordinator = Coordinator(kernel, autosave=False, assume_trusted=trust)
-    await coordinator.open(path)
-    try:
-        await coordinator.run_all()
-    finally:
-        await coordinator.shutdown()
-    return coordinator
-
-
-def run_with_qt(coro_factory: Any) -> Any:
-    """Run a coroutine on a qasync loop over a QCoreApplication (no display needed)."""
-    import qasync
-    from PySide6.QtCore import QCoreApplication
-
-    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        return loop.run_until_complete(coro_factory())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
-
-
 def kernel_start_hint(notebook: Notebook) -> str:
     """Which setting picks the kernel's Python, for a kernel that did not start."""
     python = get_setting(notebook, "python")
@@ -157,22 +129,31 @@ def untrusted_reason(path: Path, notebook: Notebook) -> str | None:
 
 
 def run_headless(
-    path: Path, notebook: Notebook, err: TextIO, *, trust: bool = False, cwd: Path | None = None
+    path: Path,
+    notebook: Notebook,
+    err: TextIO,
+    *,
+    trust: bool = False,
+    run: HeadlessRun | None = None,
+    cwd: Path | None = None,
 ) -> Coordinator | None:
-    """Run every cell of ``path``; None (with the reason on ``err``) if the notebook is not
-    trusted for what it asks, or the kernel won't start."""
+    """Run every cell of ``path`` (on ``run``, whose worker is already starting, or on a run
+    of its own); None (with the reason on ``err``) if the notebook is not trusted for what it
+    asks, or the kernel won't start."""
     if not trust:
         refused = untrusted_reason(path, notebook)
         if refused is not None:
             err.write(f"cascade: {refused}\n")
             return None
     try:
-        coordinator: Coordinator = run_with_qt(lambda: run_notebook(path, trust=trust, cwd=cwd))
+        if run is None:
+            with HeadlessRun(path, cwd=cwd) as own:
+                return own.run_all(trust=trust)
+        return run.run_all(trust=trust, path=path)
     except KernelStartError as exc:
         hint = kernel_start_hint(notebook)
         err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
         return None
-    return coordinator
 
 
 _TRUST_HELP = (
@@ -192,12 +173,11 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    with prepare(path, err) as prepared:  # a Jupyter or marimo notebook: converted in memory
+    # The worker starts while the notebook is read (and a Jupyter or marimo one converted).
+    with HeadlessRun(path) as run, prepare(path, err) as prepared:
         if prepared is None or untrusted(prepared, err, trust=args.trust):
             return 2
-        coordinator = run_headless(
-            prepared.path, prepared.notebook, err, trust=args.trust, cwd=prepared.cwd
-        )
+        coordinator = run_headless(prepared.path, prepared.notebook, err, trust=args.trust, run=run)
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -237,9 +217,7 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     path: Path = args.notebook
     target: Path = args.html or args.ipynb
     what = "HTML" if args.html else "a Jupyter notebook"
-    from app.export_html import export_notebook_html, failed_cells
-
-    with prepare(path, err) as prepared:
+    with HeadlessRun(path) as run, prepare(path, err) as prepared:
         if prepared is None:
             return 2
         if target.resolve() == path.resolve():
@@ -250,11 +228,11 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
             return 2
         if untrusted(prepared, err, trust=args.trust):
             return 2
-        coordinator = run_headless(
-            prepared.path, prepared.notebook, err, trust=args.trust, cwd=prepared.cwd
-        )
+        coordinator = run_headless(prepared.path, prepared.notebook, err, trust=args.trust, run=run)
     if coordinator is None:
         return 2
+    from app.export_html import export_notebook_html, failed_cells
+
     try:
         if args.ipynb:
             from app.export_ipynb import write_ipynb

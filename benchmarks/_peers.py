@@ -95,6 +95,14 @@ def _installed(*modules: str) -> bool:
     return all(importlib.util.find_spec(name) is not None for name in modules)
 
 
+def installed_version(distribution: str) -> str | None:
+    """The installed version of ``distribution``, or None when it is not installed."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def _version(distribution: str) -> str:
     try:
         return importlib.metadata.version(distribution)

@@ -1,27 +1,35 @@
 """Engine benchmark: Cascade's coordinator + real worker, side by side with ipykernel and marimo.
 
 Run ``.venv/bin/python -m benchmarks.engine`` (``--quick`` for a smoke run, ``--no-peers`` for
-Cascade alone, ``--profile`` to cProfile the chain-of-100 re-run). Everything is headless:
-Cascade runs through :class:`~app.coordinator.coordinator.Coordinator` and
-:class:`~app.coordinator.qprocess_kernel.QProcessKernel` on one qasync loop
-(:func:`app.cli.run_with_qt`); the peers run afterwards in the same process.
+Cascade alone, ``--profile`` to cProfile the chain-of-100 re-run, ``--connection asyncio`` to
+drive the worker as ``cascade run`` does instead of as the window does). Cascade runs through
+:class:`~app.coordinator.coordinator.Coordinator` and, by default, the window's
+:class:`~app.coordinator.qprocess_kernel.QProcessKernel` on a qasync loop; the peers run
+afterwards in the same process. The sources are byte-compiled first, as an install does.
 
 Figures (each the median of several timed repetitions after a warm-up; min shown too):
 
-* ``chain_N_run_all`` / ``chain_N_rerun`` for N in 10, 100, 1000: ``x_0 = 0``,
-  ``x_i = x_{i-1} + 1``. Run-all starts from a fresh namespace (kernel restarted, untimed);
-  re-run is ``update_cell(root, "x_0 = k")``, which re-runs the whole chain as an edit does.
+* ``chain_N_run_all`` / ``chain_N_rerun`` for N in 10, 100, 1000 and (Cascade only) 10,000:
+  ``x_0 = 0``, ``x_i = x_{i-1} + 1``. Run-all starts from a fresh namespace (kernel restarted,
+  untimed); re-run is ``update_cell(root, "x_0 = k")``, which re-runs the whole chain as an
+  edit does. marimo's ``App.run()`` has no re-run: both of its figures are a full run.
 * ``fan_1000_run_all`` / ``fan_1000_rerun``: ``x = 0`` and 1000 cells ``y_i = x + i``.
-* ``open_analyse_plan_1000``: load a 1000-cell chain file, analyse every cell, build the graph,
-  plan run-all (pure core, no kernel).
+* ``open_analyse_plan_N`` (N = 1000, 10,000): load a chain file, analyse every cell, build the
+  graph, plan run-all (pure core, no kernel); µs per extra cell from 1,000 to 10,000.
+* ``mem_*``: resident memory of the app (this process) and of the worker after the
+  10,000-cell chain ran.
 * ``load_5mb_*``: ``fileformat.load`` of hostile 5 MB files (issue 9: a million ``# %%`` lines
   took 15 s; target ≤ 1 s each): a million markers (refused at cell 10,001), 10,000 cells of
   code, markdown, markers carrying 125 metadata pairs each, a file with no markers, and a
   16 KiB header of the slowest TOML (an array) before 5 MB of code.
-* ``cold_start``: ``QProcessKernel().start()`` until Ready; ``python_bare_start`` is
-  ``python -c pass`` for reference.
+* ``cold_start``: a worker spawned as the app spawns one, until its Ready frame; the breakdown
+  beside it (:mod:`benchmarks._startup`): ``python -c pass``, the worker's imports, and the
+  worker until its first plan finished. ``connection_start`` is the connection's ``start()``.
+* ``whole_process_chain_100``: ``cascade run`` of a 100-cell chain as a whole process, beside
+  ``python nb.py`` of the same notebook saved by marimo and ``jupyter execute nb.ipynb``.
 
-Output: a table, then one final line of JSON with every figure.
+Output: a table (each figure with its ratio to each peer, and the issue's target), then one
+final line of JSON with every figure.
 """
 
 from __future__ import annotations
@@ -34,18 +42,17 @@ import os
 import platform
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli import run_with_qt
 from app.coordinator.coordinator import Coordinator
-from app.coordinator.qprocess_kernel import QProcessKernel
+from app.coordinator.kernel import KernelConnection
 from app.core import fileformat
 from app.core.analysis import analyze_cell
 from app.core.graph import build_graph
@@ -56,6 +63,8 @@ from app.core.state import CellRunState, RichOutput
 if __package__ in (None, ""):  # run as `python benchmarks/engine.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _startup
+from benchmarks._loops import run_with_asyncio, run_with_qt
 from benchmarks._peers import (
     INSTALL_HINT,
     PeerResult,
@@ -67,10 +76,21 @@ from benchmarks._peers import (
 )
 
 CHAIN_SIZES = (10, 100, 1000)
+#: The scale figures: Cascade alone (a peer takes minutes per 10,000-cell run).
+SCALE_SIZE = 10_000
 FAN_SIZE = 1000
-OPEN_SIZE = 1000
-#: Ratio Cascade / peer the issue asks for (lower is better).
-RATIO_TARGET = 0.2
+OPEN_SIZES = (1000, SCALE_SIZE)
+WHOLE_PROCESS = chain(100)
+#: Ratio Cascade / peer the issue asks for, per (figure, peer) (lower is better).
+RATIO_TARGETS: dict[tuple[str, str], float] = {
+    (f"fan_{FAN_SIZE}_run_all", "marimo"): 1.0,
+    (f"fan_{FAN_SIZE}_rerun", "marimo"): 1.0,
+    **{(f"chain_{n}_rerun", "marimo"): 0.3 for n in CHAIN_SIZES},
+    (f"whole_process_{WHOLE_PROCESS.key}", "marimo"): 0.4,
+    (f"whole_process_{WHOLE_PROCESS.key}", "ipykernel"): 0.1,
+}
+#: Worker cold start / ``python -c pass``.
+COLD_START_RATIO_TARGET = 2.0
 PER_CELL_TARGET_US = 100.0
 #: Hostile notebook files of about 5 MB (key suffix -> text); the loader's target is 1 s each.
 HOSTILE_LOADS: dict[str, Callable[[], str]] = {
@@ -92,6 +112,8 @@ LOAD_TARGET_MS = 1000.0
 TARGETS: dict[str, tuple[float, str]] = {
     "chain_100_rerun": (20.0, "ms"),
     "open_analyse_plan_1000": (150.0, "ms"),
+    f"open_analyse_plan_{SCALE_SIZE}": (250.0, "ms"),
+    f"chain_{SCALE_SIZE}_rerun": (400.0, "ms"),
     "cold_start": (150.0, "ms"),
     **{f"load_5mb_{shape}": (LOAD_TARGET_MS, "ms") for shape in HOSTILE_LOADS},
 }
@@ -109,6 +131,9 @@ class Config:
     peer_cold_reps: int
     peers: bool
     profile: bool
+    scale_reps: int = 3  # the 10,000-cell chain
+    whole_reps: int = 5  # whole-process runs of each engine
+    connection: str = "qprocess"
 
 
 @dataclass(slots=True)
@@ -117,6 +142,8 @@ class Results:
 
     samples: dict[str, list[float]] = field(default_factory=dict)
     cells: dict[str, int] = field(default_factory=dict)
+    #: Single values (memory, in MB).
+    values: dict[str, float] = field(default_factory=dict)
 
 
 def _log(message: str) -> None:
@@ -159,10 +186,35 @@ async def _probe(coordinator: Coordinator, workload: Workload, k: int) -> None:
         raise AssertionError(f"{workload.key}: {workload.probe} displayed {got!r}")
 
 
+def _kernel(connection: str, folder: Path) -> KernelConnection:
+    """The connection the figures are taken with: the window's, or the headless one."""
+    if connection == "asyncio":
+        from app.coordinator.asyncio_kernel import AsyncioKernel
+
+        return AsyncioKernel(cwd=folder)
+    from app.coordinator.qprocess_kernel import QProcessKernel
+
+    return QProcessKernel(cwd=folder)
+
+
+def _rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (``/proc``), in MB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
 async def _cascade_workload(
-    workload: Workload, reps: int, folder: Path, results: Results, profile: bool
+    workload: Workload,
+    reps: int,
+    folder: Path,
+    results: Results,
+    profile: bool,
+    connection: str = "qprocess",
 ) -> None:
-    coordinator = Coordinator(QProcessKernel(cwd=folder), autosave=False)
+    coordinator = Coordinator(_kernel(connection, folder), autosave=False)
     await coordinator.open(_write(workload, folder))
     root = coordinator.notebook.cell_ids[0]
     count = len(workload.cells)
@@ -192,6 +244,10 @@ async def _cascade_workload(
             rerun.append((time.perf_counter() - start) * 1000.0)
             _verify(coordinator, before, f"{workload.key} re-run")
         await _probe(coordinator, workload, reps)
+        if count >= SCALE_SIZE:
+            worker = coordinator._kernel.pid  # type: ignore[attr-defined]
+            results.values[f"mem_{workload.key}_app_mb"] = round(_rss_mb(), 1)
+            results.values[f"mem_{workload.key}_worker_mb"] = round(_rss_mb(worker), 1)
 
         if profile:
             await _profile_rerun(coordinator, workload, root)
@@ -219,25 +275,17 @@ async def _profile_rerun(coordinator: Coordinator, workload: Workload, root: str
     stats.sort_stats("cumulative").print_stats(30)
 
 
-async def _cascade_cold_start(reps: int, folder: Path, results: Results) -> None:
-    cold = results.samples.setdefault("cold_start", [])
-    for rep in range(reps + 1):  # the first one warms the disk cache
-        kernel = QProcessKernel(cwd=folder)
+async def _connection_start(config: Config, folder: Path, results: Results) -> None:
+    """The connection's own ``start()`` until Ready (the figure the window waits for)."""
+    samples = results.samples.setdefault("connection_start", [])
+    for rep in range(config.cold_reps + 1):  # the first one warms the disk cache
+        kernel = _kernel(config.connection, folder)
         start = time.perf_counter()
         await kernel.start()
         elapsed = (time.perf_counter() - start) * 1000.0
         await kernel.shutdown()
         if rep:
-            cold.append(elapsed)
-
-
-def _bare_python_start(reps: int, results: Results) -> None:
-    bare = results.samples.setdefault("python_bare_start", [])
-    for rep in range(reps + 1):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        if rep:
-            bare.append((time.perf_counter() - start) * 1000.0)
+            samples.append(elapsed)
 
 
 def _clear_core_caches() -> None:
@@ -252,15 +300,17 @@ def _clear_core_caches() -> None:
                 clear()
 
 
-def _open_analyse_plan(reps: int, folder: Path, results: Results) -> None:
-    """Pure core: load + analyse + graph + plan for a 1000-cell chain file (phases too).
+def _open_analyse_plan(size: int, reps: int, folder: Path, results: Results) -> None:
+    """Pure core: load + analyse + graph + plan for a chain file of ``size`` cells (phases
+    too).
 
     The main figure clears the core's caches first (the first open of a file in a session);
     ``..._warm`` re-opens with the analysis cache filled (the same file opened again).
     """
-    workload = chain(OPEN_SIZE)
+    workload = chain(size)
     path = _write(workload, folder)
-    key = f"open_analyse_plan_{OPEN_SIZE}"
+    key = f"open_analyse_plan_{size}"
+    results.cells[key] = size
     phases = ("open_load", "open_analyse", "open_build_graph", "open_plan")
     for rep in range(2 * reps + 1):
         cold = rep % 2 == 1  # rep 0 is the warm-up
@@ -275,7 +325,7 @@ def _open_analyse_plan(reps: int, folder: Path, results: Results) -> None:
         marks.append(time.perf_counter())
         plan = plan_run_all(notebook, graph, {})
         marks.append(time.perf_counter())
-        if len(plan.steps) != OPEN_SIZE or graph.errors:
+        if len(plan.steps) != size or graph.errors:
             raise AssertionError(f"open_analyse_plan: {len(plan.steps)} steps, {graph.errors}")
         if not rep:
             continue
@@ -284,7 +334,7 @@ def _open_analyse_plan(reps: int, folder: Path, results: Results) -> None:
         if cold:
             for i, phase in enumerate(phases):
                 sample = (marks[i + 1] - marks[i]) * 1000.0
-                results.samples.setdefault(f"{phase}_{OPEN_SIZE}", []).append(sample)
+                results.samples.setdefault(f"{phase}_{size}", []).append(sample)
 
 
 def _hostile_loads(reps: int, folder: Path, results: Results) -> None:
@@ -305,17 +355,22 @@ def _hostile_loads(reps: int, folder: Path, results: Results) -> None:
 
 async def _cascade_main(config: Config, folder: Path) -> Results:
     results = Results()
-    _open_analyse_plan(config.core_reps, folder, results)
+    for size in OPEN_SIZES:
+        _open_analyse_plan(size, config.core_reps, folder, results)
     _hostile_loads(config.core_reps, folder, results)
     _log("cascade: open+analyse+plan and hostile loads done")
-    await _cascade_cold_start(config.cold_reps, folder, results)
-    _bare_python_start(config.cold_reps, results)
+    for key, samples in _startup.cold_start_breakdown(config.cold_reps).items():
+        results.samples[key] = samples
+    await _connection_start(config, folder, results)
     _log("cascade: cold start done")
     for workload in _workloads():
         reps = config.big_reps if _is_big(workload) else config.reps
         profile = config.profile and workload.key == "chain_100"
-        await _cascade_workload(workload, reps, folder, results, profile)
+        await _cascade_workload(workload, reps, folder, results, profile, config.connection)
         _log(f"cascade: {workload.key} done")
+    scale = chain(SCALE_SIZE)
+    await _cascade_workload(scale, config.scale_reps, folder, results, False, config.connection)
+    _log(f"cascade: {scale.key} done")
     return results
 
 
@@ -327,6 +382,30 @@ def _is_big(workload: Workload) -> bool:
     return len(workload.cells) >= 1000
 
 
+def _precompile() -> None:
+    """Byte-compile Cascade's sources, as installing it does (``scripts/bootstrap.sh`` too):
+    with ``PYTHONDONTWRITEBYTECODE`` set, a process would otherwise compile them every time."""
+    import compileall
+
+    root = Path(__file__).resolve().parents[1]
+    for package in ("app", "kernel_worker"):
+        compileall.compile_dir(root / package, quiet=1)
+
+
+def _whole_process(config: Config, folder: Path, peers: bool) -> dict[str, list[float]]:
+    """``cascade run`` and, with ``peers``, marimo's ``python nb.py`` and ``jupyter
+    execute`` of the same 100-cell chain, each a whole process (samples per engine)."""
+    from benchmarks._peers import installed_version
+
+    marimo = installed_version("marimo") if peers else None
+    commands = _startup.whole_process_commands(
+        WHOLE_PROCESS, _write(WHOLE_PROCESS, folder), folder, marimo
+    )
+    if not peers:
+        commands = {"cascade": commands["cascade"]}
+    return _startup.whole_process_runs(commands, config.whole_reps, folder)
+
+
 # -- report ------------------------------------------------------------------------------------
 FIGURES: tuple[tuple[str, str], ...] = (
     *(
@@ -334,17 +413,37 @@ FIGURES: tuple[tuple[str, str], ...] = (
         for n in CHAIN_SIZES
         for what, label in (("run_all", "run-all"), ("rerun", "re-run after root edit"))
     ),
-    (f"fan_{FAN_SIZE}_run_all", f"fan {FAN_SIZE} run-all"),
-    (f"fan_{FAN_SIZE}_rerun", f"fan {FAN_SIZE} re-run after root edit"),
-    (f"open_analyse_plan_{OPEN_SIZE}", f"open+analyse+plan {OPEN_SIZE} cells, cold caches"),
-    (f"open_analyse_plan_{OPEN_SIZE}_warm", "  same, analysis cache warm (re-open)"),
-    (f"open_load_{OPEN_SIZE}", "  · fileformat.load"),
-    (f"open_analyse_{OPEN_SIZE}", "  · analyze_cell, every cell"),
-    (f"open_build_graph_{OPEN_SIZE}", "  · build_graph"),
-    (f"open_plan_{OPEN_SIZE}", "  · plan_run_all"),
+    (f"fan_{FAN_SIZE}_run_all", f"fan 1 → {FAN_SIZE} run-all"),
+    (f"fan_{FAN_SIZE}_rerun", f"fan 1 → {FAN_SIZE} re-run after root edit"),
+    (f"whole_process_{WHOLE_PROCESS.key}", "cascade run chain 100, whole process"),
+    ("cold_start", "worker cold start: spawn → Ready"),
+    ("start_python_bare", "  python -c pass"),
+    ("start_worker_imports", "  worker's imports only (python -c import)"),
+    ("start_first_plan", "  spawn → first one-cell plan finished"),
+    ("connection_start", "  connection.start() → Ready"),
+    (f"chain_{SCALE_SIZE}_run_all", f"chain {SCALE_SIZE:,} run-all"),
+    (f"chain_{SCALE_SIZE}_rerun", f"chain {SCALE_SIZE:,} re-run after root edit"),
+    *(
+        row
+        for size in OPEN_SIZES
+        for row in (
+            (f"open_analyse_plan_{size}", f"open+analyse+plan {size:,} cells, cold caches"),
+            (f"open_analyse_plan_{size}_warm", "  same, analysis cache warm (re-open)"),
+            (f"open_load_{size}", "  · fileformat.load"),
+            (f"open_analyse_{size}", "  · analyze_cell, every cell"),
+            (f"open_build_graph_{size}", "  · build_graph"),
+            (f"open_plan_{size}", "  · plan_run_all"),
+        )
+    ),
     *((f"load_5mb_{shape}", f"load 5 MB: {shape.replace('_', ' ')}") for shape in HOSTILE_LOADS),
-    ("cold_start", "worker cold start to ready"),
-    ("python_bare_start", "  reference: python -c pass"),
+)
+#: µs per extra cell between two sizes of the same workload (fixed costs cancel out).
+MARGINALS: tuple[tuple[str, str, int, int], ...] = (
+    ("chain_run_all", "chain run-all", 100, 1000),
+    ("chain_rerun", "chain re-run", 100, 1000),
+    ("chain_run_all", "chain run-all", 1000, SCALE_SIZE),
+    ("chain_rerun", "chain re-run", 1000, SCALE_SIZE),
+    ("open_analyse_plan", "open+analyse+plan", 1000, SCALE_SIZE),
 )
 
 
@@ -371,19 +470,22 @@ def _summary(samples: dict[str, list[float]], cells: dict[str, int]) -> dict[str
     return out
 
 
-def _marginal(summary: dict[str, float], what: str) -> float | None:
-    """µs per extra cell between the 100- and 1000-cell chains (fixed costs cancel out)."""
-    big, small = summary.get(f"chain_1000_{what}_ms"), summary.get(f"chain_100_{what}_ms")
-    if big is None or small is None:
-        return None
-    return round((big - small) * 1000.0 / 900, 2)
+def _marginal_key(stem: str, small: int, big: int) -> str:
+    return f"{stem}_marginal_{small}_{big}_us_per_cell"
 
 
 def _add_marginals(summary: dict[str, float]) -> None:
-    for what in ("run_all", "rerun"):
-        value = _marginal(summary, what)
-        if value is not None:
-            summary[f"chain_{what}_marginal_us_per_cell"] = value
+    """µs per extra cell between two sizes (see :data:`MARGINALS`)."""
+    for stem, _label, small, big in MARGINALS:
+        prefix, _, what = stem.partition("_")
+        if prefix == "chain":
+            keys = (f"chain_{big}_{what}_ms", f"chain_{small}_{what}_ms")
+        else:
+            keys = (f"{stem}_{big}_ms", f"{stem}_{small}_ms")
+        high, low = summary.get(keys[0]), summary.get(keys[1])
+        if high is not None and low is not None:
+            value = round((high - low) * 1000.0 / (big - small), 2)
+            summary[_marginal_key(stem, small, big)] = value
 
 
 def _ratio(cascade: float | None, peer: float | None) -> float | None:
@@ -406,6 +508,13 @@ def _check(value: float | None, target: float | None) -> str:
     return " ✓" if value <= target else " ✗"
 
 
+def _ratio_cell(key: str, peer: str, ratio: float | None) -> tuple[str, str]:
+    """The ratio shown for a peer, and its target text (empty when the issue sets none)."""
+    target = RATIO_TARGETS.get((key, peer))
+    shown = _fmt(ratio, 3) + _check(ratio, target) if ratio is not None else ""
+    return shown, (f"≤ {target:g}× {peer}" if target is not None else "")
+
+
 def _rows(
     cascade: dict[str, float],
     peers: Sequence[PeerResult],
@@ -414,8 +523,10 @@ def _rows(
 ) -> list[list[str]]:
     rows: list[list[str]] = []
     for key, label in FIGURES:
+        if f"{key}_ms" not in cascade:
+            continue
         lines = [("ms", f"{label} (ms)", f"{key}_ms")]
-        if key in cells:
+        if key in cells and not key.startswith("open_"):
             lines.append(("us", "  per cell (µs)", f"{key}_us_per_cell"))
         for unit, text, field_key in lines:
             value = cascade.get(field_key)
@@ -424,23 +535,32 @@ def _rows(
             target_text, target = _target_text(key, unit)
             if unit == "us" and cells.get(key, 0) >= PER_CELL_MIN_CELLS:
                 target_text, target = f"≤ {PER_CELL_TARGET_US:g} µs", PER_CELL_TARGET_US
+            if key == "cold_start":
+                bare = cascade.get("start_python_bare_ms")
+                ratio = _ratio(value, bare)
+                target_text = f"≤ {COLD_START_RATIO_TARGET:g}× python -c pass"
+                shown += f" = {_fmt(ratio, 2)}× pass" + _check(ratio, COLD_START_RATIO_TARGET)
             row = [text, shown + _check(value, target)]
+            targets = [target_text] if target_text else []
             for peer in peers:
                 summary = peer_summaries.get(peer.name, {})
                 peer_value = summary.get(field_key)
                 ratio = _ratio(value, peer_value) if unit == "ms" else None
-                row.append(_fmt(peer_value) if peer.available else "n/a")
-                row.append(_fmt(ratio, 3) + _check(ratio, RATIO_TARGET) if ratio else "")
-            row.append(target_text)
+                ratio_text, ratio_target = _ratio_cell(key, peer.name, ratio)
+                row += [_fmt(peer_value) if peer.available else "n/a", ratio_text]
+                if ratio_target and unit == "ms":
+                    targets.append(ratio_target)
+            row.append("; ".join(targets))
             rows.append(row)
-    for what, label in (("run_all", "run-all"), ("rerun", "re-run")):
-        field_key = f"chain_{what}_marginal_us_per_cell"
-        row = [f"chain {label}: µs per extra cell (100→1000)"]
+    for stem, label, small, big in MARGINALS:
+        field_key = _marginal_key(stem, small, big)
+        if field_key not in cascade:
+            continue
         value = cascade.get(field_key)
-        row.append(_fmt(value) + _check(value, PER_CELL_TARGET_US))
+        row = [f"{label}: µs per extra cell ({small:,}→{big:,})", _fmt(value)]
         for peer in peers:
             row += [_fmt(peer_summaries.get(peer.name, {}).get(field_key)), ""]
-        row.append(f"≤ {PER_CELL_TARGET_US:g} µs")
+        row.append("must not grow with N" if big == SCALE_SIZE else "")
         rows.append(row)
     return rows
 
@@ -457,33 +577,23 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
         print("  ".join(cells).rstrip())
 
 
-def _targets(cascade: dict[str, float], ratios: dict[str, dict[str, float]]) -> dict[str, Any]:
-    """Every target of the issue with its value and whether it is met."""
-    out: dict[str, Any] = {}
+def _targets(
+    cascade: dict[str, float], ratios: dict[str, dict[str, float]]
+) -> dict[str, dict[str, Any]]:
+    """Every target of the issues with its value and whether it is met."""
+    out: dict[str, dict[str, Any]] = {}
     for key, (target, unit) in TARGETS.items():
         value = cascade.get(f"{key}_ms")
         out[f"{key}_{unit}"] = {"target": target, "value": value, "met": _met(value, target)}
-    per_cell = {
-        k: v
-        for k, v in cascade.items()
-        if k.endswith("_us_per_cell")
-        and (k.startswith(("chain_100_", "chain_1000_", "fan_")) or "marginal" in k)
+    for (key, peer), target in RATIO_TARGETS.items():
+        value = ratios.get(peer, {}).get(key)
+        out[f"{key}_vs_{peer}"] = {"target": target, "value": value, "met": _met(value, target)}
+    cold = _ratio(cascade.get("cold_start_ms"), cascade.get("start_python_bare_ms"))
+    out["cold_start_vs_python_bare"] = {
+        "target": COLD_START_RATIO_TARGET,
+        "value": cold,
+        "met": _met(cold, COLD_START_RATIO_TARGET),
     }
-    for key, value in per_cell.items():
-        out[key] = {
-            "target": PER_CELL_TARGET_US,
-            "value": value,
-            "met": value <= PER_CELL_TARGET_US,
-        }
-    worst = {
-        peer: max(values.values()) for peer, values in ratios.items() if values
-    }  # the worst ratio per peer
-    for peer, value in worst.items():
-        out[f"worst_ratio_vs_{peer}"] = {
-            "target": RATIO_TARGET,
-            "value": value,
-            "met": value <= RATIO_TARGET,
-        }
     return out
 
 
@@ -491,15 +601,22 @@ def _met(value: float | None, target: float) -> bool | None:
     return None if value is None else value <= target
 
 
-def report(config: Config, results: Results, peers: Sequence[PeerResult]) -> dict[str, Any]:
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def report(
+    config: Config, results: Results, peers: Sequence[PeerResult], load: dict[str, str]
+) -> dict[str, Any]:
     """Print the table and return the JSON document."""
     cascade = _summary(results.samples, results.cells)
+    cascade.update(results.values)
     _add_marginals(cascade)
     peer_summaries: dict[str, dict[str, float]] = {}
     ratios: dict[str, dict[str, float]] = {}
     for peer in peers:
         summary = _summary(peer.samples, results.cells)
-        _add_marginals(summary)
         peer_summaries[peer.name] = summary
         ratios[peer.name] = {}
         for key in results.samples:
@@ -513,16 +630,27 @@ def report(config: Config, results: Results, peers: Sequence[PeerResult]) -> dic
     header.append("target")
     print()
     print(
-        f"Cascade engine benchmark — Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, {config.reps} runs per figure "
-        f"({config.big_reps} for 1000-cell workloads) after a warm-up; median (min)"
+        f"Cascade engine benchmark — {date.today().isoformat()}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+        f"worker driven through the {config.connection} connection; {config.reps} runs per "
+        f"figure ({config.big_reps} for 1000-cell workloads, {config.scale_reps} for "
+        f"{SCALE_SIZE:,}) after a warm-up; median (min)"
     )
+    print("load average (1, 5, 15 min): " + ", ".join(f"{k} {v}" for k, v in load.items()))
     print()
     _print_table(header, _rows(cascade, peers, peer_summaries, results.cells))
     print()
+    mem = {k: v for k, v in cascade.items() if k.startswith("mem_")}
+    if mem:
+        print(
+            f"memory after the {SCALE_SIZE:,}-cell chain ran: app "
+            f"{_fmt(mem.get(f'mem_chain_{SCALE_SIZE}_app_mb'))} MB (this process, Qt loaded), "
+            f"worker {_fmt(mem.get(f'mem_chain_{SCALE_SIZE}_worker_mb'))} MB (resident)"
+        )
     print(
-        f"ratio = Cascade / peer (lower is better; target ≤ {RATIO_TARGET:g}); "
-        f"peers: {config.reps} runs, {config.peer_big_reps} for 1000-cell workloads."
+        "ratio = Cascade / peer (lower is better); targets from issue 15. Whole process: "
+        "marimo = `python nb.py` of the notebook saved by marimo, ipykernel = `jupyter execute "
+        f"nb.ipynb`; peers: {config.reps} runs, {config.peer_big_reps} for 1000-cell workloads."
     )
     for peer in peers:
         if peer.method and peer.available:
@@ -559,14 +687,19 @@ def report(config: Config, results: Results, peers: Sequence[PeerResult]) -> dic
     }
     document["ratios"] = ratios
     document["targets"] = _targets(cascade, ratios)
+    document["load"] = load
     document["config"] = {
         "reps": config.reps,
         "big_reps": config.big_reps,
         "peer_big_reps": config.peer_big_reps,
         "core_reps": config.core_reps,
         "cold_reps": config.cold_reps,
+        "scale_reps": config.scale_reps,
+        "whole_reps": config.whole_reps,
+        "connection": config.connection,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "date": date.today().isoformat(),
     }
     return document
 
@@ -579,12 +712,27 @@ def _config(argv: Sequence[str] | None) -> Config:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile 20 chain-of-100 re-runs (stderr)"
     )
+    parser.add_argument(
+        "--connection",
+        choices=("qprocess", "asyncio"),
+        default="qprocess",
+        help="drive the worker as the window does (qprocess) or as `cascade run` does",
+    )
     args = parser.parse_args(argv)
-    if args.quick:
-        counts = {"reps": 2, "big_reps": 1, "peer_big_reps": 1, "core_reps": 3, "cold_reps": 2}
-        return Config(**counts, peer_cold_reps=1, peers=not args.no_peers, profile=args.profile)
-    counts = {"reps": 5, "big_reps": 5, "peer_big_reps": 3, "core_reps": 9, "cold_reps": 5}
-    return Config(**counts, peer_cold_reps=3, peers=not args.no_peers, profile=args.profile)
+    quick = args.quick
+    return Config(
+        reps=2 if quick else 5,
+        big_reps=1 if quick else 5,
+        peer_big_reps=1 if quick else 3,
+        core_reps=3 if quick else 9,
+        cold_reps=2 if quick else 9,
+        peer_cold_reps=1 if quick else 3,
+        peers=not args.no_peers,
+        profile=args.profile,
+        scale_reps=1 if quick else 3,
+        whole_reps=2 if quick else 7,
+        connection=args.connection,
+    )
 
 
 def _peers(config: Config, folder: Path) -> list[PeerResult]:
@@ -615,11 +763,22 @@ def _peers(config: Config, folder: Path) -> list[PeerResult]:
 def main(argv: Sequence[str] | None = None) -> int:
     config = _config(argv)
     started = time.perf_counter()
+    load = {"start": _load()}
+    _precompile()
+    run = run_with_asyncio if config.connection == "asyncio" else run_with_qt
     with tempfile.TemporaryDirectory(prefix="cascade-bench-") as tmp:
         folder = Path(tmp)
-        results: Results = run_with_qt(lambda: _cascade_main(config, folder))
+        results: Results = run(lambda: _cascade_main(config, folder))
+        whole = _whole_process(config, folder, config.peers)
+        key = f"whole_process_{WHOLE_PROCESS.key}"
+        results.samples[key] = whole.pop("cascade")
+        _log("whole processes done")
         peers = _peers(config, folder) if config.peers else []
-        document = report(config, results, peers)
+        for peer in peers:
+            if peer.name in whole:
+                peer.samples[key] = whole[peer.name]
+        load["end"] = _load()
+        document = report(config, results, peers, load)
     if not config.peers:
         print(f"peers skipped (--no-peers); to install them: {INSTALL_HINT}")
     document["elapsed_s"] = round(time.perf_counter() - started, 1)

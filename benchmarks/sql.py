@@ -56,11 +56,11 @@ if __package__ in (None, ""):  # run as `python benchmarks/sql.py`: make the pac
 
 import psycopg
 
-from app.cli import run_with_qt
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CellStateChanged, CoordinatorEvent
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.core.state import RichOutput
+from benchmarks._loops import run_with_qt
 from kernel_worker.protocol import TABLE_MIME
 from tests.sql.postgres import ThrowawayPostgres
 

@@ -23,13 +23,16 @@ import io
 import os
 import select
 import threading
-from typing import TextIO, cast
 
 from kernel_worker import forks
 from kernel_worker.fds import private_pipe
 from kernel_worker.protocol import StreamName
 from kernel_worker.router import FLUSH_BYTES, OutputRouter
 from kernel_worker.threads import origin_of_calling_thread
+
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _STREAM_FDS: tuple[tuple[int, StreamName], ...] = ((1, "stdout"), (2, "stderr"))
 _POLL_FLAGS = select.POLLIN | select.POLLHUP | select.POLLERR | select.POLLNVAL
@@ -190,7 +193,5 @@ class FdCapture:
 
 def install_streams(router: OutputRouter) -> tuple[TextIO, TextIO]:
     """The Python-level stream objects for stdout and stderr."""
-    return (
-        cast(TextIO, CellStream(router, "stdout", 1)),
-        cast(TextIO, CellStream(router, "stderr", 2)),
-    )
+    # A TextIOBase is the run-time shape of typing.TextIO (typing.cast would import typing).
+    return (CellStream(router, "stdout", 1), CellStream(router, "stderr", 2))  # type: ignore[return-value]

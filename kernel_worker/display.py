@@ -23,7 +23,6 @@ import json
 import struct
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from kernel_worker import figures
 from kernel_worker.protocol import BINARY_MIME_TYPES
@@ -34,6 +33,10 @@ MAX_TEXT_CHARS = 1_000_000
 #: JSON ``{"width": w, "height": h}``: the size, in logical pixels, to show the bundle's image at
 #: (a figure's PNG has twice as many pixels each way). Absent when unknown: show 1:1.
 from kernel_worker.protocol import IMAGE_SIZE_MIME  # noqa: E402 - documented above
+
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: A plotly figure as an HTML fragment with plotly.js inlined (about 5 MB): for a web view only;
 #: the plain ``text/html`` renderer has no scripts and would show nothing.

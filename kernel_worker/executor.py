@@ -14,15 +14,14 @@ import linecache
 import os
 import sys
 import time
-import traceback
 import types
 from collections.abc import Mapping
-from typing import Any, TextIO
 
 from kernel_worker import figures, interrupts, ipython_bridge
 from kernel_worker.capture import FdCapture
 from kernel_worker.display import bundle_from_data, mime_bundle
 from kernel_worker.protocol import (
+    QUIET_STATUSES,
     TABLE_MIME,
     DisplayData,
     ErrorInfo,
@@ -30,13 +29,23 @@ from kernel_worker.protocol import (
     RunPlan,
     Step,
     StepFinished,
+    StepResult,
     StepStatus,
 )
 from kernel_worker.router import OutputRouter
 from kernel_worker.tables import TableStore, is_table
 from kernel_worker.transport import FrameWriter
 
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    from kernel_worker.sql import SqlEngine
+
 CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
+#: Compiled cells kept for re-runs: twice the largest notebook Cascade opens (10,000 cells),
+#: so a re-run of a big notebook never compiles every cell again.
+COMPILED_CELLS_KEPT = 20_000
 
 
 class CellSyntaxError(Exception):
@@ -93,11 +102,18 @@ class Executor:
         self.namespace["__builtins__"] = builtins
         self.namespace["display"] = self.display
         ipython_bridge.install(self.display, self.publish)
-        from kernel_worker.sql import SqlEngine
-
         figures.prepare()
-        self.sql = SqlEngine()
+        self._sql: SqlEngine | None = None
         self.tables = TableStore()
+
+    @property
+    def sql(self) -> SqlEngine:
+        """The SQL engine, made (and its module imported) when first needed."""
+        if self._sql is None:
+            from kernel_worker.sql import SqlEngine
+
+            self._sql = SqlEngine()
+        return self._sql
 
     # -- display ------------------------------------------------------------------------------
     def display(self, *values: Any) -> None:
@@ -151,13 +167,19 @@ class Executor:
         duration_ms: float,
         error: ErrorInfo | None = None,
         blocked_by: tuple[str, ...] = (),
-        unannounced: bool = False,
+        unannounced: bool = True,
     ) -> None:
-        self._writer.send(
-            StepFinished(
-                self._plan_id, step.cell_id, status, duration_ms, error, blocked_by, unannounced
+        """Report how a step ended: a step that was never announced and ends quietly joins
+        the batch of such steps; any other ends with its own frame."""
+        if unannounced and error is None and status in QUIET_STATUSES:
+            result = StepResult(step.cell_id, status, duration_ms, blocked_by)
+            self._writer.add_quiet_step(self._plan_id, result)
+        else:
+            self._writer.send(
+                StepFinished(
+                    self._plan_id, step.cell_id, status, duration_ms, error, blocked_by, unannounced
+                )
             )
-        )
 
     def _run_step(self, step: Step) -> StepStatus:
         self._cell_id = step.cell_id
@@ -184,6 +206,8 @@ class Executor:
         try:
             body, expr = self._compile(step, filename)
         except SyntaxError as exc:
+            import traceback  # only for errors: a worker start does without it
+
             text = "".join(traceback.format_exception_only(type(exc), exc))
             return "error", ErrorInfo("SyntaxError", str(exc.msg), text, exc.lineno)
         value: Any = None
@@ -232,6 +256,8 @@ class Executor:
             if isinstance(exc, SqlCellError):
                 return "error", ErrorInfo(exc.ename, exc.message, exc.message, exc.line)
             # A driver bug or an unexpected value: say what it was.
+            import traceback
+
             text = "".join(traceback.format_exception_only(type(exc), exc))
             return "error", ErrorInfo(type(exc).__name__, str(exc), text)
         if result.frame is not None:
@@ -254,7 +280,7 @@ class Executor:
             lines = step.code.splitlines(keepends=True)
             linecache.cache[filename] = (len(step.code), None, lines, filename)
             compiled = compile_cell(step.code, filename)
-            if len(self._compiled) > 4096:
+            if len(self._compiled) > COMPILED_CELLS_KEPT:
                 self._compiled.clear()
             self._compiled[key] = compiled
         return compiled
@@ -292,6 +318,8 @@ def _version(package: str) -> str:
 def _error_info(exc: BaseException, filename: str, message: str | None = None) -> ErrorInfo:
     """The traceback as the user should see it: from the cell's first frame on, without the
     worker's own frames (the exec call in front, the SIGINT handler at the end)."""
+    import traceback
+
     summary = traceback.TracebackException.from_exception(exc)
     frames = list(summary.stack)
     while frames and frames[0].filename != filename:

@@ -25,10 +25,13 @@ import os
 import sys
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
 
-#: Shows one value under the running cell (``Executor.display`` takes ``*values``; one is enough).
-Display = Callable[[Any], object]
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import Any
+
+    #: Shows one value under the running cell (``Executor.display`` takes ``*values``).
+    Display = Callable[[Any], object]
 
 _PYPLOT = "matplotlib.pyplot"
 _MAX_DEPTH = 3  # (fig, axes_array) is depth 2; deeper nests are not "a figure" values

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable
 
 
@@ -68,6 +67,8 @@ def exit_child(exc: BaseException | None) -> None:
     elif isinstance(exc, KeyboardInterrupt):
         code = 130
     elif exc is not None:
+        import traceback  # only a forked child that failed needs it
+
         code = 1
         _write_stderr("".join(traceback.format_exception(exc)))
     try:

@@ -16,22 +16,24 @@ kernel without IPython never notices.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from kernel_worker.display import mime_bundle
+
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Show = Callable[[Any], None]
+    Publish = Callable[[Mapping[str, Any], Any], None]
 
 __all__ = ["IPYTHON_DISPLAY_MODULES", "install"]
 
 #: Where IPython keeps ``display`` (8.x and later, then 7.x, which has no display_functions).
 IPYTHON_DISPLAY_MODULES = ("IPython.core.display_functions", "IPython.core.display")
-
-Show = Callable[[Any], None]
-Publish = Callable[[Mapping[str, Any], Any], None]
 
 
 class _Bridge:
@@ -110,9 +112,10 @@ def _handle(display_id: Any) -> Any:
     return handle_class() if display_id is True else handle_class(display_id)
 
 
-class _PatchingFinder(importlib.abc.MetaPathFinder):
+class _PatchingFinder:
     """Finds IPython's display modules through the other finders and patches them once they
-    have executed."""
+    have executed (a meta path finder needs only ``find_spec``: importlib.abc, which costs
+    10 ms of a worker start, is not imported)."""
 
     def __init__(self, bridge: _Bridge) -> None:
         self.bridge = bridge

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
-from typing import TYPE_CHECKING
 
 from kernel_worker import forks, interrupts, session
 from kernel_worker.protocol import (
@@ -36,8 +36,10 @@ from kernel_worker.protocol import (
 )
 from kernel_worker.transport import Channel, ChannelLost, FrameReader, FrameWriter, open_channel
 
+TYPE_CHECKING = False  # typing is not imported at start (see kernel_worker.protocol)
 if TYPE_CHECKING:
     from kernel_worker.executor import Executor
+    from kernel_worker.router import OutputRouter
 
 #: Exit code of a worker whose request stream was corrupted (it cannot resynchronise).
 EXIT_CORRUPT_REQUESTS = 70
@@ -120,8 +122,6 @@ def _export(executor: Executor, request: ExportTable) -> TableExported:
 
 def _in_forked_child(channel: Channel) -> None:
     """A forked child drops the worker's channel and its signal wake-up pipe."""
-    import signal
-
     for fd in (channel.requests, channel.events, channel.diagnostics):
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -139,15 +139,36 @@ def main() -> int:
     session.become_group_leader()
     nonce, notebook_dir = _take_launch_settings()
     channel = open_channel()
-    chdir_problem = ""
+    # An interrupt before the handler is in place has nothing to stop (as between plans).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writer = FrameWriter(channel.events, nonce)
+    # Ready first: it needs only the channel. The rest is set up while the coordinator reads
+    # it (and parses the notebook); requests wait in the pipe until the worker reads them.
+    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
+    executor, router = _set_up(channel, writer)
+    session.watch_parent(channel.requests)
     if notebook_dir:
         try:
             os.chdir(notebook_dir)
         except OSError as exc:
-            chdir_problem = f"cannot work in the notebook's folder {notebook_dir}: {exc.strerror}"
-    writer = FrameWriter(channel.events, nonce)
+            problem = f"cannot work in the notebook's folder {notebook_dir}: {exc.strerror}"
+            writer.send(WorkerLog("warning", problem))
+        else:
+            _add_notebook_folder(os.getcwd())
     reader = FrameReader(channel.requests, nonce)
+    try:
+        return _serve(reader, writer, executor, channel)
+    except ChannelLost:
+        session.end_group(include_self=True)  # no one is listening any more
+        return 1
+    finally:
+        with contextlib.suppress(OSError):
+            router.close()
 
+
+def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRouter]:
+    """Output capture, thread and fork hooks, interrupts, and the executor with its
+    namespace: everything user code needs, in place before the first request is read."""
     from kernel_worker import threads
     from kernel_worker.capture import FdCapture, install_streams
     from kernel_worker.executor import Executor
@@ -162,24 +183,8 @@ def main() -> int:
     threads.install(lambda: router.current)
     forks.install(lambda: _in_forked_child(channel))
     executor = Executor(writer, router, capture, streams)
-    interrupts.install()
-    writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
-    # Started after Ready (a thread start waits for the thread to run): the coordinator reads
-    # Ready meanwhile. Requests are read only after this.
     interrupts.start_watcher()
-    session.watch_parent(channel.requests)
-    if chdir_problem:
-        writer.send(WorkerLog("warning", chdir_problem))
-    elif notebook_dir:
-        _add_notebook_folder(os.getcwd())
-    try:
-        return _serve(reader, writer, executor, channel)
-    except ChannelLost:
-        session.end_group(include_self=True)  # no one is listening any more
-        return 1
-    finally:
-        with contextlib.suppress(OSError):
-            router.close()
+    return executor, router
 
 
 def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel: Channel) -> int:

@@ -11,9 +11,12 @@ slices, never copied whole.
 from __future__ import annotations
 
 from collections import deque
-from typing import TextIO
 
 from kernel_worker.protocol import StreamName
+
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 #: Output of one run sent as it comes; beyond this it is spilled to a file.
 RUN_LIMIT_CHARS = 4 * 1024 * 1024

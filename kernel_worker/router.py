@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
 
 from kernel_worker.protocol import StepStarted, StreamName, StreamOutput
 from kernel_worker.threads import Origin
 from kernel_worker.transport import FrameWriter
 
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
 if TYPE_CHECKING:
     from kernel_worker.output_cap import RunOutput
 
@@ -47,7 +47,10 @@ class OutputRouter:
         #: Output state of recent runs, oldest first (dicts keep insertion order).
         self._runs: dict[Origin, RunOutput] = {}
         self._spilling: set[Origin] = set()
-        self._stop = threading.Event()
+        self._stopped = False
+        #: Wakes the flusher early: the worker stops, or a batch of quiet steps has begun.
+        self._wake = threading.Event()
+        writer.on_batch_begun = self._wake.set
         self._thread = threading.Thread(target=self._flush_loop, name="output-flusher", daemon=True)
         self._thread.start()
 
@@ -166,16 +169,32 @@ class OutputRouter:
             return announced
 
     def _flush_loop(self) -> None:
-        while not self._stop.wait(FLUSH_INTERVAL_S):
-            due = self._unannounced is not None and time.monotonic() >= self._announce_at
-            if self._pieces or due or self._spilling:
-                try:
+        """Every flush interval: send buffered output and announce a step that has run that
+        long; and send a batch of quiet steps when it is due, should the main thread be busy
+        in a long step by then."""
+        writer = self._writer
+        timeout = FLUSH_INTERVAL_S
+        while True:
+            self._wake.wait(timeout)
+            self._wake.clear()
+            if self._stopped:
+                return
+            now = time.monotonic()
+            due = self._unannounced is not None and now >= self._announce_at
+            try:
+                if writer.batch_pending and now >= writer.batch_due:
+                    writer.flush_batch()
+                if self._pieces or due or self._spilling:
                     self.flush(announce=due)
-                except OSError:
-                    return  # the coordinator went away; the main loop will notice
+            except OSError:
+                return  # the coordinator went away; the main loop will notice
+            timeout = FLUSH_INTERVAL_S
+            if writer.batch_pending:
+                timeout = min(timeout, max(0.0, writer.batch_due - now))
 
     def close(self) -> None:
-        self._stop.set()
+        self._stopped = True
+        self._wake.set()
         with self._lock:
             self._flush_locked(False, final=True)
             for run in self._runs.values():

@@ -12,8 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kernel_worker import interrupts
 from kernel_worker.protocol import SqlStatementSpec
@@ -34,8 +33,7 @@ class SqlCellError(Exception):
         self.ename = ename
 
 
-@dataclass(frozen=True, slots=True)
-class SqlResult:
+class SqlResult(NamedTuple):
     """What a cell's last statement produced: a DataFrame, or an affected-row count."""
 
     frame: Any | None
@@ -72,13 +70,41 @@ class SqlEngine:
         self._describe = ""
         #: Why the last configuration failed, told to SQL cells while no engine works.
         self._problem = ""
+        #: A URL accepted without SQLAlchemy (see :meth:`configure`): the engine is made
+        #: when the first SQL cell runs.
+        self._deferred: str | None = None
 
     # -- configuration -------------------------------------------------------------------
     def configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
-        """(ok, message, server). On failure the previous engine stays in force."""
+        """(ok, message, server). On failure the previous engine stays in force.
+
+        The coordinator configures every kernel it starts, and most notebooks have no SQL
+        cell: an SQLite file that does not exist yet (a notebook's default database before its
+        first SQL cell) is answered for without importing SQLAlchemy — a tenth of a second of
+        every start otherwise — and its engine is made by the first SQL cell. Connecting
+        would create the file, so the answer is the same as after a full check."""
+        path = _new_sqlite_file(url) if password is None else None
+        if path is not None:
+            if self._engine is not None:
+                self._engine.dispose()
+            self._engine, self._password, self._deferred = None, None, url
+            self._problem = ""
+            server = _sqlite_server(path)
+            return True, f"{server}: the file is created when a SQL cell first runs", server
         ok, message, server = self._configure(url, password)
         self._problem = "" if ok else message
+        if ok:
+            self._deferred = None
         return ok, message, server
+
+    def _engine_now(self) -> Any:
+        """The engine, made now for a URL accepted without it."""
+        if self._engine is None and self._deferred is not None:
+            url, self._deferred = self._deferred, None
+            ok, message, _server = self._configure(url, None)
+            if not ok:
+                self._problem = message
+        return self._engine
 
     def _configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
         try:
@@ -163,7 +189,7 @@ class SqlEngine:
     # -- running -------------------------------------------------------------------------------
     def run(self, statements: tuple[SqlStatementSpec, ...], namespace: dict[str, Any]) -> SqlResult:
         """Run every statement in order, in one transaction; the last one's result counts."""
-        if self._engine is None:
+        if self._engine_now() is None:
             if self._problem:
                 raise SqlCellError(self._problem, ename="DatabaseNotConnected")
             raise SqlCellError("No database is configured for this notebook.")
@@ -236,6 +262,25 @@ def _sqlite_file_to_create(url: Any) -> str:
     if database in ("", ":memory:") or "uri" in url.query or database.startswith("file:"):
         return ""
     return "" if os.path.exists(database) else os.path.abspath(database)
+
+
+def _new_sqlite_file(url: str) -> str | None:
+    """The absolute path of the SQLite file a plain ``sqlite:///PATH`` URL names when that file
+    does not exist yet, its folder does, and SQLAlchemy is installed; else None (the URL is
+    then checked with SQLAlchemy). Anything unusual — a driver, a query, an escape, memory, a
+    ``file:`` URI — is left to SQLAlchemy."""
+    prefix = "sqlite:///"
+    database = url[len(prefix) :] if url.startswith(prefix) else ""
+    if not database or any(c in database for c in "?%#") or database.startswith("file:"):
+        return None
+    if database == ":memory:" or os.path.exists(database):
+        return None
+    path = os.path.abspath(database)
+    if not os.path.isdir(os.path.dirname(path)):
+        return None  # SQLAlchemy's path says the folder is missing
+    import importlib.util
+
+    return path if importlib.util.find_spec("sqlalchemy") is not None else None
 
 
 def _sqlite_server(path: str) -> str:

@@ -13,11 +13,12 @@ frame has no index, so the index column shows the row number in the frame.
 
 from __future__ import annotations
 
-import csv
 import math
 import os
-from dataclasses import dataclass, field
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Rows sent with the display message itself, so the first screen paints without a round trip.
 FIRST_ROWS = 50
@@ -58,12 +59,16 @@ def format_value(value: Any) -> str:
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
-@dataclass
 class _Table:
-    frame: Any
-    cell_id: str
-    polars: bool = False
-    orders: dict[tuple[int, bool], Any] = field(default_factory=dict)
+    """A frame the kernel keeps for a table view, with the row orders computed so far."""
+
+    __slots__ = ("cell_id", "frame", "orders", "polars")
+
+    def __init__(self, frame: Any, cell_id: str, polars: bool = False) -> None:
+        self.frame = frame
+        self.cell_id = cell_id
+        self.polars = polars
+        self.orders: dict[tuple[int, bool], Any] = {}
 
     def positions(self, sort_column: int | None, ascending: bool) -> Any:
         """Row positions in display order (None: the frame's own order)."""
@@ -191,6 +196,8 @@ class TableStore:
             frame.write_csv(temp)
         else:
             frame = table.frame if positions is None else table.frame.iloc[positions]
+            import csv
+
             frame.to_csv(temp, quoting=csv.QUOTE_MINIMAL)
         os.replace(temp, path)
         return f"Wrote {len(frame):,} rows to {path}"

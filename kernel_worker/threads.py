@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: A cell run: (plan id, cell id).
 Origin = tuple[int, str]

@@ -11,6 +11,10 @@ Frames are written by the main thread and by the output flusher thread, so write
 A SIGINT that arrives while a frame is half written must not cut it: the interrupt guard
 (:mod:`kernel_worker.interrupts`) defers the KeyboardInterrupt until the frame is out. A
 forked child never writes a frame (it is not the worker; see :mod:`kernel_worker.forks`).
+
+Brief quiet steps are not a frame each: :meth:`FrameWriter.add_quiet_step` queues them, and
+they go out as one :class:`~kernel_worker.protocol.StepsFinished` when the oldest has waited
+:data:`BATCH_INTERVAL_S`, or just before any other frame (so frames stay in run order).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import errno
 import os
 import select
 import threading
-from typing import NamedTuple
+import time
+from collections.abc import Callable
 
 from kernel_worker import interrupts
 from kernel_worker.fds import high_copy
@@ -29,12 +34,20 @@ from kernel_worker.protocol import (
     DisplayData,
     Message,
     ProtocolError,
+    Record,
     Request,
+    StepResult,
+    StepsFinished,
     WorkerLog,
     check_header,
     decode_frame_body,
     encode,
 )
+
+#: How long a brief quiet step's result may wait to share a frame with the steps after it.
+BATCH_INTERVAL_S = 0.005
+#: A batch this long goes out at once, however recent (it bounds a frame's size).
+BATCH_MAX_STEPS = 4096
 
 _REQUEST_TYPES = frozenset(
     {"run_plan", "configure_database", "fetch_rows", "export_table", "shutdown"}
@@ -45,7 +58,7 @@ class ChannelLost(OSError):
     """The coordinator's end of the channel is gone (or the channel's fd was closed)."""
 
 
-class Channel(NamedTuple):
+class Channel(Record):
     """The worker's private fds: requests in, events out, and the launcher's stderr."""
 
     requests: int
@@ -92,6 +105,13 @@ class FrameWriter:
         self._lock = threading.Lock()
         self._owner = os.getpid()
         self.lost = False
+        #: Quiet steps not sent yet, their plan, and when they are due.
+        self._batch: list[StepResult] = []
+        self._batch_plan = 0
+        self.batch_due = 0.0
+        #: Called (without the lock) when a batch begins: the flusher thread sends it on time
+        #: if the main thread is busy in a long step meanwhile.
+        self.on_batch_begun: Callable[[], None] | None = None
 
     def send(self, message: Message) -> None:
         frame = encode(message, self._nonce)
@@ -99,12 +119,41 @@ class FrameWriter:
             frame = encode(_too_large(message, len(frame)), self._nonce)
         self._send_frame(frame)
 
+    def add_quiet_step(self, plan_id: int, result: StepResult) -> None:
+        """Queue a brief quiet step's result; the batch goes out once it is due."""
+        now = time.monotonic()
+        with self._lock:
+            begun = not self._batch
+            if begun:
+                self._batch_plan = plan_id
+                self.batch_due = now + BATCH_INTERVAL_S
+            self._batch.append(result)
+            due = now >= self.batch_due or len(self._batch) >= BATCH_MAX_STEPS
+        if due:
+            self._send_frame(b"")
+        elif begun and self.on_batch_begun is not None:
+            self.on_batch_begun()
+
+    @property
+    def batch_pending(self) -> bool:
+        return bool(self._batch)
+
+    def flush_batch(self) -> None:
+        """Send the queued quiet steps now (if any)."""
+        if self._batch:
+            self._send_frame(b"")
+
     def _send_frame(self, frame: bytes) -> None:
+        """Write ``frame`` (possibly empty), after the queued batch if there is one."""
         if os.getpid() != self._owner:
             return  # a forked child: never speaks for the worker
         with interrupts.deferred(), self._lock:
             if self.lost:
                 raise ChannelLost(errno.EPIPE, "the protocol channel is closed")
+            if self._batch:
+                batch = StepsFinished(self._batch_plan, tuple(self._batch))
+                self._batch = []
+                frame = encode(batch, self._nonce) + frame
             view = memoryview(frame)
             try:
                 while view:

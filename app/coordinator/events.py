@@ -5,6 +5,7 @@ Every state change is one of these; an observer never has to poll the coordinato
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -50,6 +51,15 @@ class CellStateChanged:
     cell_id: str
     state: CellRunState
     appended: Output | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CellStatesChanged:
+    """Several cells' run states changed at once — a plan was queued, a batch of brief steps
+    ended, the kernel went away: one event with every changed cell, so an observer (the
+    window) handles them, and repaints, once. No output was appended by these changes."""
+
+    states: Mapping[str, CellRunState]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +148,7 @@ CoordinatorEvent: TypeAlias = (
     | StructureChanged
     | AnalysisChanged
     | CellStateChanged
+    | CellStatesChanged
     | KernelStateChanged
     | NotebookSaved
     | DatabaseStatusChanged
@@ -149,3 +160,14 @@ CoordinatorEvent: TypeAlias = (
     | ModeChanged
     | Notice
 )
+
+
+def cell_states(event: CoordinatorEvent) -> list[tuple[str, CellRunState]]:
+    """The (cell id, new run state) pairs ``event`` reports: one for a
+    :class:`CellStateChanged`, every changed cell for a :class:`CellStatesChanged`, none for
+    any other event."""
+    if isinstance(event, CellStateChanged):
+        return [(event.cell_id, event.state)]
+    if isinstance(event, CellStatesChanged):
+        return list(event.states.items())
+    return []

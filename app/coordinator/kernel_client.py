@@ -21,6 +21,7 @@ from app.core.session import (
     SessionEvent,
     StepBegan,
     StepEnded,
+    StepsEnded,
     StreamReceived,
 )
 from app.core.sql_template import Placeholder, parse_sql_statements
@@ -269,6 +270,8 @@ def _translate(event: p.Event) -> SessionEvent | KernelLog | None:
                 event.blocked_by,
                 event.unannounced,
             )
+        case p.StepsFinished(plan_id=plan_id, steps=steps):
+            return StepsEnded(plan_id, time.monotonic(), steps)
         case p.PlanFinished(plan_id=plan_id):
             return PlanEnded(plan_id)
         case p.WorkerLog(level=level, message=message):

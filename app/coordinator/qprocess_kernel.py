@@ -1,10 +1,11 @@
-"""The real kernel connection: a worker process started and watched with QProcess.
+"""The window's kernel connection: a worker process started and watched with QProcess.
 
-The only Qt in the coordinator layer. It turns bytes from the worker's stdout into protocol
-events, and the process ending into :class:`KernelExited`; it holds no notebook logic.
-Runs on a qasync loop (GUI) or a QCoreApplication loop (headless ``cascade run``).
+The only Qt in the coordinator layer. It hands bytes from the worker's stdout to its
+:class:`~app.coordinator.worker_session.WorkerSession` (framing, handshake, how the worker
+ended: shared with the headless :class:`~app.coordinator.asyncio_kernel.AsyncioKernel`) and
+holds no notebook logic. Runs on a qasync loop.
 
-Two guarantees live here:
+Two guarantees live here and in the session:
 
 * a worker whose frames stop making sense (stray bytes, a forged frame, a damaged one) is
   killed at once and reported as corrupted (the coordinator then starts a new one) — it is
@@ -20,7 +21,6 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Sequence
 from pathlib import Path
 
 import shiboken6
@@ -28,30 +28,12 @@ from PySide6.QtCore import QProcess, QProcessEnvironment
 
 from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
 from app.coordinator.launch import WorkerLaunch, worker_launch
+from app.coordinator.worker_session import (
+    SHUTDOWN_TIMEOUT_S,
+    WorkerSession,
+    kill_process_group,
+)
 from kernel_worker import protocol as p
-
-#: How long a worker may take to say Ready (imports on a cold disk can be slow).
-START_TIMEOUT_S = 30.0
-#: How long a polite shutdown may take before the worker is killed.
-SHUTDOWN_TIMEOUT_S = 2.0
-#: The last this-many bytes of the worker's own stderr are kept to explain a failed start.
-STDERR_TAIL_BYTES = 8192
-
-
-def kill_process_group(group: int | None) -> None:
-    """SIGKILL every process of a worker's group (the worker leads it; never ours)."""
-    if group is None or group <= 1 or group == os.getpgrp():
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(group, signal.SIGKILL)
-
-
-def _own_group(pid: int) -> int | None:
-    """``pid``'s process group if ``pid`` leads it (a worker that made its session)."""
-    try:
-        return pid if os.getpgid(pid) == pid else None
-    except OSError:
-        return None
 
 
 class QProcessKernel:
@@ -68,17 +50,7 @@ class QProcessKernel:
         self._extra_env = extra_env or {}
         self._handler: EventHandler | None = None
         self._process: QProcess | None = None
-        self._nonce = b""
-        self._decoder = p.FrameDecoder(self._nonce)
-        #: Why the running worker's stream was found corrupt (it is being killed).
-        self._corrupted = ""
-        #: The worker's process group, once it said Ready as its leader.
-        self._group: int | None = None
-        self._ready: asyncio.Future[p.Ready] | None = None
-        self._exited: asyncio.Future[None] | None = None
-        self._stderr_tail = b""
-        self._expected_exit = False
-        self.pid: int | None = None
+        self._session: WorkerSession | None = None
 
     def set_handler(self, handler: EventHandler) -> None:
         self._handler = handler
@@ -89,6 +61,10 @@ class QProcessKernel:
     def set_cwd(self, cwd: str | Path) -> None:
         """Working directory of the next worker started (the notebook's folder)."""
         self._cwd = str(cwd)
+
+    @property
+    def pid(self) -> int | None:
+        return self._session.pid if self._session is not None and self.is_running else None
 
     @property
     def is_running(self) -> bool:
@@ -106,16 +82,9 @@ class QProcessKernel:
     async def start(self) -> p.Ready:
         if self.is_running:
             raise KernelStartError("a kernel is already running")
-        loop = asyncio.get_running_loop()
         launch = worker_launch(self._python, self._cwd, self._extra_env)
-        self._nonce = launch.nonce
-        self._decoder = p.FrameDecoder(launch.nonce)
-        self._corrupted = ""
-        self._group = None
-        self._stderr_tail = b""
-        self._expected_exit = False
-        self._ready = loop.create_future()
-        self._exited = loop.create_future()
+        session = WorkerSession(launch.nonce, self._deliver)
+        self._session = session
         process = QProcess()
         process.setProgram(launch.program)
         process.setArguments(list(launch.args))
@@ -129,60 +98,51 @@ class QProcessKernel:
         self._process = process
         process.start()
         try:
-            ready = await asyncio.wait_for(asyncio.shield(self._ready), START_TIMEOUT_S)
-        except TimeoutError:
+            return await session.wait_ready()
+        except KernelStartError:
             self.kill()
-            raise KernelStartError(
-                f"the kernel did not start within {START_TIMEOUT_S:.0f} s"
-            ) from None
-        if ready.protocol_version != p.PROTOCOL_VERSION:
-            self.kill()
-            raise KernelStartError(
-                f"the kernel speaks protocol {ready.protocol_version}, "
-                f"this Cascade speaks {p.PROTOCOL_VERSION}"
-            )
-        self.pid = ready.pid
-        self._group = _own_group(ready.pid)
-        return ready
+            raise
 
     def send(self, request: p.Request) -> None:
-        if self._process is None or not self.is_running:
+        if self._process is None or self._session is None or not self.is_running:
             raise KernelStartError("the kernel is not running")
-        self._process.write(p.encode(request, self._nonce))
+        self._process.write(p.encode(request, self._session.nonce))
 
     def interrupt(self) -> None:
-        if self.pid is not None and self.is_running:
+        pid = self.pid
+        if pid is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGINT)
+                os.kill(pid, signal.SIGINT)
 
     def kill(self) -> None:
         """SIGKILL the worker's group and reap the worker at once (milliseconds), so a restart
         never races the old process."""
         process = self._process
-        if process is not None and self.is_running:
-            self._expected_exit = True
+        if process is not None and self._session is not None and self.is_running:
+            self._session.expected_exit = True
             self._kill_now(process)
 
     def _kill_now(self, process: QProcess) -> None:
-        kill_process_group(self._group)  # the worker and whatever it started, at once
+        if self._session is not None:
+            kill_process_group(self._session.group)  # the worker and what it started, at once
         process.kill()
         process.waitForFinished(5000)
 
     async def shutdown(self) -> None:
-        if self._process is None or not self.is_running:
+        session = self._session
+        if self._process is None or session is None or not self.is_running:
             return
-        self._expected_exit = True
-        exited = self._exited
+        session.expected_exit = True
         with contextlib.suppress(KernelStartError):
             self.send(p.Shutdown())
         self._process.closeWriteChannel()
-        if exited is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(exited), SHUTDOWN_TIMEOUT_S)
-            except TimeoutError:
+        try:
+            await asyncio.wait_for(asyncio.shield(session.exited), SHUTDOWN_TIMEOUT_S)
+        except TimeoutError:
+            if self._process is not None:
                 self._process.kill()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(exited), SHUTDOWN_TIMEOUT_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(session.exited), SHUTDOWN_TIMEOUT_S)
 
     # -- Qt signal handlers -----------------------------------------------------------------
     def _deliver(self, event: p.Event | KernelExited) -> None:
@@ -193,61 +153,37 @@ class QProcessKernel:
         if process is not self._process or not shiboken6.isValid(process):
             return
         data = bytes(process.readAllStandardOutput().data())
-        if self._corrupted:
-            return  # nothing more from a corrupt stream is believed
-        try:
-            messages: Sequence[p.Message] = self._decoder.feed(data)
-        except p.ProtocolError as exc:
+        if self._session is not None and not self._session.on_stdout(data):
             # Frames cannot be told apart any more: stop the worker (not "expected": the
             # coordinator reports it and starts a new one).
-            self._corrupted = str(exc)
             self._kill_now(process)
-            return
-        for message in messages:
-            if isinstance(message, p.Ready) and self._ready is not None and not self._ready.done():
-                self._ready.set_result(message)
-            self._deliver(message)  # type: ignore[arg-type]
 
     def _on_stderr(self, process: QProcess) -> None:
-        if process is self._process and shiboken6.isValid(process):
-            data = bytes(process.readAllStandardError().data())
-            self._stderr_tail = (self._stderr_tail + data)[-STDERR_TAIL_BYTES:]
+        if process is self._process and shiboken6.isValid(process) and self._session:
+            self._session.on_stderr(bytes(process.readAllStandardError().data()))
 
     def _on_error(self, process: QProcess, error: QProcess.ProcessError) -> None:
-        if process is not self._process:
+        if process is not self._process or self._session is None:
             return
-        if error == QProcess.ProcessError.FailedToStart and self._ready and not self._ready.done():
-            program = process.program()
-            self._ready.set_exception(KernelStartError(f"could not start {program}: {error.name}"))
-            if self._exited is not None and not self._exited.done():
-                self._exited.set_result(None)
+        if error == QProcess.ProcessError.FailedToStart:
+            self._session.failed_to_start(f"could not start {process.program()}: {error.name}")
 
     def _on_finished(
         self, process: QProcess, exit_code: int, exit_status: QProcess.ExitStatus
     ) -> None:
         if process is not self._process or not shiboken6.isValid(process):
             return
+        session = self._session
         self._on_stdout(process)  # frames written just before the end still count
         crashed = exit_status == QProcess.ExitStatus.CrashExit
-        detail = self._stderr_tail.decode("utf-8", errors="replace").strip().splitlines()
-        kill_process_group(self._group)  # nothing the worker started outlives it
-        expected = self._expected_exit and not self._corrupted
-        event = KernelExited(
-            exit_code=None if crashed else exit_code,
-            signal=exit_code if crashed and exit_code > 0 else None,
-            expected=expected,
-            detail=detail[-1] if detail and not expected else "",
-            corrupted=self._corrupted,
-        )
-        if self._ready is not None and not self._ready.done():
-            self._ready.set_exception(KernelStartError(event.describe()))
-            self._ready.exception()  # mark retrieved: start() may already have given up
-        if self._exited is not None and not self._exited.done():
-            self._exited.set_result(None)
         self._process = None
-        self.pid = None
-        self._group = None
         # The signal lambdas hold this kernel (and through it the coordinator) in a cycle
         # that runs through Qt: only deleting the QProcess breaks it.
         process.deleteLater()
+        if session is None:
+            return
+        event = session.finish(
+            exit_code=None if crashed else exit_code,
+            signal_number=exit_code if crashed and exit_code > 0 else None,
+        )
         self._deliver(event)

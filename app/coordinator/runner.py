@@ -15,6 +15,7 @@ from typing import Protocol
 
 from app.coordinator.events import (
     CellStateChanged,
+    CellStatesChanged,
     CoordinatorEvent,
     DatabaseStatusChanged,
     KernelStateChanged,
@@ -94,9 +95,14 @@ class Runner:
 
     # -- announcing ------------------------------------------------------------------------------
     def publish(self, changes: Changes) -> None:
-        """Tell observers what a fold step changed."""
-        for cell_id, (state, appended) in changes.states.items():
-            self._emit(CellStateChanged(cell_id, state, appended))
+        """Tell observers what a fold step changed: one cell's new state (with the output it
+        appended), or the new states of several cells in one event."""
+        states = changes.states
+        if len(states) > 1 and not any(appended for _, appended in states.values()):
+            self._emit(CellStatesChanged({c: state for c, (state, _) in states.items()}))
+        else:
+            for cell_id, (state, appended) in states.items():
+                self._emit(CellStateChanged(cell_id, state, appended))
         for path in changes.obsolete_files:
             remove_output_file(path)
         for notice in changes.notices:

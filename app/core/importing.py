@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from app.core.convert import Conversion, ConversionError, is_ipynb_text, read_ipynb, read_marimo
-from app.core.convert.marimo import is_marimo_source
+from app.core.convert.report import ConversionError
 from app.core.fileformat import decode_notebook, read_notebook_bytes
 from app.core.fileformat.files import IPYNB_SUFFIX
 from app.core.fileformat.foreign import is_foreign_notebook
+
+if TYPE_CHECKING:
+    from app.core.convert.report import Conversion
 
 __all__ = [
     "MARIMO_SUFFIX",
@@ -66,14 +68,24 @@ def read_foreign(path: Path) -> Imported | None:
     if kind is None:
         return None
     if kind == "ipynb":
+        from app.core.convert.ipynb import read_ipynb
+
         conversion = read_ipynb(text, name=path.stem)
     else:
+        from app.core.convert.marimo import read_marimo
+
         conversion = read_marimo(text, name=path.stem)
     return Imported(path, kind, conversion)
 
 
 def foreign_kind(path: Path, text: str) -> ForeignKind | None:
     """Which tool's notebook ``text`` (read from ``path``) is; ``None``: a Cascade notebook."""
+    plain = "marimo" not in text and not text.lstrip().startswith("{")
+    if path.suffix.lower() != IPYNB_SUFFIX and plain:
+        return None  # the common case, told without loading the converters
+    from app.core.convert.ipynb import is_ipynb_text
+    from app.core.convert.marimo import is_marimo_source
+
     if path.suffix.lower() == IPYNB_SUFFIX or is_ipynb_text(text):
         return "ipynb"
     if is_marimo_source(text):

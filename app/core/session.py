@@ -8,9 +8,9 @@ no I/O: a test replays an event list and checks the states.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 from app.core.problems import BlockedBy, Reason, Stale
 from app.core.state import (
@@ -77,12 +77,41 @@ class StepEnded:
     unannounced: bool = False
 
 
+class QuietStep(Protocol):
+    """How a brief step that printed nothing and raised nothing ended."""
+
+    @property
+    def cell_id(self) -> str: ...
+
+    @property
+    def status(self) -> StepOutcome: ...  # "success", "blocked" or "not_run"
+
+    @property
+    def duration_ms(self) -> float: ...
+
+    @property
+    def blocked_by(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StepsEnded:
+    """Several brief quiet steps of a plan are over, in the order they ran: a ``success``
+    one ran (this is its start and its end), a ``blocked`` or ``not_run`` one was skipped.
+    Folded in one pass into one :class:`Changes`, so observers hear of them once."""
+
+    plan_id: int
+    at: float
+    steps: Sequence[QuietStep]
+
+
 @dataclass(frozen=True, slots=True)
 class PlanEnded:
     plan_id: int
 
 
-SessionEvent: TypeAlias = StepBegan | StreamReceived | DisplayReceived | StepEnded | PlanEnded
+SessionEvent: TypeAlias = (
+    StepBegan | StreamReceived | DisplayReceived | StepEnded | StepsEnded | PlanEnded
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +251,8 @@ class RunSession:
                 return self.set_state(cell_id, OutputAdded(RichOutput(dict(data))))
             case StepEnded():
                 return self._ended(event)
+            case StepsEnded():
+                return self._steps_ended(event)
             case PlanEnded(plan_id=plan_id):
                 active = self._current(plan_id)
                 if active is None:
@@ -277,24 +308,43 @@ class RunSession:
     def _ended(self, event: StepEnded) -> Changes:
         active = self._current(event.plan_id)
         changes = Changes()
-        if active is None:
-            return changes
-        cell_id = event.cell_id
-        if event.unannounced:
+        if active is not None:
+            self._end_step(active, event, event.at, event.unannounced, changes)
+        return changes
+
+    def _steps_ended(self, event: StepsEnded) -> Changes:
+        """Every step of the batch, in one pass, into one :class:`Changes`."""
+        active = self._current(event.plan_id)
+        changes = Changes()
+        if active is not None:
+            for step in event.steps:
+                self._end_step(active, step, event.at, step.status == "success", changes)
+        return changes
+
+    def _end_step(
+        self,
+        active: ActivePlan,
+        step: QuietStep | StepEnded,
+        at: float,
+        unannounced: bool,
+        changes: Changes,
+    ) -> None:
+        cell_id = step.cell_id
+        if unannounced:
             # A brief, silent step: this is its start and its end; one state change.
             self._mark_started(active, cell_id, changes)
             if cell_id in self.states:
-                self.states[cell_id] = reduce(self.states[cell_id], Started(event.at))
+                self.states[cell_id] = reduce(self.states[cell_id], Started(at))
         active.finished.add(cell_id)
         active.running = None
-        if event.status == "blocked":
-            culprit = next(iter(event.blocked_by), "")
-            return self.set_state(cell_id, Blocked(BlockedBy(culprit, failed=True)), changes)
-        if event.status == "not_run":
-            return self.set_state(cell_id, MadeStale(Stale("interrupted")), changes)
-        return self.set_state(
-            cell_id, Finished(event.status, event.duration_ms, event.error), changes
-        )
+        if step.status == "blocked":
+            culprit = next(iter(step.blocked_by), "")
+            self.set_state(cell_id, Blocked(BlockedBy(culprit, failed=True)), changes)
+        elif step.status == "not_run":
+            self.set_state(cell_id, MadeStale(Stale("interrupted")), changes)
+        else:
+            error = step.error if isinstance(step, StepEnded) else None
+            self.set_state(cell_id, Finished(step.status, step.duration_ms, error), changes)
 
     def lose_kernel(self, message: str, *, forget: bool) -> Changes:
         """The kernel went away: the step it was in failed with ``message``, the rest of the

@@ -1,7 +1,10 @@
 """A scripted stand-in for the worker process: no exec, no process, same event shapes.
 
 Each step's outcome comes from ``script`` (cell code -> outcome); unscripted code succeeds.
-Requests are recorded so tests can assert on the plans the coordinator sends.
+Requests are recorded so tests can assert on the plans the coordinator sends. As the worker
+does (protocol v3), steps that end quietly — success without output, blocked, not run — are
+reported in :class:`~kernel_worker.protocol.StepsFinished` batches, sent before any other
+frame; a step with output is announced, and a failure has a frame of its own.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ class FakeKernel:
     _handler: EventHandler | None = None
     _running: bool = False
     _hanging: tuple[p.RunPlan, int] | None = None
+    #: Quiet steps not reported yet (sent as one StepsFinished before the next frame).
+    _batch: list[p.StepResult] = field(default_factory=list)
+    #: Every event sent, in order (tests count frames and batches).
+    sent: list[p.Event | KernelExited] = field(default_factory=list)
 
     def set_handler(self, handler: EventHandler) -> None:
         self._handler = handler
@@ -70,39 +77,55 @@ class FakeKernel:
 
     def _emit(self, event: p.Event | KernelExited) -> None:
         assert self._handler is not None
+        self.sent.append(event)
         self._handler(event)
 
+    def _emit_after_batch(self, plan_id: int, event: p.Event | KernelExited) -> None:
+        """Send the quiet steps waiting for a frame, then ``event`` (as the worker does)."""
+        if self._batch:
+            steps, self._batch = tuple(self._batch), []
+            self._emit(p.StepsFinished(plan_id, steps))
+        self._emit(event)
+
     def _play(self, plan: p.RunPlan, start: int, failed: set[str]) -> None:
+        emit = lambda event: self._emit_after_batch(plan.plan_id, event)  # noqa: E731
         for index in range(start, len(plan.steps)):
             step = plan.steps[index]
             if any(d in failed for d in step.depends_on):
                 failed.add(step.cell_id)
                 blockers = tuple(d for d in step.depends_on if d in failed)
-                self._emit(
-                    p.StepFinished(plan.plan_id, step.cell_id, "blocked", 0.0, None, blockers)
-                )
+                self._batch.append(p.StepResult(step.cell_id, "blocked", 0.0, blockers))
                 continue
             outcome = self.script.get(step.code, Outcome())
-            self._emit(p.StepStarted(plan.plan_id, step.cell_id))
+            quiet = outcome.stdout == "" and outcome.display is None
             if outcome.crash:
+                emit(p.StepStarted(plan.plan_id, step.cell_id))
                 self._running = False
                 self._emit(KernelExited(exit_code=None, signal=11, expected=False))
                 return
             if outcome.hang:
+                emit(p.StepStarted(plan.plan_id, step.cell_id))
                 self._hanging = (plan, index)
                 return
+            if outcome.status == "success" and quiet:
+                self._batch.append(p.StepResult(step.cell_id, "success", 1.0))
+                continue
+            if not quiet:
+                emit(p.StepStarted(plan.plan_id, step.cell_id))
             if outcome.stdout:
-                self._emit(p.StreamOutput(plan.plan_id, step.cell_id, "stdout", outcome.stdout))
+                emit(p.StreamOutput(plan.plan_id, step.cell_id, "stdout", outcome.stdout))
             if outcome.display is not None:
-                self._emit(
-                    p.DisplayData(plan.plan_id, step.cell_id, {"text/plain": outcome.display})
-                )
+                emit(p.DisplayData(plan.plan_id, step.cell_id, {"text/plain": outcome.display}))
             error = None
             if outcome.status == "error":
                 error = p.ErrorInfo("RuntimeError", "scripted", "Traceback: scripted", 1)
                 failed.add(step.cell_id)
-            self._emit(p.StepFinished(plan.plan_id, step.cell_id, outcome.status, 1.0, error))
-        self._emit(p.PlanFinished(plan.plan_id))
+            emit(
+                p.StepFinished(
+                    plan.plan_id, step.cell_id, outcome.status, 1.0, error, unannounced=quiet
+                )
+            )
+        emit(p.PlanFinished(plan.plan_id))
 
     def interrupt(self) -> None:
         self.interrupts += 1
@@ -113,8 +136,8 @@ class FakeKernel:
         step = plan.steps[index]
         self._emit(p.StepFinished(plan.plan_id, step.cell_id, "interrupted", 5.0))
         for rest in plan.steps[index + 1 :]:
-            self._emit(p.StepFinished(plan.plan_id, rest.cell_id, "not_run"))
-        self._emit(p.PlanFinished(plan.plan_id, interrupted=True))
+            self._batch.append(p.StepResult(rest.cell_id, "not_run"))
+        self._emit_after_batch(plan.plan_id, p.PlanFinished(plan.plan_id, interrupted=True))
 
     def kill(self) -> None:
         if self._running:

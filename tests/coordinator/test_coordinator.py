@@ -18,6 +18,7 @@ from app.coordinator.events import (
     KernelStateChanged,
     NotebookSaved,
     StructureChanged,
+    cell_states,
 )
 from app.core.problems import describe
 from kernel_worker import protocol as p
@@ -285,9 +286,7 @@ def test_observers_see_analysis_state_kernel_and_save_events(tmp_path: Path) -> 
         assert any(isinstance(e, KernelStateChanged) and e.status == "busy" for e in events)
         appended = [e for e in events if isinstance(e, CellStateChanged) and e.appended]
         assert [e.cell_id for e in appended] == [b]
-        order = [
-            e.state.status for e in events if isinstance(e, CellStateChanged) and e.cell_id == b
-        ]
+        order = [state.status for e in events for cell, state in cell_states(e) if cell == b]
         assert order[:2] == ["queued", "running"] and order[-1] == "success"
 
     run(body)

@@ -13,9 +13,11 @@ import pytest
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CoordinatorEvent, Notice
-from app.coordinator.qprocess_kernel import QProcessKernel
+from app.coordinator.kernel import KernelConnection
 
 pytestmark = pytest.mark.slow
+#: Every test runs with the window's connection and with the headless one (conftest.py).
+BOTH_CONNECTIONS = True
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +29,13 @@ def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_plain_cells_work_and_sql_says_what_is_missing(
-    arun: Callable[..., Any], tmp_path: Path, bare_venv: Path
+    arun: Callable[..., Any],
+    tmp_path: Path,
+    bare_venv: Path,
+    make_kernel: Callable[..., KernelConnection],
 ) -> None:
     async def body() -> None:
-        c = Coordinator(QProcessKernel(cwd=tmp_path))
+        c = Coordinator(make_kernel(cwd=tmp_path))
         c.new(tmp_path / "nb.py")
         notices: list[str] = []
 
@@ -64,6 +69,8 @@ def test_relative_interpreter_path_is_resolved_beside_the_notebook(tmp_path: Pat
     from app.core.settings import set_setting
 
     fileformat.save(set_setting(Notebook(), "python", ".venv/bin/python"), tmp_path / "nb.py")
-    c = Coordinator(QProcessKernel(), assume_trusted=True)
+    from app.coordinator.asyncio_kernel import AsyncioKernel
+
+    c = Coordinator(AsyncioKernel(), assume_trusted=True)
     c.open_now(tmp_path / "nb.py")
     assert c.kernel_interpreter() == str(tmp_path / ".venv" / "bin" / "python")

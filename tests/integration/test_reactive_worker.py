@@ -12,17 +12,21 @@ from typing import Any
 import pytest
 
 from app.coordinator.coordinator import Coordinator
-from app.coordinator.qprocess_kernel import QProcessKernel
+from app.coordinator.kernel import KernelConnection
 from app.core.problems import describe
 from app.core.state import RichOutput
 
 pytestmark = pytest.mark.slow
+#: Every test runs with the window's connection and with the headless one (conftest.py).
+BOTH_CONNECTIONS = True
 Run = Callable[..., Any]
 
 
 @pytest.fixture
-def coordinator(arun: Run, tmp_path: Path) -> Iterator[Coordinator]:
-    c = Coordinator(QProcessKernel(cwd=tmp_path))
+def coordinator(
+    arun: Run, tmp_path: Path, make_kernel: Callable[..., KernelConnection]
+) -> Iterator[Coordinator]:
+    c = Coordinator(make_kernel(cwd=tmp_path))
     c.new(tmp_path / "notebook.py")
     yield c
     arun(c.shutdown())

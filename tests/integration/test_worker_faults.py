@@ -1,4 +1,5 @@
-"""User code cannot wedge Cascade: coordinator + QProcessKernel + the real worker (issue 9 §3).
+"""User code cannot wedge Cascade: coordinator + each kernel connection + the real worker (issue 9
+§3).
 
 Every test is a cell that once left the window "running" for good, lost output, leaked a
 process or imported a notebook's file unasked; each checks the kernel is usable afterwards.
@@ -16,8 +17,7 @@ import pytest
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CoordinatorEvent, Notice
-from app.coordinator.kernel import CORRUPTED_MESSAGE
-from app.coordinator.qprocess_kernel import QProcessKernel
+from app.coordinator.kernel import CORRUPTED_MESSAGE, KernelConnection
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.state import RichOutput
@@ -26,12 +26,16 @@ from tests.integration.cli_helpers import cascade
 from tests.kernel_worker.worker_client import process_gone
 
 pytestmark = pytest.mark.slow
+#: Every test runs with the window's connection and with the headless one (conftest.py).
+BOTH_CONNECTIONS = True
 Run = Callable[..., Any]
 
 
 @pytest.fixture
-def coordinator(arun: Run, tmp_path: Path) -> Iterator[Coordinator]:
-    c = Coordinator(QProcessKernel(cwd=tmp_path))
+def coordinator(
+    arun: Run, tmp_path: Path, make_kernel: Callable[..., KernelConnection]
+) -> Iterator[Coordinator]:
+    c = Coordinator(make_kernel(cwd=tmp_path))
     c.new(tmp_path / "notebook.py")
     yield c
     arun(c.shutdown())
@@ -276,7 +280,9 @@ def test_a_cell_that_prints_too_much_keeps_a_tail_and_the_whole_in_a_file(
 # -- 10. the notebook's folder ----------------------------------------------------------------------
 
 
-def test_the_notebook_folder_is_importable_but_shadows_nothing(arun: Run, tmp_path: Path) -> None:
+def test_the_notebook_folder_is_importable_but_shadows_nothing(
+    arun: Run, tmp_path: Path, make_kernel: Callable[..., KernelConnection]
+) -> None:
     marker = tmp_path / "imported.txt"
     plant = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
     (tmp_path / "json.py").write_text(plant)
@@ -286,7 +292,7 @@ def test_the_notebook_folder_is_importable_but_shadows_nothing(arun: Run, tmp_pa
     (tmp_path / "helpers.py").write_text("def answer():\n    return 42\n")
 
     async def body() -> None:
-        c = Coordinator(QProcessKernel(cwd=tmp_path))
+        c = Coordinator(make_kernel(cwd=tmp_path))
         c.new(tmp_path / "notebook.py")
         try:
             (probe,) = await cells(c, "import json\nfrom helpers import answer\nanswer()")

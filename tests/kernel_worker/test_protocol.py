@@ -3,7 +3,6 @@ that is not a frame of this session is refused at once."""
 
 from __future__ import annotations
 
-import dataclasses
 import zlib
 
 import pytest
@@ -41,6 +40,14 @@ EXAMPLES: list[p.Message] = [
     p.DisplayData(7, "a", {"text/plain": "1", "image/png": "iVBORw0KGgo="}),
     p.StepFinished(7, "a", "error", 1.5, p.ErrorInfo("ValueError", "bad", "Traceback…", 3), ()),
     p.StepFinished(7, "b", "blocked", 0.0, None, ("a",)),
+    p.StepsFinished(
+        7,
+        (
+            p.StepResult("c", "success", 0.004),
+            p.StepResult("d", "blocked", 0.0, ("a", "b")),
+            p.StepResult("e", "not_run"),
+        ),
+    ),
     p.PlanFinished(7, interrupted=True),
     p.DatabaseStatus(3, True, "connected", "PostgreSQL 15.18"),
     p.TableRows(4, "c1:1", 100, (("100", "1.5", "NaN"), ("101", "2", "None")), 10_000_000),
@@ -58,7 +65,7 @@ def test_every_message_type_has_an_example() -> None:
 def test_round_trip(message: p.Message) -> None:
     decoded = p.FrameDecoder(NONCE).feed(p.encode(message, NONCE))
     assert decoded == [message]
-    assert dataclasses.is_dataclass(decoded[0])
+    assert isinstance(decoded[0], p.Record)
 
 
 def test_frames_split_at_every_byte_boundary() -> None:

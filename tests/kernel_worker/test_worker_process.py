@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -202,10 +203,13 @@ def test_os_exit_ends_the_process_with_its_code() -> None:
     assert client.process.wait(5) == 3
 
 
-def test_a_brief_silent_step_is_one_frame(worker: WorkerClient) -> None:
-    """A fast cell costs one frame: its StepFinished says it was never announced."""
+def test_a_brief_silent_step_is_one_entry_of_a_batch(worker: WorkerClient) -> None:
+    """A fast cell costs no frame of its own: it is an entry of a StepsFinished batch."""
     messages = worker.run("quick = 1")
-    assert [type(m).__name__ for m in messages] == ["StepFinished", "PlanFinished"]
+    assert [type(m).__name__ for m in messages] == ["StepsFinished", "PlanFinished"]
+    batch = messages[0]
+    assert isinstance(batch, p.StepsFinished)
+    assert [(s.cell_id, s.status) for s in batch.steps] == [("c1", "success")]
     assert finished(messages)["c1"].unannounced
 
 
@@ -222,3 +226,41 @@ def test_output_announces_the_step_first(worker: WorkerClient) -> None:
     kinds = [type(m).__name__ for m in messages]
     assert kinds == ["StepStarted", "StreamOutput", "StepFinished", "PlanFinished"]
     assert not finished(messages)["c1"].unannounced
+
+
+def test_a_new_sqlite_file_is_configured_without_sqlalchemy_until_a_sql_cell_runs(
+    tmp_path: Path,
+) -> None:
+    """Every kernel start configures the database: for a notebook's SQLite file that does not
+    exist yet, that costs no SQLAlchemy import; the first SQL cell makes the engine."""
+    client = WorkerClient(notebook_dir=tmp_path)
+    try:
+        database = tmp_path / "nb.sqlite"
+        client.send(p.ConfigureDatabase(1, f"sqlite:///{database}"))
+        (status,) = [
+            m for m in client.read_until(p.DatabaseStatus) if isinstance(m, p.DatabaseStatus)
+        ]
+        assert status.ok and "the file is created when a SQL cell first runs" in status.message
+        assert status.server.startswith("SQLite ") and str(database) in status.server
+        messages = client.run("import sys\n'sqlalchemy' in sys.modules")
+        assert displays(messages, "c1") == [{"text/plain": "False"}]
+        assert not database.exists()
+        client.send(
+            p.RunPlan(
+                99,
+                (
+                    p.Step(
+                        "q",
+                        "sql",
+                        "SELECT 1 AS one",
+                        sql=((1, (("text", "SELECT 1 AS one"),)),),
+                        name="df",
+                    ),
+                ),
+            )
+        )
+        ran = client.read_until(p.PlanFinished)
+        assert finished(ran)["q"].status == "success", finished(ran)["q"]
+        assert database.exists()
+    finally:
+        client.close()

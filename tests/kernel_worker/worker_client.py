@@ -84,7 +84,19 @@ class WorkerClient:
 
 
 def finished(messages: list[p.Message]) -> dict[str, p.StepFinished]:
-    return {m.cell_id: m for m in messages if isinstance(m, p.StepFinished)}
+    """How each step ended, whether it had a frame of its own or was part of a batch (a
+    batched step is shown as the StepFinished it stands for: unannounced)."""
+    ends: dict[str, p.StepFinished] = {}
+    for m in messages:
+        if isinstance(m, p.StepFinished):
+            ends[m.cell_id] = m
+        elif isinstance(m, p.StepsFinished):
+            for s in m.steps:
+                ran = s.status == "success"
+                ends[s.cell_id] = p.StepFinished(
+                    m.plan_id, s.cell_id, s.status, s.duration_ms, None, s.blocked_by, ran
+                )
+    return ends
 
 
 def stream_text(messages: list[p.Message], cell_id: str, stream: str = "stdout") -> str:
@@ -104,5 +116,5 @@ def process_gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
             return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone, maybe while it was being read
         return True

@@ -13,22 +13,62 @@ Pure functions over text and values (no file I/O, no Qt, nothing run); see ``doc
 
 from __future__ import annotations
 
-from app.core.convert.cells import SourceCell
-from app.core.convert.ipynb import is_ipynb_text, read_ipynb
-from app.core.convert.ipynb_export import IpynbExport, export_ipynb
-from app.core.convert.magics.transform import transform_ipython
-from app.core.convert.magics.translation import MagicResult
-from app.core.convert.marimo import is_marimo_source, read_marimo
-from app.core.convert.quickfix import CellChange, QuickFix, rename_here_and_below
-from app.core.convert.rename import ReactiveCells, make_reactive
-from app.core.convert.report import (
-    Conversion,
-    ConversionError,
-    ConversionReport,
-    MergedImport,
-    Note,
-    Renamed,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.core.convert.cells import SourceCell
+    from app.core.convert.ipynb import is_ipynb_text, read_ipynb
+    from app.core.convert.ipynb_export import IpynbExport, export_ipynb
+    from app.core.convert.magics.transform import transform_ipython
+    from app.core.convert.magics.translation import MagicResult
+    from app.core.convert.marimo import is_marimo_source, read_marimo
+    from app.core.convert.quickfix import CellChange, QuickFix, rename_here_and_below
+    from app.core.convert.rename import ReactiveCells, make_reactive
+    from app.core.convert.report import (
+        Conversion,
+        ConversionError,
+        ConversionReport,
+        MergedImport,
+        Note,
+        Renamed,
+    )
+
+#: Where each public name lives. Loaded on first use (PEP 562): the headless commands import
+#: this package to tell a Cascade notebook from a foreign one, and must not pay ~0.2 s for the
+#: converters a plain ``.py`` notebook never needs.
+_HOMES = {
+    "SourceCell": "cells",
+    "is_ipynb_text": "ipynb",
+    "read_ipynb": "ipynb",
+    "IpynbExport": "ipynb_export",
+    "export_ipynb": "ipynb_export",
+    "transform_ipython": "magics.transform",
+    "MagicResult": "magics.translation",
+    "is_marimo_source": "marimo",
+    "read_marimo": "marimo",
+    "CellChange": "quickfix",
+    "QuickFix": "quickfix",
+    "rename_here_and_below": "quickfix",
+    "ReactiveCells": "rename",
+    "make_reactive": "rename",
+    "Conversion": "report",
+    "ConversionError": "report",
+    "ConversionReport": "report",
+    "MergedImport": "report",
+    "Note": "report",
+    "Renamed": "report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CellChange",

@@ -16,6 +16,7 @@ from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import (
     AnalysisChanged,
     CellStateChanged,
+    CellStatesChanged,
     CoordinatorEvent,
     NotebookLoaded,
     StructureChanged,
@@ -61,6 +62,7 @@ class NotebookView(QScrollArea):
             StructureChanged: self._on_structure,  # type: ignore[dict-item]
             AnalysisChanged: self._on_analysis,  # type: ignore[dict-item]
             CellStateChanged: self._on_state,  # type: ignore[dict-item]
+            CellStatesChanged: self._on_states,  # type: ignore[dict-item]
         }
         self._rebuild(coordinator.notebook)
 
@@ -113,6 +115,17 @@ class NotebookView(QScrollArea):
         widget = self.cells.get(event.cell_id)
         if widget is not None:
             widget.set_state(event.state, event.appended)
+
+    def _on_states(self, event: CellStatesChanged) -> None:
+        """Many cells at once (a plan queued, a batch of brief steps): one repaint for all."""
+        self._container.setUpdatesEnabled(False)
+        try:
+            for cell_id, state in event.states.items():
+                widget = self.cells.get(cell_id)
+                if widget is not None:
+                    widget.set_state(state)
+        finally:
+            self._container.setUpdatesEnabled(True)
 
     # -- building -----------------------------------------------------------------------------
     def _rebuild(self, notebook: Notebook) -> None:

@@ -1,0 +1,72 @@
+"""Running a notebook without a window: plain asyncio, and the worker started first.
+
+``cascade run`` and ``cascade export`` spend most of their time starting up, so a
+:class:`HeadlessRun` starts the kernel worker (Cascade's own Python, in the notebook's folder)
+before anything else is imported or read: the worker starts while the command parses and
+analyses the notebook. If the notebook turns out to choose another interpreter (and is
+trusted to), the coordinator's start replaces that worker (see
+:meth:`~app.coordinator.asyncio_kernel.AsyncioKernel.launch`). Nothing here imports Qt,
+qasync or pandas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from app.coordinator.asyncio_kernel import AsyncioKernel
+
+if TYPE_CHECKING:
+    from app.coordinator.coordinator import Coordinator
+
+T = TypeVar("T")
+
+
+class HeadlessRun:
+    """An event loop and a kernel for one notebook, its worker starting from ``__enter__``."""
+
+    def __init__(self, notebook_path: Path, *, cwd: Path | None = None) -> None:
+        self.path = notebook_path
+        self.kernel = AsyncioKernel(cwd=cwd or notebook_path.resolve().parent)
+        self._runner = asyncio.Runner()
+
+    def __enter__(self) -> HeadlessRun:
+        self._runner.__enter__()
+        self.run(self.kernel.launch())
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            self.run(self.kernel.shutdown())  # a worker never used ends here too
+        finally:
+            self._runner.__exit__(kind, error, traceback)
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` on this run's loop (the worker keeps starting in between)."""
+        return self._runner.run(coroutine)
+
+    def run_all(self, *, trust: bool = False, path: Path | None = None) -> Coordinator:
+        """Open the notebook without ever writing to it and run every cell; the coordinator
+        holds the results. ``trust``: the user vouched for the notebook's settings. ``path``:
+        the file to open when it is not the one the run was made for (a Jupyter notebook
+        converted into a temporary file; the kernel still runs in the original's folder)."""
+        return self.run(self._run_all(trust, path or self.path))
+
+    async def _run_all(self, trust: bool, path: Path) -> Coordinator:
+        from app.coordinator.coordinator import Coordinator
+
+        coordinator = Coordinator(self.kernel, autosave=False, assume_trusted=trust)
+        await coordinator.open(path)
+        try:
+            await coordinator.run_all()
+        finally:
+            await coordinator.shutdown()
+        return coordinator

@@ -1,0 +1,154 @@
+"""The headless commands run on plain asyncio: no Qt, qasync or pandas in the app process, and
+the worker is started before the notebook is read and analysed (issue 15)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.coordinator.asyncio_kernel import AsyncioKernel
+from app.coordinator.kernel import KernelEvent, KernelExited
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
+from tests.integration.cli_helpers import ROOT
+from tests.kernel_worker.worker_client import process_gone
+
+pytestmark = pytest.mark.slow
+Run = Callable[..., Any]
+#: Never imported by the app process of `cascade run` / `cascade export`.
+HEAVY = ("PySide6", "shiboken6", "qasync", "pandas", "numpy")
+
+#: Runs a command in a fresh interpreter and reports what it imported, and what was imported
+#: when the worker was launched.
+_PROBE = textwrap.dedent(
+    """
+    import io, json, sys
+    from app.coordinator import asyncio_kernel
+
+    seen = {{}}
+    launch = asyncio_kernel.AsyncioKernel.launch
+
+    async def recording_launch(self):
+        seen["at_launch"] = sorted(m for m in sys.modules if m.startswith("app."))
+        await launch(self)
+
+    asyncio_kernel.AsyncioKernel.launch = recording_launch
+    from app.cli import {command}
+
+    code = {command}({argv!r}, out=io.StringIO(), err=sys.stderr)
+    heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
+    print(json.dumps({{"code": code, "heavy": heavy, **seen}}))
+    """
+)
+
+
+def probe(command: str, argv: list[str]) -> dict[str, Any]:
+    script = _PROBE.format(command=command, argv=argv, heavy=HEAVY)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    return report
+
+
+def notebook(tmp_path: Path) -> Path:
+    path = tmp_path / "nb.py"
+    cells = (Cell("a", "python", "x = 41"), Cell("b", "python", "print(x + 1)"))
+    fileformat.save(Notebook(cells=cells, name="headless"), path)
+    return path
+
+
+@pytest.mark.parametrize("command", ["run_command", "export_command"])
+def test_headless_commands_import_no_qt_qasync_or_pandas(tmp_path: Path, command: str) -> None:
+    path = notebook(tmp_path)
+    argv = (
+        [str(path)] if command == "run_command" else [str(path), "--html", str(tmp_path / "o.html")]
+    )
+    report = probe(command, argv)
+    assert report["code"] == 0
+    assert report["heavy"] == []
+
+
+def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(tmp_path: Path) -> None:
+    report = probe("run_command", [str(notebook(tmp_path))])
+    assert report["code"] == 0
+    at_launch = set(report["at_launch"])
+    assert "app.coordinator.asyncio_kernel" in at_launch
+    assert not at_launch & {"app.coordinator.coordinator", "app.core.analysis", "app.core.graph"}
+
+
+# -- the launched worker, adopted or replaced ------------------------------------------------------
+
+
+def asyncio_run(body: Callable[[], Any]) -> Any:
+    import asyncio
+
+    return asyncio.run(body())
+
+
+def test_start_adopts_the_worker_launched_ahead(tmp_path: Path) -> None:
+    events: list[KernelEvent] = []
+
+    async def body() -> tuple[int, int]:
+        kernel = AsyncioKernel(cwd=tmp_path)
+        kernel.set_handler(events.append)
+        await kernel.launch()
+        assert kernel.is_running
+        launched = kernel._current.transport.get_pid()  # type: ignore[union-attr]
+        ready = await kernel.start()
+        await kernel.shutdown()
+        return launched, ready.pid
+
+    launched, adopted = asyncio_run(body)
+    assert launched == adopted  # one worker, not two
+    assert [type(e).__name__ for e in events] == ["Ready", "KernelExited"]
+
+
+def test_a_worker_launched_for_another_interpreter_is_replaced_unreported(tmp_path: Path) -> None:
+    events: list[KernelEvent] = []
+
+    async def body() -> tuple[int, int]:
+        kernel = AsyncioKernel(cwd=tmp_path)
+        kernel.set_handler(events.append)
+        await kernel.launch()
+        launched = kernel._current.transport.get_pid()  # type: ignore[union-attr]
+        kernel.set_interpreter(sys.executable)  # the notebook chose a Python (the same one)
+        ready = await kernel.start()
+        await kernel.shutdown()
+        return launched, ready.pid
+
+    launched, started = asyncio_run(body)
+    assert launched != started
+    assert process_gone(launched)
+    exits = [e for e in events if isinstance(e, KernelExited)]
+    assert len(exits) == 1 and exits[0].expected  # the started one's shutdown only
+
+
+def test_a_launched_worker_never_used_ends_with_the_run(tmp_path: Path) -> None:
+    events: list[KernelEvent] = []
+
+    async def body() -> int:
+        kernel = AsyncioKernel(cwd=tmp_path)
+        kernel.set_handler(events.append)
+        await kernel.launch()
+        launched = kernel._current.transport.get_pid()  # type: ignore[union-attr]
+        await kernel.shutdown()
+        assert not kernel.is_running
+        return int(launched)
+
+    launched = asyncio_run(body)
+    assert process_gone(launched)
+    assert events == []

@@ -1,0 +1,64 @@
+"""The notebook view applies a batch of cell states in one go (issue 15): one event for many
+cells, every widget updated while the column's painting is held, so it repaints once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import CellStatesChanged, CoordinatorEvent
+from app.ui.bridge import CoordinatorBridge
+from app.ui.cells.cell_widget import CellWidget
+from app.ui.cells.notebook_view import NotebookView
+from tests.coordinator.fake_kernel import FakeKernel
+
+Run = Callable[..., Any]
+FAN = 40
+
+
+def test_a_batch_of_states_updates_every_cell_with_painting_held(
+    arun: Run, qapp: QApplication, monkeypatch: Any
+) -> None:
+    async def body() -> None:
+        c = Coordinator(FakeKernel())
+        c.new(None)
+        await c.set_mode("lazy")
+        root = await c.add_cell("python", code="x = 0")
+        for i in range(FAN):
+            await c.add_cell("python", code=f"y_{i} = x + {i}")
+        view = NotebookView(c)
+        view.finish_building()
+        bridge = CoordinatorBridge(c)
+        bridge.notified.connect(view.on_event)
+        batches: list[CellStatesChanged] = []
+
+        def note(event: CoordinatorEvent) -> None:
+            if isinstance(event, CellStatesChanged):
+                batches.append(event)
+
+        bridge.notified.connect(note)
+        held: list[bool] = []
+        original = CellWidget.set_state
+
+        def spy(widget: CellWidget, *args: Any, **kwargs: Any) -> None:
+            held.append(not view._container.updatesEnabled())
+            original(widget, *args, **kwargs)
+
+        monkeypatch.setattr(CellWidget, "set_state", spy)
+        await c.set_mode("autorun")
+        held.clear()
+        batches.clear()
+        await c.update_cell(root, "x = 1")
+
+        # The plan queued, then one batch of FAN + 1 quiet steps: two events, all cells each.
+        assert [len(b.states) for b in batches] == [FAN + 1, FAN + 1]
+        assert len(held) == 2 * (FAN + 1) and all(held)
+        assert view._container.updatesEnabled()
+        assert {view.cells[i]._state.status for i in c.notebook.cell_ids} == {"success"}
+        bridge.detach()
+        view.deleteLater()
+
+    arun(body())
