@@ -22,6 +22,7 @@ from kernel_worker.protocol import (
     NONCE_ENV,
     NOTEBOOK_DIR_ENV,
     PROTOCOL_VERSION,
+    Complete,
     ConfigureDatabase,
     DatabaseStatus,
     ExportTable,
@@ -217,4 +218,8 @@ def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel
             writer.send(_fetch(executor, request))
         elif isinstance(request, ExportTable):
             writer.send(_export(executor, request))
+        elif isinstance(request, Complete):
+            from kernel_worker.completion import complete
+
+            writer.send(complete(executor.namespace, request))
         session.state.busy = False

@@ -18,7 +18,8 @@ The nonce is chosen by the coordinator for each worker it starts and handed over
 Versioning: the worker's first frame is :class:`Ready` carrying :data:`PROTOCOL_VERSION`; the
 coordinator refuses a worker that speaks another version. Add fields with defaults to stay
 compatible; bump the version for anything else (version 2: the framed header above; version 3:
-:class:`StepsFinished`, many brief steps of a plan in one frame).
+:class:`StepsFinished`, many brief steps of a plan in one frame; version 4: :class:`Complete`
+and its answer :class:`Completions`, code completion from the live namespace).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -49,7 +50,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -252,7 +253,46 @@ class Shutdown(Record):
     TYPE: ClassVar[str] = "shutdown"
 
 
-Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Shutdown
+# -- code intelligence (version 4) --------------------------------------------------------------
+class Complete(Record):
+    """Complete ``code`` at the 1-based ``line`` and 0-based ``column`` (code points) against
+    the live namespace. Answered with :class:`Completions`; the worker reads it only while no
+    plan runs (the coordinator completes statically meanwhile)."""
+
+    TYPE: ClassVar[str] = "complete"
+    request_id: int
+    code: str
+    line: int
+    column: int
+    limit: int = 200
+
+
+class CompletionItem(Record):
+    """One completion: ``name`` as shown, ``insert`` the text to add after what is typed,
+    ``kind`` (module, class, function, keyword, instance, param, path, statement, …) and a
+    one-line ``detail`` (a signature or a type)."""
+
+    TYPE: ClassVar[str] = "completion_item"
+    name: str
+    insert: str
+    kind: str = ""
+    detail: str = ""
+
+
+class Completions(Record):
+    """Answer to :class:`Complete`. ``unavailable``: the kernel's interpreter lacks ``jedi``
+    (the coordinator completes statically and says so once); ``error``: jedi failed."""
+
+    TYPE: ClassVar[str] = "completions"
+    request_id: int
+    items: tuple[CompletionItem, ...] = ()
+    unavailable: bool = False
+    error: str = ""
+
+
+# -- end of code intelligence --------------------------------------------------------------------
+
+Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Complete | Shutdown
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,6 +460,7 @@ Event: TypeAlias = (
     | DatabaseStatus
     | TableRows
     | TableExported
+    | Completions
     | WorkerLog
 )
 Message: TypeAlias = Request | Event
@@ -429,6 +470,7 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     ConfigureDatabase,
     FetchRows,
     ExportTable,
+    Complete,
     Shutdown,
     Ready,
     StepStarted,
@@ -440,6 +482,7 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     DatabaseStatus,
     TableRows,
     TableExported,
+    Completions,
     WorkerLog,
 )
 
@@ -533,6 +576,7 @@ _COMPACT[(StepsFinished, "steps")] = lambda steps: [step.values() for step in st
 _NESTED[(Step, "sql")] = _sql
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
+_NESTED[(Completions, "items")] = lambda raw: tuple(_build(CompletionItem, item) for item in raw)
 
 
 def to_dict(message: Message) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, describe_redo
+from app.coordinator.completion import Completer, CompletionResult
 from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
@@ -79,6 +80,7 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self._history = CellHistory()
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
+        self._completer = Completer(self._runner, lambda: self.notebook, self._folder, self._emit)
 
     # -- observers ------------------------------------------------------------------------------
     def subscribe(self, observer: Observer) -> Callable[[], None]:
@@ -400,6 +402,7 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self._saver.closing = True
         self._saver.cancel_retry()
         self._runner.close()
+        self._completer.close()
 
     async def shutdown(self) -> None:
         await self._runner.shutdown()
@@ -419,6 +422,15 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
     ) -> TableExport:
         return await self._runner.export_table(table_id, path, sort_column, ascending)
+
+    # -- code intelligence ------------------------------------------------------------------------
+    def _folder(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    async def complete(self, cell_id: str, code: str, line: int, column: int) -> CompletionResult:
+        """Completions at 1-based ``line``, 0-based ``column`` of a cell's text as typed: the
+        live kernel's when it is idle, else static over the notebook's code."""
+        return await self._completer.complete(cell_id, code, line, column)
 
     # -- undo -----------------------------------------------------------------------------------
     def _record(self, edit: StructuralEdit) -> None:

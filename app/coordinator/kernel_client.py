@@ -29,8 +29,10 @@ from app.core.state import CellError
 from kernel_worker import protocol as p
 
 __all__ = [
+    "CompletionItem",
     "DatabaseAnswer",
     "KernelClient",
+    "KernelCompletions",
     "KernelGone",
     "KernelLog",
     "KernelReady",
@@ -92,6 +94,26 @@ class TableExport:
 
 
 @dataclass(frozen=True, slots=True)
+class CompletionItem:
+    """One completion: ``name`` as listed, ``insert`` what to add after the typed prefix,
+    ``kind`` (module, class, function, keyword, instance, path…) and a one-line ``detail``."""
+
+    name: str
+    insert: str
+    kind: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KernelCompletions:
+    """The kernel's completions; ``unavailable``: its Python lacks ``jedi``."""
+
+    items: tuple[CompletionItem, ...] = ()
+    unavailable: bool = False
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StepSpec:
     """One cell to run, as the coordinator knows it."""
 
@@ -105,7 +127,7 @@ class StepSpec:
 
 
 ClientEvent = SessionEvent | KernelGone | KernelLog
-_Answer = TypeVar("_Answer", p.DatabaseStatus, p.TableRows, p.TableExported)
+_Answer = TypeVar("_Answer", p.DatabaseStatus, p.TableRows, p.TableExported, p.Completions)
 
 
 class KernelClient:
@@ -216,9 +238,16 @@ class KernelClient:
         )
         return TableExport(done.ok, done.message)
 
+    async def complete(self, code: str, line: int, column: int) -> KernelCompletions:
+        """Completions at ``line`` (1-based), ``column`` (0-based, code points) of ``code``
+        from the live namespace (the worker answers when no plan runs)."""
+        answer = await self._request(lambda rid: p.Complete(rid, code, line, column), p.Completions)
+        items = tuple(CompletionItem(i.name, i.insert, i.kind, i.detail) for i in answer.items)
+        return KernelCompletions(items, answer.unavailable, answer.error)
+
     # -- receiving ----------------------------------------------------------------------------
     def _receive(self, event: KernelEvent) -> None:
-        if isinstance(event, p.DatabaseStatus | p.TableRows | p.TableExported):
+        if isinstance(event, p.DatabaseStatus | p.TableRows | p.TableExported | p.Completions):
             future = self._pending.get(event.request_id)
             if future is not None and not future.done():
                 future.set_result(event)

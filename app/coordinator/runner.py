@@ -125,6 +125,11 @@ class Runner:
     def alive(self) -> bool:
         return self.client.is_running and self.status not in ("dead", "not_started")
 
+    @property
+    def idle(self) -> bool:
+        """The kernel runs and no plan does: it answers side requests (completion) at once."""
+        return self.alive and self.status == "idle" and self.session.active is None
+
     # -- kernel lifecycle --------------------------------------------------------------------------
     async def ensure_kernel(self) -> None:
         """Start a kernel if none runs (call with the lock held)."""

@@ -35,6 +35,8 @@ class FakeKernel:
     interpreter: str | None = None
     missing: tuple[str, ...] = ()
     interrupts: int = 0
+    #: The answer to every Complete request (None: completion items for "live_name").
+    completions: p.Completions | None = None
     _handler: EventHandler | None = None
     _running: bool = False
     _hanging: tuple[p.RunPlan, int] | None = None
@@ -74,6 +76,12 @@ class FakeKernel:
             ok, message = self.database_answers.get(request.url, (True, "Connected"))
             answer = p.DatabaseStatus(request.request_id, ok, message, "FakeSQL 1" if ok else "")
             asyncio.get_running_loop().call_soon(self._emit, answer)
+        elif isinstance(request, p.Complete):
+            canned = self.completions or p.Completions(
+                0, (p.CompletionItem("live_name", "live_name"[len("live") :], "instance"),)
+            )
+            answer_c = p.Completions(request.request_id, canned.items, canned.unavailable)
+            asyncio.get_running_loop().call_soon(self._emit, answer_c)
 
     def _emit(self, event: p.Event | KernelExited) -> None:
         assert self._handler is not None

@@ -54,6 +54,9 @@ EXAMPLES: list[p.Message] = [
     p.TableRows(6, "c9:1", 0, (), 0, "stale"),
     p.TableExported(5, True, "wrote 3 rows to /tmp/x.csv"),
     p.WorkerLog("warning", "something"),
+    p.Complete(8, "import os\nos.pa", 2, 5),
+    p.Completions(8, (p.CompletionItem("path", "th", "module", "module os.path"),)),
+    p.Completions(9, (), unavailable=True),
 ]
 
 

@@ -181,6 +181,9 @@ class NotebookView(QScrollArea):
             lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
         )
         widget.editor.edited.connect(self._mark_pending)
+        widget.editor.set_completion_source(
+            lambda code, line, column: c.complete(cell_id, code, line, column)
+        )
         self.cells[cell_id] = widget
         return widget
 

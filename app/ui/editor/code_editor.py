@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
+from app.ui.editor.completion_popup import CompletionPopup, CompletionSource
 from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
 from app.ui.theme import Colors, colors_for, is_dark
 
@@ -173,6 +174,7 @@ class CodeEditor(QPlainTextEdit):
         self._colors: Colors = colors_for(self.palette())
         self._highlighter = PygmentsHighlighter(self.document(), language, self._dark)
         self._gutter = _LineNumberArea(self)
+        self.completion: CompletionPopup | None = None
 
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -193,6 +195,13 @@ class CodeEditor(QPlainTextEdit):
     def language(self) -> str:
         """The cell's language: "python", "sql" or "markdown"."""
         return self._language
+
+    def set_completion_source(self, source: CompletionSource | None) -> None:
+        """Where completions come from (None: Tab only indents)."""
+        if self.completion is not None:
+            self.completion.hide()
+            self.completion.deleteLater()
+        self.completion = CompletionPopup(self, source) if source is not None else None
 
     def set_language(self, language: str) -> None:
         """Change the language (highlighting, comment prefix, auto-indent rules)."""
@@ -259,9 +268,14 @@ class CodeEditor(QPlainTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.completion is not None and self.completion.visible and _accepts_or_closes(event):
+            event.ignore()  # the open completion popup takes it (accept, or close)
+            return
         action = self._key_action(event)
         if action is None:
             super().keyPressEvent(event)
+            if self.completion is not None and self._language == "python":
+                self.completion.typed(event.text())
             return
         event.accept()
         action()
@@ -314,7 +328,9 @@ class CodeEditor(QPlainTextEdit):
         if self.isReadOnly():
             return None
         if key == Qt.Key.Key_Tab and mods == _NONE:
-            return self._indent
+            return self._tab
+        if key == Qt.Key.Key_Space and mods == _CTRL and self._completes():
+            return self._request_completion
         if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == _SHIFT):
             return self._dedent
         if key == Qt.Key.Key_Slash and mods in (_CTRL, _CTRL | _SHIFT):
@@ -329,6 +345,20 @@ class CodeEditor(QPlainTextEdit):
         cursor.insertText("\n" + newline_indent(before, self._language))
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+    def _completes(self) -> bool:
+        return self.completion is not None and self._language == "python"
+
+    def _request_completion(self) -> None:
+        if self.completion is not None:
+            self.completion.request()
+
+    def _tab(self) -> None:
+        """Complete after an identifier character or a dot; indent anywhere else."""
+        if self.completion is not None and self._completes() and self.completion.wants_tab():
+            self.completion.request()
+        else:
+            self._indent()
 
     def _indent(self) -> None:
         cursor = self.textCursor()
@@ -583,6 +613,12 @@ class CodeEditor(QPlainTextEdit):
             if block.isValid():
                 index = 0 if forward else len(block.text()) - 1
         return None
+
+
+def _accepts_or_closes(event: QKeyEvent) -> bool:
+    """Keys an open completion popup handles itself (QCompleter's defaults)."""
+    keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape)
+    return event.key() in keys or event.key() == Qt.Key.Key_Backtab
 
 
 def _non_code_columns(block: QTextBlock) -> list[tuple[int, int]]:

@@ -1,0 +1,156 @@
+"""Code completion for the editor: from the live kernel when it can answer, else static.
+
+The kernel answers with ``jedi.Interpreter`` over its real namespace (``kernel_worker.completion``)
+while no plan runs. While a cell runs, or when the kernel's Python lacks ``jedi``, completion
+is static: ``jedi.Script`` over the notebook's Python cells (every other cell first, then the
+one being edited), in a worker thread of the app process so the window never waits on it.
+The first time a kernel says it lacks ``jedi``, the user is told once how to get live
+completion.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from app.coordinator.events import CoordinatorEvent, Notice
+from app.coordinator.kernel_client import CompletionItem, KernelClient, KernelUnavailable
+from app.core.notebook import Notebook
+
+__all__ = ["Completer", "CompletionItem", "CompletionResult", "static_completions"]
+
+log = logging.getLogger(__name__)
+
+#: Completions returned at most (jedi can list thousands after ``np.``).
+LIMIT = 200
+#: Items that get a signature computed (the rest show their kind only).
+DETAILED_ITEMS = 30
+
+NO_JEDI_IN_KERNEL = (
+    "The kernel's Python ({python}) lacks jedi, so completion reads the notebook's code only. "
+    "Install jedi in that Python (pip install jedi) to complete from the live objects."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionResult:
+    """What to offer, and where it came from (``kernel``: the live namespace)."""
+
+    items: tuple[CompletionItem, ...]
+    source: Literal["kernel", "static"]
+
+
+class KernelSide(Protocol):
+    """What the completer reads from the runner."""
+
+    @property
+    def client(self) -> KernelClient: ...
+
+    @property
+    def idle(self) -> bool: ...
+
+    @property
+    def python(self) -> str: ...
+
+
+class Completer:
+    """One notebook's completion; ``notebook`` and ``folder`` are read at each request."""
+
+    def __init__(
+        self,
+        kernel: KernelSide,
+        notebook: Callable[[], Notebook],
+        folder: Callable[[], Path | None],
+        emit: Callable[[CoordinatorEvent], None],
+    ) -> None:
+        self._kernel = kernel
+        self._notebook = notebook
+        self._folder = folder
+        self._emit = emit
+        #: The kernel process that said it lacks jedi (a new process is asked again).
+        self._lacks_jedi = False
+        self._no_jedi_pid: int | None = None
+        self._told = False
+        # One thread: jedi is not made for concurrent use, and requests are superseded anyway.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="completion")
+
+    async def complete(self, cell_id: str, code: str, line: int, column: int) -> CompletionResult:
+        """Completions at 1-based ``line``, 0-based ``column`` (code points) of ``code``,
+        the text of cell ``cell_id`` as typed (it may differ from the notebook's copy)."""
+        if self._live_possible():
+            try:
+                answer = await self._kernel.client.complete(code, line, column)
+            except KernelUnavailable:
+                pass
+            else:
+                if not answer.unavailable and not answer.error:
+                    return CompletionResult(answer.items, "kernel")
+                if answer.unavailable:
+                    self._kernel_lacks_jedi()
+                elif answer.error:
+                    log.debug("kernel completion failed: %s", answer.error)
+        others = [c.code for c in self._notebook().cells if c.kind == "python" and c.id != cell_id]
+        folder = self._folder()
+        items = await asyncio.get_running_loop().run_in_executor(
+            self._thread, static_completions, others, code, line, column, folder
+        )
+        return CompletionResult(items, "static")
+
+    def _live_possible(self) -> bool:
+        kernel = self._kernel
+        known_without = self._lacks_jedi and kernel.client.pid == self._no_jedi_pid
+        return kernel.idle and not known_without
+
+    def _kernel_lacks_jedi(self) -> None:
+        self._lacks_jedi = True
+        self._no_jedi_pid = self._kernel.client.pid
+        if not self._told:
+            self._told = True
+            self._emit(Notice("info", NO_JEDI_IN_KERNEL.format(python=self._kernel.python)))
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+def static_completions(
+    other_cells: Sequence[str], code: str, line: int, column: int, folder: Path | None = None
+) -> tuple[CompletionItem, ...]:
+    """``jedi.Script`` completions over the other cells' code followed by ``code``: names
+    defined by cells that have not run complete too. Never raises (no completion instead)."""
+    import jedi
+
+    prefix = "".join(text if text.endswith("\n") else text + "\n" for text in other_cells)
+    offset = prefix.count("\n")
+    try:
+        project = jedi.Project(folder) if folder is not None else None
+        script = jedi.Script(prefix + code, project=project)
+        found = script.complete(line + offset, column)
+    except Exception:  # jedi on code it cannot follow: nothing to offer
+        log.debug("static completion failed", exc_info=True)
+        return ()
+    return tuple(
+        _item(completion, detailed=index < DETAILED_ITEMS)
+        for index, completion in enumerate(found[:LIMIT])
+    )
+
+
+def _item(completion: Any, *, detailed: bool) -> CompletionItem:
+    detail = ""
+    if detailed:
+        try:
+            if completion.type in ("function", "class"):
+                signatures = completion.get_signatures()
+                if signatures:
+                    detail = str(signatures[0].to_string())
+            else:
+                detail = str(completion.description)
+        except Exception:  # jedi could not infer it: the kind alone says enough
+            detail = ""
+    return CompletionItem(
+        completion.name, completion.complete or "", str(completion.type), detail.replace("\n", " ")
+    )

@@ -1,0 +1,98 @@
+"""Completion: the live kernel's answer while it is idle; static jedi over the notebook's code
+while a cell runs, before a kernel runs, or when the kernel's Python lacks jedi."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.coordinator.completion import static_completions
+from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import CoordinatorEvent, Notice
+from kernel_worker import protocol as p
+from tests.coordinator.fake_kernel import FakeKernel, Outcome
+
+
+async def _notebook(kernel: FakeKernel, *codes: str) -> tuple[Coordinator, list[str]]:
+    coordinator = Coordinator(kernel)
+    coordinator.new()
+    await coordinator.set_mode("lazy")
+    ids = [await coordinator.add_cell("python", code=code) for code in codes]
+    return coordinator, ids
+
+
+def _names(result: object) -> list[str]:
+    return [item.name for item in result.items]  # type: ignore[attr-defined]
+
+
+def test_an_idle_kernel_answers_from_its_live_namespace() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a,) = await _notebook(kernel, "live = 1")
+        await c.start_kernel()
+        result = await c.complete(a, "live", 1, 4)
+        assert result.source == "kernel"
+        assert _names(result) == ["live_name"]
+        assert [r for r in kernel.requests if isinstance(r, p.Complete)][-1].code == "live"
+
+    asyncio.run(body())
+
+
+def test_while_a_cell_runs_completion_is_static_and_sees_cells_not_run_yet() -> None:
+    async def body() -> None:
+        kernel = FakeKernel(script={"import time": Outcome(hang=True)})
+        c, (slow, _later, typing) = await _notebook(
+            kernel, "import time", "revenue_total = 3", "rev"
+        )
+        running = asyncio.ensure_future(c.run_cell(slow))
+        while c.kernel_status != "busy":
+            await asyncio.sleep(0)
+        result = await c.complete(typing, "rev", 1, 3)
+        assert result.source == "static"
+        assert "revenue_total" in _names(result)
+        assert not any(isinstance(r, p.Complete) for r in kernel.requests)
+        await c.interrupt()
+        await running
+
+    asyncio.run(body())
+
+
+def test_without_a_kernel_completion_is_static() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (_a, b) = await _notebook(kernel, "import os", "os.pa")
+        result = await c.complete(b, "os.pa", 1, 5)
+        assert result.source == "static"
+        assert "path" in _names(result)
+        assert kernel.starts == 0  # asking for completion starts nothing
+
+    asyncio.run(body())
+
+
+def test_a_kernel_without_jedi_falls_back_and_says_so_once() -> None:
+    async def body() -> None:
+        kernel = FakeKernel(completions=p.Completions(0, (), unavailable=True))
+        c, (_a, b) = await _notebook(kernel, "import os", "os.pa")
+        notices: list[str] = []
+
+        def observe(event: CoordinatorEvent) -> None:
+            if isinstance(event, Notice):
+                notices.append(event.message)
+
+        c.subscribe(observe)
+        await c.start_kernel()
+        first = await c.complete(b, "os.pa", 1, 5)
+        second = await c.complete(b, "os.pa", 1, 5)
+        assert first.source == second.source == "static"
+        assert "path" in _names(first)
+        jedi_notices = [n for n in notices if "jedi" in n]
+        assert len(jedi_notices) == 1 and "pip install jedi" in jedi_notices[0]
+        # Asked once: that kernel is known to lack jedi until it is replaced.
+        assert sum(isinstance(r, p.Complete) for r in kernel.requests) == 1
+
+    asyncio.run(body())
+
+
+def test_static_completion_never_raises_on_broken_code() -> None:
+    assert isinstance(static_completions(["def broken(:"], "x = (", 1, 5), tuple)
+    items = static_completions(["def broken(:"], "impo", 1, 4)
+    assert "import" in [item.name for item in items]

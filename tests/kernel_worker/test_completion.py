@@ -1,0 +1,96 @@
+"""Completion from the live namespace, through the real worker process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kernel_worker import protocol as p
+from tests.kernel_worker import worker_client
+from tests.kernel_worker.worker_client import WorkerClient, finished
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[WorkerClient]:
+    client = WorkerClient()
+    yield client
+    client.close()
+
+
+def complete(worker: WorkerClient, code: str, request_id: int = 1) -> p.Completions:
+    lines = code.split("\n")
+    worker.send(p.Complete(request_id, code, len(lines), len(lines[-1])))
+    answer = worker.read_until(p.Completions)[-1]
+    assert isinstance(answer, p.Completions) and answer.request_id == request_id
+    return answer
+
+
+def names(answer: p.Completions) -> list[str]:
+    return [item.name for item in answer.items]
+
+
+def test_completes_a_module_attribute_with_kind_and_the_suffix_to_insert(
+    worker: WorkerClient,
+) -> None:
+    assert finished(worker.run("import os"))["c1"].status == "success"
+    answer = complete(worker, "os.pa")
+    assert not answer.unavailable and not answer.error
+    path = next(item for item in answer.items if item.name == "path")
+    assert path.insert == "th"
+    assert path.kind == "module"
+
+
+def test_completes_live_objects_that_static_analysis_cannot_know(worker: WorkerClient) -> None:
+    # The attribute exists only at run time: jedi.Interpreter reads the real object.
+    code = "class Box: pass\nbox = Box()\nsetattr(box, 'made_at_run_time', 1)"
+    assert finished(worker.run(code))["c1"].status == "success"
+    assert "made_at_run_time" in names(complete(worker, "box.made"))
+
+
+def test_dataframe_columns_complete_inside_a_subscript(worker: WorkerClient) -> None:
+    code = "import pandas as pd\ndf = pd.DataFrame({'revenue': [1], 'region': ['x']})"
+    assert finished(worker.run(code))["c1"].status == "success"
+    answer = complete(worker, 'df["re')
+    columns = {item.name: item for item in answer.items if item.kind == "column"}
+    assert set(columns) == {'"revenue"', '"region"'}
+    assert columns['"revenue"'].insert == 'venue"'  # typed `"re` + insert = the whole key
+    assert all(item.kind != "path" for item in answer.items)  # not files in df["
+    assert "revenue" in names(complete(worker, "df.rev"))
+    assert '"alpha"' in names(complete(worker, "d = {'alpha': 1}\nd[\"al"))
+
+
+def test_functions_carry_a_one_line_signature(worker: WorkerClient) -> None:
+    assert (
+        finished(worker.run("def scale(value, factor=2):\n    return value * factor"))["c1"].status
+        == "success"
+    )
+    item = next(i for i in complete(worker, "sca").items if i.name == "scale")
+    assert item.kind == "function"
+    assert "value" in item.detail and "factor" in item.detail and "\n" not in item.detail
+
+
+def test_a_kernel_without_jedi_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A jedi that cannot be imported stands for an interpreter that lacks it.
+    blocker = tmp_path / "jedi"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('no jedi here')\n")
+    real_launch = worker_client.worker_launch
+
+    def launch_without_jedi(**kwargs: object) -> object:
+        launch = real_launch(**kwargs)  # type: ignore[arg-type]
+        launch.env["PYTHONPATH"] = os.pathsep.join((str(tmp_path), launch.env["PYTHONPATH"]))
+        return launch
+
+    monkeypatch.setattr(worker_client, "worker_launch", launch_without_jedi)
+    client = WorkerClient()
+    try:
+        answer = complete(client, "import os\nos.pa")
+        assert answer.unavailable and answer.items == ()
+        assert finished(client.run("x = 1"))["c1"].status == "success"  # the worker carries on
+    finally:
+        client.close()
