@@ -40,6 +40,8 @@ class NotebookView(QScrollArea):
     """Whether any cell holds an edit not yet committed (the title's modified marker)."""
     cell_deleted = Signal(str)
     """The user deleted a cell (its id); the window offers Undo."""
+    text_changed = Signal()
+    """Some cell's text changed: typed, or set from the notebook (replace all, undo)."""
 
     def __init__(self, coordinator: Coordinator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,8 +110,18 @@ class NotebookView(QScrollArea):
     def _on_analysis(self, event: AnalysisChanged) -> None:
         widget = self.cells.get(event.cell_id)
         if widget is not None:
+            self._follow_code(event.cell_id)
             widget.set_analysis(event.analysis, event.problems)
             widget.set_quick_fixes(quick_fixes.fixes_for(self.coordinator, event.cell_id))
+
+    def _follow_code(self, cell_id: str) -> None:
+        """Show code the notebook got from elsewhere (replace all, undo of a code edit, a quick
+        fix) unless the editor holds the user's own uncommitted edit."""
+        widget = self.cells[cell_id]
+        code = self.coordinator.notebook.cell(cell_id).code
+        if not widget.has_pending_edit and widget.code() != code:
+            widget.set_code(code)
+            self.text_changed.emit()
 
     def _on_state(self, event: CellStateChanged) -> None:
         widget = self.cells.get(event.cell_id)
@@ -181,6 +193,7 @@ class NotebookView(QScrollArea):
             lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
         )
         widget.editor.edited.connect(self._mark_pending)
+        widget.editor.edited.connect(self.text_changed)
         widget.editor.set_completion_source(
             lambda code, line, column: c.complete(cell_id, code, line, column)
         )

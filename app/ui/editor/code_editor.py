@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QFocusEvent,
     QFontDatabase,
     QFontMetricsF,
     QKeyEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QTextBlock,
     QTextCursor,
@@ -175,6 +177,9 @@ class CodeEditor(QPlainTextEdit):
         self._highlighter = PygmentsHighlighter(self.document(), language, self._dark)
         self._gutter = _LineNumberArea(self)
         self.completion: CompletionPopup | None = None
+        #: Find-bar matches shown here: (start, end) document positions; the current one.
+        self._search_marks: tuple[tuple[int, int], ...] = ()
+        self._search_current: int | None = None
 
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -538,6 +543,31 @@ class CodeEditor(QPlainTextEdit):
     def error_line(self) -> int | None:
         return self._error_line
 
+    def set_search_marks(
+        self, marks: Sequence[tuple[int, int]], current: int | None = None
+    ) -> None:
+        """Highlight find matches (document positions); ``current`` (an index into ``marks``)
+        stronger. An empty ``marks`` clears them."""
+        self._search_marks, self._search_current = tuple(marks), current
+        self._update_extra_selections()
+
+    def search_marks(self) -> tuple[tuple[int, int], ...]:
+        return self._search_marks
+
+    def _search_selections(self) -> list[QTextEdit.ExtraSelection]:
+        selections = []
+        for index, (start, end) in enumerate(self._search_marks):
+            color = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+            color.setAlpha(170 if index == self._search_current else 70)
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            mark = QTextEdit.ExtraSelection()
+            mark.format.setBackground(color)
+            mark.cursor = cursor
+            selections.append(mark)
+        return selections
+
     def _error_selection(self) -> list[QTextEdit.ExtraSelection]:
         if self._error_line is None:
             return []
@@ -550,7 +580,7 @@ class CodeEditor(QPlainTextEdit):
 
     def _update_extra_selections(self) -> None:
         if not self.hasFocus():
-            wanted = self._error_selection()
+            wanted = self._error_selection() + self._search_selections()
             if wanted or self.extraSelections():
                 self.setExtraSelections(wanted)
             return
@@ -560,7 +590,7 @@ class CodeEditor(QPlainTextEdit):
         current.format.setBackground(self._colors.current_line_bg)
         current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         current.cursor = line
-        selections = [*self._error_selection(), current]
+        selections = [*self._error_selection(), current, *self._search_selections()]
         for position in self.matching_brackets():
             cursor = QTextCursor(self.document())
             cursor.setPosition(position)

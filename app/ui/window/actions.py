@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 if TYPE_CHECKING:
     from app.ui.window.main_window import MainWindow
@@ -38,6 +38,18 @@ class WindowActions:
             "&Undo", w.undo_structure, "Ctrl+Z", "Undo the last cell operation"
         )
         self.redo = self._action("&Redo", w.redo_structure, "Ctrl+Shift+Z", "Redo")
+        # Cut, copy and paste act on the focused widget, whose own keys stay in charge.
+        self.cut = self._action("Cu&t", lambda: _on_focused("cut"))
+        self.copy = self._action("&Copy", lambda: _on_focused("copy"))
+        self.paste = self._action("&Paste", lambda: _on_focused("paste"))
+        self.find = self._action(
+            "&Find…", w.find_bar.open_find, "Ctrl+F", "Find in every cell of the notebook"
+        )
+        self.replace = self._action(
+            "R&eplace…", lambda: w.find_bar.open_find(True), "Ctrl+H", "Find and replace"
+        )
+        self.find_next = self._action("Find &next", w.find_bar.find_next, "F3")
+        self.find_previous = self._action("Find pre&vious", w.find_bar.find_previous, "Shift+F3")
         self.run_all = self._action("Run &all", w.run_all, "Ctrl+Shift+R", "Run every cell")
         self.interrupt = self._action(
             "&Interrupt", w.interrupt, "Ctrl+I", "Interrupt the running cell"
@@ -76,6 +88,10 @@ class WindowActions:
             self.autorun,
             self.interpreter,
             self.database,
+            self.find,
+            self.replace,
+            self.find_next,
+            self.find_previous,
         )
 
     def _action(
@@ -115,6 +131,12 @@ class WindowActions:
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
+        edit_menu.addSeparator()
+        for action in (self.cut, self.copy, self.paste):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        for action in (self.find, self.replace, self.find_next, self.find_previous):
+            edit_menu.addAction(action)
         run_menu = bar.addMenu("&Run")
         for action in (self.run_all, self.interrupt, self.restart):
             run_menu.addAction(action)
@@ -137,3 +159,11 @@ class WindowActions:
     def set_notebook_open(self, is_open: bool) -> None:
         for action in self.notebook_actions:
             action.setEnabled(is_open)
+
+
+def _on_focused(operation: str) -> None:
+    """Cut, copy or paste in the focused widget, when it can."""
+    widget = QApplication.focusWidget()
+    method = getattr(widget, operation, None)
+    if callable(method):
+        method()

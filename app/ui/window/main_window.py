@@ -63,6 +63,7 @@ from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.tasks import spawn
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
+from app.ui.window.find_bar import FindBar
 from app.ui.window.start_screen import StartScreen
 
 APP_NAME = "Cascade"
@@ -110,13 +111,14 @@ class MainWindow(QMainWindow):
         self.save_failed_bar.retry_button.clicked.connect(self._retry_save)
         self.undo_toast = UndoToast()
         self.undo_toast.undo_requested.connect(self.undo_structure)
+        self.find_bar = FindBar(lambda: self.view)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_screen)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        for bar in (self.trust_bar, self.changed_bar, self.save_failed_bar):
+        for bar in (self.trust_bar, self.changed_bar, self.save_failed_bar, self.find_bar):
             column.addWidget(bar)
         column.addWidget(self.stack, 1)
         column.addWidget(self.undo_toast)
@@ -282,6 +284,7 @@ class MainWindow(QMainWindow):
         self.view.edits_pending_changed.connect(self._set_pending)
         self.view.cell_deleted.connect(lambda _cid: self.undo_toast.show_message("Cell deleted."))
         self.bridge.notified.connect(self.view.on_event)
+        self.view.text_changed.connect(self.find_bar.schedule_refresh)
         self.bridge.notified.connect(self._on_event)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
