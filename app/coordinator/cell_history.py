@@ -55,7 +55,16 @@ class CodeChanged:
         )
 
 
-StructuralEdit = CellRemoved | CellInserted | CellMoved | CodeChanged
+@dataclass(frozen=True, slots=True)
+class KindChanged:
+    """A cell became another kind (Python, Markdown, SQL): the cell ``before`` and ``after``
+    (a SQL cell also gets or loses its result name)."""
+
+    before: Cell
+    after: Cell
+
+
+StructuralEdit = CellRemoved | CellInserted | CellMoved | CodeChanged | KindChanged
 
 
 def describe(edit: StructuralEdit) -> str:
@@ -66,6 +75,8 @@ def describe(edit: StructuralEdit) -> str:
         return "add cell"
     if isinstance(edit, CodeChanged):
         return edit.label
+    if isinstance(edit, KindChanged):
+        return f"change to {edit.after.kind}"
     return "move cell"
 
 
@@ -77,6 +88,8 @@ def describe_redo(edit: StructuralEdit) -> str:
         return "delete cell"
     if isinstance(edit, CodeChanged):
         return edit.label
+    if isinstance(edit, KindChanged):
+        return f"change to {edit.before.kind}"
     return "move cell"
 
 

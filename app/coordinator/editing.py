@@ -15,6 +15,7 @@ from app.coordinator.cell_history import (
     CellMoved,
     CellRemoved,
     CodeChanged,
+    KindChanged,
     StructuralEdit,
 )
 from app.coordinator.events import AnalysisChanged, CoordinatorEvent, StructureChanged
@@ -164,6 +165,28 @@ class StructuralEditor:
         await self._remove(cell_id)
         self._record(CellRemoved(cell, index, state))
 
+    async def set_cell_kind(self, cell_id: str, kind: CellKind) -> None:
+        """Make a cell Python, Markdown or SQL (a SQL cell gets a free result name); one
+        undoable edit, then it runs or goes stale like an edited cell."""
+        cell = self.notebook.cell(cell_id)
+        if cell.kind == kind:
+            return
+        name = self.notebook.next_sql_name() if kind == "sql" else None
+        edit = KindChanged(cell, replace(cell, kind=kind, name=name))
+        self._record(edit)
+        await self._set_cell(edit.after)
+
+    async def _set_cell(self, cell: Cell) -> None:
+        delta = self._adopt(self.notebook.replace_cell(cell), (cell.id,))
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+        await self._after_change(
+            {cell.id},
+            self.mode == "autorun",
+            Stale("edited"),
+            extra=self._affected((cell.id,), delta),
+        )
+
     async def move_cell(self, cell_id: str, index: int) -> None:
         """Change display order; run order is computed, so nothing needs to run."""
         before = self.notebook.position(cell_id)
@@ -205,6 +228,11 @@ class StructuralEditor:
             inverse = edit.inverted()
             await self._set_codes(inverse)
             return inverse
+        if isinstance(edit, KindChanged):
+            current = self.notebook.cell(edit.after.id)  # its code as edited since
+            target = replace(edit.before, code=current.code)
+            await self._set_cell(target)
+            return KindChanged(current, target)
         if isinstance(edit, CellInserted):
             current = self.notebook.cell(edit.cell.id)
             index = self.notebook.position(current.id)

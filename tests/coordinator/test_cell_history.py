@@ -124,3 +124,22 @@ def test_changes_to_several_cells_are_one_edit_run_once_and_undone_once(tmp_path
         assert all(c.states[i].status == "success" for i in (a, b, d))
 
     run(body)
+
+
+def test_changing_a_cells_kind_is_one_undoable_edit() -> None:
+    async def body() -> None:
+        c = Coordinator(FakeKernel())
+        c.new()
+        await c.set_mode("lazy")
+        cell_id = await c.add_cell("python", code="select 1")
+        await c.set_cell_kind(cell_id, "sql")
+        changed = c.notebook.cell(cell_id)
+        assert (changed.kind, changed.name, changed.code) == ("sql", "df", "select 1")
+        assert await c.undo()
+        assert (c.notebook.cell(cell_id).kind, c.notebook.cell(cell_id).name) == ("python", None)
+        assert await c.redo()
+        assert c.notebook.cell(cell_id).kind == "sql"
+        await c.set_cell_kind(cell_id, "markdown")
+        assert c.notebook.cell(cell_id).kind == "markdown"
+
+    asyncio.run(body())

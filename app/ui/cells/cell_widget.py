@@ -314,6 +314,20 @@ class CellWidget(QFrame):
     def code(self) -> str:
         return self.editor.code()
 
+    def set_selected(self, selected: bool) -> None:
+        """Show whether this is the notebook's selected cell (command mode acts on it)."""
+        self.setProperty("selected", selected)
+        self.setStyleSheet(
+            "QFrame#cell { border: 1px solid palette(highlight); "
+            "border-left: 4px solid palette(highlight); }"
+            if selected
+            else ""
+        )
+
+    @property
+    def selected(self) -> bool:
+        return bool(self.property("selected"))
+
     def focus_editor(self) -> None:
         if self.kind == "markdown" and self.markdown_view is not None and self.editor.isHidden():
             self.markdown_view.setFocus()

@@ -40,6 +40,8 @@ class NotebookView(QScrollArea):
     """Whether any cell holds an edit not yet committed (the title's modified marker)."""
     cell_deleted = Signal(str)
     """The user deleted a cell (its id); the window offers Undo."""
+    selection_changed = Signal(str)
+    """The selected cell changed (its id; "" when none is)."""
     text_changed = Signal()
     """Some cell's text changed: typed, or set from the notebook (replace all, undo)."""
 
@@ -47,6 +49,8 @@ class NotebookView(QScrollArea):
         super().__init__(parent)
         self.coordinator = coordinator
         self.cells: dict[str, CellWidget] = {}
+        #: The cell command mode acts on (also the one being edited); None when none is.
+        self.selected_id: str | None = None
         self._pending = False
         self._unbuilt: list[str] = []
         self.setWidgetResizable(True)
@@ -67,6 +71,9 @@ class NotebookView(QScrollArea):
             CellStatesChanged: self._on_states,  # type: ignore[dict-item]
         }
         self._rebuild(coordinator.notebook)
+        from app.ui.cells.command_mode import CommandMode  # it builds on this module
+
+        self.command_mode = CommandMode(self)
 
     def _empty_notebook_bar(self) -> QWidget:
         bar = QWidget()
@@ -101,11 +108,18 @@ class NotebookView(QScrollArea):
             widget.deleteLater()
         for index, cell in enumerate(notebook.cells):
             existing = self.cells.get(cell.id)
+            if existing is not None and existing.kind != cell.kind:  # changed kind: rebuilt
+                self._layout.removeWidget(existing)
+                existing.deleteLater()
+                existing = None
             widget = existing if existing is not None else self._make_cell(cell.id)
             if self._layout.indexOf(widget) != index:
                 self._layout.insertWidget(index, widget)
             widget.set_sql_name(cell.name)
         self._empty.setVisible(not notebook.cells)
+        if self.selected_id is not None and self.selected_id not in notebook:
+            self.selected_id = None
+            self.selection_changed.emit("")
 
     def _on_analysis(self, event: AnalysisChanged) -> None:
         widget = self.cells.get(event.cell_id)
@@ -147,6 +161,7 @@ class NotebookView(QScrollArea):
             self._layout.removeWidget(widget)
             widget.deleteLater()
         self.cells = {}
+        self.selected_id = None
         self._unbuilt = list(notebook.cell_ids)
         self._build_batch(FIRST_BATCH)
         self._empty.setVisible(not notebook.cells)
@@ -194,6 +209,9 @@ class NotebookView(QScrollArea):
         )
         widget.editor.edited.connect(self._mark_pending)
         widget.editor.edited.connect(self.text_changed)
+        widget.editor.focused.connect(lambda: self.select(cell_id))
+        widget.editor.escaped.connect(lambda: self.select(cell_id, command_mode=True))
+        widget.set_selected(cell_id == self.selected_id)
         widget.editor.set_completion_source(
             lambda code, line, column: c.complete(cell_id, code, line, column)
         )
@@ -262,6 +280,25 @@ class NotebookView(QScrollArea):
         target = ids.index(cell_id) + delta
         if 0 <= target < len(ids):
             self.focus_cell(ids[target])
+
+    def select(self, cell_id: str | None, *, command_mode: bool = False) -> None:
+        """Make ``cell_id`` the selected cell; ``command_mode``: the view takes the keyboard
+        (the editor is left), so single keys act on the cell (app.ui.cells.command_mode)."""
+        if cell_id is not None and cell_id not in self.cells:
+            self.finish_building()
+            if cell_id not in self.cells:
+                cell_id = None
+        if cell_id != self.selected_id:
+            old = self.cells.get(self.selected_id or "")
+            if old is not None:
+                old.set_selected(False)
+            self.selected_id = cell_id
+            if cell_id is not None:
+                self.cells[cell_id].set_selected(True)
+            self.selection_changed.emit(cell_id or "")
+        if cell_id is not None and command_mode:
+            self.ensureWidgetVisible(self.cells[cell_id], 0, 40)
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_cell(self, cell_id: str) -> None:
         if cell_id not in self.cells:

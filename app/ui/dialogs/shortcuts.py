@@ -29,7 +29,13 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+O", "Open a notebook"),
     ("Ctrl+Shift+S", "Save as"),
     ("Ctrl+K", "Show these shortcuts"),
-    ("Escape", "Leave the editor (saves the edit, cancels the pending auto-run)"),
+    ("Escape", "Leave the editor and select the cell (command mode; saves the edit)"),
+    ("Enter (command mode)", "Edit the selected cell"),
+    ("Up / Down, K / J (command mode)", "Select the cell above / below"),
+    ("A / B (command mode)", "Insert a cell above / below"),
+    ("D, D (command mode)", "Delete the selected cell (Z brings it back)"),
+    ("Y / M / S (command mode)", "Make the cell Python / Markdown / SQL"),
+    ("Ctrl+Shift+P", "Command palette: every command, searchable"),
 )
 
 

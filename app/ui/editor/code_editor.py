@@ -164,6 +164,10 @@ class CodeEditor(QPlainTextEdit):
     """Move the cell up (-1, Ctrl+Shift+Alt+Up) or down (+1, Ctrl+Shift+Alt+Down)."""
     height_changed = Signal(int)
     """The preferred height (pixels) changed because the number of lines or the font changed."""
+    escaped = Signal()
+    """Escape left the editor (the notebook's command mode selects the cell)."""
+    focused = Signal()
+    """The editor got keyboard focus (its cell becomes the selected one)."""
 
     def __init__(self, language: str = "python", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,6 +292,7 @@ class CodeEditor(QPlainTextEdit):
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         self._update_extra_selections()
+        self.focused.emit()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -329,7 +334,7 @@ class CodeEditor(QPlainTextEdit):
                 return lambda: self.move_requested.emit(step)
             return None
         if key == Qt.Key.Key_Escape and mods == _NONE:
-            return self.clearFocus
+            return self._escape
         if self.isReadOnly():
             return None
         if key == Qt.Key.Key_Tab and mods == _NONE:
@@ -341,6 +346,10 @@ class CodeEditor(QPlainTextEdit):
         if key == Qt.Key.Key_Slash and mods in (_CTRL, _CTRL | _SHIFT):
             return self._toggle_comment
         return None
+
+    def _escape(self) -> None:
+        self.clearFocus()
+        self.escaped.emit()
 
     def _newline(self) -> None:
         cursor = self.textCursor()

@@ -74,6 +74,9 @@ class WindowActions:
             "&Database…", w.show_database_dialog, tip="Set the database SQL cells use"
         )
         self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
+        self.palette = self._action(
+            "Command &palette…", w.show_command_palette, "Ctrl+Shift+P", "Every command, searchable"
+        )
         self.about = self._action("&About Cascade", w.show_about)
         self.undo.setEnabled(False)
         self.redo.setEnabled(False)
@@ -144,6 +147,7 @@ class WindowActions:
         for action in (self.autorun, self.database, self.interpreter, self.trust):
             run_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.palette)
         help_menu.addAction(self.shortcuts)
         help_menu.addAction(self.about)
 
@@ -155,6 +159,10 @@ class WindowActions:
         toolbar.addSeparator()
         toolbar.addAction(self.database)
         return recent
+
+    def all(self) -> list[QAction]:
+        """Every action of the window, in the order they were made (the command palette)."""
+        return [value for value in vars(self).values() if isinstance(value, QAction)]
 
     def set_notebook_open(self, is_open: bool) -> None:
         for action in self.notebook_actions:

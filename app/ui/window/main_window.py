@@ -63,6 +63,7 @@ from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.tasks import spawn
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
+from app.ui.window.command_palette import CommandPalette, PaletteEntry, action_entries
 from app.ui.window.find_bar import FindBar
 from app.ui.window.start_screen import StartScreen
 
@@ -639,6 +640,15 @@ class MainWindow(QMainWindow):
                 dialog.url_edit.text(), dialog.password_edit.text() or None
             )
         )
+
+    def show_command_palette(self) -> None:
+        entries = action_entries(self.commands.all())
+        if self.view is not None:
+            entries += [
+                PaletteEntry(c.name, c.keys, c.run) for c in self.view.command_mode.commands
+            ]
+        self.command_palette = CommandPalette(entries, self)
+        self.command_palette.open()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self)

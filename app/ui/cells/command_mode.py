@@ -1,0 +1,179 @@
+"""Command mode, as in JupyterLab: after Escape the notebook view has the keyboard and single
+keys act on the selected cell.
+
+Enter edits it; Up/Down or K/J move the selection; A/B insert a cell above/below; D D deletes
+(Z, or Edit → Undo, brings it back with its outputs); Y/M/S make it Python/Markdown/SQL;
+Shift+Enter runs it and selects the next, Ctrl+Enter runs it. The view keeps the selection
+(``NotebookView.selected_id``); this module only maps keys to what the view and the
+coordinator already do, and lists those commands for the command palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+
+from app.core.notebook import CellKind
+from app.ui.cells.notebook_view import NotebookView
+from app.ui.tasks import spawn
+
+_Mod = Qt.KeyboardModifier
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command-mode command: what the palette lists, and what it does."""
+
+    name: str
+    keys: str
+    run: Callable[[], None]
+
+
+class CommandMode(QObject):
+    """Single-key commands on the view's selected cell (see the module docstring)."""
+
+    def __init__(self, view: NotebookView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._delete_armed = False
+        self.commands: tuple[Command, ...] = (
+            Command("Edit the selected cell", "Enter", self.edit),
+            Command("Select the cell above", "Up / K", lambda: self.move_selection(-1)),
+            Command("Select the cell below", "Down / J", lambda: self.move_selection(+1)),
+            Command("Insert a cell above", "A", lambda: self.insert(0)),
+            Command("Insert a cell below", "B", lambda: self.insert(1)),
+            Command("Delete the selected cell", "D, D", self.delete),
+            Command("Undo the last cell operation", "Z", self.undo),
+            Command("Make the cell Python", "Y", lambda: self.set_kind("python")),
+            Command("Make the cell Markdown", "M", lambda: self.set_kind("markdown")),
+            Command("Make the cell SQL", "S", lambda: self.set_kind("sql")),
+            Command("Run the cell and select the next", "Shift+Enter", self.run_and_advance),
+            Command("Run the cell", "Ctrl+Enter", self.run),
+        )
+        self._keys: dict[tuple[int, Qt.KeyboardModifier], Callable[[], None]] = {
+            (Qt.Key.Key_Return, _Mod.NoModifier): self.edit,
+            (Qt.Key.Key_Enter, _Mod.NoModifier): self.edit,
+            (Qt.Key.Key_Up, _Mod.NoModifier): lambda: self.move_selection(-1),
+            (Qt.Key.Key_K, _Mod.NoModifier): lambda: self.move_selection(-1),
+            (Qt.Key.Key_Down, _Mod.NoModifier): lambda: self.move_selection(+1),
+            (Qt.Key.Key_J, _Mod.NoModifier): lambda: self.move_selection(+1),
+            (Qt.Key.Key_A, _Mod.NoModifier): lambda: self.insert(0),
+            (Qt.Key.Key_B, _Mod.NoModifier): lambda: self.insert(1),
+            (Qt.Key.Key_Z, _Mod.NoModifier): self.undo,
+            (Qt.Key.Key_Y, _Mod.NoModifier): lambda: self.set_kind("python"),
+            (Qt.Key.Key_M, _Mod.NoModifier): lambda: self.set_kind("markdown"),
+            (Qt.Key.Key_S, _Mod.NoModifier): lambda: self.set_kind("sql"),
+            (Qt.Key.Key_Return, _Mod.ShiftModifier): self.run_and_advance,
+            (Qt.Key.Key_Return, _Mod.ControlModifier): self.run,
+        }
+        view.installEventFilter(self)
+
+    # -- keys ---------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self._view or not isinstance(event, QKeyEvent):
+            return False
+        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return False
+        mods = event.modifiers() & ~_Mod.KeypadModifier
+        is_delete = event.key() == Qt.Key.Key_D and mods == _Mod.NoModifier
+        action = self._keys.get((event.key(), mods))
+        if action is None and not is_delete:
+            return False
+        event.accept()
+        if event.type() == QEvent.Type.ShortcutOverride:
+            return True  # ours, not a window shortcut's
+        if is_delete:
+            if self._delete_armed:
+                self._delete_armed = False
+                self.delete()
+            else:
+                self._delete_armed = True
+            return True
+        self._delete_armed = False
+        if action is not None:
+            action()
+        return True
+
+    # -- commands -----------------------------------------------------------------------------------
+    def _selected(self) -> str | None:
+        view = self._view
+        selected = view.selected_id
+        if selected is None and view.coordinator.notebook.cell_ids:
+            selected = view.coordinator.notebook.cell_ids[0]
+            view.select(selected, command_mode=True)
+        return selected
+
+    def edit(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            widget = self._view.cells[selected]
+            if widget.kind == "markdown":
+                widget.edit_markdown()
+            self._view.focus_cell(selected)
+
+    def move_selection(self, delta: int) -> None:
+        selected = self._selected()
+        ids = self._view.coordinator.notebook.cell_ids
+        if selected is None:
+            return
+        target = ids.index(selected) + delta
+        if 0 <= target < len(ids):
+            self._view.select(ids[target], command_mode=True)
+
+    def insert(self, offset: int) -> None:
+        """A Python cell above (0) or below (1) the selected one, selected in command mode."""
+        selected = self._selected()
+        notebook = self._view.coordinator.notebook
+        index = notebook.position(selected) + offset if selected is not None else 0
+        spawn(self._insert(index))
+
+    async def _insert(self, index: int) -> None:
+        cell_id = await self._view.coordinator.add_cell("python", index)
+        self._view.select(cell_id, command_mode=True)
+
+    def delete(self) -> None:
+        """Delete the selected cell (undoable) and select the one that takes its place."""
+        selected = self._selected()
+        if selected is None:
+            return
+        ids = self._view.coordinator.notebook.cell_ids
+        position = ids.index(selected)
+        rest = [c for c in ids if c != selected]
+        self._view.delete_cell(selected)
+        if rest:
+            self._view.select(rest[min(position, len(rest) - 1)], command_mode=True)
+
+    def undo(self) -> None:
+        spawn(self._undo())
+
+    async def _undo(self) -> None:
+        before = set(self._view.coordinator.notebook.cell_ids)
+        await self._view.coordinator.undo()
+        back = [c for c in self._view.coordinator.notebook.cell_ids if c not in before]
+        if back:
+            self._view.select(back[0], command_mode=True)
+
+    def set_kind(self, kind: CellKind) -> None:
+        selected = self._selected()
+        if selected is not None:
+            spawn(self._set_kind(selected, kind))
+
+    async def _set_kind(self, cell_id: str, kind: CellKind) -> None:
+        self._view.commit_pending_edits()
+        await self._view.coordinator.set_cell_kind(cell_id, kind)
+        self._view.select(cell_id, command_mode=True)
+
+    def run(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            spawn(self._view.coordinator.run_cell(selected))
+
+    def run_and_advance(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        self.run()
+        self.move_selection(+1)

@@ -1,0 +1,116 @@
+"""The command palette (Ctrl+Shift+P): every window action and command-mode command with its
+shortcut, narrowed by a fuzzy filter as the user types; Enter runs the highlighted one.
+
+The list is read when the palette opens — the window's QActions (menus, toolbar) and the
+notebook's command-mode commands — so a new action appears here without being listed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteEntry:
+    name: str
+    keys: str
+    run: Callable[[], None]
+
+
+def fuzzy_score(query: str, text: str) -> int | None:
+    """How well ``query`` matches ``text`` as a subsequence, ignoring case (lower is better:
+    gaps between matched letters and a late start cost); None when it does not match."""
+    if not query:
+        return 0
+    text_lower, score, position, last = text.lower(), 0, 0, -1
+    for char in query.lower():
+        if char == " ":
+            continue
+        found = text_lower.find(char, position)
+        if found < 0:
+            return None
+        score += found - last - 1 if last >= 0 else found
+        last, position = found, found + 1
+    return score
+
+
+def filtered(entries: Iterable[PaletteEntry], query: str) -> list[PaletteEntry]:
+    """The entries matching ``query``, best first (ties keep their order)."""
+    scored = [(fuzzy_score(query, entry.name), i, entry) for i, entry in enumerate(entries)]
+    return [entry for score, _, entry in sorted(s for s in scored if s[0] is not None)]
+
+
+def action_entries(actions: Iterable[QAction]) -> list[PaletteEntry]:
+    """Enabled, named QActions as entries (each once, with the shortcut as the menu shows it)."""
+    seen: set[int] = set()
+    entries = []
+    for action in actions:
+        if id(action) in seen or not action.isEnabled() or not action.text():
+            continue
+        seen.add(id(action))
+        name = action.text().replace("&", "").rstrip("…")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        entries.append(PaletteEntry(name, keys, action.trigger))
+    return entries
+
+
+class CommandPalette(QDialog):
+    """See the module docstring."""
+
+    def __init__(self, entries: list[PaletteEntry], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Command palette")
+        self._entries = entries
+        self._shown: list[PaletteEntry] = []
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Type a command")
+        self.list = QListWidget()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.list)
+        self.filter_edit.textChanged.connect(self._fill)
+        self.filter_edit.installEventFilter(self)
+        self.list.itemActivated.connect(lambda _item: self.run_current())
+        self._fill("")
+        self.resize(520, 420)
+
+    @property
+    def shown(self) -> list[PaletteEntry]:
+        return list(self._shown)
+
+    def _fill(self, query: str) -> None:
+        self._shown = filtered(self._entries, query)
+        self.list.clear()
+        for entry in self._shown:
+            item = QListWidgetItem(f"{entry.name}\t{entry.keys}" if entry.keys else entry.name)
+            self.list.addItem(item)
+        if self._shown:
+            self.list.setCurrentRow(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up/Down move in the list while typing; Enter runs."""
+        typing = watched is self.filter_edit and isinstance(event, QKeyEvent)
+        if typing and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                step = -1 if event.key() == Qt.Key.Key_Up else 1
+                row = self.list.currentRow() + step
+                if 0 <= row < self.list.count():
+                    self.list.setCurrentRow(row)
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.run_current()
+                return True
+        return super().eventFilter(watched, event)
+
+    def run_current(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self._shown):
+            entry = self._shown[row]
+            self.accept()
+            entry.run()
