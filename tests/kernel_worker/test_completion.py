@@ -94,3 +94,25 @@ def test_a_kernel_without_jedi_says_so(tmp_path: Path, monkeypatch: pytest.Monke
         assert finished(client.run("x = 1"))["c1"].status == "success"  # the worker carries on
     finally:
         client.close()
+
+
+def test_attribute_completion_runs_no_property_of_the_users(worker: WorkerClient) -> None:
+    code = (
+        "calls = []\n"
+        "class Lazy:\n"
+        "    @property\n"
+        "    def costly(self):\n"
+        "        calls.append(1)\n"
+        "        return self\n"
+        "lazy = Lazy()"
+    )
+    assert finished(worker.run(code))["c1"].status == "success"
+    item = next(i for i in complete(worker, "lazy.cos").items if i.name == "costly")
+    assert item.kind == "property"
+    complete(worker, "lazy.costly.cos")  # through a property: jedi answers, nothing runs
+    assert finished(worker.run("assert calls == [], calls"))["c1"].status == "success"
+
+
+def test_names_inside_a_block_still_come_from_jedi(worker: WorkerClient) -> None:
+    answer = complete(worker, "def f(parameter_one):\n    return paramet")
+    assert "parameter_one" in names(answer)
