@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kernel_worker.protocol import Complete, CompletionItem, Completions
+from kernel_worker.protocol import Complete, CompletionItem, Completions, Inspect, Inspection
 
 TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
 if TYPE_CHECKING:
@@ -57,6 +57,41 @@ def complete(namespace: dict[str, Any], request: Complete) -> Completions:
         for index, completion in enumerate(found[: request.limit])
     )
     return Completions(request.request_id, items[: request.limit])
+
+
+def inspect_at(namespace: dict[str, Any], request: Inspect) -> Inspection:
+    """Signature help (the call around the position) or, with ``docs``, the documentation of
+    the name at it, from ``jedi.Interpreter`` over the live namespace."""
+    try:
+        import jedi
+    except ImportError:
+        return Inspection(request.request_id, unavailable=True)
+    jedi.settings.allow_unsafe_interpreter_executions = False
+    try:
+        script = jedi.Interpreter(request.code, [namespace])
+        return inspection(script, request)
+    except Exception as exc:  # jedi on odd code: report, never break the worker
+        return Inspection(request.request_id, error=f"{type(exc).__name__}: {exc}")
+
+
+def inspection(script: Any, request: Inspect) -> Inspection:
+    """What a jedi script knows at the request's position."""
+    signatures = script.get_signatures(request.line, request.column)
+    name, signature, parameter = "", "", -1
+    params: tuple[str, ...] = ()
+    if signatures:
+        first = signatures[0]
+        name, signature = str(first.name), str(first.to_string())
+        params = tuple(str(param.name) for param in first.params)
+        parameter = first.index if first.index is not None else -1
+    doc = module = ""
+    if request.docs:
+        names = script.help(request.line, request.column)
+        if names:
+            name = str(names[0].name)
+            doc = str(names[0].docstring())
+            module = str(names[0].module_name or "")
+    return Inspection(request.request_id, name, signature, params, parameter, doc, module)
 
 
 def column_items(namespace: dict[str, Any], request: Complete) -> tuple[CompletionItem, ...]:

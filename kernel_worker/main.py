@@ -27,6 +27,7 @@ from kernel_worker.protocol import (
     DatabaseStatus,
     ExportTable,
     FetchRows,
+    Inspect,
     ProtocolError,
     Ready,
     RunPlan,
@@ -222,4 +223,8 @@ def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel
             from kernel_worker.completion import complete
 
             writer.send(complete(executor.namespace, request))
+        elif isinstance(request, Inspect):
+            from kernel_worker.completion import inspect_at
+
+            writer.send(inspect_at(executor.namespace, request))
         session.state.busy = False

@@ -19,7 +19,8 @@ Versioning: the worker's first frame is :class:`Ready` carrying :data:`PROTOCOL_
 coordinator refuses a worker that speaks another version. Add fields with defaults to stay
 compatible; bump the version for anything else (version 2: the framed header above; version 3:
 :class:`StepsFinished`, many brief steps of a plan in one frame; version 4: :class:`Complete`
-and its answer :class:`Completions`, code completion from the live namespace).
+and its answer :class:`Completions`, code completion from the live namespace; :class:`Inspect`
+and :class:`Inspection`, signature help and docs).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -290,9 +291,40 @@ class Completions(Record):
     error: str = ""
 
 
+class Inspect(Record):
+    """What is being called at this position (signature help), or, with ``docs``, the
+    documentation of the name at it. Answered with :class:`Inspection`, like :class:`Complete`."""
+
+    TYPE: ClassVar[str] = "inspect"
+    request_id: int
+    code: str
+    line: int
+    column: int
+    docs: bool = False
+
+
+class Inspection(Record):
+    """Answer to :class:`Inspect`: the callable's ``signature`` ("join(a, *p)") with its
+    ``params`` and the ``parameter`` being typed (-1: none); ``doc``: the docstring when asked;
+    ``module``: where the name is defined. Empty fields: nothing known there."""
+
+    TYPE: ClassVar[str] = "inspection"
+    request_id: int
+    name: str = ""
+    signature: str = ""
+    params: tuple[str, ...] = ()
+    parameter: int = -1
+    doc: str = ""
+    module: str = ""
+    unavailable: bool = False
+    error: str = ""
+
+
 # -- end of code intelligence --------------------------------------------------------------------
 
-Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Complete | Shutdown
+Request: TypeAlias = (
+    RunPlan | ConfigureDatabase | FetchRows | ExportTable | Complete | Inspect | Shutdown
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,6 +493,7 @@ Event: TypeAlias = (
     | TableRows
     | TableExported
     | Completions
+    | Inspection
     | WorkerLog
 )
 Message: TypeAlias = Request | Event
@@ -471,6 +504,7 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     FetchRows,
     ExportTable,
     Complete,
+    Inspect,
     Shutdown,
     Ready,
     StepStarted,
@@ -483,6 +517,7 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     TableRows,
     TableExported,
     Completions,
+    Inspection,
     WorkerLog,
 )
 

@@ -19,10 +19,22 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from app.coordinator.events import CoordinatorEvent, Notice
-from app.coordinator.kernel_client import CompletionItem, KernelClient, KernelUnavailable
+from app.coordinator.kernel_client import (
+    CompletionItem,
+    KernelClient,
+    KernelInspection,
+    KernelUnavailable,
+)
 from app.core.notebook import Notebook
 
-__all__ = ["Completer", "CompletionItem", "CompletionResult", "static_completions"]
+__all__ = [
+    "Completer",
+    "CompletionItem",
+    "CompletionResult",
+    "KernelInspection",
+    "static_completions",
+    "static_inspection",
+]
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +106,35 @@ class Completer:
                     self._kernel_lacks_jedi()
                 elif answer.error:
                     log.debug("kernel completion failed: %s", answer.error)
-        others = [c.code for c in self._notebook().cells if c.kind == "python" and c.id != cell_id]
+        others = self._other_cells(cell_id)
         folder = self._folder()
         items = await asyncio.get_running_loop().run_in_executor(
             self._thread, static_completions, others, code, line, column, folder
         )
         return CompletionResult(items, "static")
+
+    async def inspect(
+        self, cell_id: str, code: str, line: int, column: int, docs: bool
+    ) -> KernelInspection:
+        """Signature help (and with ``docs`` the docs of the name) at a position: the idle
+        kernel's answer, else static over the notebook's code."""
+        if self._live_possible():
+            try:
+                answer = await self._kernel.client.inspect(code, line, column, docs)
+            except KernelUnavailable:
+                pass
+            else:
+                if not answer.unavailable and not answer.error:
+                    return answer
+                if answer.unavailable:
+                    self._kernel_lacks_jedi()
+        others = self._other_cells(cell_id)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, static_inspection, others, code, line, column, docs, self._folder()
+        )
+
+    def _other_cells(self, cell_id: str) -> list[str]:
+        return [c.code for c in self._notebook().cells if c.kind == "python" and c.id != cell_id]
 
     def _live_possible(self) -> bool:
         kernel = self._kernel
@@ -117,18 +152,55 @@ class Completer:
         self._thread.shutdown(wait=False, cancel_futures=True)
 
 
+def _script(other_cells: Sequence[str], code: str, folder: Path | None) -> tuple[Any, int]:
+    """A jedi.Script over the other cells' code followed by ``code``, and the line offset."""
+    import jedi
+
+    prefix = "".join(text if text.endswith("\n") else text + "\n" for text in other_cells)
+    project = jedi.Project(folder) if folder is not None else None
+    return jedi.Script(prefix + code, project=project), prefix.count("\n")
+
+
+def static_inspection(
+    other_cells: Sequence[str],
+    code: str,
+    line: int,
+    column: int,
+    docs: bool,
+    folder: Path | None = None,
+) -> KernelInspection:
+    """Signature help and docs from ``jedi.Script`` (see :func:`static_completions`)."""
+    try:
+        script, offset = _script(other_cells, code, folder)
+        signatures = script.get_signatures(line + offset, column)
+        names = script.help(line + offset, column) if docs else []
+    except Exception:  # jedi on code it cannot follow: nothing to show
+        log.debug("static inspection failed", exc_info=True)
+        return KernelInspection()
+    name = signature = doc = module = ""
+    params: tuple[str, ...] = ()
+    parameter = -1
+    if signatures:
+        first = signatures[0]
+        name, signature = str(first.name), str(first.to_string())
+        params = tuple(str(param.name) for param in first.params)
+        parameter = first.index if first.index is not None else -1
+    if names:
+        name, doc, module = (
+            str(names[0].name),
+            str(names[0].docstring()),
+            str(names[0].module_name or ""),
+        )
+    return KernelInspection(name, signature, params, parameter, doc, module)
+
+
 def static_completions(
     other_cells: Sequence[str], code: str, line: int, column: int, folder: Path | None = None
 ) -> tuple[CompletionItem, ...]:
     """``jedi.Script`` completions over the other cells' code followed by ``code``: names
     defined by cells that have not run complete too. Never raises (no completion instead)."""
-    import jedi
-
-    prefix = "".join(text if text.endswith("\n") else text + "\n" for text in other_cells)
-    offset = prefix.count("\n")
     try:
-        project = jedi.Project(folder) if folder is not None else None
-        script = jedi.Script(prefix + code, project=project)
+        script, offset = _script(other_cells, code, folder)
         found = script.complete(line + offset, column)
     except Exception:  # jedi on code it cannot follow: nothing to offer
         log.debug("static completion failed", exc_info=True)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, describe_redo
-from app.coordinator.completion import Completer, CompletionResult
+from app.coordinator.completion import Completer, CompletionResult, KernelInspection
 from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
@@ -431,6 +431,12 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         """Completions at 1-based ``line``, 0-based ``column`` of a cell's text as typed: the
         live kernel's when it is idle, else static over the notebook's code."""
         return await self._completer.complete(cell_id, code, line, column)
+
+    async def inspect(
+        self, cell_id: str, code: str, line: int, column: int, *, docs: bool = False
+    ) -> KernelInspection:
+        """The signature of the call at a position (and, with ``docs``, the name's docs)."""
+        return await self._completer.inspect(cell_id, code, line, column, docs)
 
     # -- undo -----------------------------------------------------------------------------------
     def _record(self, edit: StructuralEdit) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "KernelClient",
     "KernelCompletions",
     "KernelGone",
+    "KernelInspection",
     "KernelLog",
     "KernelReady",
     "KernelStartError",
@@ -114,6 +115,21 @@ class KernelCompletions:
 
 
 @dataclass(frozen=True, slots=True)
+class KernelInspection:
+    """The call around a position (``signature``, its ``params``, the ``parameter`` being
+    typed or -1) and, when asked, the ``doc`` of the name there and its ``module``."""
+
+    name: str = ""
+    signature: str = ""
+    params: tuple[str, ...] = ()
+    parameter: int = -1
+    doc: str = ""
+    module: str = ""
+    unavailable: bool = False
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StepSpec:
     """One cell to run, as the coordinator knows it."""
 
@@ -127,7 +143,9 @@ class StepSpec:
 
 
 ClientEvent = SessionEvent | KernelGone | KernelLog
-_Answer = TypeVar("_Answer", p.DatabaseStatus, p.TableRows, p.TableExported, p.Completions)
+_Answer = TypeVar(
+    "_Answer", p.DatabaseStatus, p.TableRows, p.TableExported, p.Completions, p.Inspection
+)
 
 
 class KernelClient:
@@ -245,9 +263,18 @@ class KernelClient:
         items = tuple(CompletionItem(i.name, i.insert, i.kind, i.detail) for i in answer.items)
         return KernelCompletions(items, answer.unavailable, answer.error)
 
+    async def inspect(self, code: str, line: int, column: int, docs: bool) -> KernelInspection:
+        """Signature help at a position (and the docs of the name there, with ``docs``)."""
+        a = await self._request(lambda rid: p.Inspect(rid, code, line, column, docs), p.Inspection)
+        return KernelInspection(
+            a.name, a.signature, a.params, a.parameter, a.doc, a.module, a.unavailable, a.error
+        )
+
     # -- receiving ----------------------------------------------------------------------------
     def _receive(self, event: KernelEvent) -> None:
-        if isinstance(event, p.DatabaseStatus | p.TableRows | p.TableExported | p.Completions):
+        if isinstance(
+            event, p.DatabaseStatus | p.TableRows | p.TableExported | p.Completions | p.Inspection
+        ):
             future = self._pending.get(event.request_id)
             if future is not None and not future.done():
                 future.set_result(event)

@@ -82,6 +82,9 @@ class FakeKernel:
             )
             answer_c = p.Completions(request.request_id, canned.items, canned.unavailable)
             asyncio.get_running_loop().call_soon(self._emit, answer_c)
+        elif isinstance(request, p.Inspect):
+            inspected = p.Inspection(request.request_id, "live", "live(x)", ("x",), 0)
+            asyncio.get_running_loop().call_soon(self._emit, inspected)
 
     def _emit(self, event: p.Event | KernelExited) -> None:
         assert self._handler is not None

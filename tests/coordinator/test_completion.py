@@ -96,3 +96,25 @@ def test_static_completion_never_raises_on_broken_code() -> None:
     assert isinstance(static_completions(["def broken(:"], "x = (", 1, 5), tuple)
     items = static_completions(["def broken(:"], "impo", 1, 4)
     assert "import" in [item.name for item in items]
+
+
+def test_signature_help_is_live_when_idle_and_static_otherwise() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (helper, typing) = await _notebook(
+            kernel,
+            "import os\ndef scaled(value, factor=2):\n    '''Twice by default.'''\n",
+            "",
+        )
+        code = 'os.path.join("a", '
+        static = await c.inspect(typing, code, 1, len(code))
+        assert static.signature.startswith("join(") and static.parameter == 1
+        docs = await c.inspect(typing, "scaled", 1, 3, docs=True)  # a cell not run yet
+        assert docs.name == "scaled" and "Twice by default" in docs.doc
+        await c.start_kernel()
+        live = await c.inspect(typing, "live(", 1, 5)
+        assert (live.signature, live.parameter) == ("live(x)", 0)
+        assert any(isinstance(r, p.Inspect) for r in kernel.requests)
+        assert helper in c.notebook
+
+    asyncio.run(body())

@@ -116,3 +116,22 @@ def test_attribute_completion_runs_no_property_of_the_users(worker: WorkerClient
 def test_names_inside_a_block_still_come_from_jedi(worker: WorkerClient) -> None:
     answer = complete(worker, "def f(parameter_one):\n    return paramet")
     assert "parameter_one" in names(answer)
+
+
+def test_signature_help_names_the_parameter_being_typed(worker: WorkerClient) -> None:
+    assert finished(worker.run("import os"))["c1"].status == "success"
+    code = 'os.path.join("a", '
+    worker.send(p.Inspect(20, code, 1, len(code)))
+    answer = worker.read_until(p.Inspection)[-1]
+    assert isinstance(answer, p.Inspection)
+    assert answer.name == "join" and answer.signature.startswith("join(")
+    assert answer.parameter == 1 and answer.params[0] == "a"
+
+
+def test_docs_of_a_live_name(worker: WorkerClient) -> None:
+    code = "def scaled(value):\n    '''Twice the value, for the chart.'''\n    return 2 * value"
+    assert finished(worker.run(code))["c1"].status == "success"
+    worker.send(p.Inspect(21, "scaled", 1, 3, docs=True))
+    answer = worker.read_until(p.Inspection)[-1]
+    assert isinstance(answer, p.Inspection)
+    assert answer.name == "scaled" and "Twice the value" in answer.doc

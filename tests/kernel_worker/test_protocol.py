@@ -57,6 +57,9 @@ EXAMPLES: list[p.Message] = [
     p.Complete(8, "import os\nos.pa", 2, 5),
     p.Completions(8, (p.CompletionItem("path", "th", "module", "module os.path"),)),
     p.Completions(9, (), unavailable=True),
+    p.Inspect(10, "os.path.join(", 1, 13),
+    p.Inspect(11, "os.path.join", 1, 10, docs=True),
+    p.Inspection(10, "join", "join(a, *p)", ("a", "p"), 0, "Join two…", "posixpath"),
 ]
 
 

@@ -209,6 +209,10 @@ class NotebookView(QScrollArea):
         )
         widget.editor.edited.connect(self._mark_pending)
         widget.editor.edited.connect(self.text_changed)
+        widget.editor.set_inspect_source(
+            lambda code, line, column, docs: c.inspect(cell_id, code, line, column, docs=docs)
+        )
+        widget.editor.definition_requested.connect(self.reveal_definer)
         widget.editor.focused.connect(lambda: self.select(cell_id))
         widget.editor.escaped.connect(lambda: self.select(cell_id, command_mode=True))
         widget.set_selected(cell_id == self.selected_id)

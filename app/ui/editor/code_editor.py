@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
 from app.ui.editor.completion_popup import CompletionPopup, CompletionSource
 from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
+from app.ui.editor.signature_help import InspectSource, SignatureHelp
 from app.ui.theme import Colors, colors_for, is_dark
 
 INDENT = "    "
@@ -168,6 +169,8 @@ class CodeEditor(QPlainTextEdit):
     """Escape left the editor (the notebook's command mode selects the cell)."""
     focused = Signal()
     """The editor got keyboard focus (its cell becomes the selected one)."""
+    definition_requested = Signal(str)
+    """F12 on a name: show where it is defined (the notebook view jumps to its cell)."""
 
     def __init__(self, language: str = "python", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +184,7 @@ class CodeEditor(QPlainTextEdit):
         self._highlighter = PygmentsHighlighter(self.document(), language, self._dark)
         self._gutter = _LineNumberArea(self)
         self.completion: CompletionPopup | None = None
+        self.signature_help: SignatureHelp | None = None
         #: Find-bar matches shown here: (start, end) document positions; the current one.
         self._search_marks: tuple[tuple[int, int], ...] = ()
         self._search_current: int | None = None
@@ -211,6 +215,26 @@ class CodeEditor(QPlainTextEdit):
             self.completion.hide()
             self.completion.deleteLater()
         self.completion = CompletionPopup(self, source) if source is not None else None
+
+    def set_inspect_source(self, source: InspectSource | None) -> None:
+        """Where signature help and docs come from (None: none)."""
+        if self.signature_help is not None:
+            self.signature_help.hide()
+            self.signature_help.deleteLater()
+        self.signature_help = SignatureHelp(self, source) if source is not None else None
+
+    def word_at_cursor(self) -> str:
+        """The identifier the cursor is in or just after ("" if none)."""
+        cursor = self.textCursor()
+        text = cursor.block().text()
+        column = _index_of_column(text, cursor.positionInBlock())
+        start = end = column
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            end += 1
+        word = text[start:end]
+        return word if word.isidentifier() else ""
 
     def set_language(self, language: str) -> None:
         """Change the language (highlighting, comment prefix, auto-indent rules)."""
@@ -285,6 +309,8 @@ class CodeEditor(QPlainTextEdit):
             super().keyPressEvent(event)
             if self.completion is not None and self._language == "python":
                 self.completion.typed(event.text())
+            if self.signature_help is not None and self._language == "python":
+                self.signature_help.typed(event.text())
             return
         event.accept()
         action()
@@ -296,6 +322,8 @@ class CodeEditor(QPlainTextEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
+        if self.signature_help is not None and event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.signature_help.hide()
         self._update_extra_selections()
         if event.reason() != Qt.FocusReason.PopupFocusReason:
             self.focus_left.emit()
@@ -342,12 +370,38 @@ class CodeEditor(QPlainTextEdit):
         if key == Qt.Key.Key_Space and mods == _CTRL and self._completes():
             return self._request_completion
         if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == _SHIFT):
-            return self._dedent
+            return self._shift_tab
+        if key == Qt.Key.Key_F12 and mods == _NONE and self._language == "python":
+            return self._go_to_definition
         if key == Qt.Key.Key_Slash and mods in (_CTRL, _CTRL | _SHIFT):
             return self._toggle_comment
         return None
 
+    def _shift_tab(self) -> None:
+        """Docs of the name just typed (no selection, after a name); dedent anywhere else."""
+        help_ = self.signature_help
+        cursor = self.textCursor()
+        before = cursor.block().text()[: cursor.positionInBlock()]
+        after_name = bool(before) and (before[-1].isalnum() or before[-1] in "_(")
+        if (
+            help_ is not None
+            and self._language == "python"
+            and after_name
+            and not cursor.hasSelection()
+        ):
+            help_.request(docs=True)
+        else:
+            self._dedent()
+
+    def _go_to_definition(self) -> None:
+        word = self.word_at_cursor()
+        if word:
+            self.definition_requested.emit(word)
+
     def _escape(self) -> None:
+        if self.signature_help is not None and self.signature_help.visible:
+            self.signature_help.hide()
+            return
         self.clearFocus()
         self.escaped.emit()
 
