@@ -36,6 +36,7 @@ def press(window: MainWindow, key: Qt.Key, mods: Qt.KeyboardModifier | None = No
 
 async def escape_from(window: MainWindow, index: int) -> None:
     editor = cell(window, index).editor
+    window.activateWindow()
     editor.setFocus()
     await until(window, editor.hasFocus)
     QTest.keyClick(editor, Qt.Key.Key_Escape)
@@ -146,5 +147,26 @@ def test_shift_enter_runs_the_selected_cell_and_selects_the_next(arun: Run, tmp_
         press(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
         await until(window, lambda: "ran" in output_text(cell(window, 0)))
         assert view.selected_id == ids(window)[1]
+
+    arun(body())
+
+
+def test_c_and_v_copy_a_cell_into_another_notebook(arun: Run, tmp_path: Path) -> None:
+    source = open_window(make_file(tmp_path, "shared = 41", "other = 1"))
+    (tmp_path / "second").mkdir()
+    target = open_window(make_file(tmp_path / "second", "first = 0"))
+
+    async def body() -> None:
+        await escape_from(source, 0)
+        press(source, Qt.Key.Key_C)
+        press(source, Qt.Key.Key_X)  # cut the same cell: gone here, still on the clipboard
+        await until(source, lambda: len(ids(source)) == 1)
+        await escape_from(target, 0)
+        press(target, Qt.Key.Key_V)
+        await until(target, lambda: len(ids(target)) == 2)
+        assert target.coordinator is not None
+        pasted = target.coordinator.notebook.cells[1]
+        assert (pasted.kind, pasted.code) == ("python", "shared = 41")
+        await until(target, lambda: view_of(target).selected_id == pasted.id)
 
     arun(body())

@@ -3,7 +3,9 @@ keys act on the selected cell.
 
 Enter edits it; Up/Down or K/J move the selection; A/B insert a cell above/below; D D deletes
 (Z, or Edit → Undo, brings it back with its outputs); Y/M/S make it Python/Markdown/SQL;
-Shift+Enter runs it and selects the next, Ctrl+Enter runs it. The view keeps the selection
+C / X / V copy, cut and paste cells (as percent-format text on the clipboard, so they paste
+into another notebook, or a text file, too); Shift+Enter runs it and selects the next, Ctrl+Enter
+runs it. The view keeps the selection
 (``NotebookView.selected_id``); this module only maps keys to what the view and the
 coordinator already do, and lists those commands for the command palette.
 """
@@ -14,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 
-from app.core.notebook import CellKind
+from app.core import fileformat
+from app.core.notebook import CellKind, Notebook
 from app.ui.cells.notebook_view import NotebookView
 from app.ui.tasks import spawn
 
@@ -50,6 +53,9 @@ class CommandMode(QObject):
             Command("Make the cell Python", "Y", lambda: self.set_kind("python")),
             Command("Make the cell Markdown", "M", lambda: self.set_kind("markdown")),
             Command("Make the cell SQL", "S", lambda: self.set_kind("sql")),
+            Command("Copy the cell", "C", self.copy),
+            Command("Cut the cell", "X", self.cut),
+            Command("Paste cells below", "V", self.paste),
             Command("Run the cell and select the next", "Shift+Enter", self.run_and_advance),
             Command("Run the cell", "Ctrl+Enter", self.run),
         )
@@ -66,6 +72,9 @@ class CommandMode(QObject):
             (Qt.Key.Key_Y, _Mod.NoModifier): lambda: self.set_kind("python"),
             (Qt.Key.Key_M, _Mod.NoModifier): lambda: self.set_kind("markdown"),
             (Qt.Key.Key_S, _Mod.NoModifier): lambda: self.set_kind("sql"),
+            (Qt.Key.Key_C, _Mod.NoModifier): self.copy,
+            (Qt.Key.Key_X, _Mod.NoModifier): self.cut,
+            (Qt.Key.Key_V, _Mod.NoModifier): self.paste,
             (Qt.Key.Key_Return, _Mod.ShiftModifier): self.run_and_advance,
             (Qt.Key.Key_Return, _Mod.ControlModifier): self.run,
         }
@@ -165,6 +174,40 @@ class CommandMode(QObject):
         self._view.commit_pending_edits()
         await self._view.coordinator.set_cell_kind(cell_id, kind)
         self._view.select(cell_id, command_mode=True)
+
+    def copy(self) -> None:
+        """The selected cell as percent-format text on the clipboard."""
+        selected = self._selected()
+        if selected is None:
+            return
+        self._view.commit_pending_edits()
+        cell = self._view.coordinator.notebook.cell(selected)
+        QGuiApplication.clipboard().setText(fileformat.dumps(Notebook(cells=(cell,))))
+
+    def cut(self) -> None:
+        self.copy()
+        self.delete()
+
+    def paste(self) -> None:
+        """The cells on the clipboard (percent-format text) below the selected one."""
+        try:
+            cells = fileformat.parse(QGuiApplication.clipboard().text()).notebook.cells
+        except fileformat.NotebookFormatError:
+            cells = ()
+        if not cells:
+            self._view.message.emit("The clipboard holds no cells to paste.")
+            return
+        selected = self._selected()
+        notebook = self._view.coordinator.notebook
+        index = notebook.position(selected) + 1 if selected is not None else len(notebook)
+        spawn(self._paste(index, [(c.kind, c.code) for c in cells]))
+
+    async def _paste(self, index: int, cells: list[tuple[CellKind, str]]) -> None:
+        last = None
+        for offset, (kind, code) in enumerate(cells):
+            last = await self._view.coordinator.add_cell(kind, index + offset, code)
+        if last is not None:
+            self._view.select(last, command_mode=True)
 
     def run(self) -> None:
         selected = self._selected()

@@ -35,6 +35,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("A / B (command mode)", "Insert a cell above / below"),
     ("D, D (command mode)", "Delete the selected cell (Z brings it back)"),
     ("Y / M / S (command mode)", "Make the cell Python / Markdown / SQL"),
+    ("C / X / V (command mode)", "Copy / cut / paste cells (also between notebooks)"),
+    ("F12", "Go to the cell that defines the name at the cursor"),
+    ("Shift+Tab after a name", "Show its documentation"),
     ("Ctrl+Shift+P", "Command palette: every command, searchable"),
 )
 
