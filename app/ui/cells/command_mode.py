@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 
 from app.core import fileformat
 from app.core.notebook import CellKind, Notebook
-from app.ui.cells.notebook_view import NotebookView
 from app.ui.tasks import spawn
+
+if TYPE_CHECKING:
+    from app.ui.cells.notebook_view import NotebookView
 
 _Mod = Qt.KeyboardModifier
 
@@ -35,11 +38,12 @@ class Command:
     run: Callable[[], None]
 
 
-class CommandMode(QObject):
-    """Single-key commands on the view's selected cell (see the module docstring)."""
+class CommandMode:
+    """Single-key commands on the view's selected cell (see the module docstring). The view
+    hands it its own key events (:meth:`handle`): no event filter, which PySide would call
+    while the view is being destroyed."""
 
     def __init__(self, view: NotebookView) -> None:
-        super().__init__(view)
         self._view = view
         self._delete_armed = False
         self.commands: tuple[Command, ...] = (
@@ -78,12 +82,10 @@ class CommandMode(QObject):
             (Qt.Key.Key_Return, _Mod.ShiftModifier): self.run_and_advance,
             (Qt.Key.Key_Return, _Mod.ControlModifier): self.run,
         }
-        view.installEventFilter(self)
 
     # -- keys ---------------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self._view or not isinstance(event, QKeyEvent):
-            return False
+    def handle(self, event: QKeyEvent) -> bool:
+        """Act on a key press (or claim a shortcut override) of the view; False: not ours."""
         if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         mods = event.modifiers() & ~_Mod.KeypadModifier

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from app.coordinator.coordinator import Coordinator
@@ -24,6 +25,7 @@ from app.coordinator.events import (
 from app.core.notebook import Notebook
 from app.ui.cells import quick_fixes
 from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
+from app.ui.cells.command_mode import CommandMode
 from app.ui.tasks import spawn
 
 #: Cells built before the window shows a notebook (a screenful), then per event-loop turn.
@@ -71,9 +73,13 @@ class NotebookView(QScrollArea):
             CellStatesChanged: self._on_states,  # type: ignore[dict-item]
         }
         self._rebuild(coordinator.notebook)
-        from app.ui.cells.command_mode import CommandMode  # it builds on this module
-
         self.command_mode = CommandMode(self)
+
+    def event(self, event: QEvent) -> bool:
+        # Command mode's single keys beat window shortcuts while the view has the keyboard.
+        if isinstance(event, QKeyEvent) and self.command_mode.handle(event):
+            return True
+        return super().event(event)
 
     def _empty_notebook_bar(self) -> QWidget:
         bar = QWidget()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -74,7 +74,7 @@ class CommandPalette(QDialog):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.list)
         self.filter_edit.textChanged.connect(self._fill)
-        self.filter_edit.installEventFilter(self)
+        self.filter_edit.returnPressed.connect(self.run_current)
         self.list.itemActivated.connect(lambda _item: self.run_current())
         self._fill("")
         self.resize(520, 420)
@@ -92,21 +92,16 @@ class CommandPalette(QDialog):
         if self._shown:
             self.list.setCurrentRow(0)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Up/Down move in the list while typing; Enter runs."""
-        typing = watched is self.filter_edit and isinstance(event, QKeyEvent)
-        if typing and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-                step = -1 if event.key() == Qt.Key.Key_Up else 1
-                row = self.list.currentRow() + step
-                if 0 <= row < self.list.count():
-                    self.list.setCurrentRow(row)
-                return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.run_current()
-                return True
-        return super().eventFilter(watched, event)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up/Down move in the list while the filter keeps the keyboard (the line edit
+        leaves those keys to its dialog)."""
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = -1 if event.key() == Qt.Key.Key_Up else 1
+            row = self.list.currentRow() + step
+            if 0 <= row < self.list.count():
+                self.list.setCurrentRow(row)
+            return
+        super().keyPressEvent(event)
 
     def run_current(self) -> None:
         row = self.list.currentRow()

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QGridLayout,
     QLabel,
@@ -89,8 +90,11 @@ class FindBar(QWidget):
         self.find_edit.textChanged.connect(self.refresh)
         for box in (self.case_box, self.word_box, self.regex_box):
             box.toggled.connect(self.refresh)
-        self.find_edit.installEventFilter(self)
-        self.replace_edit.installEventFilter(self)
+        self.find_edit.returnPressed.connect(self._enter_in_find)
+        self.replace_edit.returnPressed.connect(self.replace_current)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.close_bar)
         self._set_replacing(False)
         self.hide()
 
@@ -122,21 +126,12 @@ class FindBar(QWidget):
 
     _focus_cell: str | None = None
 
-    def eventFilter(self, watched: object, event: object) -> bool:
-        if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
-            key, mods = event.key(), event.modifiers()
-            if key == Qt.Key.Key_Escape:
-                self.close_bar()
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if watched is self.replace_edit:
-                    self.replace_current()
-                elif mods & Qt.KeyboardModifier.ShiftModifier:
-                    self.find_previous()
-                else:
-                    self.find_next()
-                return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+    def _enter_in_find(self) -> None:
+        """Enter: the next match; Shift+Enter: the previous one."""
+        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.find_previous()
+        else:
+            self.find_next()
 
     # -- searching -----------------------------------------------------------------------------
     @property
