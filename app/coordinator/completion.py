@@ -158,7 +158,10 @@ def _script(other_cells: Sequence[str], code: str, folder: Path | None) -> tuple
 
     prefix = "".join(text if text.endswith("\n") else text + "\n" for text in other_cells)
     project = jedi.Project(folder) if folder is not None else None
-    return jedi.Script(prefix + code, project=project), prefix.count("\n")
+    # In this process, not jedi's default helper subprocess (and the reader thread it keeps):
+    # the window's process must not gain child processes Qt does not know about.
+    environment = jedi.InterpreterEnvironment()
+    return jedi.Script(prefix + code, project=project, environment=environment), prefix.count("\n")
 
 
 def static_inspection(
