@@ -62,19 +62,10 @@ class CompletionPopup(QObject):
         self._generation = 0
         #: Document position where the word being completed starts.
         self._start = 0
-        self.model = QStandardItemModel(self)
-        self.completer = QCompleter(self.model, self)
-        self.completer.setWidget(editor)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
-        self.completer.setMaxVisibleItems(VISIBLE_ROWS)
-        self._view = view = QTreeView()
-        view.setHeaderHidden(True)
-        view.setRootIsDecorated(False)
-        view.setUniformRowHeights(True)
-        self.completer.setPopup(view)
-        self.completer.activated[QModelIndex].connect(self._accept)  # type: ignore[index]
+        # The completer and its popup window are made on the first answer: most editors never
+        # complete, and a notebook of many cells should not hold a hidden popup per cell.
+        self._completer: QCompleter | None = None
+        self._view: QTreeView | None = None
         self._dot_timer = QTimer(self)
         self._dot_timer.setSingleShot(True)
         self._dot_timer.setInterval(DOT_PAUSE_MS)
@@ -86,17 +77,40 @@ class CompletionPopup(QObject):
 
     # -- what the editor calls ------------------------------------------------------------------
     @property
+    def completer(self) -> QCompleter:
+        if self._completer is None:
+            self.model = QStandardItemModel(self)
+            completer = QCompleter(self.model, self)
+            completer.setWidget(self._editor)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
+            completer.setMaxVisibleItems(VISIBLE_ROWS)
+            view = QTreeView()
+            view.setHeaderHidden(True)
+            view.setRootIsDecorated(False)
+            view.setUniformRowHeights(True)
+            completer.setPopup(view)
+            completer.activated[QModelIndex].connect(self._accept)  # type: ignore[index]
+            self._completer, self._view = completer, view
+        return self._completer
+
+    @property
     def view(self) -> QTreeView:
         """The popup list (it has the keyboard while open)."""
+        self.completer  # noqa: B018  (made on first use)
+        assert self._view is not None
         return self._view
 
     @property
     def visible(self) -> bool:
-        return self._view.isVisible()
+        return self._view is not None and self._view.isVisible()
 
     @property
     def current(self) -> str:
         """The highlighted item's name ("" when none is)."""
+        if self._view is None:
+            return ""
         index = self._view.currentIndex()
         return str(index.sibling(index.row(), 0).data()) if index.isValid() else ""
 
@@ -132,7 +146,8 @@ class CompletionPopup(QObject):
 
     def hide(self) -> None:
         self._generation += 1  # whatever is on its way is stale now
-        self._view.hide()
+        if self._view is not None:
+            self._view.hide()
 
     # -- the answer -------------------------------------------------------------------------------
     async def _ask(self, generation: int, code: str, line: int, column: int, at: int) -> None:
@@ -152,6 +167,7 @@ class CompletionPopup(QObject):
         self._follow()
 
     def _fill(self, items: Sequence[Item]) -> None:
+        self.completer  # noqa: B018  (made on first use)
         self.model.clear()
         for item in items:
             name = QStandardItem(item.name)
@@ -189,7 +205,7 @@ class CompletionPopup(QObject):
         if self.completer.completionCount() == 0:
             self.hide()
             return
-        view = self._view
+        view = self.view
         self.completer.setCurrentRow(0)
         view.setCurrentIndex(self.completer.completionModel().index(0, 0))
         for column in range(3):

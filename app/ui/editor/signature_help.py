@@ -72,20 +72,27 @@ class SignatureHelp(QObject):
         self._editor = editor
         self._source = source
         self._generation = 0
-        self.tip = QLabel(editor, Qt.WindowType.ToolTip)
-        self.tip.setTextFormat(Qt.TextFormat.RichText)
-        self.tip.setWordWrap(True)
-        self.tip.setMaximumWidth(640)
-        self.tip.setMargin(6)
-        self.tip.hide()
+        #: The tip window, made when first shown (most editors never show one).
+        self._tip: QLabel | None = None
+
+    @property
+    def tip(self) -> QLabel:
+        if self._tip is None:
+            tip = QLabel(self._editor, Qt.WindowType.ToolTip)
+            tip.setTextFormat(Qt.TextFormat.RichText)
+            tip.setWordWrap(True)
+            tip.setMaximumWidth(640)
+            tip.setMargin(6)
+            self._tip = tip
+        return self._tip
 
     @property
     def visible(self) -> bool:
-        return self.tip.isVisible()
+        return self._tip is not None and self._tip.isVisible()
 
     def text(self) -> str:
-        """What the tip shows, as plain text (tests read it)."""
-        return self.tip.text()
+        """What the tip shows (rich text; tests read it)."""
+        return self._tip.text() if self._tip is not None else ""
 
     def typed(self, text: str) -> None:
         """``(`` or ``,`` asks for the signature; ``)`` and a new line close the tip."""
@@ -104,7 +111,8 @@ class SignatureHelp(QObject):
 
     def hide(self) -> None:
         self._generation += 1
-        self.tip.hide()
+        if self._tip is not None:
+            self._tip.hide()
 
     async def _ask(self, generation: int, code: str, line: int, column: int, docs: bool) -> None:
         answer = await self._source(code, line, column, docs)
@@ -123,7 +131,7 @@ class SignatureHelp(QObject):
         if docs and answer.module:
             parts.append(f"<i>{html.escape(answer.module)}</i>")
         if not parts:
-            self.tip.hide()
+            self.hide()
             return
         self.tip.setText("<br>".join(parts))
         self.tip.adjustSize()
