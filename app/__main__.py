@@ -1,12 +1,14 @@
 """Entry point: argv dispatch only.
 
-``cascade run NOTEBOOK.py [--json]`` runs headless (``convert`` and ``export`` too); ``--kernel-worker`` turns the (frozen)
-binary into a kernel worker before anything heavy is imported; ``cascade [NOTEBOOK.py]``
-opens the window.
+``cascade run NOTEBOOK.py [--json]`` runs headless (``convert`` and ``export`` too);
+``--kernel-worker`` turns the (frozen) binary into a kernel worker before anything heavy is
+imported; ``cascade [NOTEBOOK.py]`` opens the window. ``--log-level LEVEL`` anywhere (every
+command) also logs to stderr; the log file is always written (:mod:`app.logs`).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 
@@ -16,6 +18,15 @@ def main(argv: list[str] | None = None) -> int:
         from kernel_worker.main import main as worker_main
 
         return worker_main()
+    from app.logs import LogLevelError, configure, split_log_level
+
+    try:
+        args, level = split_log_level(args)
+    except LogLevelError as exc:
+        print(f"cascade: {exc}", file=sys.stderr)
+        return 2
+    configure(level)
+    logging.getLogger(__name__).info("cascade %s", " ".join(args[:1]) or "window")
     if args[:1] == ["run"]:
         from app.cli import run_command
 
@@ -45,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
             "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
             "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
             "       cascade export NOTEBOOK.py --ipynb OUT.ipynb   run it, write a Jupyter notebook\n"
-            "       cascade --install-desktop | --uninstall-desktop   menu entry and file association"
+            "       cascade --install-desktop | --uninstall-desktop   menu entry and file association\n"
+            "       --log-level debug|info|warning|error (any command): log to stderr too; the log\n"
+            "            file is ~/.local/state/cascade/cascade.log ($XDG_STATE_HOME)"
         )
         return 0
     if args[:1] == ["--install-desktop"]:

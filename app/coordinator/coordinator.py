@@ -21,6 +21,7 @@ from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, 
 from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
+from app.coordinator.event_log import log_event
 from app.coordinator.events import (
     CoordinatorEvent,
     DatabaseStatusChanged,
@@ -92,6 +93,7 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         return unsubscribe
 
     def _emit(self, event: CoordinatorEvent) -> None:
+        log_event(event)
         for observer in list(self._observers):
             observer(event)
 

@@ -9,6 +9,7 @@ coordinator, the window — sees core and coordinator values only.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from app.core.session import (
 from app.core.sql_template import Placeholder, parse_sql_statements
 from app.core.state import CellError
 from kernel_worker import protocol as p
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DatabaseAnswer",
@@ -184,6 +187,7 @@ class KernelClient:
         finally:
             self._pending.pop(request_id, None)
         if not isinstance(result, answer):
+            log.warning("%s answered by %s", answer.__name__, type(result).__name__)
             raise KernelUnavailable(f"the kernel answered {type(result).__name__}")
         return result
 
@@ -233,6 +237,8 @@ class KernelClient:
 
     def _fail_requests(self, message: str) -> None:
         """Every waiting request fails: the kernel that would answer is gone."""
+        if self._pending:
+            log.info("%d kernel requests fail: %s", len(self._pending), message)
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(KernelUnavailable(message))
