@@ -7,8 +7,6 @@ intents. It decides nothing about running: that is the coordinator's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
@@ -18,12 +16,14 @@ from app.coordinator.events import (
     CellStateChanged,
     CellStatesChanged,
     CoordinatorEvent,
+    ModeChanged,
     NotebookLoaded,
     StructureChanged,
 )
 from app.core.notebook import Notebook
 from app.ui.cells import quick_fixes
 from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
+from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 
 #: Cells built before the window shows a notebook (a screenful), then per event-loop turn.
@@ -57,13 +57,13 @@ class NotebookView(QScrollArea):
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
         self.setWidget(self._container)
-        self._handlers: dict[type, Callable[[object], None]] = {
-            NotebookLoaded: self._on_loaded,  # type: ignore[dict-item]
-            StructureChanged: self._on_structure,  # type: ignore[dict-item]
-            AnalysisChanged: self._on_analysis,  # type: ignore[dict-item]
-            CellStateChanged: self._on_state,  # type: ignore[dict-item]
-            CellStatesChanged: self._on_states,  # type: ignore[dict-item]
-        }
+        self.routes = EventRoutes()
+        self.routes.on(NotebookLoaded, self._on_loaded)
+        self.routes.on(StructureChanged, self._on_structure)
+        self.routes.on(AnalysisChanged, self._on_analysis)
+        self.routes.on(CellStateChanged, self._on_state)
+        self.routes.on(CellStatesChanged, self._on_states)
+        self.routes.on(ModeChanged, lambda event: self.set_autorun(event.mode == "autorun"))
         self._rebuild(coordinator.notebook)
 
     def _empty_notebook_bar(self) -> QWidget:
@@ -83,9 +83,7 @@ class NotebookView(QScrollArea):
 
     # -- coordinator events -------------------------------------------------------------------
     def on_event(self, event: CoordinatorEvent) -> None:
-        handler = self._handlers.get(type(event))
-        if handler is not None:
-            handler(event)
+        self.routes.dispatch(event)
 
     def _on_loaded(self, event: NotebookLoaded) -> None:
         self._rebuild(event.notebook)

@@ -21,6 +21,7 @@ from app.coordinator.events import (
     FileChangedOnDisk,
     HistoryChanged,
     KernelStateChanged,
+    ModeChanged,
     NotebookLoaded,
     NotebookSaved,
     Notice,
@@ -30,6 +31,7 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.ui.dialogs.shortcuts import ShortcutsDialog
+from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
@@ -103,6 +105,7 @@ class MainWindow(
             self.statusBar().addPermanentWidget(label)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._file_changed)
+        self.routes = self._route_events()
         self.commands = WindowActions(self)
         self.commands.build_menus(self._fill_recent_menu)
         self.commands.set_notebook_open(False)
@@ -113,32 +116,47 @@ class MainWindow(
         self.setAcceptDrops(True)
 
     # -- coordinator events -------------------------------------------------------------------
+    def _route_events(self) -> EventRoutes:
+        """What the window shows of each event (the view handles the cells)."""
+        routes = EventRoutes()
+        routes.on(KernelStateChanged, self._show_kernel)
+        routes.on(NotebookSaved, self._show_saved)
+        routes.on(SaveFailed, self._save_failed)
+        routes.on(FileChangedOnDisk, self._show_changed_on_disk)
+        routes.on(DatabaseStatusChanged, self._show_database)
+        routes.on(TrustChanged, lambda event: self._show_trust(event.trusted, event.requests))
+        routes.on(
+            TrustDecisionNeeded,
+            lambda event: QTimer.singleShot(0, lambda: self._decide_trust(event.requests)),
+        )
+        routes.on(HistoryChanged, self._show_history)
+        routes.on(Notice, lambda event: self.statusBar().showMessage(event.message, 8000))
+        routes.on(ModeChanged, self._show_mode)
+        routes.on(StructureChanged, lambda _event: self._update_title())
+        routes.on(NotebookLoaded, lambda _event: self._update_title())
+        return routes
+
     def _on_event(self, event: CoordinatorEvent) -> None:
-        if isinstance(event, KernelStateChanged):
-            self._show_kernel(event)
-        elif isinstance(event, NotebookSaved):
-            self.saved_label.setText(f"Saved {time.strftime('%H:%M:%S', time.localtime(event.at))}")
-            self.save_failed_bar.hide()
-            self._save_error_shown = False
-            self._track_path(event.path)
-            self._update_title()
-        elif isinstance(event, SaveFailed):
-            self._save_failed(event)
-        elif isinstance(event, FileChangedOnDisk):
-            self.changed_bar.show()
-            self._update_title()
-        elif isinstance(event, DatabaseStatusChanged):
-            self._show_database(event)
-        elif isinstance(event, TrustChanged):
-            self._show_trust(event.trusted, event.requests)
-        elif isinstance(event, TrustDecisionNeeded):
-            QTimer.singleShot(0, lambda: self._decide_trust(event.requests))
-        elif isinstance(event, HistoryChanged):
-            self._show_history(event)
-        elif isinstance(event, Notice):
-            self.statusBar().showMessage(event.message, 8000)
-        elif isinstance(event, StructureChanged | NotebookLoaded):
-            self._update_title()
+        self.routes.dispatch(event)
+
+    def _show_saved(self, event: NotebookSaved) -> None:
+        self.saved_label.setText(f"Saved {time.strftime('%H:%M:%S', time.localtime(event.at))}")
+        self.save_failed_bar.hide()
+        self._save_error_shown = False
+        self._track_path(event.path)
+        self._update_title()
+
+    def _show_changed_on_disk(self, _event: FileChangedOnDisk) -> None:
+        self.changed_bar.show()
+        self._update_title()
+
+    def _show_mode(self, event: ModeChanged) -> None:
+        """The toolbar's switch follows the notebook's mode, whoever changed it."""
+        autorun = event.mode == "autorun"
+        if self.commands.autorun.isChecked() != autorun:
+            self.commands.autorun.blockSignals(True)
+            self.commands.autorun.setChecked(autorun)
+            self.commands.autorun.blockSignals(False)
 
     def _show_kernel(self, event: KernelStateChanged) -> None:
         text = f"Kernel: {event.status}"
@@ -192,9 +210,8 @@ class MainWindow(
             spawn(self.coordinator.restart_kernel())
 
     def toggle_autorun(self, checked: bool) -> None:
-        if self.coordinator is not None and self.view is not None:
+        if self.coordinator is not None:
             spawn(self.coordinator.set_mode("autorun" if checked else "lazy"))
-            self.view.set_autorun(checked)
 
     def undo_structure(self) -> None:
         if self.coordinator is not None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import ModeChanged
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.coordinator.recovery import RecoveredNotebook, RecoveryStore
 from app.coordinator.trust_store import TrustStore
@@ -186,6 +187,7 @@ class NotebookOpening(WindowParts):
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.commands.set_notebook_open(True)
+        self._show_mode(ModeChanged(coordinator.mode))
         self._show_trust(coordinator.trusted, coordinator.trust_requests)
         self._track_path(coordinator.path)
         self._update_title()

@@ -27,7 +27,7 @@ from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, Und
 from app.ui.window.start_screen import StartScreen
 
 if TYPE_CHECKING:
-    from app.coordinator.events import CoordinatorEvent
+    from app.coordinator.events import CoordinatorEvent, ModeChanged
     from app.core.trust import TrustRequest
 
 APP_NAME = "Cascade"
@@ -82,6 +82,8 @@ class WindowParts(QMainWindow):
         def undo_structure(self) -> None: ...
 
         def _on_event(self, event: CoordinatorEvent) -> None: ...
+
+        def _show_mode(self, event: ModeChanged) -> None: ...
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (tests replace this to answer without a modal dialog)."""
