@@ -48,10 +48,6 @@ CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
 COMPILED_CELLS_KEPT = 20_000
 
 
-class CellSyntaxError(Exception):
-    """Raised at compile time; carries the SyntaxError to report."""
-
-
 def _filename(step: Step) -> str:
     return f"<{step.label or 'cell ' + step.cell_id}>"
 

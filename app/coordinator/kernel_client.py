@@ -152,9 +152,7 @@ class KernelClient:
 
     def set_folder(self, folder: str) -> None:
         """Where the next worker runs (the notebook's folder; a new notebook's after Save As)."""
-        setter = getattr(self._connection, "set_cwd", None)
-        if setter is not None:
-            setter(folder)
+        self._connection.set_cwd(folder)
 
     # -- sending ------------------------------------------------------------------------------
     def run_plan(
