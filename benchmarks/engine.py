@@ -325,8 +325,8 @@ def _open_analyse_plan(size: int, reps: int, folder: Path, results: Results) -> 
         marks.append(time.perf_counter())
         plan = plan_run_all(notebook, graph, {})
         marks.append(time.perf_counter())
-        if len(plan.steps) != size or graph.errors:
-            raise AssertionError(f"open_analyse_plan: {len(plan.steps)} steps, {graph.errors}")
+        if len(plan.steps) != size or graph.problems:
+            raise AssertionError(f"open_analyse_plan: {len(plan.steps)} steps, {graph.problems}")
         if not rep:
             continue
         total = (marks[-1] - marks[0]) * 1000.0
