@@ -274,7 +274,7 @@ def test_a_cell_that_prints_too_much_keeps_a_tail_and_the_whole_in_a_file(
         await coordinator.shutdown()
         assert not Path(new_file).exists()  # the session's files go with it
 
-    arun(body())
+    arun(body(), timeout=300)  # 40 MB of output through the pipe: minutes on a loaded machine
 
 
 # -- 10. the notebook's folder ----------------------------------------------------------------------
