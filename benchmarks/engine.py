@@ -245,7 +245,7 @@ async def _cascade_workload(
             _verify(coordinator, before, f"{workload.key} re-run")
         await _probe(coordinator, workload, reps)
         if count >= SCALE_SIZE:
-            worker = coordinator._kernel.pid  # type: ignore[attr-defined]
+            worker = coordinator.kernel_pid
             results.values[f"mem_{workload.key}_app_mb"] = round(_rss_mb(), 1)
             results.values[f"mem_{workload.key}_worker_mb"] = round(_rss_mb(worker), 1)
 
