@@ -246,6 +246,7 @@ async def _cascade_workload(
         await _probe(coordinator, workload, reps)
         if count >= SCALE_SIZE:
             worker = coordinator.kernel_pid
+            assert worker is not None, "the kernel is running"
             results.values[f"mem_{workload.key}_app_mb"] = round(_rss_mb(), 1)
             results.values[f"mem_{workload.key}_worker_mb"] = round(_rss_mb(worker), 1)
 
