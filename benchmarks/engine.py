@@ -134,6 +134,7 @@ class Config:
     scale_reps: int = 3  # the 10,000-cell chain
     whole_reps: int = 5  # whole-process runs of each engine
     connection: str = "qprocess"
+    bundle: Path | None = None  # a built bundle's binary: its worker's cold start too
 
 
 @dataclass(slots=True)
@@ -360,7 +361,7 @@ async def _cascade_main(config: Config, folder: Path) -> Results:
         _open_analyse_plan(size, config.core_reps, folder, results)
     _hostile_loads(config.core_reps, folder, results)
     _log("cascade: open+analyse+plan and hostile loads done")
-    for key, samples in _startup.cold_start_breakdown(config.cold_reps).items():
+    for key, samples in _startup.cold_start_breakdown(config.cold_reps, config.bundle).items():
         results.samples[key] = samples
     await _connection_start(config, folder, results)
     _log("cascade: cold start done")
@@ -422,6 +423,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("start_worker_imports", "  worker's imports only (python -c import)"),
     ("start_first_plan", "  spawn → first one-cell plan finished"),
     ("connection_start", "  connection.start() → Ready"),
+    ("cold_start_bundle", "  frozen bundle's worker: spawn → Ready"),
     (f"chain_{SCALE_SIZE}_run_all", f"chain {SCALE_SIZE:,} run-all"),
     (f"chain_{SCALE_SIZE}_rerun", f"chain {SCALE_SIZE:,} re-run after root edit"),
     *(
@@ -719,6 +721,12 @@ def _config(argv: Sequence[str] | None) -> Config:
         default="qprocess",
         help="drive the worker as the window does (qprocess) or as `cascade run` does",
     )
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="DIST/cascade/cascade",
+        help="also time a PyInstaller build's worker (pyinstaller build.spec) to Ready",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     return Config(
@@ -733,6 +741,7 @@ def _config(argv: Sequence[str] | None) -> Config:
         scale_reps=1 if quick else 3,
         whole_reps=2 if quick else 7,
         connection=args.connection,
+        bundle=args.bundle,
     )
 
 
