@@ -11,6 +11,7 @@ import logging
 from functools import singledispatch
 
 from app.coordinator.events import (
+    STOPPED,
     AnalysisChanged,
     CellStateChanged,
     CellStatesChanged,
@@ -69,7 +70,8 @@ def _(event: CellStatesChanged) -> None:
 
 @_log.register
 def _(event: KernelStateChanged) -> None:
-    level = logging.WARNING if event.status == "dead" else logging.INFO
+    failed = event.status == "dead" and event.detail != STOPPED
+    level = logging.WARNING if failed else logging.INFO
     log.log(level, "kernel %s%s", event.status, f": {event.detail}" if event.detail else "")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from app.coordinator.events import (
+    STOPPED,
     CellStateChanged,
     CellStatesChanged,
     CoordinatorEvent,
@@ -339,7 +340,7 @@ class Runner:
 
     def _kernel_gone(self, event: KernelGone) -> None:
         if event.expected or self.closing:
-            self._set_status("not_started" if self.closing else "dead", "stopped")
+            self._set_status("not_started" if self.closing else "dead", STOPPED)
             self.publish(self.session.lose_kernel("the kernel was stopped", forget=False))
             return
         self._set_status("dead", event.message)
