@@ -57,13 +57,13 @@ from PySide6.QtWidgets import QWidget
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CellStateChanged, CoordinatorEvent
+from app.coordinator.kernel_client import PageRequest, TablePage
 from app.core.state import RichOutput
 from app.ui import tasks
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.outputs.pictures import ImageOutput
 from app.ui.outputs.table_view import TableOutput
 from app.ui.window.main_window import MainWindow
-from kernel_worker.protocol import TableRows
 
 if __package__ in (None, ""):  # run as `python benchmarks/outputs.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -246,16 +246,10 @@ class _FetchTimer:
         self.calls: list[tuple[float, float, int, int]] = []  # (sent, answered, start, count)
         original = coordinator.fetch_rows
 
-        async def fetch_rows(
-            table_id: str,
-            start: int,
-            count: int,
-            sort_column: int | None = None,
-            ascending: bool = True,
-        ) -> TableRows:
+        async def fetch_rows(request: PageRequest) -> TablePage:
             sent = time.perf_counter()
-            rows = await original(table_id, start, count, sort_column, ascending)
-            self.calls.append((sent, time.perf_counter(), start, count))
+            rows = await original(request)
+            self.calls.append((sent, time.perf_counter(), request.start, request.count))
             return rows
 
         coordinator.fetch_rows = fetch_rows  # type: ignore[method-assign]

@@ -30,6 +30,7 @@ from app.coordinator.kernel_client import (
     KernelGone,
     KernelLog,
     KernelUnavailable,
+    PageRequest,
     StepSpec,
     TableExport,
     TablePage,
@@ -303,21 +304,14 @@ class Runner:
         )
         self._emit(self.database_status)
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
         """A page of a table that lives in the kernel (``error`` set when it cannot be read)."""
         try:
             if not self.alive:
                 raise KernelUnavailable("the kernel restarted: run the cell again")
-            return await self.client.fetch_rows(table_id, start, count, sort_column, ascending)
+            return await self.client.fetch_rows(request)
         except KernelUnavailable as exc:
-            return TablePage(table_id, start, error=str(exc))
+            return TablePage(request.table_id, request.start, error=str(exc))
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.coordinator.kernel_client import TableExport, TablePage
+from app.coordinator.kernel_client import PageRequest, TableExport, TablePage
 from app.ui.tasks import spawn
 from app.ui.theme import blend, colors_for, is_dark
 
@@ -75,21 +75,14 @@ STALE_MESSAGE = "This table is out of date — run the cell to refresh"
 _NUMERIC_DTYPES = ("int", "uint", "float", "complex")
 
 Row = tuple[str, ...]
-#: ``fetch(table_id, start, count, sort_column, ascending)``: one page from the kernel.
-FetchFn = Callable[[str, int, int, int | None, bool], Awaitable[TablePage]]
+#: ``fetch(request)``: one page from the kernel.
+FetchFn = Callable[[PageRequest], Awaitable[TablePage]]
 
 
 class TableSource(Protocol):
     """Where kernel tables are read and exported (the coordinator, or a fake in tests)."""
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage: ...
+    async def fetch_rows(self, request: PageRequest) -> TablePage: ...
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
@@ -333,7 +326,7 @@ class KernelTableModel(QAbstractTableModel):
         start = page * self._page_size
         try:
             result = await self._fetch(
-                self.info.table_id, start, self._page_size, sort_column, ascending
+                PageRequest(self.info.table_id, start, self._page_size, sort_column, ascending)
             )
         finally:
             if generation == self._generation:
@@ -379,11 +372,13 @@ class KernelTableModel(QAbstractTableModel):
                 if self._stale or self._closed:
                     return None
                 result = await self._fetch(
-                    self.info.table_id,
-                    chunk_start,
-                    chunk_stop - chunk_start,
-                    sort_column,
-                    ascending,
+                    PageRequest(
+                        self.info.table_id,
+                        chunk_start,
+                        chunk_stop - chunk_start,
+                        sort_column,
+                        ascending,
+                    )
                 )
                 problem = self._problem(result)
                 if problem is not None:
