@@ -55,16 +55,6 @@ def ms(seconds: float) -> float:
     return seconds * 1000.0
 
 
-def fmt(value: float | None, digits: int = 2) -> str:
-    if value is None or value != value:
-        return "—"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
-
-
 def rss_mb() -> float:
     """The resident set size of this (GUI) process, from /proc/self/status."""
     with open("/proc/self/status", encoding="ascii") as status:
@@ -174,18 +164,3 @@ def run_on_qt(coro: Callable[[], Coroutine[Any, Any, T]], errors: list[BaseExcep
         tasks.set_error_reporter(None)
         loop.close()
         asyncio.set_event_loop(None)
-
-
-def print_rows(rows: list[list[str]]) -> None:
-    """A figure table: header row first; columns figure | median | min | target | ok."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print(
-            "  ".join(
-                [row[0].ljust(widths[0])]
-                + [c.rjust(w) for c, w in zip(row[1:3], widths[1:3], strict=True)]
-                + [row[3].ljust(widths[3]), row[4]]
-            ).rstrip()
-        )
-        if n == 0:
-            print("  ".join("-" * w for w in widths))

@@ -68,10 +68,9 @@ from app.ui.window.main_window import MainWindow
 if __package__ in (None, ""):  # run as `python benchmarks/outputs.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._qt_harness import Results, kernel_idle, print_rows
+from benchmarks._qt_harness import Results, kernel_idle
 from benchmarks._qt_harness import cell as _cell
 from benchmarks._qt_harness import drained as _drained
-from benchmarks._qt_harness import fmt as _fmt
 from benchmarks._qt_harness import log as _log
 from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import profiled as _profiled
@@ -79,6 +78,8 @@ from benchmarks._qt_harness import rss_mb as _rss_mb
 from benchmarks._qt_harness import run_on_qt as _run_on_qt
 from benchmarks._qt_harness import wait as _wait
 from benchmarks._qt_harness import write_notebook as _write_notebook
+from benchmarks._report import fmt as _fmt
+from benchmarks._report import machine, print_document, print_targets, verdict
 
 COLUMNS = 10
 FULL_SIZES = (1_000, 1_000_000, 10_000_000)
@@ -580,36 +581,8 @@ def _targets(summary: dict[str, float], sizes: Sequence[int]) -> dict[str, dict[
         if key.startswith("table_") and size.isdigit() and int(size) not in sizes:
             continue
         value = summary.get(key)
-        out[key] = {
-            "target": target,
-            "unit": unit,
-            "value": value,
-            "met": None if value is None else value <= target,
-        }
+        out[key] = verdict(value, target, unit)
     return out
-
-
-def _print_table(
-    summary: dict[str, float], targets: dict[str, dict[str, Any]], sizes: Sequence[int]
-) -> None:
-    rows = [["figure", "median", "min", "target", "ok?"]]
-    for key, label, unit in _figure_rows(sizes):
-        if key not in summary:
-            continue
-        minimum = summary.get(f"{key}_min")
-        target = targets.get(key)
-        target_text = f"≤ {target['target']:g} {unit}" if target else ""
-        met = "" if not target or target["met"] is None else ("✓" if target["met"] else "✗")
-        rows.append(
-            [
-                f"{label} ({unit})",
-                _fmt(summary[key]),
-                _fmt(minimum) if minimum is not None else "",
-                target_text,
-                met,
-            ]
-        )
-    print_rows(rows)
 
 
 def _report(config: Config, results: Results) -> dict[str, Any]:
@@ -623,7 +596,7 @@ def _report(config: Config, results: Results) -> dict[str, Any]:
         "median (min)"
     )
     print()
-    _print_table(summary, targets, config.sizes)
+    print_targets(_figure_rows(config.sizes), summary, targets)
     v = results.values
     print()
     for n in config.sizes:
@@ -649,8 +622,7 @@ def _report(config: Config, results: Results) -> dict[str, Any]:
         "table_reps": config.table_reps,
         "figure_reps": config.figure_reps,
         "savefig_reps": config.savefig_reps,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
+        **machine(),
     }
     return document
 
@@ -691,8 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if errors:
         raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
     document = _report(config, results)
-    document["elapsed_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    print_document(document, started)
     return 0
 
 
