@@ -10,6 +10,7 @@ import asyncio
 import cProfile
 import pstats
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import qasync
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication
 
 from app.core import fileformat
@@ -164,3 +165,19 @@ def run_on_qt(coro: Callable[[], Coroutine[Any, Any, T]], errors: list[BaseExcep
         tasks.set_error_reporter(None)
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def run_in_scratch_folder(prefix: str, main: Callable[[Path], Coroutine[Any, Any, T]]) -> T:
+    """Run ``main(folder)`` with :func:`run_on_qt` in a temporary folder that also holds the
+    settings (recent files never reach the user's); raise if an intent failed meanwhile."""
+    errors: list[BaseException] = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = Path(tmp)
+        # QSettings("Cascade", "Cascade") uses the native format: redirect both formats.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "cfg"))
+        results = run_on_qt(lambda: main(folder), errors)
+    if errors:
+        raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
+    return results

@@ -44,7 +44,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
 from app.coordinator.coordinator import Coordinator
@@ -68,14 +67,13 @@ from app.ui.window.main_window import MainWindow
 if __package__ in (None, ""):  # run as `python benchmarks/outputs.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._qt_harness import Results, kernel_idle
+from benchmarks._qt_harness import Results, kernel_idle, run_in_scratch_folder
 from benchmarks._qt_harness import cell as _cell
 from benchmarks._qt_harness import drained as _drained
 from benchmarks._qt_harness import log as _log
 from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import profiled as _profiled
 from benchmarks._qt_harness import rss_mb as _rss_mb
-from benchmarks._qt_harness import run_on_qt as _run_on_qt
 from benchmarks._qt_harness import wait as _wait
 from benchmarks._qt_harness import write_notebook as _write_notebook
 from benchmarks._report import fmt as _fmt
@@ -651,19 +649,8 @@ def _config(argv: Sequence[str] | None) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     config = _config(argv)
     started = time.perf_counter()
-    errors: list[BaseException] = []
-    with tempfile.TemporaryDirectory(prefix="cascade-outputs-bench-") as tmp:
-        folder = Path(tmp)
-        # Recent files go to this temporary folder, never to the user's settings.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "cfg")
-        )
-        results = _run_on_qt(lambda: _main(config, folder), errors)
-    if errors:
-        raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
-    document = _report(config, results)
-    print_document(document, started)
+    results = run_in_scratch_folder("cascade-outputs-bench-", lambda folder: _main(config, folder))
+    print_document(_report(config, results), started)
     return 0
 
 

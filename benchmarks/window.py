@@ -53,14 +53,13 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -87,7 +86,7 @@ from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import outside as _outside
 from benchmarks._qt_harness import profiled as _profiled
 from benchmarks._qt_harness import rss_mb as _rss_mb
-from benchmarks._qt_harness import run_on_qt as _run
+from benchmarks._qt_harness import run_in_scratch_folder
 from benchmarks._qt_harness import wait as _wait
 from benchmarks._qt_harness import write_notebook as _write_notebook
 from benchmarks._report import fmt as _fmt
@@ -731,18 +730,8 @@ def _config(argv: Sequence[str] | None) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     config = _config(argv)
     started = time.perf_counter()
-    errors: list[BaseException] = []
-    with tempfile.TemporaryDirectory(prefix="cascade-window-bench-") as tmp:
-        folder = Path(tmp)
-        # Recent files go to this temporary folder, never to the user's settings.
-        # QSettings("Cascade", "Cascade") uses the native format: redirect both formats.
-        for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-            QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "cfg"))
-        results = _run(lambda: _main(config, folder), errors)
-    if errors:
-        raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
-    document = _report(config, results)
-    print_document(document, started)
+    results = run_in_scratch_folder("cascade-window-bench-", lambda folder: _main(config, folder))
+    print_document(_report(config, results), started)
     return 0
 
 
