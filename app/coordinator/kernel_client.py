@@ -27,8 +27,10 @@ from app.core.session import (
 from app.core.sql_template import Placeholder, parse_sql_statements
 from app.core.state import CellError
 from kernel_worker import protocol as p
+from kernel_worker.protocol import OPTIONAL_PACKAGES
 
 __all__ = [
+    "OPTIONAL_PACKAGES",
     "DatabaseAnswer",
     "KernelClient",
     "KernelGone",

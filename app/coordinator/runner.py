@@ -24,6 +24,7 @@ from app.coordinator.events import (
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
 from app.coordinator.kernel_client import (
+    OPTIONAL_PACKAGES,
     ClientEvent,
     DatabaseAnswer,
     KernelClient,
@@ -46,13 +47,6 @@ INTERRUPT_UNANSWERED = (
     "Interrupt sent; the cell has not stopped yet. "
     "Interrupt again to restart the kernel (its variables are lost)."
 )
-
-_DISABLES = {
-    "pandas": "SQL results and tables",
-    "sqlalchemy": "SQL cells",
-    "psycopg": "PostgreSQL connections",
-    "matplotlib": "plots",
-}
 
 
 class RunContext(Protocol):
@@ -355,7 +349,9 @@ class Runner:
 
 def _missing_message(executable: str, missing: tuple[str, ...]) -> str:
     """Which optional packages the kernel's Python lacks, and what that disables."""
-    parts = ", ".join(f"{name} ({_DISABLES.get(name, 'some features')})" for name in missing)
+    parts = ", ".join(
+        f"{name} ({OPTIONAL_PACKAGES.get(name, 'some features')})" for name in missing
+    )
     return f"The kernel's Python ({executable or 'unknown'}) lacks: {parts}."
 
 
