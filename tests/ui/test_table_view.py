@@ -124,17 +124,6 @@ def loop(qapp: QApplication, qtbot: QtBot) -> Iterator[Loop]:
     assert not errors, f"a task failed: {errors!r}"
 
 
-@pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
-    """A shown top-level without a layout (see test_output_view.py)."""
-    widget = QWidget()
-    widget.resize(800, 900)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 @pytest.fixture(scope="module")
 def big_frame() -> pd.DataFrame:
     """10,000,000 rows × 10 columns, cheap: one int32 and one float32 column, eight int8."""
