@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import json
 import os
 import platform
 import pstats
@@ -74,6 +73,8 @@ from benchmarks._peers import (
     run_ipykernel,
     run_marimo,
 )
+from benchmarks._report import fmt as _fmt
+from benchmarks._report import machine, print_document, print_table
 
 CHAIN_SIZES = (10, 100, 1000)
 #: The scale figures: Cascade alone (a peer takes minutes per 10,000-cell run).
@@ -450,16 +451,6 @@ MARGINALS: tuple[tuple[str, str, int, int], ...] = (
 )
 
 
-def _fmt(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    if value >= 1000:
-        return f"{value:,.0f}"
-    if value >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
-
-
 def _summary(samples: dict[str, list[float]], cells: dict[str, int]) -> dict[str, float]:
     """Flat JSON figures: ``<key>_ms``, ``<key>_min_ms`` and ``<key>_us_per_cell``."""
     out: dict[str, float] = {}
@@ -568,18 +559,6 @@ def _rows(
     return rows
 
 
-def _print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join("-" * w for w in widths)
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print(line)
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1], strict=True)]
-        cells.append(row[-1].ljust(widths[-1]))
-        print("  ".join(cells).rstrip())
-
-
 def _targets(
     cascade: dict[str, float], ratios: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, Any]]:
@@ -641,7 +620,11 @@ def report(
     )
     print("load average (1, 5, 15 min): " + ", ".join(f"{k} {v}" for k, v in load.items()))
     print()
-    _print_table(header, _rows(cascade, peers, peer_summaries, results.cells))
+    print_table(
+        header,
+        _rows(cascade, peers, peer_summaries, results.cells),
+        right=range(1, len(header) - 1),
+    )
     print()
     mem = {k: v for k, v in cascade.items() if k.startswith("mem_")}
     if mem:
@@ -700,8 +683,7 @@ def report(
         "scale_reps": config.scale_reps,
         "whole_reps": config.whole_reps,
         "connection": config.connection,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
+        **machine(),
         "date": date.today().isoformat(),
     }
     return document
@@ -791,8 +773,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document = report(config, results, peers, load)
     if not config.peers:
         print(f"peers skipped (--no-peers); to install them: {INSTALL_HINT}")
-    document["elapsed_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    print_document(document, started)
     return 0
 
 

@@ -21,6 +21,7 @@ from kernel_worker import forks, interrupts, session
 from kernel_worker.protocol import (
     NONCE_ENV,
     NOTEBOOK_DIR_ENV,
+    OPTIONAL_PACKAGES,
     PROTOCOL_VERSION,
     ConfigureDatabase,
     DatabaseStatus,
@@ -79,10 +80,6 @@ def _add_notebook_folder(folder: str) -> None:
     """Let cells import the user's own modules beside the notebook (after the stdlib)."""
     if folder not in sys.path:
         sys.path.insert(after_stdlib(sys.path), folder)
-
-
-#: Packages the worker uses when a cell needs them; none is needed to run Python cells.
-OPTIONAL_PACKAGES = ("pandas", "sqlalchemy", "psycopg", "matplotlib")
 
 
 def _missing() -> tuple[str, ...]:

@@ -260,6 +260,16 @@ Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Shu
 # --------------------------------------------------------------------------------------------
 
 
+#: Packages the worker uses when a cell needs them (none is needed to run Python cells), and
+#: what a user cannot do without each: :attr:`Ready.missing` names the ones an interpreter lacks.
+OPTIONAL_PACKAGES: dict[str, str] = {
+    "pandas": "SQL results and tables",
+    "sqlalchemy": "SQL cells",
+    "psycopg": "PostgreSQL connections",
+    "matplotlib": "plots",
+}
+
+
 class Ready(Record):
     """First frame of every worker: it is listening. ``python`` is its ``sys.version``;
     ``missing``: optional packages (pandas, sqlalchemy, …) its interpreter does not have."""

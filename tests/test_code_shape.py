@@ -13,11 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("app", "kernel_worker", "tools")
 MAX_MODULE_LINES = 500
-MAX_FUNCTION_LINES = 70
+MAX_FUNCTION_LINES = 60
 
 #: Modules still over the limit, and why.
 LARGE_MODULES = {
-    "app/ui/outputs/table_view.py": "the table widget, its model and paging; to split",
     "app/ui/editor/code_editor.py": "the editor; reshaped by the editor issue (11)",
     "kernel_worker/protocol.py": "every message type of the protocol, one per class, by design",
     "kernel_worker/sql.py": "the SQL engine (configure, run, interrupt); to split",
@@ -25,7 +24,6 @@ LARGE_MODULES = {
 #: Functions still over the limit, and why.
 LONG_FUNCTIONS = {
     "app/ui/cells/cell_widget.py:__init__": "builds the cell's widgets; reshaped by issue 12",
-    "app/core/convert/ipynb.py:read_ipynb": "one pass over the notebook's cells; to split",
 }
 
 

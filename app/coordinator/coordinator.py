@@ -34,7 +34,7 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
-from app.coordinator.kernel_client import TableExport, TablePage
+from app.coordinator.kernel_client import PageRequest, TableExport, TablePage
 from app.coordinator.recovery import RecoveryStore
 from app.coordinator.runner import Runner
 from app.coordinator.saving import Autosave
@@ -407,15 +407,8 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         await self._runner.shutdown()
 
     # -- kernel tables ----------------------------------------------------------------------------
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
-        return await self._runner.fetch_rows(table_id, start, count, sort_column, ascending)
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
+        return await self._runner.fetch_rows(request)
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True

@@ -28,10 +28,12 @@ from app.core.session import (
 from app.core.sql_template import Placeholder, parse_sql_statements
 from app.core.state import CellError
 from kernel_worker import protocol as p
+from kernel_worker.protocol import OPTIONAL_PACKAGES
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "OPTIONAL_PACKAGES",
     "DatabaseAnswer",
     "KernelClient",
     "KernelGone",
@@ -39,6 +41,7 @@ __all__ = [
     "KernelReady",
     "KernelStartError",
     "KernelUnavailable",
+    "PageRequest",
     "StepSpec",
     "TableExport",
     "TablePage",
@@ -75,6 +78,18 @@ class DatabaseAnswer:
     ok: bool
     message: str
     server: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Rows ``start``… (``count`` of them) of kernel table ``table_id``, in the order of
+    ``sort_column`` (None: the frame's own order): one value from the table view to the worker."""
+
+    table_id: str
+    start: int
+    count: int
+    sort_column: int | None = None
+    ascending: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,16 +210,16 @@ class KernelClient:
         )
         return DatabaseAnswer(status.ok, status.message, status.server)
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
         rows = await self._request(
-            lambda rid: p.FetchRows(rid, table_id, start, count, sort_column, ascending),
+            lambda rid: p.FetchRows(
+                rid,
+                request.table_id,
+                request.start,
+                request.count,
+                request.sort_column,
+                request.ascending,
+            ),
             p.TableRows,
         )
         return TablePage(rows.table_id, rows.start, rows.rows, rows.total, rows.error)

@@ -25,12 +25,14 @@ from app.coordinator.events import (
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
 from app.coordinator.kernel_client import (
+    OPTIONAL_PACKAGES,
     ClientEvent,
     DatabaseAnswer,
     KernelClient,
     KernelGone,
     KernelLog,
     KernelUnavailable,
+    PageRequest,
     StepSpec,
     TableExport,
     TablePage,
@@ -46,13 +48,6 @@ INTERRUPT_UNANSWERED = (
     "Interrupt sent; the cell has not stopped yet. "
     "Interrupt again to restart the kernel (its variables are lost)."
 )
-
-_DISABLES = {
-    "pandas": "SQL results and tables",
-    "sqlalchemy": "SQL cells",
-    "psycopg": "PostgreSQL connections",
-    "matplotlib": "plots",
-}
 
 
 class RunContext(Protocol):
@@ -304,21 +299,14 @@ class Runner:
         )
         self._emit(self.database_status)
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
         """A page of a table that lives in the kernel (``error`` set when it cannot be read)."""
         try:
             if not self.alive:
                 raise KernelUnavailable("the kernel restarted: run the cell again")
-            return await self.client.fetch_rows(table_id, start, count, sort_column, ascending)
+            return await self.client.fetch_rows(request)
         except KernelUnavailable as exc:
-            return TablePage(table_id, start, error=str(exc))
+            return TablePage(request.table_id, request.start, error=str(exc))
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
@@ -362,7 +350,9 @@ class Runner:
 
 def _missing_message(executable: str, missing: tuple[str, ...]) -> str:
     """Which optional packages the kernel's Python lacks, and what that disables."""
-    parts = ", ".join(f"{name} ({_DISABLES.get(name, 'some features')})" for name in missing)
+    parts = ", ".join(
+        f"{name} ({OPTIONAL_PACKAGES.get(name, 'some features')})" for name in missing
+    )
     return f"The kernel's Python ({executable or 'unknown'}) lacks: {parts}."
 
 

@@ -9,6 +9,10 @@ from PySide6.QtGui import QColor, QPalette
 LIGHT_STYLE = "default"
 DARK_STYLE = "monokai"
 
+#: Text that reports a problem or a success (on any background); the cells' status dots use them.
+ERROR_COLOR = "#d64545"
+SUCCESS_COLOR = "#2e9d57"
+
 # Fixed hues mixed into the palette's base colour, so tints keep the theme's brightness.
 _RED = QColor(220, 50, 47)
 _ORANGE = QColor(230, 140, 30)

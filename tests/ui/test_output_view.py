@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -36,6 +36,7 @@ from app.ui.outputs.text_output import (
     TextOutput,
 )
 from app.ui.theme import colors_for
+from tests.ui.widgets import UrlRecorder
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80" viewBox="0 0 120 80">'
@@ -47,18 +48,6 @@ GIF_1X1 = "R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw=="
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
-    """A shown top-level without a layout: children get real geometry, and the window's own
-    size constraints never change (the offscreen plugin warns when they do)."""
-    widget = QWidget()
-    widget.resize(800, 900)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture
@@ -367,18 +356,8 @@ def test_safe_browser_lets_inline_data_images_load(host: QWidget) -> None:
     assert browser.document().idealWidth() >= 40  # the image took its room (not a broken icon)
 
 
-class _UrlRecorder(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url)
-
-
 def test_only_clicked_web_links_are_handed_to_the_desktop(host: QWidget) -> None:
-    recorder = _UrlRecorder()
+    recorder = UrlRecorder()
     for scheme in ("https", "file"):
         QDesktopServices.setUrlHandler(scheme, recorder, "open")  # type: ignore[arg-type]
     try:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.convert import QuickFix
+from app.core.words import plural
 
 _LINE_COLORS = (("+++", ""), ("---", ""), ("@@", "#6a737d"), ("+", "#22863a"), ("-", "#cb2431"))
 
@@ -41,7 +42,7 @@ class QuickFixDialog(QDialog):
         cells = len(fix.changes)
         self.title_label = QLabel(
             f"<b>{html.escape(fix.title)}</b><br>`{html.escape(fix.name)}` becomes "
-            f"`{html.escape(fix.new_name)}` in {cells} cell{'s' if cells != 1 else ''}; "
+            f"`{html.escape(fix.new_name)}` in {plural(cells, 'cell')}; "
             "Edit → Undo takes it back."
         )
         self.title_label.setWordWrap(True)

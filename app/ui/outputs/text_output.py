@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.state import MAX_STREAM_CHARS, StreamName
+from app.core.words import plural
 from app.ui.outputs.ansi import AnsiFormatter
 from app.ui.theme import colors_for
 
@@ -55,10 +56,6 @@ Tint = Literal["none", "stderr", "error"]
 
 def monospace() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 class _TextView(QPlainTextEdit):
