@@ -1,0 +1,181 @@
+"""Reactive controls as the app sees them: the control MIME type's JSON as a value, where a
+control is shown, and a value typed as text (``cascade run --set n=20``) checked against it.
+
+The kernel owns a control's value (:mod:`kernel_worker.cascade_api`); the app reads what the
+worker displayed, and checks a value before it sends one so that bad input gets a clear
+message here instead of a warning from the worker (docs/SEMANTICS.md §8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.mime import CONTROL_MIME
+from app.core.state import CellRunState, RichOutput
+
+
+class ControlValueError(ValueError):
+    """A value a control cannot take; the message says why, for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class ControlSpec:
+    """One displayed control: ``id`` stays the same across runs of its cell, ``instance`` is
+    new each time the control is created, ``value`` is in wire form (JSON), ``names`` are the
+    variables holding it."""
+
+    id: str
+    kind: str
+    value: Any
+    instance: int = 0
+    label: str = ""
+    disabled: bool = False
+    debounce: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+
+    @property
+    def cell_id(self) -> str:
+        return self.id.rsplit(":", 1)[0]
+
+    @classmethod
+    def from_json(cls, data: str) -> ControlSpec:
+        """The control a MIME payload describes; ValueError when it is not one."""
+        raw = json.loads(data)
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            raise ValueError("a control needs an id")
+        options = raw.get("options")
+        names = raw.get("names")
+        return cls(
+            id=raw["id"],
+            kind=str(raw.get("kind", "")),
+            value=raw.get("value"),
+            instance=int(raw.get("instance", 0)),
+            label=str(raw.get("label", "")),
+            disabled=bool(raw.get("disabled", False)),
+            debounce=bool(raw.get("debounce", False)),
+            options=options if isinstance(options, dict) else {},
+            names=tuple(str(n) for n in names) if isinstance(names, list) else (),
+        )
+
+    def describe_value(self, value: Any = None) -> str:
+        """The value as a person reads it (exports, the terminal)."""
+        wire = self.value if value is None else value
+        if self.kind in ("checkbox", "switch"):
+            return "on" if wire else "off"
+        if self.kind == "button":
+            return f"clicked {wire} time{'s' if wire != 1 else ''}"
+        if isinstance(wire, list):
+            return " – ".join(map(str, wire)) if self.kind == "date_range" else ", ".join(wire)
+        return "" if wire is None else str(wire)
+
+
+def shown_controls(states: Mapping[str, CellRunState]) -> Iterator[ControlSpec]:
+    """Every control the cells' current outputs show."""
+    for state in states.values():
+        for output in state.outputs:
+            if isinstance(output, RichOutput) and CONTROL_MIME in output.data:
+                try:
+                    yield ControlSpec.from_json(output.data[CONTROL_MIME])
+                except (ValueError, TypeError):
+                    continue  # malformed: it is not drawn either
+
+
+def find_control(states: Mapping[str, CellRunState], control_id: str) -> ControlSpec | None:
+    """The control ``control_id`` as its cell last showed it."""
+    cell_id = control_id.rsplit(":", 1)[0]
+    state = states.get(cell_id)
+    if state is None:
+        return None
+    for spec in shown_controls({cell_id: state}):
+        if spec.id == control_id:
+            return spec
+    return None
+
+
+def controls_by_name(states: Mapping[str, CellRunState]) -> dict[str, ControlSpec]:
+    """Shown controls by the names of the variables that hold them."""
+    return {name: spec for spec in shown_controls(states) for name in spec.names}
+
+
+# -- values typed as text -----------------------------------------------------------------------
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_value(spec: ControlSpec, text: str) -> Any:
+    """``text`` as a wire value of ``spec`` (``--set n=20``); ControlValueError says why not."""
+    kind, options = spec.kind, spec.options
+    if kind in ("slider", "number"):
+        return _number(text, options)
+    if kind in ("checkbox", "switch"):
+        lowered = text.strip().lower()
+        if lowered in _TRUE | _FALSE:
+            return lowered in _TRUE
+        raise ControlValueError(f"{text!r} is not on/off (use true or false)")
+    if kind in ("dropdown", "radio"):
+        return _choice(text, options)
+    if kind == "multiselect":
+        return [_choice(part.strip(), options) for part in text.split(",") if part.strip()]
+    if kind == "date":
+        return _date(text, options)
+    if kind == "date_range":
+        parts = text.split("..")
+        if len(parts) != 2:
+            raise ControlValueError(f"{text!r} is not a date range (FIRST..LAST)")
+        first, last = (_date(part.strip(), options) for part in parts)
+        if last < first:
+            raise ControlValueError(f"the range {text!r} ends before it starts")
+        return [first, last]
+    if kind == "button":
+        try:
+            count = int(text)
+        except ValueError:
+            raise ControlValueError(f"{text!r} is not a click count") from None
+        if count < 0:
+            raise ControlValueError("a click count is >= 0")
+        return count
+    if kind in ("text", "text_area"):
+        return text
+    raise ControlValueError(f"a {kind or 'control'} cannot be set from the command line")
+
+
+def _number(text: str, options: Mapping[str, Any]) -> int | float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ControlValueError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ControlValueError(f"{text!r} is not a finite number")
+    start, stop = options.get("start"), options.get("stop")
+    if (start is not None and value < start) or (stop is not None and value > stop):
+        raise ControlValueError(f"{text} is outside {start}..{stop}")
+    if options.get("integer"):
+        if value != int(value):
+            raise ControlValueError(f"{text} is not a whole number")
+        return int(value)
+    return value
+
+
+def _choice(text: str, options: Mapping[str, Any]) -> str:
+    labels = [str(label) for label in options.get("options", ())]
+    if text not in labels:
+        raise ControlValueError(f"{text!r} is not one of {', '.join(labels) or 'no options'}")
+    return text
+
+
+def _date(text: str, options: Mapping[str, Any]) -> str:
+    try:
+        iso = dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ControlValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    start, stop = options.get("start"), options.get("stop")
+    if (start and iso < start) or (stop and iso > stop):
+        raise ControlValueError(f"{iso} is outside {start or '…'}..{stop or '…'}")
+    return iso
