@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, describe_redo
+from app.coordinator.controls import Coalescer, ControlIntents
 from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
@@ -57,7 +58,7 @@ _FILE_PASSWORD_NOTICE = (
 )
 
 
-class Coordinator(StructuralEditor, EnvironmentIntents):
+class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
     """See the module docstring. Not thread-safe: use it from one event loop."""
 
     def __init__(
@@ -79,6 +80,8 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self._history = CellHistory()
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
+        self._controls = Coalescer()
+        self._control_values = {}
 
     # -- observers ------------------------------------------------------------------------------
     def subscribe(self, observer: Observer) -> Callable[[], None]:
