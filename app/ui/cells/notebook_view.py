@@ -161,6 +161,7 @@ class NotebookView(QScrollArea):
     def _make_cell(self, cell_id: str) -> CellWidget:
         c = self.coordinator
         widget = CellWidget(c.notebook.cell(cell_id), self._container, c.cell_name)
+        widget.outputs.set_control_sink(c)  # controls draw natively and report changes
         widget.set_autorun(c.mode == "autorun")
         if cell_id in c.analyses:
             widget.set_analysis(c.analyses[cell_id], c.document.problems(cell_id))

@@ -9,6 +9,7 @@ capped by :mod:`app.ui.outputs.text_output`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
@@ -18,6 +19,9 @@ from app.core.mime import TABLE_MIME
 from app.core.state import CellError, Output, RichOutput, StreamText
 from app.ui.outputs.renderers import rich_output_widget
 from app.ui.outputs.table_view import TableOutput, TableSource
+
+if TYPE_CHECKING:
+    from app.ui.outputs.controls import ControlSink
 from app.ui.outputs.text_output import OmittedOutputNote, TextOutput, Tint, monospace
 from app.ui.theme import blend, is_dark
 
@@ -100,6 +104,7 @@ class OutputArea(QWidget):
         self._pieces: list[QWidget] = []
         self._error_piece: ErrorOutput | None = None
         self._table_source: TableSource | None = None
+        self._control_sink: ControlSink | None = None
         # Rich outputs that describe a kernel table, by piece: rebuilt when the source changes.
         self._table_outputs: list[tuple[QWidget, RichOutput]] = []
         self._layout = QVBoxLayout(self)
@@ -131,7 +136,7 @@ class OutputArea(QWidget):
             piece.append_text(output.text)
             self._add_piece(piece)
         else:
-            rich = rich_output_widget(output, self, self._table_source)
+            rich = rich_output_widget(output, self, self._table_source, self._control_sink)
             if TABLE_MIME in output.data:
                 self._table_outputs.append((rich, output))
             self._add_piece(rich)
@@ -165,6 +170,10 @@ class OutputArea(QWidget):
 
     def table_source(self) -> TableSource | None:
         return self._table_source
+
+    def set_control_sink(self, sink: ControlSink | None) -> None:
+        """Who takes control changes (the coordinator); set before outputs are shown."""
+        self._control_sink = sink
 
     def set_error(self, error: CellError | None) -> None:
         """Show ``error`` under the outputs, replacing any previous one (None removes it)."""

@@ -1,0 +1,156 @@
+"""Reactive controls in the real window against the real worker (SEMANTICS.md §8): native
+widgets, a change re-runs only the cells that read the control, quick changes coalesce."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QComboBox
+from superqt import QLabeledSlider
+
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
+from app.core.state import CellRunState, RichOutput
+from app.ui.outputs.controls import ControlOutput
+from app.ui.window.main_window import MainWindow
+from tests.ui.conftest import until
+from tests.ui.test_window import cell, open_window, status
+
+pytestmark = pytest.mark.slow
+Run = Callable[[Awaitable[Any]], Any]
+
+SLIDER = "import cascade as cs\nn = cs.slider(1, 10, value=2, label='points')\nn"
+PLOT = (
+    "import matplotlib.pyplot as plt\n"
+    "fig, ax = plt.subplots(figsize=(3, 2))\n"
+    "ax.plot(range(n.value))\n"
+    "print(n.value)"
+)
+
+
+def notebook_file(tmp_path: Path, *cells: Cell) -> Path:
+    path = tmp_path / "notebook.py"
+    fileformat.save(Notebook(cells=cells, name="Controls"), path)
+    return path
+
+
+def state(window: MainWindow, index: int) -> CellRunState:
+    assert window.coordinator is not None
+    return window.coordinator.states[window.coordinator.notebook.cell_ids[index]]
+
+
+def control(window: MainWindow, index: int) -> ControlOutput:
+    found = cell(window, index).outputs.findChildren(ControlOutput)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def picture(window: MainWindow, index: int) -> str:
+    images = [
+        o.data["image/png"] for o in state(window, index).outputs if isinstance(o, RichOutput)
+    ]
+    return images[-1] if images else ""
+
+
+async def all_ran(window: MainWindow, count: int) -> None:
+    await until(window, lambda: all(status(window, i) == "success" for i in range(count)), 60)
+
+
+def test_a_slider_over_a_plot_reruns_only_the_plot_and_the_figure_changes(
+    arun: Run, tmp_path: Path
+) -> None:
+    path = notebook_file(
+        tmp_path, Cell("c1", code=SLIDER), Cell("c2", code=PLOT), Cell("c3", code="z = 1")
+    )
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 3)
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        slider = control(window, 0).editor
+        assert isinstance(slider, QLabeledSlider) and slider.value() == 2
+        defining, unrelated, before = state(window, 0), state(window, 2), picture(window, 1)
+        assert before
+        slider.setValue(7)  # as a drag ending at 7 would
+        await until(window, lambda: state(window, 1).text("stdout") == "7\n")
+        await until(window, lambda: status(window, 1) == "success")
+        assert picture(window, 1) and picture(window, 1) != before  # the figure changed
+        assert state(window, 0) is defining  # the slider's own cell did not run again
+        assert state(window, 2) is unrelated
+        assert control(window, 0).editor is slider  # the widget under the hand stays
+
+    arun(body())
+
+
+def test_quick_moves_coalesce_and_the_last_value_wins(arun: Run, tmp_path: Path) -> None:
+    path = notebook_file(tmp_path, Cell("c1", code=SLIDER), Cell("c2", code="print(n.value)"))
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 2)
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        slider = control(window, 0).editor
+        assert isinstance(slider, QLabeledSlider)
+        assert window.coordinator is not None
+        started = window.coordinator._controls.applied
+        for value in (3, 4, 5, 6, 7, 8, 9, 10, 1, 5):  # faster than any run can finish
+            slider.setValue(value)
+        await until(window, lambda: state(window, 1).text("stdout") == "5\n")
+        await until(window, lambda: not window.coordinator._controls.busy("c1:0"))
+        assert state(window, 1).text("stdout") == "5\n"  # the last value won
+        assert window.coordinator._controls.applied - started < 10
+
+    arun(body())
+
+
+def test_a_dropdown_feeds_a_sql_placeholder(arun: Run, tmp_path: Path) -> None:
+    define = "import cascade as cs\ncity = cs.dropdown(['Oslo', 'Lima', 'Pune'])\ncity"
+    query = "select {city} as picked"
+    path = notebook_file(
+        tmp_path,
+        Cell("c1", code=define),
+        Cell("c2", kind="sql", code=query, name="picked"),
+        Cell("c3", code="print(picked['picked'][0])"),
+    )
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 3)
+        assert state(window, 2).text("stdout") == "Oslo\n"
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        combo = control(window, 0).editor
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentText("Pune")
+        await until(window, lambda: state(window, 2).text("stdout") == "Pune\n")
+
+    arun(body())
+
+
+def test_a_control_recreated_with_unchanged_arguments_keeps_the_users_value(
+    arun: Run, tmp_path: Path
+) -> None:
+    path = notebook_file(tmp_path, Cell("c1", code=SLIDER), Cell("c2", code="print(n.value)"))
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 2)
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        control(window, 0).editor.setValue(9)  # type: ignore[attr-defined]
+        await until(window, lambda: state(window, 1).text("stdout") == "9\n")
+        first = control(window, 0)
+        assert window.coordinator is not None
+        await window.coordinator.run_cell(cell(window, 0).cell_id)  # the defining cell again
+        await until(window, lambda: cell(window, 0).outputs.findChildren(ControlOutput) != [first])
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        slider = control(window, 0).editor
+        assert isinstance(slider, QLabeledSlider) and slider.value() == 9
+        assert state(window, 1).text("stdout") == "9\n"
+
+    arun(body())
