@@ -179,3 +179,24 @@ def _date(text: str, options: Mapping[str, Any]) -> str:
     if (start and iso < start) or (stop and iso > stop):
         raise ControlValueError(f"{iso} is outside {start or '…'}..{stop or '…'}")
     return iso
+
+
+def resolve_settings(
+    states: Mapping[str, CellRunState], settings: Mapping[str, str]
+) -> dict[str, Any]:
+    """``--set name=text`` settings as control id -> wire value, checked against the controls
+    the run showed; ControlValueError names the setting at fault and what would be valid."""
+    by_name = controls_by_name(states)
+    resolved: dict[str, Any] = {}
+    for name, text in settings.items():
+        spec = by_name.get(name)
+        if spec is None:
+            known = ", ".join(sorted(by_name)) or "none"
+            raise ControlValueError(
+                f"--set {name}: no control is held by `{name}` (controls: {known})"
+            )
+        try:
+            resolved[spec.id] = parse_value(spec, text)
+        except ControlValueError as exc:
+            raise ControlValueError(f"--set {name}={text}: {exc}") from None
+    return resolved
