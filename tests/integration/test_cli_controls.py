@@ -69,3 +69,15 @@ def test_a_malformed_setting_exits_2(tmp_path: Path) -> None:
     result = cascade("run", write(tmp_path), "--set", "no-equals-sign")
     assert result.returncode == 2
     assert "is not NAME=VALUE" in result.stderr
+
+
+def test_the_demo_notebook_takes_its_controls_from_the_command_line() -> None:
+    demo = Path(__file__).resolve().parents[2] / "notebooks" / "demo.py"
+    before = demo.read_bytes()
+    result = cascade("run", demo, "--json", "--set", "freq=5", "--set", "shape=cosine")
+    assert result.returncode == 0, result.stderr
+    by_id = {c["id"]: c for c in json.loads(result.stdout)["cells"]}
+    assert by_id["8c9d0e1f"]["outputs"][0]["mime"] == "image/png"  # the plot
+    query = by_id["9d0e1f2a"]["outputs"][0]["data"]
+    assert "cos" in query and "60" in query  # {shape}, and {n} * {freq} = 12 * 5
+    assert demo.read_bytes() == before
