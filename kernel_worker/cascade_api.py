@@ -40,10 +40,13 @@ __all__ = [
     "Date",
     "DateRange",
     "Dropdown",
+    "File",
+    "Form",
     "Multiselect",
     "Number",
     "Radio",
     "Slider",
+    "Stack",
     "Switch",
     "Text",
     "TextArea",
@@ -52,6 +55,9 @@ __all__ = [
     "date",
     "date_range",
     "dropdown",
+    "file",
+    "form",
+    "hstack",
     "multiselect",
     "number",
     "radio",
@@ -59,6 +65,7 @@ __all__ = [
     "switch",
     "text",
     "text_area",
+    "vstack",
 ]
 
 
@@ -84,6 +91,8 @@ class Control:
     ) -> None:
         self.label = str(label)
         self.disabled = bool(disabled)
+        #: Stacks and forms this control was put in (their variables read it too).
+        self._containers: list[Control] = []
         self.debounce = bool(debounce)
         self._options = options
         self._default = self._check(default)
@@ -119,10 +128,14 @@ class Control:
         return _json.dumps(parts, sort_keys=True, default=str)
 
     def names(self) -> list[str]:
-        """The notebook variables that hold this control (the cells reading them re-run)."""
+        """The notebook variables that hold this control, or a stack or form it is in (the
+        cells reading them re-run when it changes)."""
         main = _sys.modules.get("__main__")
         namespace = vars(main) if main is not None else {}
-        return sorted(k for k, v in list(namespace.items()) if v is self and k[:1] != "_")
+        own = {k for k, v in list(namespace.items()) if v is self and k[:1] != "_"}
+        for container in self._containers:
+            own.update(container.names())
+        return sorted(own)
 
     def spec(self) -> dict[str, Any]:
         """What the window needs to draw the control (the control MIME type's JSON)."""
@@ -583,3 +596,129 @@ def button(label: str = "Run", *, disabled: bool = False) -> Button:
     0
     """
     return Button(0, {}, label=label, disabled=disabled)
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+class File(Control):
+    """A file's path (a ``str``), or None before one is chosen."""
+
+    kind = "file"
+
+    def _check(self, raw: Any) -> Any:
+        if raw is None or isinstance(raw, str):
+            return raw or None
+        raise TypeError(f"a file control's value is a path, not {type(raw).__name__}")
+
+
+def file(
+    value: str | None = None,
+    *,
+    filter: str = "",
+    save: bool = False,
+    label: str = "",
+    disabled: bool = False,
+) -> File:
+    """Choose a file (a path field with a *Choose…* button); the value is its path or None.
+    ``filter``: which files the dialog offers (``"CSV files (*.csv)"``); ``save``: the dialog
+    asks for a file to write.
+
+    >>> source = cs.file(filter="CSV files (*.csv)", label="data")
+    >>> source.value is None
+    True
+    """
+    options = {"filter": filter, "save": bool(save)}
+    return File(value, options, label=label, disabled=disabled)
+
+
+# -- layout and forms -----------------------------------------------------------------------------
+
+
+class Stack(Control):
+    """Controls shown together. Its value is theirs: a list, or a dict when they were given
+    by name. Changing one re-runs the readers of that control *and* of the stack."""
+
+    kind = "stack"
+
+    def __init__(
+        self,
+        controls: _Sequence[Control] | _Mapping[str, Control],
+        options: dict[str, Any],
+        *,
+        label: str = "",
+    ) -> None:
+        if isinstance(controls, _Mapping):
+            self._keys: list[str] | None = [str(k) for k in controls]
+            children = list(controls.values())
+        else:
+            self._keys = None
+            children = list(controls)
+        for child in children:
+            if not isinstance(child, Control):
+                raise TypeError(f"only controls can be stacked, not {type(child).__name__}")
+            child._containers.append(self)
+        self._children = children
+        super().__init__(None, options, label=label)
+
+    def _check(self, raw: Any) -> Any:
+        if raw is not None:
+            raise ValueError("set the controls inside, not the group")
+        return None
+
+    @property
+    def value(self) -> Any:
+        values = [child.value for child in self._children]
+        return values if self._keys is None else dict(zip(self._keys, values, strict=True))
+
+    def spec(self) -> dict[str, Any]:
+        spec = super().spec()
+        spec["children"] = [child.spec() for child in self._children]
+        return spec
+
+    def __repr__(self) -> str:
+        inside = ", ".join(repr(child) for child in self._children)
+        return f"{self.kind}[{inside}]"
+
+
+class Form(Stack):
+    """Controls whose new values count only when the user presses Submit."""
+
+    kind = "form"
+
+
+def hstack(controls: _Sequence[Control] | _Mapping[str, Control], *, label: str = "") -> Stack:
+    """Show controls side by side (a list, or a dict name -> control: then the value is a
+    dict).
+
+    >>> row = cs.hstack([cs.slider(0, 10, label="x"), cs.slider(0, 10, label="y")])
+    >>> row.value
+    [0, 0]
+    """
+    return Stack(controls, {"direction": "row"}, label=label)
+
+
+def vstack(controls: _Sequence[Control] | _Mapping[str, Control], *, label: str = "") -> Stack:
+    """Show controls one under another (a list, or a dict name -> control).
+
+    >>> panel = cs.vstack({"n": cs.slider(1, 9), "city": cs.text("Oslo")})
+    >>> panel.value
+    {'n': 1, 'city': 'Oslo'}
+    """
+    return Stack(controls, {"direction": "column"}, label=label)
+
+
+def form(
+    controls: _Sequence[Control] | _Mapping[str, Control],
+    *,
+    submit: str = "Submit",
+    label: str = "",
+) -> Form:
+    """Controls with a *Submit* button: their changes are sent together, and only when the
+    user submits, so the cells reading them run once per submission.
+
+    >>> query = cs.form({"city": cs.text("Oslo"), "year": cs.number(2000, 2030, value=2024)})
+    >>> query.value
+    {'city': 'Oslo', 'year': 2024}
+    """
+    return Form(controls, {"direction": "column", "submit": submit}, label=label)

@@ -38,6 +38,8 @@ class ControlSpec:
     debounce: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
     names: tuple[str, ...] = ()
+    #: The controls of a stack or form (kind "stack" / "form"), shown inside it.
+    children: tuple[ControlSpec, ...] = ()
 
     @property
     def cell_id(self) -> str:
@@ -46,11 +48,15 @@ class ControlSpec:
     @classmethod
     def from_json(cls, data: str) -> ControlSpec:
         """The control a MIME payload describes; ValueError when it is not one."""
-        raw = json.loads(data)
+        return cls.from_dict(json.loads(data))
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> ControlSpec:
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             raise ValueError("a control needs an id")
         options = raw.get("options")
         names = raw.get("names")
+        children = raw.get("children")
         return cls(
             id=raw["id"],
             kind=str(raw.get("kind", "")),
@@ -61,7 +67,14 @@ class ControlSpec:
             debounce=bool(raw.get("debounce", False)),
             options=options if isinstance(options, dict) else {},
             names=tuple(str(n) for n in names) if isinstance(names, list) else (),
+            children=tuple(map(cls.from_dict, children)) if isinstance(children, list) else (),
         )
+
+    def walk(self) -> Iterator[ControlSpec]:
+        """This control and every control inside it."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
     def describe_value(self, value: Any = None) -> str:
         """The value as a person reads it (exports, the terminal)."""
@@ -70,6 +83,10 @@ class ControlSpec:
             return "on" if wire else "off"
         if self.kind == "button":
             return f"clicked {wire} time{'s' if wire != 1 else ''}"
+        if self.children:
+            return "; ".join(
+                f"{child.label or child.kind}: {child.describe_value()}" for child in self.children
+            )
         if isinstance(wire, list):
             return " – ".join(map(str, wire)) if self.kind == "date_range" else ", ".join(wire)
         return "" if wire is None else str(wire)
@@ -81,9 +98,10 @@ def shown_controls(states: Mapping[str, CellRunState]) -> Iterator[ControlSpec]:
         for output in state.outputs:
             if isinstance(output, RichOutput) and CONTROL_MIME in output.data:
                 try:
-                    yield ControlSpec.from_json(output.data[CONTROL_MIME])
+                    shown = ControlSpec.from_json(output.data[CONTROL_MIME])
                 except (ValueError, TypeError):
                     continue  # malformed: it is not drawn either
+                yield from shown.walk()
 
 
 def find_control(states: Mapping[str, CellRunState], control_id: str) -> ControlSpec | None:
@@ -99,8 +117,14 @@ def find_control(states: Mapping[str, CellRunState], control_id: str) -> Control
 
 
 def controls_by_name(states: Mapping[str, CellRunState]) -> dict[str, ControlSpec]:
-    """Shown controls by the names of the variables that hold them."""
-    return {name: spec for spec in shown_controls(states) for name in spec.names}
+    """Shown controls by the names of the variables that hold them (a stack's or form's
+    name stands for the group, not for the controls inside it)."""
+    found: dict[str, ControlSpec] = {}
+    for spec in shown_controls(states):
+        for name in spec.names:
+            if name not in found or spec.children:
+                found[name] = spec
+    return found
 
 
 # -- values typed as text -----------------------------------------------------------------------
@@ -141,7 +165,7 @@ def parse_value(spec: ControlSpec, text: str) -> Any:
         if count < 0:
             raise ControlValueError("a click count is >= 0")
         return count
-    if kind in ("text", "text_area"):
+    if kind in ("text", "text_area", "file"):
         return text
     raise ControlValueError(f"a {kind or 'control'} cannot be set from the command line")
 

@@ -93,3 +93,15 @@ def test_values_read_as_words() -> None:
         "2024-01-01 – 2024-01-02"
     )
     assert spec("slider", SLIDER, 3).describe_value(5) == "5"
+
+
+def test_controls_inside_a_stack_are_found_and_the_groups_name_means_the_group() -> None:
+    child = {"id": "c1:0", "kind": "slider", "value": 1, "names": ["row", "x"], "options": SLIDER}
+    group = {"id": "c1:1", "kind": "stack", "value": None, "names": ["row"], "children": [child]}
+    states = {"c1": shown(group)}
+    found = find_control(states, "c1:0")
+    assert found is not None and found.value == 1
+    assert controls_by_name(states)["row"].kind == "stack"
+    assert controls_by_name(states)["x"].id == "c1:0"
+    with pytest.raises(ControlValueError, match="cannot be set from the command line"):
+        parse_value(controls_by_name(states)["row"], "3")

@@ -121,3 +121,39 @@ def test_a_users_own_cascade_module_is_never_shadowed(tmp_path: Path) -> None:
         assert stream_text(messages, "a") == "the user module\n"
     finally:
         client.close()
+
+
+def test_stacks_and_forms_carry_their_controls_which_the_groups_variables_read(
+    worker: WorkerClient,
+) -> None:
+    code = (
+        "import cascade as cs\n"
+        "x = cs.slider(0, 5)\n"
+        "row = cs.hstack([x, cs.checkbox()])\n"
+        "q = cs.form({'city': cs.text('Oslo'), 'path': cs.file(filter='*.csv')}, submit='Go')\n"
+        "display(row, q)"
+    )
+    row, form = (json.loads(d[p.CONTROL_MIME]) for d in displays(run(worker, ("a", code)), "a"))
+    assert row["kind"] == "stack" and row["options"] == {"direction": "row"}
+    assert [c["names"] for c in row["children"]] == [["row", "x"], ["row"]]
+    assert form["options"]["submit"] == "Go"
+    assert [c["kind"] for c in form["children"]] == ["text", "file"]
+    read = "print(row.value, q.value)"
+    messages = run(worker, ("z", read), values=(("a:1", True), ("a:3", "Lima"), ("a:4", "/d.csv")))
+    assert stream_text(messages, "z") == "[0, True] {'city': 'Lima', 'path': '/d.csv'}\n"
+    refused = run(worker, ("z", read), values=(("a:2", [1]),))
+    assert any(isinstance(m, p.WorkerLog) and "not the group" in m.message for m in refused)
+
+
+def test_invalid_arguments_fail_in_the_cell_with_a_clear_message(worker: WorkerClient) -> None:
+    cases = {
+        "cs.slider(5, 1)": "a slider needs start < stop and step > 0",
+        "cs.slider(0, 10, value=11)": "11 is outside 0..10",
+        "cs.dropdown(['a'], value='b')": "'b' is not one of the options",
+        "cs.date('someday')": "is not a date (YYYY-MM-DD)",
+        "cs.hstack([1])": "only controls can be stacked",
+    }
+    for expression, message in cases.items():
+        messages = run(worker, ("a", f"import cascade as cs\n{expression}"))
+        error = finished(messages)["a"].error
+        assert error is not None and message in error.evalue, (expression, error)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton
 from superqt import QLabeledSlider
 
 from app.core import fileformat
@@ -152,5 +152,57 @@ def test_a_control_recreated_with_unchanged_arguments_keeps_the_users_value(
         slider = control(window, 0).editor
         assert isinstance(slider, QLabeledSlider) and slider.value() == 9
         assert state(window, 1).text("stdout") == "9\n"
+
+    arun(body())
+
+
+def test_a_form_runs_its_readers_only_on_submit(arun: Run, tmp_path: Path) -> None:
+    define = (
+        "import cascade as cs\n"
+        "q = cs.form({'city': cs.text('Oslo', debounce=False), 'n': cs.slider(1, 9)})\n"
+        "q"
+    )
+    path = notebook_file(tmp_path, Cell("c1", code=define), Cell("c2", code="print(q.value)"))
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 2)
+        assert state(window, 1).text("stdout") == "{'city': 'Oslo', 'n': 1}\n"
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        outputs = cell(window, 0).outputs.findChildren(ControlOutput)
+        form = next(o for o in outputs if o.spec.kind == "form")
+        text = next(o for o in outputs if o.spec.kind == "text").editor
+        slider = next(o for o in outputs if o.spec.kind == "slider").editor
+        assert isinstance(text, QLineEdit) and isinstance(slider, QLabeledSlider)
+        reader = state(window, 1)
+        text.setText("Lima")
+        slider.setValue(4)
+        assert form.held is not None and form.held.values == {"c1:0": "Lima", "c1:1": 4}
+        assert state(window, 1) is reader  # nothing ran: the form waits for Submit
+        submit = form.findChild(QPushButton, "formSubmit")
+        assert submit is not None
+        submit.click()
+        await until(window, lambda: state(window, 1).text("stdout") == "{'city': 'Lima', 'n': 4}\n")
+
+    arun(body())
+
+
+def test_a_control_in_a_stack_reruns_the_readers_of_the_stack(arun: Run, tmp_path: Path) -> None:
+    define = (
+        "import cascade as cs\nrow = cs.hstack([cs.slider(0, 5), cs.checkbox(label='on')])\nrow"
+    )
+    path = notebook_file(tmp_path, Cell("c1", code=define), Cell("c2", code="print(row.value)"))
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 2)
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(ControlOutput)))
+        outputs = cell(window, 0).outputs.findChildren(ControlOutput)
+        box = next(o for o in outputs if o.spec.kind == "checkbox").editor
+        assert isinstance(box, QCheckBox)
+        box.setChecked(True)
+        await until(window, lambda: state(window, 1).text("stdout") == "[0, True]\n")
 
     arun(body())

@@ -11,7 +11,7 @@ each one and never waits.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, Protocol
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -53,17 +55,43 @@ class ControlSink(Protocol):
 
     def set_control_value(self, control_id: str, value: Any) -> Coroutine[Any, Any, None]: ...
 
+    def set_control_values(self, values: Mapping[str, Any]) -> Coroutine[Any, Any, None]: ...
+
+
+class HeldValues:
+    """A form's sink: changes wait here until :meth:`submit` sends them all in one plan."""
+
+    def __init__(self, sink: ControlSink) -> None:
+        self._sink = sink
+        self.values: dict[str, Any] = {}
+
+    def control_value(self, spec: ControlSpec) -> Any:
+        return self.values.get(spec.id, self._sink.control_value(spec))
+
+    async def set_control_value(self, control_id: str, value: Any) -> None:
+        self.values[control_id] = value
+
+    async def set_control_values(self, values: Mapping[str, Any]) -> None:
+        self.values.update(values)
+
+    def submit(self) -> None:
+        if self.values:
+            held, self.values = self.values, {}
+            spawn(self._sink.set_control_values(held))
+
 
 class ControlOutput(QWidget):
     """One control under its cell. ``changed(control_id, wire value)`` on every change the
     user makes (also sent to the sink)."""
 
     changed = Signal(str, object)
+    #: A form's values waiting for Submit (None for other controls).
+    held: HeldValues | None = None
 
     def __init__(self, spec: ControlSpec, sink: ControlSink, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
-        self._sink = sink
+        self.sink = sink
         self.setObjectName("controlOutput")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
@@ -80,7 +108,10 @@ class ControlOutput(QWidget):
     def report(self, value: Any) -> None:
         """The user changed the control to ``value`` (wire form)."""
         self.changed.emit(self.spec.id, value)
-        spawn(self._sink.set_control_value(self.spec.id, value))
+        if isinstance(self.sink, HeldValues):
+            self.sink.values[self.spec.id] = value  # a form's: held until Submit
+        else:
+            spawn(self.sink.set_control_value(self.spec.id, value))
 
 
 # -- editors: (output, spec, current value) -> widget wired to output.report -----------------------
@@ -280,7 +311,63 @@ def _button(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
     return button
 
 
+def _file(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
+    box = QWidget(out)
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    path = QLineEdit(str(value or ""), box)
+    path.setPlaceholderText("no file chosen")
+    choose = QPushButton("Choose…", box)
+    row.addWidget(path, 1)
+    row.addWidget(choose)
+    path.editingFinished.connect(lambda: out.report(path.text() or None))
+
+    def dialog() -> None:
+        ask = (
+            QFileDialog.getSaveFileName if spec.options.get("save") else QFileDialog.getOpenFileName
+        )
+        chosen, _ = ask(
+            box, spec.label or "Choose a file", path.text(), str(spec.options.get("filter", ""))
+        )
+        if chosen:
+            path.setText(chosen)
+            out.report(chosen)
+
+    choose.clicked.connect(dialog)
+    return box
+
+
+def _group(out: ControlOutput, spec: ControlSpec, sink: ControlSink) -> QWidget:
+    box = QWidget(out)
+    row = spec.options.get("direction") == "row"
+    layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(box) if row else QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for child in spec.children:
+        layout.addWidget(ControlOutput(child, sink, box))
+    return box
+
+
+def _stack(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
+    return _group(out, spec, out.sink)
+
+
+def _form(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
+    held = HeldValues(out.sink)
+    box = _group(out, spec, held)
+    submit = QPushButton(str(spec.options.get("submit") or "Submit"), box)
+    submit.setObjectName("formSubmit")
+    submit.clicked.connect(held.submit)
+    layout = box.layout()
+    assert layout is not None
+    layout.addWidget(submit)
+    out.held = held  # the form's pending values live as long as its widget
+    return box
+
+
 _EDITORS: dict[str, Callable[[ControlOutput, ControlSpec, Any], QWidget]] = {
+    "file": _file,
+    "stack": _stack,
+    "form": _form,
     "slider": _slider,
     "number": _number,
     "text": _text,
