@@ -35,11 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] in (["-h"], ["--help"]):
         print(
             "usage: cascade [NOTEBOOK.py | NB.ipynb]   (a .ipynb or marimo notebook is imported)\n"
-            "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results\n"
+            "       cascade run NOTEBOOK.py [--json] [--set NAME=VALUE …]   run every cell headless\n"
+            "            and print results (--set: a control's value, by its variable's name)\n"
             "            (exit 0: all cells succeeded, 1: a cell failed, 2: the file is not a\n"
             "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
             "            cannot start; the reason is one line on stderr; a .ipynb or marimo\n"
             "            notebook is converted in memory and run)\n"
+            "       cascade app NOTEBOOK.py   open it as an app: outputs and controls only\n"
             "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
             "            into a new NB.py beside it; the report goes to stderr\n"
             "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return uninstall_command()
     from app.ui.window.app import run_gui
 
+    if args[:1] == ["app"] and len(args) == 2:
+        return run_gui(args[1], app_view=True)
     return run_gui(args[0] if args else None)
 
 

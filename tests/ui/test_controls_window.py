@@ -206,3 +206,39 @@ def test_a_control_in_a_stack_reruns_the_readers_of_the_stack(arun: Run, tmp_pat
         await until(window, lambda: state(window, 1).text("stdout") == "[0, True]\n")
 
     arun(body())
+
+
+def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
+    arun: Run, tmp_path: Path
+) -> None:
+    path = notebook_file(
+        tmp_path,
+        Cell("c0", kind="markdown", code="# Sales"),
+        Cell("c1", code=SLIDER),
+        Cell("c2", code="print(n.value)"),
+        Cell("c3", code="secret = 1", meta=(("hide_in_app", "true"),)),
+    )
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: all(status(window, i) == "success" for i in (1, 2, 3)), 60)
+        window.commands.app_view.trigger()
+        assert window.commands.app_view.isChecked()
+        assert window.view is not None and window.view.app_view
+        for index in (1, 2):
+            widget = cell(window, index)
+            assert not widget.editor.isVisibleTo(window)  # code hidden
+            assert not widget.run_button.isVisibleTo(window)
+            assert widget.outputs.isVisibleTo(window)  # results shown
+        markdown = cell(window, 0).markdown_view
+        assert markdown is not None and markdown.isVisibleTo(window)
+        assert not cell(window, 3).isVisibleTo(window)  # hide_in_app="true"
+        slider = control(window, 1).editor
+        assert isinstance(slider, QLabeledSlider) and slider.isVisibleTo(window)
+        slider.setValue(6)
+        await until(window, lambda: state(window, 2).text("stdout") == "6\n")
+        window.commands.app_view.trigger()  # back to the notebook
+        assert cell(window, 1).editor.isVisibleTo(window) and cell(window, 3).isVisibleTo(window)
+
+    arun(body())

@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         self.bridge.notified.connect(self._on_event)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
+        self.view.set_app_view(self.commands.app_view.isChecked())
         self.commands.set_notebook_open(True)
         self._show_trust(coordinator.trusted, coordinator.trust_requests)
         self._track_path(coordinator.path)
@@ -514,6 +515,13 @@ class MainWindow(QMainWindow):
             "Restart the kernel? Every variable is lost and all cells become stale.",
         ):
             spawn(self.coordinator.restart_kernel())
+
+    def toggle_app_view(self, checked: bool) -> None:
+        """View → App view: outputs and controls only (app/ui/cells/app_view.py)."""
+        self.commands.app_view.setChecked(checked)
+        self.commands.toolbar.setVisible(not checked)
+        if self.view is not None:
+            self.view.set_app_view(checked)
 
     def toggle_autorun(self, checked: bool) -> None:
         if self.coordinator is not None and self.view is not None:
