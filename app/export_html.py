@@ -161,7 +161,7 @@ def export_notebook_html(coordinator: Coordinator, out_path: str | os.PathLike[s
     title = notebook.name or (coordinator.path.stem if coordinator.path else "Untitled notebook")
     page = render_html(
         notebook,
-        coordinator.states,
+        coordinator.exported_states(),  # controls at the values on screen
         title,
         problems=coordinator.graph.problems,
         cell_name=coordinator.cell_name,

@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from app.coordinator.events import CoordinatorEvent, Notice
-from app.core.controls import ControlSpec, find_control
+from app.core.controls import ControlSpec, find_control, with_values
+from app.core.state import CellRunState
 
 if TYPE_CHECKING:
     from app.coordinator.runner import Runner
-    from app.core.state import CellRunState
 
 Apply = Callable[[str, Any], Awaitable[None]]
 
@@ -73,6 +73,10 @@ class ControlIntents:
         def states(self) -> Mapping[str, CellRunState]: ...
 
         def _emit(self, event: CoordinatorEvent) -> None: ...
+
+    def exported_states(self) -> dict[str, CellRunState]:
+        """The run states with every control at the value on screen (for the exports)."""
+        return with_values(self.states, self._control_values)
 
     def control_value(self, spec: ControlSpec) -> Any:
         """The value to show for a displayed control: the user's latest, else its own."""

@@ -12,11 +12,11 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.core.mime import CONTROL_MIME
-from app.core.state import CellRunState, RichOutput
+from app.core.state import CellRunState, Output, RichOutput
 
 
 class ControlValueError(ValueError):
@@ -224,3 +224,44 @@ def resolve_settings(
         except ControlValueError as exc:
             raise ControlValueError(f"--set {name}={text}: {exc}") from None
     return resolved
+
+
+def with_values(
+    states: Mapping[str, CellRunState], values: Mapping[tuple[str, int], Any]
+) -> dict[str, CellRunState]:
+    """``states`` with every shown control at the value the user set it to since its cell ran
+    (``values``: (control id, instance) -> wire value), for exports of what is on screen."""
+    if not values:
+        return dict(states)
+
+    def patch(raw: Any) -> Any:
+        if isinstance(raw, dict):
+            key = (raw.get("id"), raw.get("instance", 0))
+            if key in values:
+                raw = {**raw, "value": values[key]}  # type: ignore[index]
+            if isinstance(raw.get("children"), list):
+                raw = {**raw, "children": [patch(child) for child in raw["children"]]}
+        return raw
+
+    result: dict[str, CellRunState] = {}
+    for cell_id, state in states.items():
+        outputs: list[Output] = []
+        for output in state.outputs:
+            if isinstance(output, RichOutput) and CONTROL_MIME in output.data:
+                try:
+                    raw = patch(json.loads(output.data[CONTROL_MIME]))
+                    spec = ControlSpec.from_dict(raw)
+                except (ValueError, TypeError):
+                    outputs.append(output)
+                    continue
+                title = f"{spec.label}: " if spec.label else ""
+                data = {
+                    **output.data,
+                    CONTROL_MIME: json.dumps(raw, ensure_ascii=False),
+                    "text/plain": f"{title}{spec.describe_value()} ({spec.kind})",
+                }
+                outputs.append(RichOutput(data))
+            else:
+                outputs.append(output)
+        result[cell_id] = replace(state, outputs=tuple(outputs))
+    return result

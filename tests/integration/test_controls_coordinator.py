@@ -53,6 +53,8 @@ def test_a_change_runs_the_readers_and_their_descendants_not_the_defining_cell(
         assert c.states[define] is before  # the defining cell did not run again
         spec = controls_by_name(c.states)["n"]
         assert c.control_value(spec) == 20  # a redrawn widget shows the user's value
+        exported = controls_by_name(c.exported_states())["n"]
+        assert spec.value == 3 and exported.value == 20  # exports show what is on screen
         # The defining cell runs again with the same arguments: it keeps the value.
         await c.run_cell(define)
         spec = controls_by_name(c.states)["n"]
