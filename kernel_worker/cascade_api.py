@@ -48,6 +48,7 @@ __all__ = [
     "Slider",
     "Stack",
     "Switch",
+    "Table",
     "Text",
     "TextArea",
     "button",
@@ -63,6 +64,7 @@ __all__ = [
     "radio",
     "slider",
     "switch",
+    "table",
     "text",
     "text_area",
     "vstack",
@@ -722,3 +724,61 @@ def form(
     {'city': 'Oslo', 'year': 2024}
     """
     return Form(controls, {"direction": "column", "submit": submit}, label=label)
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+
+class Table(Control):
+    """A table whose selected rows are the value (a DataFrame of those rows, in the frame's
+    order). The frame stays in the kernel and is paged into the window like any table."""
+
+    kind = "table"
+
+    def __init__(self, frame: Any, selection: str, *, label: str = "") -> None:
+        if selection not in ("single", "multi"):
+            raise ValueError("selection is 'single' or 'multi'")
+        if type(frame).__name__ == "Series":
+            frame = frame.to_frame()
+        if not hasattr(frame, "iloc") or not hasattr(frame, "columns"):
+            raise TypeError(f"cs.table shows a pandas DataFrame, not {type(frame).__name__}")
+        self._frame = frame
+        describe = _registry.describe_table
+        described = describe(frame) if describe is not None else None
+        super().__init__([], {"selection": selection, "table": described}, label=label)
+
+    def signature(self) -> str:
+        """Same kind, label, selection mode and shape: the selection is kept."""
+        columns = [str(c) for c in self._frame.columns]
+        parts = [self.kind, self.label, self._options["selection"], len(self._frame), columns]
+        return _json.dumps(parts)
+
+    def _check(self, raw: Any) -> Any:
+        if isinstance(raw, str) or not isinstance(raw, _Sequence):
+            raise TypeError("a table's value is a list of row positions")
+        rows = sorted({int(r) for r in raw if not isinstance(r, bool)})
+        if len(rows) != len(raw):
+            raise ValueError("row positions must be distinct whole numbers")
+        if rows and (rows[0] < 0 or rows[-1] >= len(self._frame)):
+            raise ValueError(f"row positions must be within 0..{len(self._frame) - 1}")
+        if self._options["selection"] == "single" and len(rows) > 1:
+            raise ValueError("this table selects a single row")
+        return rows
+
+    def _from_wire(self, wire: Any) -> Any:
+        return self._frame.iloc[list(wire)]
+
+    def __repr__(self) -> str:
+        title = f"{self.label}: " if self.label else ""
+        return f"{title}{len(self._wire)} of {len(self._frame)} rows selected (table)"
+
+
+def table(frame: Any, selection: str = "multi", *, label: str = "") -> Table:
+    """Show ``frame`` as a table whose selected rows are the value: a DataFrame of the rows the
+    user selected (``selection="single"``: at most one), empty at first.
+
+    >>> picked = cs.table(df, selection="multi", label="orders")
+    >>> picked.value          # the selected rows of df (none yet)
+    Empty DataFrame ...
+    """
+    return Table(frame, selection, label=label)

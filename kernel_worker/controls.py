@@ -20,6 +20,7 @@ import sys
 
 TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from kernel_worker.cascade_api import Control
@@ -40,6 +41,8 @@ class ControlRegistry:
         self.live: dict[str, Control] = {}
         #: id -> (the control's arguments, the user's value in wire form)
         self._chosen: dict[str, tuple[str, Any]] = {}
+        #: Keeps a frame in the kernel for paging and describes it (the executor sets it).
+        self.describe_table: Callable[[Any], dict[str, Any]] | None = None
 
     def begin_cell(self, cell_id: str) -> None:
         """Controls created from now on belong to ``cell_id`` (numbered from 0 again)."""

@@ -106,6 +106,8 @@ class Executor:
         figures.prepare()
         self._sql: SqlEngine | None = None
         self.tables = TableStore()
+        # cs.table(df): the frame stays here and is paged like any shown table.
+        controls.registry.describe_table = lambda frame: self.tables.register(self._cell_id, frame)
 
     @property
     def sql(self) -> SqlEngine:

@@ -87,6 +87,8 @@ class ControlSpec:
             return "; ".join(
                 f"{child.label or child.kind}: {child.describe_value()}" for child in self.children
             )
+        if self.kind == "table":
+            return f"rows {', '.join(map(str, wire))} selected" if wire else "no rows selected"
         if isinstance(wire, list):
             return " – ".join(map(str, wire)) if self.kind == "date_range" else ", ".join(wire)
         return "" if wire is None else str(wire)
@@ -167,6 +169,17 @@ def parse_value(spec: ControlSpec, text: str) -> Any:
         return count
     if kind in ("text", "text_area", "file"):
         return text
+    if kind == "table":
+        try:
+            rows = [int(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise ControlValueError(f"{text!r} is not row positions (like 0,2,5)") from None
+        count = int((options.get("table") or {}).get("rows", 0))
+        if any(not 0 <= row < count for row in rows):
+            raise ControlValueError(f"row positions must be within 0..{count - 1}")
+        if options.get("selection") == "single" and len(rows) > 1:
+            raise ControlValueError("this table selects a single row")
+        return sorted(set(rows))
     raise ControlValueError(f"a {kind or 'control'} cannot be set from the command line")
 
 

@@ -61,6 +61,7 @@ def test_controls_are_found_by_id_and_by_variable_name() -> None:
         (spec("date_range", {}), "2024-01-01..2024-02-01", ["2024-01-01", "2024-02-01"]),
         (spec("button", {}), "3", 3),
         (spec("text", {}), "any words", "any words"),
+        (spec("table", {"selection": "multi", "table": {"rows": 9}}), "5, 1", [1, 5]),
     ],
 )
 def test_text_values_become_wire_values(control: ControlSpec, text: str, wire: Any) -> None:
@@ -79,6 +80,8 @@ def test_text_values_become_wire_values(control: ControlSpec, text: str, wire: A
         (spec("date", {}), "tomorrow", "not a date"),
         (spec("date_range", {}), "2024-02-01..2024-01-01", "ends before it starts"),
         (spec("button", {}), "-1", ">= 0"),
+        (spec("table", {"selection": "multi", "table": {"rows": 3}}), "3", "within 0..2"),
+        (spec("table", {"selection": "single", "table": {"rows": 3}}), "0,1", "a single row"),
     ],
 )
 def test_invalid_text_values_say_why(control: ControlSpec, text: str, message: str) -> None:

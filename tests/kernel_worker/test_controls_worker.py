@@ -157,3 +157,25 @@ def test_invalid_arguments_fail_in_the_cell_with_a_clear_message(worker: WorkerC
         messages = run(worker, ("a", f"import cascade as cs\n{expression}"))
         error = finished(messages)["a"].error
         assert error is not None and message in error.evalue, (expression, error)
+
+
+def test_a_table_control_keeps_its_frame_in_the_kernel_and_selects_rows(
+    worker: WorkerClient,
+) -> None:
+    code = (
+        "import cascade as cs, pandas as pd\n"
+        "df = pd.DataFrame({'a': [10, 20, 30]})\n"
+        "t = cs.table(df, selection='single')\n"
+        "t"
+    )
+    spec = control(run(worker, ("a", code)), "a")
+    described = spec["options"]["table"]  # type: ignore[index]
+    assert described["rows"] == 3 and described["columns"][0]["name"] == "a"
+    page = p.FetchRows(7, described["table_id"], 0, 3)
+    worker.send(page)
+    rows = worker.read_until(p.TableRows)[-1]
+    assert isinstance(rows, p.TableRows) and rows.total == 3
+    messages = run(worker, ("z", "print(t.value['a'].tolist())"), values=(("a:0", [2]),))
+    assert stream_text(messages, "z") == "[30]\n"
+    refused = run(worker, ("z", "print(len(t.value))"), values=(("a:0", [0, 1]),))
+    assert any(isinstance(m, p.WorkerLog) and "single row" in m.message for m in refused)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton
 from superqt import QLabeledSlider
 
@@ -15,6 +16,7 @@ from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.state import CellRunState, RichOutput
 from app.ui.outputs.controls import ControlOutput
+from app.ui.outputs.table_view import TableOutput
 from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import until
 from tests.ui.test_window import cell, open_window, status
@@ -240,5 +242,41 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         await until(window, lambda: state(window, 2).text("stdout") == "6\n")
         window.commands.app_view.trigger()  # back to the notebook
         assert cell(window, 1).editor.isVisibleTo(window) and cell(window, 3).isVisibleTo(window)
+
+    arun(body())
+
+
+def test_a_table_selection_feeds_a_cell(arun: Run, tmp_path: Path) -> None:
+    define = (
+        "import cascade as cs, pandas as pd\n"
+        "df = pd.DataFrame({'city': ['Oslo', 'Lima', 'Pune', 'Rome'], 'n': [1, 2, 3, 4]})\n"
+        "picked = cs.table(df, selection='multi', label='cities')\n"
+        "picked"
+    )
+    reader = "print(list(picked.value['city']), int(picked.value['n'].sum()))"
+    path = notebook_file(tmp_path, Cell("c1", code=define), Cell("c2", code=reader))
+    window = open_window(path)
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await all_ran(window, 2)
+        assert state(window, 1).text("stdout") == "[] 0\n"
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(TableOutput)))
+        table = cell(window, 0).outputs.findChildren(TableOutput)[0]
+        assert table.model.rowCount() == 4
+        selection = table.view.selectionModel()
+        rows = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        selection.select(table.model.index(1, 0), rows)
+        selection.select(table.model.index(3, 0), rows)
+        await until(window, lambda: state(window, 1).text("stdout") == "['Lima', 'Rome'] 6\n")
+        # Re-run the defining cell: same frame shape, so the selection is kept.
+        assert window.coordinator is not None
+        await window.coordinator.run_cell(cell(window, 0).cell_id)
+        await until(window, lambda: bool(cell(window, 0).outputs.findChildren(TableOutput)))
+        await all_ran(window, 2)
+        table = cell(window, 0).outputs.findChildren(TableOutput)[0]
+        kept = {index.row() for index in table.view.selectionModel().selectedRows()}
+        assert kept == {1, 3}
+        assert state(window, 1).text("stdout") == "['Lima', 'Rome'] 6\n"
 
     arun(body())

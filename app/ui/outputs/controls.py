@@ -10,12 +10,14 @@ each one and never waits.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, Protocol
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractSpinBox,
     QButtonGroup,
     QCheckBox,
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.controls import ControlSpec
+from app.ui.outputs.table_view import TableInfo, TableOutput, TableSource
 from app.ui.tasks import spawn
 
 os.environ.setdefault("QT_API", "pyside6")  # superqt's qtpy: this app's binding, never another
@@ -88,10 +91,19 @@ class ControlOutput(QWidget):
     #: A form's values waiting for Submit (None for other controls).
     held: HeldValues | None = None
 
-    def __init__(self, spec: ControlSpec, sink: ControlSink, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        spec: ControlSpec,
+        sink: ControlSink,
+        parent: QWidget | None = None,
+        *,
+        tables: TableSource | None = None,
+    ) -> None:
         super().__init__(parent)
         self.spec = spec
         self.sink = sink
+        #: Who pages kernel tables (a table control's rows).
+        self.tables = tables
         self.setObjectName("controlOutput")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
@@ -343,7 +355,7 @@ def _group(out: ControlOutput, spec: ControlSpec, sink: ControlSink) -> QWidget:
     layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(box) if row else QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     for child in spec.children:
-        layout.addWidget(ControlOutput(child, sink, box))
+        layout.addWidget(ControlOutput(child, sink, box, tables=out.tables))
     return box
 
 
@@ -364,7 +376,38 @@ def _form(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
     return box
 
 
+def _table(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
+    described = spec.options.get("table")
+    if out.tables is None or not isinstance(described, dict):
+        return QLabel(f"[table of {described.get('rows', '?') if described else '?'} rows]", out)
+    table = TableOutput(TableInfo.from_json(json.dumps(described)), out.tables, out)
+    view = table.view
+    view.setSortingEnabled(False)  # rows are the frame's positions: the order stays the frame's
+    view.horizontalHeader().setSortIndicatorShown(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    single = spec.options.get("selection") == "single"
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.SingleSelection
+        if single
+        else QAbstractItemView.SelectionMode.ExtendedSelection
+    )
+    selection = view.selectionModel()
+    model = table.model
+    for row in value or ():
+        selection.select(
+            model.index(int(row), 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def selected(*_args: object) -> None:
+        out.report(sorted({index.row() for index in selection.selectedRows()}))
+
+    selection.selectionChanged.connect(selected)
+    return table
+
+
 _EDITORS: dict[str, Callable[[ControlOutput, ControlSpec, Any], QWidget]] = {
+    "table": _table,
     "file": _file,
     "stack": _stack,
     "form": _form,

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.core.mime import TABLE_MIME
+from app.core.mime import CONTROL_MIME, TABLE_MIME
 from app.core.state import CellError, Output, RichOutput, StreamText
 from app.ui.outputs.renderers import rich_output_widget
 from app.ui.outputs.table_view import TableOutput, TableSource
@@ -137,7 +137,7 @@ class OutputArea(QWidget):
             self._add_piece(piece)
         else:
             rich = rich_output_widget(output, self, self._table_source, self._control_sink)
-            if TABLE_MIME in output.data:
+            if TABLE_MIME in output.data or CONTROL_MIME in output.data:  # a table control too
                 self._table_outputs.append((rich, output))
             self._add_piece(rich)
 
@@ -160,7 +160,7 @@ class OutputArea(QWidget):
         self._table_source = source
         rebuilt: list[tuple[QWidget, RichOutput]] = []
         for old, output in self._table_outputs:
-            piece = rich_output_widget(output, self, source)
+            piece = rich_output_widget(output, self, source, self._control_sink)
             position = self._pieces.index(old)
             self._pieces[position] = piece
             self._layout.insertWidget(1 + position, piece)

@@ -88,7 +88,7 @@ def control(mime: str, data: str, output: RichOutput, context: RenderContext) ->
         spec = ControlSpec.from_json(data)
     except (ValueError, TypeError):
         return None  # malformed: the text form shows
-    return ControlOutput(spec, context.controls, context.parent)
+    return ControlOutput(spec, context.controls, context.parent, tables=context.table_source)
 
 
 def kernel_table(
