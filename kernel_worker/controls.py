@@ -45,9 +45,14 @@ class ControlRegistry:
         self.describe_table: Callable[[Any], dict[str, Any]] | None = None
 
     def begin_cell(self, cell_id: str) -> None:
-        """Controls created from now on belong to ``cell_id`` (numbered from 0 again)."""
+        """Controls created from now on belong to ``cell_id`` (numbered from 0 again); the
+        controls of its previous run are let go (a table control holds its frame), while the
+        user's values stay for the controls it creates again."""
         self.cell_id = cell_id
         self._created = 0
+        prefix = f"{cell_id}:"
+        for control_id in [c for c in self.live if c.startswith(prefix)]:
+            del self.live[control_id]
 
     def register(self, control: Control) -> tuple[str, int, Any]:
         """(id, instance number, the user's earlier value or None) for a new control."""
