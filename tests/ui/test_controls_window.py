@@ -16,6 +16,7 @@ from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.state import CellRunState, RichOutput
 from app.ui.outputs.controls import ControlOutput
+from app.ui.outputs.output_view import ErrorOutput
 from app.ui.outputs.table_view import TableOutput
 from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import until
@@ -219,12 +220,16 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         Cell("c1", code=SLIDER),
         Cell("c2", code="print(n.value)"),
         Cell("c3", code="secret = 1", meta=(("hide_in_app", "true"),)),
+        Cell("c4", code="raise ValueError('no data for this month')"),
     )
     window = open_window(path)
 
     async def body() -> None:
         window.commands.run_all.trigger()
         await until(window, lambda: all(status(window, i) == "success" for i in (1, 2, 3)), 60)
+        await until(window, lambda: status(window, 4) == "error")
+        error = cell(window, 4).outputs.findChildren(ErrorOutput)[0]
+        assert error.traceback.isVisibleTo(window)
         window.commands.app_view.trigger()
         assert window.commands.app_view.isChecked()
         assert window.view is not None and window.view.app_view
@@ -236,6 +241,9 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         markdown = cell(window, 0).markdown_view
         assert markdown is not None and markdown.isVisibleTo(window)
         assert not cell(window, 3).isVisibleTo(window)  # hide_in_app="true"
+        error = cell(window, 4).outputs.findChildren(ErrorOutput)[0]  # errors summarised
+        assert error.header.isVisibleTo(window) and not error.traceback.isVisibleTo(window)
+        assert "no data for this month" in error.header.text()
         slider = control(window, 1).editor
         assert isinstance(slider, QLabeledSlider) and slider.isVisibleTo(window)
         slider.setValue(6)

@@ -1,7 +1,8 @@
 """App view: the notebook as an app — outputs and controls only, with the same reactivity.
 
 In app view every cell hides its header (kind, status, run and move buttons), its code and
-the buttons that add cells; markdown stays rendered; a cell whose metadata says ``hide_in_app="true"`` (in its
+the buttons that add cells; markdown stays rendered; a failed cell shows its one-line error
+without the traceback; a cell whose metadata says ``hide_in_app="true"`` (in its
 ``# %%`` marker) is not shown at all. Controls keep working: moving a slider re-runs the
 cells that read it, exactly as in the notebook view. ``cascade app NB.py`` opens a notebook
 in app view; View → App view toggles it.
@@ -53,6 +54,7 @@ def set_app_view(widget: CellWidget, cell: Cell, on: bool) -> None:
             part.setVisible(False)
         widget.setFrameShape(QFrame.Shape.NoFrame)
         widget.setVisible(not hidden_in_app(cell))
+        widget.outputs.set_summarise_errors(True)
         return
     shown = widget.property("appViewShown")
     if isinstance(shown, dict):
@@ -61,3 +63,4 @@ def set_app_view(widget: CellWidget, cell: Cell, on: bool) -> None:
     widget.setProperty("appViewShown", None)
     widget.setFrameShape(QFrame.Shape.StyledPanel)
     widget.setVisible(True)
+    widget.outputs.set_summarise_errors(False)

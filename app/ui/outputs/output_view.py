@@ -105,6 +105,7 @@ class OutputArea(QWidget):
         self._error_piece: ErrorOutput | None = None
         self._table_source: TableSource | None = None
         self._control_sink: ControlSink | None = None
+        self._summarise_errors = False
         # Rich outputs that describe a kernel table, by piece: rebuilt when the source changes.
         self._table_outputs: list[tuple[QWidget, RichOutput]] = []
         self._layout = QVBoxLayout(self)
@@ -183,6 +184,14 @@ class OutputArea(QWidget):
         if error is not None:
             self._error_piece = ErrorOutput(error, self)
             self._layout.addWidget(self._error_piece)
+            self.set_summarise_errors(self._summarise_errors)
+
+    def set_summarise_errors(self, on: bool) -> None:
+        """Show an error as its one-line header only, without the traceback (app view)."""
+        self._summarise_errors = on
+        piece = self._error_piece
+        if piece is not None:
+            piece.traceback.setVisible(not on and bool(piece.error.traceback.strip()))
 
     def clear(self) -> None:
         """Remove every output and the error."""
