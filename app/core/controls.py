@@ -107,14 +107,14 @@ def shown_controls(states: Mapping[str, CellRunState]) -> Iterator[ControlSpec]:
 
 
 def find_control(states: Mapping[str, CellRunState], control_id: str) -> ControlSpec | None:
-    """The control ``control_id`` as its cell last showed it."""
+    """The control ``control_id`` as it is shown: under the cell that created it, or else
+    under a cell that displays it (``n`` as the last expression of another cell)."""
     cell_id = control_id.rsplit(":", 1)[0]
-    state = states.get(cell_id)
-    if state is None:
-        return None
-    for spec in shown_controls({cell_id: state}):
-        if spec.id == control_id:
-            return spec
+    owner = {cell_id: states[cell_id]} if cell_id in states else {}
+    for scope in (owner, states):
+        for spec in shown_controls(scope):
+            if spec.id == control_id:
+                return spec
     return None
 
 

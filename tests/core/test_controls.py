@@ -108,3 +108,10 @@ def test_controls_inside_a_stack_are_found_and_the_groups_name_means_the_group()
     assert controls_by_name(states)["x"].id == "c1:0"
     with pytest.raises(ControlValueError, match="cannot be set from the command line"):
         parse_value(controls_by_name(states)["row"], "3")
+
+
+def test_a_control_shown_by_another_cell_is_found_there() -> None:
+    payload = {"id": "c1:0", "kind": "slider", "value": 2, "names": ["n"], "options": SLIDER}
+    states = {"c1": CellRunState(status="success"), "c2": shown(payload)}
+    found = find_control(states, "c1:0")
+    assert found is not None and found.cell_id == "c1" and found.value == 2
