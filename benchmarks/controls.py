@@ -16,10 +16,10 @@ the Qt queue is drained, minus the cells' own work in that last run (the sum of 
 ``duration_ms``; goal ≤ 50 ms), and the longest stall of the GUI loop during the moves (a 4 ms
 precise timer; gap minus 4 ms; goal ≤ 16 ms).
 
-marimo, side by side (documented behaviour, not measured here — its slider lives in a browser
-and a headless run has no slider to drag): ``mo.ui.slider`` sends a value on every input event
-unless ``debounce=True`` (then only on release); each value change triggers a run of the
-cells that reference the element, queued behind the run in progress.
+marimo, side by side (documented behaviour, not measured here: its slider lives in a browser
+page and a headless ``marimo run`` has no slider to drag): ``mo.ui.slider`` sends its value as
+it moves, or only on release with ``debounce=True``; every value sent re-runs the cells that
+reference the element.
 
 Output: a table, then one final line of JSON with every figure and target.
 """
