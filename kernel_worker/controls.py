@@ -39,8 +39,8 @@ class ControlRegistry:
         self._created = 0
         self._instances = 0
         self.live: dict[str, Control] = {}
-        #: id -> (the control's arguments, the user's value in wire form)
-        self._chosen: dict[str, tuple[str, Any]] = {}
+        #: id -> (the control's arguments (None: not created yet), the user's value, wire form)
+        self._chosen: dict[str, tuple[str | None, Any]] = {}
         #: Keeps a frame in the kernel for paging and describes it (the executor sets it).
         self.describe_table: Callable[[Any], dict[str, Any]] | None = None
 
@@ -63,17 +63,21 @@ class ControlRegistry:
         chosen = self._chosen.get(control_id)
         kept: Any = None
         if chosen is not None:
-            if chosen[0] == control.signature():
-                kept = chosen[1]
+            if chosen[0] is None or chosen[0] == control.signature():
+                kept = chosen[1]  # the user's value (a preset: whatever its arguments)
+                self._chosen[control_id] = (control.signature(), kept)
             else:
                 del self._chosen[control_id]  # its arguments changed: the new default rules
         return control_id, self._instances, kept
 
     def set_value(self, control_id: str, wire_value: Any) -> str | None:
-        """Give the control the user's value; None, or why it could not be set."""
+        """Give the control the user's value; None, or why it could not be set. A control
+        its cell has not created yet (in this kernel) takes the value when it is created, if
+        the value suits it (a remembered value, or one set before the kernel restarted)."""
         control = self.live.get(control_id)
         if control is None:
-            return f"no control {control_id} (its cell has not run in this kernel)"
+            self._chosen[control_id] = (None, wire_value)
+            return None
         try:
             control._set_wire_value(wire_value)
         except (TypeError, ValueError) as exc:

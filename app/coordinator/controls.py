@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.coordinator.control_memory import ControlMemory
 from app.coordinator.events import CoordinatorEvent, Notice
 from app.core.controls import ControlSpec, find_control, with_values
 from app.core.state import CellRunState
@@ -63,6 +65,7 @@ class ControlIntents:
     """Mixed into the coordinator: the intents about controls."""
 
     _controls: Coalescer
+    _control_memory: ControlMemory
     #: (control id, instance) -> the wire value the user last set it to.
     _control_values: dict[tuple[str, int], Any]
     _runner: Runner
@@ -72,7 +75,24 @@ class ControlIntents:
         @property
         def states(self) -> Mapping[str, CellRunState]: ...
 
+        @property
+        def path(self) -> Path | None: ...
+
         def _emit(self, event: CoordinatorEvent) -> None: ...
+
+    @property
+    def remember_controls(self) -> bool:
+        """Whether this notebook keeps its control values in the user's data folder."""
+        return self._control_memory.enabled(self.path)
+
+    def set_remember_controls(self, on: bool) -> None:
+        """View → Remember control values (off: the remembered values are forgotten)."""
+        if self.path is not None:
+            self._control_memory.enable(self.path, on)
+
+    def remembered_control_values(self) -> dict[str, Any]:
+        """What a plan carries so controls come back at the values the user left them at."""
+        return self._control_memory.values(self.path)
 
     def exported_states(self) -> dict[str, CellRunState]:
         """The run states with every control at the value on screen (for the exports)."""
@@ -91,6 +111,7 @@ class ControlIntents:
             self._emit(Notice("warning", "That control is gone: run its cell again."))
             return
         self._control_values[(spec.id, spec.instance)] = value
+        self._control_memory.remember(self.path, {control_id: value})
         await self._controls.submit(control_id, value, self._apply_control_value)
 
     async def _apply_control_value(self, control_id: str, value: Any) -> None:
@@ -108,4 +129,5 @@ class ControlIntents:
         roots = {spec.cell_id for spec in specs} if with_definers else set()
         for spec in specs:
             self._control_values[(spec.id, spec.instance)] = values[spec.id]
+        self._control_memory.remember(self.path, values)
         await self._runner.run_cells(roots, changed_names=names, control_values=values)

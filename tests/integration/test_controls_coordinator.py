@@ -12,7 +12,9 @@ import pytest
 
 from app.coordinator.asyncio_kernel import AsyncioKernel
 from app.coordinator.coordinator import Coordinator
+from app.core import fileformat
 from app.core.controls import controls_by_name
+from app.core.notebook import Cell, Notebook
 
 pytestmark = pytest.mark.slow
 
@@ -96,3 +98,42 @@ def test_an_invalid_value_changes_nothing_and_is_reported(tmp_path: Path) -> Non
         assert any("outside 0..100" in getattr(e, "message", "") for e in notices)
 
     scenario(tmp_path, body)
+
+
+def test_remembered_values_come_back_in_a_new_session_and_never_touch_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "nb.py"
+    cells = tuple(Cell(f"c{i}", "python", code) for i, code in enumerate((DEFINE, READ, BELOW)))
+    fileformat.save(Notebook(cells=cells, name="remember"), path)
+    before = path.read_bytes()
+
+    async def session(body: Callable[[Coordinator], Awaitable[None]]) -> None:
+        c = Coordinator(AsyncioKernel(cwd=tmp_path), autosave=False)
+        await c.open(path)
+        try:
+            await c.run_all()
+            await body(c)
+        finally:
+            await c.shutdown()
+
+    async def first(c: Coordinator) -> None:
+        assert not c.remember_controls
+        await c.set_control_value("c0:0", 7)  # not remembered: the option is off
+        c.set_remember_controls(True)
+        assert c.remember_controls
+        await c.set_control_value("c0:0", 42)
+
+    async def second(c: Coordinator) -> None:
+        assert c.remember_controls
+        assert controls_by_name(c.states)["n"].value == 42
+        assert printed(c, "c1") == "84\n"
+        c.set_remember_controls(False)  # forgets: the next session starts from the code
+        assert not c.remember_controls and c.remembered_control_values() == {}
+
+    async def third(c: Coordinator) -> None:
+        assert controls_by_name(c.states)["n"].value == 3
+
+    for body in (first, second, third):
+        asyncio.run(session(body))
+    assert path.read_bytes() == before

@@ -78,8 +78,14 @@ def test_a_value_out_of_range_is_refused_and_reported(worker: WorkerClient) -> N
     logs = [m for m in messages if isinstance(m, p.WorkerLog)]
     assert logs and "99 is outside 0..10" in logs[0].message
     assert stream_text(messages, "b") == "6\n"  # unchanged
-    unknown = run(worker, ("b", READ), values=(("zz:0", 1),))
-    assert any(isinstance(m, p.WorkerLog) and "zz:0" in m.message for m in unknown)
+
+
+def test_a_value_for_a_control_not_created_yet_applies_when_it_is(worker: WorkerClient) -> None:
+    run(worker, ("b", "x = 0"), values=(("a:0", 8),))  # a remembered value, say
+    assert control(run(worker, ("a", DEFINE)), "a")["value"] == 8
+    # One that does not suit the control is dropped: the default rules.
+    run(worker, ("b", "x = 0"), values=(("c:0", 99),))
+    assert control(run(worker, ("c", DEFINE)), "c")["value"] == 3
 
 
 def test_every_kind_round_trips_through_a_plan(worker: WorkerClient) -> None:

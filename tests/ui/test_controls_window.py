@@ -35,6 +35,7 @@ PLOT = (
 
 
 def notebook_file(tmp_path: Path, *cells: Cell) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "notebook.py"
     fileformat.save(Notebook(cells=cells, name="Controls"), path)
     return path
@@ -286,5 +287,22 @@ def test_a_table_selection_feeds_a_cell(arun: Run, tmp_path: Path) -> None:
         kept = {index.row() for index in table.view.selectionModel().selectedRows()}
         assert kept == {1, 3}
         assert state(window, 1).text("stdout") == "['Lima', 'Rome'] 6\n"
+
+    arun(body())
+
+
+def test_view_remember_control_values_is_per_notebook(arun: Run, tmp_path: Path) -> None:
+    path = notebook_file(tmp_path, Cell("c1", code=SLIDER))
+    window = open_window(path)
+
+    async def body() -> None:
+        action = window.commands.remember_controls
+        assert window.coordinator is not None and not action.isChecked()
+        action.trigger()
+        assert action.isChecked() and window.coordinator.remember_controls
+        second = open_window(notebook_file(tmp_path / "other", Cell("c1", code=SLIDER)))
+        assert not second.commands.remember_controls.isChecked()  # another notebook: off
+        action.trigger()
+        assert not window.coordinator.remember_controls
 
     arun(body())

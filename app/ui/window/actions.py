@@ -65,6 +65,12 @@ class WindowActions:
             "&App view", w.toggle_app_view, "Ctrl+Shift+A", "Outputs and controls only, code hidden"
         )
         self.app_view.setCheckable(True)
+        self.remember_controls = self._action(
+            "&Remember control values",
+            w.toggle_remember_controls,
+            tip="Keep this notebook's control values in your data folder (never in the file)",
+        )
+        self.remember_controls.setCheckable(True)
         self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
         self.about = self._action("&About Cascade", w.show_about)
         self.undo.setEnabled(False)
@@ -80,6 +86,7 @@ class WindowActions:
             self.autorun,
             self.interpreter,
             self.database,
+            self.remember_controls,
         )
 
     def _action(
@@ -127,6 +134,7 @@ class WindowActions:
             run_menu.addAction(action)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.app_view)
+        view_menu.addAction(self.remember_controls)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts)
         help_menu.addAction(self.about)

@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.view.set_app_view(self.commands.app_view.isChecked())
+        self.commands.remember_controls.setChecked(coordinator.remember_controls)
         self.commands.set_notebook_open(True)
         self._show_trust(coordinator.trusted, coordinator.trust_requests)
         self._track_path(coordinator.path)
@@ -522,6 +523,12 @@ class MainWindow(QMainWindow):
         self.commands.toolbar.setVisible(not checked)
         if self.view is not None:
             self.view.set_app_view(checked)
+
+    def toggle_remember_controls(self, checked: bool) -> None:
+        """View → Remember control values, for this notebook (app/coordinator/control_memory.py)."""
+        if self.coordinator is not None:
+            self.coordinator.set_remember_controls(checked)
+            self.commands.remember_controls.setChecked(self.coordinator.remember_controls)
 
     def toggle_autorun(self, checked: bool) -> None:
         if self.coordinator is not None and self.view is not None:
