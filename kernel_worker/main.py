@@ -166,7 +166,7 @@ def main() -> int:
 def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRouter]:
     """Output capture, thread and fork hooks, interrupts, and the executor with its
     namespace: everything user code needs, in place before the first request is read."""
-    from kernel_worker import threads
+    from kernel_worker import controls, threads
     from kernel_worker.capture import FdCapture, install_streams
     from kernel_worker.executor import Executor
     from kernel_worker.router import OutputRouter
@@ -180,6 +180,7 @@ def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRout
     threads.install(lambda: router.current)
     forks.install(lambda: _in_forked_child(channel))
     executor = Executor(writer, router, capture, streams)
+    controls.install_finder()  # `import cascade` in cells (docs/SEMANTICS.md §8)
     interrupts.start_watcher()
     return executor, router
 

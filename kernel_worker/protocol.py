@@ -18,7 +18,8 @@ The nonce is chosen by the coordinator for each worker it starts and handed over
 Versioning: the worker's first frame is :class:`Ready` carrying :data:`PROTOCOL_VERSION`; the
 coordinator refuses a worker that speaks another version. Add fields with defaults to stay
 compatible; bump the version for anything else (version 2: the framed header above; version 3:
-:class:`StepsFinished`, many brief steps of a plan in one frame).
+:class:`StepsFinished`, many brief steps of a plan in one frame; version 4: reactive
+controls, :class:`ControlValue` updates carried by a :class:`RunPlan`).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -49,7 +50,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -200,13 +201,35 @@ class Step(Record):
     sql: tuple[SqlStatementSpec, ...] = ()
 
 
+# -- reactive controls (docs/SEMANTICS.md §8) ---------------------------------------------------
+#: A control shown under a cell: JSON ``{"id", "instance", "kind", "label", "disabled",
+#: "debounce", "options", "value", "names"}``. ``id`` is stable across runs of its cell
+#: ("cell:index"), ``instance`` is new each time the control is created, ``value`` is in wire
+#: form (JSON), ``names`` are the notebook variables holding the control.
+CONTROL_MIME = "application/vnd.cascade.control+json"
+
+
+class ControlValue(Record):
+    """The user set control ``control_id`` to ``value`` (wire form, JSON): the worker applies
+    it before the plan's first step (an invalid or unknown one is reported as a WorkerLog)."""
+
+    TYPE: ClassVar[str] = "control_value"
+    control_id: str
+    value: Any
+
+
+# -- end of reactive controls ---------------------------------------------------------------------
+
+
 class RunPlan(Record):
-    """Delete ``delete_names`` from the namespace, then run ``steps`` in order."""
+    """Set ``control_values``, delete ``delete_names`` from the namespace, then run ``steps``
+    in order."""
 
     TYPE: ClassVar[str] = "run_plan"
     plan_id: int
     steps: tuple[Step, ...]
     delete_names: tuple[str, ...] = ()
+    control_values: tuple[ControlValue, ...] = ()
 
 
 class ConfigureDatabase(Record):
@@ -538,6 +561,7 @@ def _step_results(raw: Any) -> tuple[StepResult, ...]:
 
 
 _NESTED[(RunPlan, "steps")] = _steps
+_NESTED[(RunPlan, "control_values")] = lambda raw: tuple(_build(ControlValue, item) for item in raw)
 _NESTED[(StepsFinished, "steps")] = _step_results
 _COMPACT[(StepsFinished, "steps")] = lambda steps: [step.values() for step in steps]
 _NESTED[(Step, "sql")] = _sql

@@ -20,9 +20,11 @@ LARGE_MODULES = {
     "app/ui/editor/code_editor.py": "the editor; reshaped by the editor issue (11)",
     "kernel_worker/protocol.py": "every message type of the protocol, one per class, by design",
     "kernel_worker/sql.py": "the SQL engine (configure, run, interrupt); to split",
+    "kernel_worker/cascade_api.py": "the `cascade` module users import: one page of documented API",
 }
 #: Functions still over the limit, and why.
 LONG_FUNCTIONS = {
+    "app/ui/window/actions.py:__init__": "every action; split when issues 11 and 12 land",
     "app/ui/cells/cell_widget.py:__init__": "builds the cell's widgets; reshaped by issue 12",
 }
 

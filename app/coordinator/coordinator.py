@@ -18,6 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, describe_redo
+from app.coordinator.control_memory import ControlMemory
+from app.coordinator.controls import Coalescer, ControlIntents
 from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
@@ -58,7 +60,7 @@ _FILE_PASSWORD_NOTICE = (
 )
 
 
-class Coordinator(StructuralEditor, EnvironmentIntents):
+class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
     """See the module docstring. Not thread-safe: use it from one event loop."""
 
     def __init__(
@@ -80,6 +82,9 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self._history = CellHistory()
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
+        self._controls = Coalescer()
+        self._control_values = {}
+        self._control_memory = ControlMemory()
 
     # -- observers ------------------------------------------------------------------------------
     def subscribe(self, observer: Observer) -> Callable[[], None]:
@@ -362,7 +367,8 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
             if first:
                 self._emit(TrustDecisionNeeded(self.trust_requests))
             return
-        await self._runner.run_cells(roots)
+        # Remembered control values (if any) come back as their controls are created.
+        await self._runner.run_cells(roots, control_values=self.remembered_control_values())
 
     async def _after_change(
         self,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
 from app.core.session import (
@@ -171,12 +171,21 @@ class KernelClient:
 
     # -- sending ------------------------------------------------------------------------------
     def run_plan(
-        self, plan_id: int, steps: Sequence[StepSpec], delete_names: Sequence[str]
+        self,
+        plan_id: int,
+        steps: Sequence[StepSpec],
+        delete_names: Sequence[str],
+        control_values: Mapping[str, Any] | None = None,
     ) -> None:
+        """Send a plan; ``control_values`` (control id -> wire value) are set first."""
         request = p.RunPlan(
             plan_id=plan_id,
             steps=tuple(_protocol_step(step) for step in steps),
             delete_names=tuple(delete_names),
+            control_values=tuple(
+                p.ControlValue(control_id, value)
+                for control_id, value in (control_values or {}).items()
+            ),
         )
         self._send(request)
 

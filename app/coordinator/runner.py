@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 from app.coordinator.events import (
     STOPPED,
@@ -175,8 +175,18 @@ class Runner:
                 remove_output_file(state.full_output)
 
     # -- running -----------------------------------------------------------------------------------
-    async def run_cells(self, roots: Iterable[str]) -> None:
-        """Plan and run ``roots`` with their cascade; completes when the plan has finished."""
+    async def run_cells(
+        self,
+        roots: Iterable[str],
+        *,
+        changed_names: Iterable[str] = (),
+        control_values: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Plan and run ``roots`` with their cascade; completes when the plan has finished.
+
+        ``control_values`` (control id -> wire value) are set in the kernel before the plan's
+        steps; ``changed_names`` (the variables holding those controls) add their readers to
+        the roots (SEMANTICS.md §8)."""
         roots = tuple(roots)
         async with self.lock:
             if self.closing:
@@ -194,10 +204,16 @@ class Runner:
                 session.kernel_names,
                 self._context.mode,
                 session.ran,
+                changed_names,
             )
-            await self._execute(plan, document)
+            await self._execute(plan, document, control_values)
 
-    async def _execute(self, plan: Plan, document: AnalysedNotebook) -> None:
+    async def _execute(
+        self,
+        plan: Plan,
+        document: AnalysedNotebook,
+        control_values: Mapping[str, Any] | None = None,
+    ) -> None:
         held = self.session.held_names(plan.delete_names)
         self._plan_ids += 1
         defs = {s.cell_id: document.analyses[s.cell_id].defs for s in plan.steps}
@@ -206,14 +222,14 @@ class Runner:
                 self._plan_ids, plan.cell_ids, defs, plan.delete_names, plan.blocked, plan.stale
             )
         )
-        if not plan.steps and not held:
+        if not plan.steps and not held and not control_values:
             self.session.active = None
-            return  # nothing to run and nothing in the kernel to remove
+            return  # nothing to run, nothing in the kernel to remove, no value to set
         self._plan_done = asyncio.get_running_loop().create_future()
         steps = [self._step(document, s.cell_id, s.depends_on) for s in plan.steps]
         self._set_status("busy")
         try:
-            self.client.run_plan(self._plan_ids, steps, plan.delete_names)
+            self.client.run_plan(self._plan_ids, steps, plan.delete_names, control_values)
             await self._plan_done
         except KernelUnavailable as exc:
             self.publish(self.session.lose_kernel(str(exc), forget=False))

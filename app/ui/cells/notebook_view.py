@@ -22,6 +22,7 @@ from app.coordinator.events import (
 )
 from app.core.notebook import Notebook
 from app.ui.cells import quick_fixes
+from app.ui.cells.app_view import set_app_view
 from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
@@ -45,6 +46,8 @@ class NotebookView(QScrollArea):
         super().__init__(parent)
         self.coordinator = coordinator
         self.cells: dict[str, CellWidget] = {}
+        #: Outputs and controls only, code hidden (app_view.py); cells built later follow it.
+        self.app_view = False
         self._pending = False
         self._unbuilt: list[str] = []
         self.setWidgetResizable(True)
@@ -159,6 +162,7 @@ class NotebookView(QScrollArea):
     def _make_cell(self, cell_id: str) -> CellWidget:
         c = self.coordinator
         widget = CellWidget(c.notebook.cell(cell_id), self._container, c.cell_name)
+        widget.outputs.set_control_sink(c)  # controls draw natively and report changes
         widget.set_autorun(c.mode == "autorun")
         if cell_id in c.analyses:
             widget.set_analysis(c.analyses[cell_id], c.document.problems(cell_id))
@@ -180,6 +184,8 @@ class NotebookView(QScrollArea):
         )
         widget.editor.edited.connect(self._mark_pending)
         self.cells[cell_id] = widget
+        if self.app_view:
+            set_app_view(widget, c.notebook.cell(cell_id), True)
         return widget
 
     # -- intents ------------------------------------------------------------------------------
@@ -280,6 +286,13 @@ class NotebookView(QScrollArea):
                 spawn(self.coordinator.update_cell(cell_id, code, run=False))
         self._pending = False
         self.edits_pending_changed.emit(False)
+
+    def set_app_view(self, on: bool) -> None:
+        """Show the notebook as an app (outputs and controls only) or as a notebook."""
+        self.app_view = on
+        self._empty.setVisible(not on and not self.coordinator.notebook.cells)
+        for cell_id, widget in self.cells.items():
+            set_app_view(widget, self.coordinator.notebook.cell(cell_id), on)
 
     def set_autorun(self, autorun: bool) -> None:
         for widget in self.cells.values():

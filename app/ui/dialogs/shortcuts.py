@@ -25,6 +25,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+N", "New notebook"),
     ("Ctrl+O", "Open a notebook"),
     ("Ctrl+Shift+S", "Save as"),
+    ("Ctrl+Shift+A", "App view: outputs and controls only, code hidden"),
     ("Ctrl+K", "Show these shortcuts"),
     ("Escape", "Leave the editor (saves the edit, cancels the pending auto-run)"),
 )

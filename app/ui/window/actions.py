@@ -61,6 +61,16 @@ class WindowActions:
         self.database = self._action(
             "&Database…", w.show_database_dialog, tip="Set the database SQL cells use"
         )
+        self.app_view = self._action(
+            "&App view", w.toggle_app_view, "Ctrl+Shift+A", "Outputs and controls only, code hidden"
+        )
+        self.app_view.setCheckable(True)
+        self.remember_controls = self._action(
+            "&Remember control values",
+            w.toggle_remember_controls,
+            tip="Keep this notebook's control values in your data folder (never in the file)",
+        )
+        self.remember_controls.setCheckable(True)
         self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
         self.about = self._action("&About Cascade", w.show_about)
         self.undo.setEnabled(False)
@@ -76,6 +86,7 @@ class WindowActions:
             self.autorun,
             self.interpreter,
             self.database,
+            self.remember_controls,
         )
 
     def _action(
@@ -121,11 +132,14 @@ class WindowActions:
         run_menu.addSeparator()
         for action in (self.autorun, self.database, self.interpreter, self.trust):
             run_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.app_view)
+        view_menu.addAction(self.remember_controls)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts)
         help_menu.addAction(self.about)
 
-        toolbar = self._window.addToolBar("Notebook")
+        toolbar = self.toolbar = self._window.addToolBar("Notebook")
         toolbar.setObjectName("notebookToolbar")
         toolbar.setMovable(False)
         for action in (self.run_all, self.interrupt, self.restart, self.autorun):

@@ -35,7 +35,8 @@ def _report(error: BaseException) -> None:
     box.open()
 
 
-def run_gui(notebook: str | None) -> int:
+def run_gui(notebook: str | None, *, app_view: bool = False) -> int:
+    """The window (``app_view``: ``cascade app NB.py``, the notebook as an app)."""
     prepare_web_engine()  # before the QApplication: QtWebEngine (the [web] extra) needs it
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -54,6 +55,7 @@ def run_gui(notebook: str | None) -> int:
     tasks.set_error_reporter(_report)
     window = MainWindow()
     window.show()
+    window.toggle_app_view(app_view)
     if notebook is not None:
         window.open_path(notebook)
     closed = asyncio.Event()

@@ -209,6 +209,19 @@ class MainWindow(
         ):
             spawn(self.coordinator.restart_kernel())
 
+    def toggle_app_view(self, checked: bool) -> None:
+        """View → App view: outputs and controls only (app/ui/cells/app_view.py)."""
+        self.commands.app_view.setChecked(checked)
+        self.commands.toolbar.setVisible(not checked)
+        if self.view is not None:
+            self.view.set_app_view(checked)
+
+    def toggle_remember_controls(self, checked: bool) -> None:
+        """View → Remember control values, for this notebook (app/coordinator/control_memory.py)."""
+        if self.coordinator is not None:
+            self.coordinator.set_remember_controls(checked)
+            self.commands.remember_controls.setChecked(self.coordinator.remember_controls)
+
     def toggle_autorun(self, checked: bool) -> None:
         if self.coordinator is not None:
             spawn(self.coordinator.set_mode("autorun" if checked else "lazy"))

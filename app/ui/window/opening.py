@@ -186,6 +186,8 @@ class NotebookOpening(WindowParts):
         self.bridge.notified.connect(self._on_event)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
+        self.view.set_app_view(self.commands.app_view.isChecked())
+        self.commands.remember_controls.setChecked(coordinator.remember_controls)
         self.commands.set_notebook_open(True)
         self._show_mode(ModeChanged(coordinator.mode))
         self._show_trust(coordinator.trusted, coordinator.trust_requests)
