@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
-    QFontDatabase,
     QPalette,
     QTextCursor,
     QWheelEvent,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.core.state import MAX_STREAM_CHARS, StreamName
 from app.ui.outputs.ansi import AnsiFormatter
 from app.ui.theme import colors_for
+from app.ui.theme.fonts import monospace_font
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
 FLUSH_INTERVAL_MS = 40
@@ -54,7 +54,7 @@ Tint = Literal["none", "stderr", "error"]
 
 
 def monospace() -> QFont:
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    return monospace_font()
 
 
 def plural(count: int, word: str) -> str:

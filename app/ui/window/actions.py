@@ -121,6 +121,7 @@ class WindowActions:
         run_menu.addSeparator()
         for action in (self.autorun, self.database, self.interpreter, self.trust):
             run_menu.addAction(action)
+        self.view_menu = bar.addMenu("&View")  # filled by app.ui.window.view_menu
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts)
         help_menu.addAction(self.about)
@@ -132,6 +133,7 @@ class WindowActions:
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.database)
+        self.toolbar = toolbar  # dressed by app.ui.window.toolbar
         return recent
 
     def set_notebook_open(self, is_open: bool) -> None:

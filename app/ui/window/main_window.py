@@ -60,10 +60,15 @@ from app.ui.cells.notebook_view import NotebookView
 from app.ui.dialogs.database_dialog import DatabaseDialog
 from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.dialogs.shortcuts import ShortcutsDialog
+from app.ui.panels.docks import Panels
 from app.ui.tasks import spawn
+from app.ui.theme.apply import theme_controller
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
 from app.ui.window.start_screen import StartScreen
+from app.ui.window.status_words import database_text
+from app.ui.window.toolbar import NotebookToolbar
+from app.ui.window.view_menu import ViewMenu
 
 APP_NAME = "Cascade"
 OPEN_FILTER = "Notebooks (*.py *.ipynb);;Python notebooks (*.py);;Jupyter notebooks (*.ipynb)"
@@ -82,6 +87,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
+        theme_controller()  # the theme and fonts are on before the first widget is made
         self.coordinator: Coordinator | None = None
         self.view: NotebookView | None = None
         self.bridge: CoordinatorBridge | None = None
@@ -130,6 +136,9 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(self._file_changed)
         self.commands = WindowActions(self)
         self.commands.build_menus(self._fill_recent_menu)
+        self.view_menu = ViewMenu(self.commands.view_menu)
+        self.toolbar = NotebookToolbar(self.commands)
+        self.panels = Panels(self, self.view_menu.menu)
         self.commands.set_notebook_open(False)
         self.commands.trust.setEnabled(False)
         self.refresh_recovered()
@@ -278,11 +287,13 @@ class MainWindow(QMainWindow):
         self.coordinator = coordinator
         self.bridge = CoordinatorBridge(coordinator, self)
         self.view = NotebookView(coordinator)
+        self.view_menu.apply_to(self.view)
         self.view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.view.edits_pending_changed.connect(self._set_pending)
         self.view.cell_deleted.connect(lambda _cid: self.undo_toast.show_message("Cell deleted."))
         self.bridge.notified.connect(self.view.on_event)
         self.bridge.notified.connect(self._on_event)
+        self.panels.attach(coordinator, self.bridge, self.view)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.commands.set_notebook_open(True)
@@ -351,12 +362,9 @@ class MainWindow(QMainWindow):
         self.commands.interrupt.setEnabled(event.status == "busy")
 
     def _show_database(self, event: DatabaseStatusChanged) -> None:
-        if event.ok:
-            self.database_label.setText(f"DB: {event.server}")
-            self.database_label.setToolTip(event.url)
-        else:
-            self.database_label.setText("DB: not connected")
-            self.database_label.setToolTip(event.message)
+        text, tip = database_text(event)
+        self.database_label.setText(text)
+        self.database_label.setToolTip(tip)
         if self.database_dialog is not None:
             self.database_dialog.show_status(event)
 

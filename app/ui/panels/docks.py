@@ -1,0 +1,80 @@
+"""The window's side panels as dock widgets: made once per window, toggled from View (their
+visibility remembered), pointed at the notebook the window shows, refreshed after the
+coordinator's events (coalesced: one refresh per event-loop turn)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from app.coordinator.coordinator import Coordinator
+from app.ui.bridge import CoordinatorBridge
+from app.ui.cells.notebook_view import NotebookView
+from app.ui.panels.outline import OutlinePanel
+
+
+class Panels(QObject):
+    """See the module docstring."""
+
+    def __init__(self, window: QMainWindow, view_menu: QMenu) -> None:
+        super().__init__(window)
+        self._window = window
+        self._coordinator: Coordinator | None = None
+        self._view: NotebookView | None = None
+        self.outline = OutlinePanel()
+        self.outline.jump_requested.connect(self._jump)
+        self.docks: dict[str, QDockWidget] = {}
+        self._add("outline", "&Outline", self.outline, view_menu, "Ctrl+Shift+O")
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    def _add(self, key: str, title: str, widget: QWidget, menu: QMenu, shortcut: str) -> None:
+        dock = QDockWidget(title.replace("&", ""), self._window)
+        dock.setObjectName(f"{key}Dock")
+        dock.setWidget(widget)
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        settings_key = f"panels/{key}"
+        dock.setVisible(
+            QSettings("Cascade", "Cascade").value(settings_key, False) in (True, "true")
+        )
+        action = dock.toggleViewAction()
+        action.setText(title)
+        action.setShortcut(shortcut)
+        menu.addAction(action)
+        dock.visibilityChanged.connect(lambda _v: self._remember(dock, settings_key))
+        dock.visibilityChanged.connect(self._shown)
+        self.docks[key] = dock
+
+    def _shown(self, visible: bool) -> None:
+        if visible:
+            self.refresh()
+
+    def _remember(self, dock: QDockWidget, key: str) -> None:
+        if not self._window.isVisible():
+            return  # closing the window hides the docks: that is not the user's choice
+        QSettings("Cascade", "Cascade").setValue(key, not dock.isHidden())
+
+    def attach(
+        self, coordinator: Coordinator, bridge: CoordinatorBridge, view: NotebookView
+    ) -> None:
+        """Show this notebook's state from now on."""
+        self._coordinator = coordinator
+        self._view = view
+        bridge.notified.connect(lambda _event: self._refresh_timer.start())
+        self.refresh()
+
+    def refresh(self) -> None:
+        c = self._coordinator
+        if c is None:
+            return
+        if not self.docks["outline"].isHidden():
+            self.outline.refresh(c, c.cell_name)
+
+    def _jump(self, cell_id: str) -> None:
+        if self._view is not None:
+            self._view.focus_cell(cell_id)

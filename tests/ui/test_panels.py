@@ -1,0 +1,88 @@
+"""Side panels: the outline lists headings and named cells, marks failing sections, jumps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
+from app.core.state import CellRunState
+from app.ui.panels.outline_model import outline_rows
+from tests.ui.conftest import until
+from tests.ui.test_window import Run, open_window
+
+pytestmark = pytest.mark.slow
+
+
+def notebook_file(tmp_path: Path) -> Path:
+    cells = (
+        Cell("m1", "markdown", "# Sales\nSome words."),
+        Cell("c1", "python", "total = 10"),
+        Cell("m2", "markdown", "## Breakdown"),
+        Cell("c2", "python", "share = total / missing_name"),
+        Cell("m3", "markdown", "# Appendix"),
+        Cell("c3", "python", "note = 'ok'"),
+    )
+    path = tmp_path / "outline.py"
+    fileformat.save(Notebook(cells=cells, name="Outline"), path)
+    return path
+
+
+def test_outline_rows_nest_and_report_problems_upward() -> None:
+    cells = (
+        Cell("m1", "markdown", "# A"),
+        Cell("c1", "python", "x = 1"),
+        Cell("m2", "markdown", "## B"),
+        Cell("c2", "python", "y = x"),
+        Cell("m3", "markdown", "# C"),
+    )
+    states = {"c1": CellRunState(status="success"), "c2": CellRunState(status="stale")}
+    rows = outline_rows(
+        Notebook(cells=cells, name="n"), states, lambda c: {"c1": "x", "c2": "y"}[c]
+    )
+    assert [(r.text, r.level, r.status) for r in rows] == [
+        ("A", 1, "stale"),  # its section holds a stale cell
+        ("x", 7, "success"),
+        ("B", 2, "stale"),
+        ("y", 7, "stale"),
+        ("C", 1, "idle"),
+    ]
+
+
+def test_outline_panel_lists_headings_and_names_and_jumps(arun: Run, tmp_path: Path) -> None:
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        assert window.view is not None
+        window.panels.docks["outline"].show()
+        outline = window.panels.outline
+        await until(window, lambda: outline.count() == 6)
+        texts = [outline.item(i).text().strip() for i in range(outline.count())]
+        assert texts == ["Sales", "total", "Breakdown", "share", "Appendix", "note"]
+        window.commands.run_all.trigger()
+        await until(window, lambda: "error" in outline.item(3).toolTip())
+        assert "error" in outline.item(2).toolTip()  # "Breakdown" holds the failing cell
+        assert "error" in outline.item(0).toolTip()
+        assert outline.item(4).toolTip() == ""  # "Appendix" is fine
+        outline.itemClicked.emit(outline.item(5))
+        note = window.view.cells["c3"]
+        await until(window, lambda: note.editor.hasFocus())
+        assert window.view.selected_id == "c3"
+
+    arun(body())
+
+
+def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        texts = [a.text() for a in window.view_menu.menu.actions()]
+        assert "&Outline" in texts
+        dock = window.panels.docks["outline"]
+        assert dock.isHidden()
+        dock.toggleViewAction().trigger()
+        assert not dock.isHidden()
+
+    arun(body())
