@@ -12,10 +12,11 @@ import math
 import time
 
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from app.core.state import Status
+from app.ui.theme.apply import theme_for
 from app.ui.theme.palettes import Theme
 
 #: Width of the status strip at the card's left edge (pixels).
@@ -125,7 +126,6 @@ class CellBar(QWidget):
     def __init__(self, parent: QWidget, markdown: bool) -> None:
         super().__init__(parent)
         self.setObjectName("cellBar")
-        self.setAutoFillBackground(True)
         self.status_label = QLabel()
         self.countdown_label = QLabel()
         self.countdown_label.hide()
@@ -138,6 +138,7 @@ class CellBar(QWidget):
         self.down_button = _tool_button("↓", "Move down (Ctrl+Shift+Alt+Down)")
         self.more_button = _tool_button("⋯", "More: duplicate, collapse, delete")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.menu = QMenu(self.more_button)
         self.duplicate_action = QAction("Duplicate", self.menu)
         self.collapse_action = QAction("Collapse", self.menu)
@@ -158,3 +159,12 @@ class CellBar(QWidget):
             row.addWidget(widget)
         for button in (self.run_button, self.up_button, self.down_button, self.more_button):
             row.addWidget(button)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A card-coloured plate, so the bar reads cleanly over the code it floats on."""
+        theme = theme_for(self.palette())
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(theme.border), 1.0))
+        painter.setBrush(QColor(theme.surface))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0)

@@ -137,6 +137,7 @@ class CellWidget(QFrame):
 
         # body ----------------------------------------------------------------------------
         self.editor = CodeEditor(cell.kind)
+        self.editor.setFrameShape(QFrame.Shape.NoFrame)  # the card is the frame; focus: a ring
         self.editor.set_code(cell.code)
         self.markdown_view: MarkdownView | None = None
         if cell.kind == "markdown":

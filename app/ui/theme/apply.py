@@ -98,10 +98,11 @@ class ThemeController(QObject):
         assert self._theme is not None
         return self._theme
 
-    def set_choice(self, choice: ThemeChoice) -> None:
-        """Use ``choice`` from now on (and at the next start)."""
+    def set_choice(self, choice: ThemeChoice, *, remember: bool = True) -> None:
+        """Use ``choice`` from now on (and at the next start, if ``remember``)."""
         self._choice = choice
-        QSettings("Cascade", "Cascade").setValue(_SETTING, choice)
+        if remember:
+            QSettings("Cascade", "Cascade").setValue(_SETTING, choice)
         self._apply()
 
     def _apply(self) -> None:

@@ -16,9 +16,14 @@ from app.ui import tasks
 RUN_TIMEOUT_S = 120.0
 
 
-async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
+async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str) -> None:
+    from app.ui.theme.apply import CHOICES, theme_controller
     from app.ui.window.main_window import MainWindow
 
+    choice = next((c for c in CHOICES if c == theme), None)
+    if choice is None:
+        raise SystemExit(f"cascade: unknown theme {theme!r}; expected light or dark")
+    theme_controller().set_choice(choice, remember=False)
     window = MainWindow()
     window.resize(*size)
     window.show()
@@ -38,7 +43,9 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
     window.close()
 
 
-def take_screenshot(notebook: str, out: str, size: tuple[int, int] = (1000, 860)) -> int:
+def take_screenshot(
+    notebook: str, out: str, size: tuple[int, int] = (1600, 1000), theme: str = "light"
+) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -47,7 +54,7 @@ def take_screenshot(notebook: str, out: str, size: tuple[int, int] = (1000, 860)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(_capture(Path(notebook), Path(out), size))
+        loop.run_until_complete(_capture(Path(notebook), Path(out), size, theme))
     finally:
         loop.close()
         asyncio.set_event_loop(None)
