@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
@@ -84,5 +85,75 @@ def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
         assert dock.isHidden()
         dock.toggleViewAction().trigger()
         assert not dock.isHidden()
+
+    arun(body())
+
+
+def _graph_file(tmp_path: Path) -> Path:
+    cells = (
+        Cell("a", "python", "x = 1"),
+        Cell("b", "python", "y = x + 1"),
+        Cell("c", "python", "z = x + y"),
+        Cell("d", "python", "p = q"),
+        Cell("e", "python", "q = p"),  # d and e read each other: a cycle
+        Cell("m", "markdown", "# not in the graph"),
+    )
+    path = tmp_path / "graph.py"
+    fileformat.save(Notebook(cells=cells, name="Graph"), path)
+    return path
+
+
+def test_layout_is_layered_labelled_and_flags_cycles(tmp_path: Path) -> None:
+    from app.core.document import AnalysedNotebook
+    from app.ui.panels.graph_layout import layout_graph
+
+    document = AnalysedNotebook.of(fileformat.load(_graph_file(tmp_path)).notebook)
+    code_ids = ["a", "b", "c", "d", "e"]
+    layout = layout_graph(document.graph, code_ids, str)
+    assert set(layout.nodes) == set(code_ids)
+    y = {cell_id: box.y for cell_id, box in layout.nodes.items()}
+    assert y["a"] < y["b"] < y["c"]  # every edge points down a layer
+    labels = {(e.source, e.target): e.names for e in layout.edges}
+    assert labels[("a", "b")] == ("x",)
+    assert labels[("b", "c")] == ("y",)
+    assert layout.nodes["d"].problem and layout.nodes["e"].problem
+    assert not layout.nodes["a"].problem
+    assert all(e.cycle == (e.source in "de") for e in layout.edges)
+    boxes = [(round(b.x), round(b.y)) for b in layout.nodes.values()]
+    assert len(set(boxes)) == len(boxes)  # no two boxes on top of each other
+
+
+def test_dependencies_panel_draws_follows_selection_and_jumps(arun: Run, tmp_path: Path) -> None:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.theme.palettes import LIGHT
+
+    window = open_window(_graph_file(tmp_path))
+
+    async def body() -> None:
+        assert window.view is not None
+        window.panels.docks["dependencies"].show()
+        panel = window.panels.dependencies
+        await until(window, lambda: len(panel.node_items) == 5)
+        assert panel.node_items["d"].pen().color().name() == LIGHT.error_text  # the cycle
+        window.view.select("c")
+        assert panel.node_items["c"].pen().color().name() == LIGHT.accent
+        window.commands.run_all.trigger()
+        await until(
+            window, lambda: panel.node_items["a"].pen().color().name() == LIGHT.status.success
+        )
+        center = panel.mapFromScene(panel.node_items["b"].sceneBoundingRect().center())
+        press = QMouseEvent(
+            QEvent.Type.MouseButtonPress,
+            QPointF(center),
+            panel.viewport().mapToGlobal(QPointF(center)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(panel.viewport(), press)
+        await until(window, lambda: window.view.selected_id == "b")  # type: ignore[union-attr]
 
     arun(body())

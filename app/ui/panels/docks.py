@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 from app.coordinator.coordinator import Coordinator
 from app.ui.bridge import CoordinatorBridge
 from app.ui.cells.notebook_view import NotebookView
+from app.ui.panels.dependencies import DependenciesPanel
 from app.ui.panels.outline import OutlinePanel
 
 
@@ -23,28 +24,40 @@ class Panels(QObject):
         self._view: NotebookView | None = None
         self.outline = OutlinePanel()
         self.outline.jump_requested.connect(self._jump)
+        self.dependencies = DependenciesPanel()
+        self.dependencies.jump_requested.connect(self._jump)
         self.docks: dict[str, QDockWidget] = {}
-        self._add("outline", "&Outline", self.outline, view_menu, "Ctrl+Shift+O")
+        self._add(
+            "outline", "&Outline", self.outline, view_menu, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self._add(
+            "dependencies",
+            "&Dependencies",
+            self.dependencies,
+            view_menu,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
 
-    def _add(self, key: str, title: str, widget: QWidget, menu: QMenu, shortcut: str) -> None:
+    def _add(
+        self, key: str, title: str, widget: QWidget, menu: QMenu, area: Qt.DockWidgetArea
+    ) -> None:
         dock = QDockWidget(title.replace("&", ""), self._window)
         dock.setObjectName(f"{key}Dock")
         dock.setWidget(widget)
         dock.setAllowedAreas(
             Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self._window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self._window.addDockWidget(area, dock)
         settings_key = f"panels/{key}"
         dock.setVisible(
             QSettings("Cascade", "Cascade").value(settings_key, False) in (True, "true")
         )
         action = dock.toggleViewAction()
         action.setText(title)
-        action.setShortcut(shortcut)
         menu.addAction(action)
         dock.visibilityChanged.connect(lambda _v: self._remember(dock, settings_key))
         dock.visibilityChanged.connect(self._shown)
@@ -66,6 +79,8 @@ class Panels(QObject):
         self._coordinator = coordinator
         self._view = view
         bridge.notified.connect(lambda _event: self._refresh_timer.start())
+        view.selection_changed.connect(self.dependencies.follow)
+        self.dependencies.follow(view.selected_id or "")
         self.refresh()
 
     def refresh(self) -> None:
@@ -74,6 +89,8 @@ class Panels(QObject):
             return
         if not self.docks["outline"].isHidden():
             self.outline.refresh(c, c.cell_name)
+        if not self.docks["dependencies"].isHidden():
+            self.dependencies.refresh(c, c.cell_name)
 
     def _jump(self, cell_id: str) -> None:
         if self._view is not None:
