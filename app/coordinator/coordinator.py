@@ -33,7 +33,7 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
-from app.coordinator.kernel_client import TableExport, TablePage
+from app.coordinator.kernel_client import TableExport, TablePage, VariableSummary
 from app.coordinator.recovery import RecoveryStore
 from app.coordinator.runner import Runner
 from app.coordinator.saving import Autosave
@@ -405,6 +405,10 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         await self._runner.shutdown()
 
     # -- kernel tables ----------------------------------------------------------------------------
+    async def describe_variables(self) -> tuple[VariableSummary, ...]:
+        """Every name the kernel holds with its type, short value or shape, and size."""
+        return await self._runner.describe_variables()
+
     async def fetch_rows(
         self,
         table_id: str,

@@ -157,3 +157,45 @@ def test_dependencies_panel_draws_follows_selection_and_jumps(arun: Run, tmp_pat
         await until(window, lambda: window.view.selected_id == "b")  # type: ignore[union-attr]
 
     arun(body())
+
+
+def test_variables_panel_lists_kernel_names_and_jumps(arun: Run, tmp_path: Path) -> None:
+    cells = (
+        Cell("a", "python", "import pandas as pd\nn = 3"),
+        Cell("b", "python", "df = pd.DataFrame({'v': range(n)})\nlabel = 'x' * 500"),
+        Cell("c", "python", "total = int(df.v.sum())"),
+    )
+    path = tmp_path / "vars.py"
+    fileformat.save(Notebook(cells=cells, name="Vars"), path)
+    window = open_window(path)
+
+    async def body() -> None:
+        assert window.view is not None
+        window.panels.docks["variables"].show()
+        panel = window.panels.variables
+        window.commands.run_all.trigger()
+        await until(window, lambda: len(panel.model_.rows) == 5, timeout=60)
+        rows = {r.name: r for r in panel.model_.rows}
+        assert set(rows) == {"pd", "n", "df", "label", "total"}
+        assert (rows["df"].type_name, rows["df"].summary) == ("DataFrame", "3 rows × 1 columns")
+        assert rows["df"].defined_in == "df" and rows["df"].read_by == "total"
+        assert rows["n"].summary == "3" and rows["n"].read_by == "df"
+        assert rows["label"].summary.endswith("(len 500)")
+        assert rows["pd"].summary == "module pandas"
+        # An edit that re-runs changes what the panel shows.
+        await window.coordinator.update_cell("a", "import pandas as pd\nn = 7", run=True)  # type: ignore[union-attr]
+        await until(window, lambda: any(r.summary == "7" for r in panel.model_.rows), timeout=60)
+        index = panel.model_.index([r.name for r in panel.model_.rows].index("total"), 0)
+        panel.clicked.emit(index)
+        await until(window, lambda: window.view.selected_id == "c")  # type: ignore[union-attr]
+
+    arun(body())
+
+
+def test_variable_sizes_read_briefly() -> None:
+    from app.ui.panels.variables import human_size
+
+    assert human_size(-1) == ""
+    assert human_size(512) == "512 B"
+    assert human_size(2048) == "2.0 KB"
+    assert human_size(5 * 1024**3) == "5.0 GB"

@@ -4,6 +4,7 @@ colour); the selected cell is outlined and kept in view; clicking a box jumps to
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -30,6 +31,7 @@ from app.core.graph import Graph
 from app.core.state import Status
 from app.ui.cells.card_chrome import STATUS_WORDS
 from app.ui.panels.graph_layout import NODE_H, NODE_W, GraphLayout, layout_graph
+from app.ui.tasks import spawn
 from app.ui.theme.apply import theme_for
 from app.ui.theme.palettes import Theme
 
@@ -58,18 +60,28 @@ class DependenciesPanel(QGraphicsView):
         cell_ids = tuple(c.id for c in state.notebook.cells if c.kind != "markdown")
         key = (state.graph, cell_ids)
         statuses = {c: state.states[c].status if c in state.states else "idle" for c in cell_ids}
-        if (
-            self._laid_out_for is None
-            or key[1] != self._laid_out_for[1]
-            or key[0] is not self._laid_out_for[0]
-        ):
-            self._laid_out_for = key
-            self.layout_ = layout_graph(state.graph, list(cell_ids), name_cell)
-            self._statuses = statuses
-            self._draw()
-        elif statuses != self._statuses:
-            self._statuses = statuses
+        self._statuses = statuses
+        laid_out = self._laid_out_for
+        if laid_out is not None and key[1] == laid_out[1] and key[0] is laid_out[0]:
             self._colour_nodes()
+            return
+        self._laid_out_for = key
+        names = {cell_id: name_cell(cell_id) for cell_id in cell_ids}
+        spawn(self._lay_out(key, state.graph, list(cell_ids), names))
+
+    async def _lay_out(
+        self,
+        key: tuple[Graph, tuple[str, ...]],
+        graph: Graph,
+        cell_ids: list[str],
+        names: dict[str, str],
+    ) -> None:
+        """grandalf is pure Python (about 0.6-1.6 s for 500 densely linked cells): it runs
+        in a thread so the window stays responsive; a newer request wins."""
+        layout = await asyncio.to_thread(layout_graph, graph, cell_ids, names.__getitem__)
+        if key is self._laid_out_for:
+            self.layout_ = layout
+            self._draw()
 
     def follow(self, cell_id: str) -> None:
         """Outline the selected cell's box and bring it into view."""

@@ -8,10 +8,21 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import (
+    CellStateChanged,
+    CellStatesChanged,
+    CoordinatorEvent,
+    KernelStateChanged,
+    NotebookLoaded,
+)
 from app.ui.bridge import CoordinatorBridge
 from app.ui.cells.notebook_view import NotebookView
 from app.ui.panels.dependencies import DependenciesPanel
 from app.ui.panels.outline import OutlinePanel
+from app.ui.panels.variables import VariablesPanel, variable_rows
+from app.ui.tasks import spawn
+
+_RUN_EVENTS = (CellStateChanged, CellStatesChanged, KernelStateChanged, NotebookLoaded)
 
 
 class Panels(QObject):
@@ -26,7 +37,18 @@ class Panels(QObject):
         self.outline.jump_requested.connect(self._jump)
         self.dependencies = DependenciesPanel()
         self.dependencies.jump_requested.connect(self._jump)
+        self.variables = VariablesPanel()
+        self.variables.jump_requested.connect(self._jump)
+        self._variables_in_flight = False
+        self._variables_dirty = False
         self.docks: dict[str, QDockWidget] = {}
+        self._add(
+            "variables",
+            "&Variables",
+            self.variables,
+            view_menu,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
         self._add(
             "outline", "&Outline", self.outline, view_menu, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -65,6 +87,7 @@ class Panels(QObject):
 
     def _shown(self, visible: bool) -> None:
         if visible:
+            self._variables_dirty = True
             self.refresh()
 
     def _remember(self, dock: QDockWidget, key: str) -> None:
@@ -78,19 +101,53 @@ class Panels(QObject):
         """Show this notebook's state from now on."""
         self._coordinator = coordinator
         self._view = view
-        bridge.notified.connect(lambda _event: self._refresh_timer.start())
+        bridge.notified.connect(self._on_event)
         view.selection_changed.connect(self.dependencies.follow)
         self.dependencies.follow(view.selected_id or "")
+        self._variables_dirty = True
         self.refresh()
+
+    def _on_event(self, event: CoordinatorEvent) -> None:
+        if isinstance(event, _RUN_EVENTS):
+            self._variables_dirty = True
+        self._refresh_timer.start()
 
     def refresh(self) -> None:
         c = self._coordinator
         if c is None:
             return
+        if (
+            self._variables_dirty
+            and not self.docks["variables"].isHidden()
+            and c.kernel_status != "busy"
+        ):
+            self.refresh_variables()
         if not self.docks["outline"].isHidden():
             self.outline.refresh(c, c.cell_name)
         if not self.docks["dependencies"].isHidden():
             self.dependencies.refresh(c, c.cell_name)
+
+    def refresh_variables(self) -> None:
+        """Ask the worker for the namespace summary (one request at a time; again after the
+        answer if the kernel ran something meanwhile)."""
+        if self._variables_in_flight or self._coordinator is None:
+            self._variables_dirty = True
+            return
+        self._variables_in_flight = True
+        self._variables_dirty = False
+        spawn(self._load_variables(self._coordinator))
+
+    async def _load_variables(self, c: Coordinator) -> None:
+        try:
+            summaries = await c.describe_variables()
+        finally:
+            self._variables_in_flight = False
+        if c is self._coordinator:
+            self.variables.show_variables(
+                variable_rows(summaries, c.kernel_names, c.graph, c.cell_name)
+            )
+            if self._variables_dirty:
+                self._refresh_timer.start()
 
     def _jump(self, cell_id: str) -> None:
         if self._view is not None:
