@@ -65,12 +65,16 @@ def _summary(value: Any) -> str:
     if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
         columns = _attribute(value, "columns")
         if len(shape) == 2 and columns is not None:  # a DataFrame (pandas, polars)
-            return f"{shape[0]:,} rows × {shape[1]:,} columns"
+            return f"{_count(shape[0], 'row')} × {_count(shape[1], 'column')}"
         dtype = _attribute(value, "dtype")
         if len(shape) == 1 and dtype is not None and _attribute(value, "index") is not None:
-            return f"{shape[0]:,} rows, {dtype}"  # a Series
+            return f"{_count(shape[0], 'row')}, {dtype}"  # a Series
         return f"{shape} {dtype}" if dtype is not None else str(shape)
     return ""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _attribute(value: Any, name: str) -> Any:

@@ -235,3 +235,30 @@ def test_many_one_line_cells_fit_a_760_px_window(arun: Run, tmp_path: Path) -> N
         assert fitting() >= 12
 
     arun(body())
+
+
+def test_a_cell_inserted_at_the_end_is_scrolled_into_view(arun: Run, tmp_path: Path) -> None:
+    """Issue 12 defect: inserting under the last cell scrolled the view to the top."""
+    window = open_window(make_file(tmp_path, *(f"v{i} = {i}" for i in range(40))))
+    window.resize(980, 760)
+
+    async def body() -> None:
+        assert window.view is not None and window.coordinator is not None
+        view = window.view
+        await idle(window)
+        view.finish_building()
+        bar = view.verticalScrollBar()
+        await until(window, lambda: bar.maximum() > 0)
+        bar.setValue(bar.maximum())
+        last = cell(window, 39)
+        move_mouse(window, last.geometry().bottom() + 12)
+        assert view.inserter.index == 40
+        view.inserter.kind_actions["python"].trigger()
+        await until(window, lambda: len(window.coordinator.notebook) == 41)  # type: ignore[union-attr]
+        new = cell(window, 40)
+        await until(window, lambda: new.editor.hasFocus())
+        top = new.mapTo(view.viewport(), QPoint(0, 0)).y()
+        assert top >= 0 and top + new.height() <= view.viewport().height()
+        assert bar.value() > 0
+
+    arun(body())

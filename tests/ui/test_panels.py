@@ -177,7 +177,7 @@ def test_variables_panel_lists_kernel_names_and_jumps(arun: Run, tmp_path: Path)
         await until(window, lambda: len(panel.model_.rows) == 5, timeout=60)
         rows = {r.name: r for r in panel.model_.rows}
         assert set(rows) == {"pd", "n", "df", "label", "total"}
-        assert (rows["df"].type_name, rows["df"].summary) == ("DataFrame", "3 rows × 1 columns")
+        assert (rows["df"].type_name, rows["df"].summary) == ("DataFrame", "3 rows × 1 column")
         assert rows["df"].defined_in == "df" and rows["df"].read_by == "total"
         assert rows["n"].summary == "3" and rows["n"].read_by == "df"
         assert rows["label"].summary.endswith("(len 500)")

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
@@ -35,7 +36,9 @@ from app.ui.tasks import spawn
 from app.ui.theme.apply import theme_for
 from app.ui.theme.palettes import Theme
 
-CELL_KEY = 0  # QGraphicsItem.data key holding a node's cell id
+CELL_KEY = 0
+#: The smallest zoom used to fit a diagram (below it, labels are unreadable: scroll instead).
+MIN_ZOOM = 0.6  # QGraphicsItem.data key holding a node's cell id
 
 
 class DependenciesPanel(QGraphicsView):
@@ -49,6 +52,7 @@ class DependenciesPanel(QGraphicsView):
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.layout_: GraphLayout | None = None
         self._laid_out_for: tuple[Graph, tuple[str, ...]] | None = None
         self._statuses: dict[str, Status] = {}
@@ -138,6 +142,22 @@ class DependenciesPanel(QGraphicsView):
             self.node_items[node.cell_id] = item
         self._colour_nodes()
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the whole diagram if it fits at a readable zoom (>= MIN_ZOOM), else its top."""
+        self.resetTransform()
+        rect = self.scene().sceneRect()
+        view = self.viewport().rect()
+        zoom = min(1.0, view.width() / max(rect.width(), 1), view.height() / max(rect.height(), 1))
+        zoom = max(zoom, MIN_ZOOM)
+        self.scale(zoom, zoom)
+        self.centerOn(rect.center().x(), rect.top() + view.height() / zoom / 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.layout_ is not None:
+            self._fit()
 
     def _colour_nodes(self) -> None:
         if self.layout_ is None:

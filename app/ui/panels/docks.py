@@ -22,6 +22,8 @@ from app.ui.panels.outline import OutlinePanel
 from app.ui.panels.variables import VariablesPanel, variable_rows
 from app.ui.tasks import spawn
 
+#: Starting width of the right-hand panels (pixels).
+RIGHT_WIDTH = 380
 _RUN_EVENTS = (CellStateChanged, CellStatesChanged, KernelStateChanged, NotebookLoaded)
 
 
@@ -59,6 +61,10 @@ class Panels(QObject):
             view_menu,
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
+        right = [self.docks["variables"], self.docks["dependencies"]]
+        window.resizeDocks(right, [RIGHT_WIDTH, RIGHT_WIDTH], Qt.Orientation.Horizontal)
+        window.resizeDocks(right, [260, 520], Qt.Orientation.Vertical)
+        window.resizeDocks([self.docks["outline"]], [220], Qt.Orientation.Horizontal)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)

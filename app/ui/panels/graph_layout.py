@@ -20,6 +20,9 @@ from app.core.problems import Cycle, MultipleDefinition, Problem
 
 NODE_W = 150.0
 NODE_H = 30.0
+#: Gaps between boxes in a layer and between layers (room for the edge labels).
+X_SPACE = 30.0
+Y_SPACE = 44.0
 #: Horizontal gap between separate components.
 COMPONENT_GAP = 40.0
 
@@ -98,6 +101,7 @@ def layout_graph(
     left = 0.0
     for component in Graph(list(vertices.values()), grand_edges).C:
         sugiyama = SugiyamaLayout(component)
+        sugiyama.xspace, sugiyama.yspace = X_SPACE, Y_SPACE
         sugiyama.init_all()
         sugiyama.draw()
         xs = [v.view.xy[0] for v in component.sV]

@@ -59,6 +59,7 @@ class Theme:
     text: str
     muted: str  # secondary text: chips, line numbers, placeholders
     accent: str  # selected-cell marker, focus ring, switches on
+    on_accent: str  # text on an accent background (the pressed side of a switch)
     link: str
     chip_bg: str
     chip_text: str
@@ -83,6 +84,7 @@ LIGHT = Theme(
     text="#1f2328",
     muted="#59636e",
     accent="#0b63ce",
+    on_accent="#ffffff",
     link="#0550ae",
     chip_bg="#eef1f5",
     chip_text="#3d4650",
@@ -126,6 +128,7 @@ DARK = Theme(
     text="#e4e7eb",
     muted="#a0a9b4",
     accent="#5ca4ff",
+    on_accent="#16181c",
     link="#7cb8ff",
     chip_bg="#2c313a",
     chip_text="#c9d1db",
@@ -177,6 +180,7 @@ def text_pairs(theme: Theme) -> list[tuple[str, str, str]]:
         ("link on card", t.link, t.surface),
         ("link on chip", t.link, t.chip_bg),
         ("accent on card", t.accent, t.surface),
+        ("text on accent", t.on_accent, t.accent),
         ("error on card", t.error_text, t.surface),
         ("warning on card", t.warning_text, t.surface),
         ("selected text", t.selection_text, t.selection_bg),

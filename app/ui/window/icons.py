@@ -26,5 +26,10 @@ ICONS = {
 def icon(name: str, theme: Theme) -> QIcon:
     """The icon called ``name`` in :data:`ICONS`, in ``theme``'s colours."""
     return qtawesome.icon(  # type: ignore[no-any-return]
-        ICONS[name], color=theme.text, color_disabled=theme.muted, color_active=theme.accent
+        ICONS[name],
+        color=theme.text,
+        color_disabled=theme.muted,
+        color_active=theme.accent,
+        color_on=theme.on_accent,  # a checked button (the switch's pressed side) is accent
+        color_on_active=theme.on_accent,
     )

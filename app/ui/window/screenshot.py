@@ -12,6 +12,8 @@ from pathlib import Path
 
 from app.ui import tasks
 
+#: Panels open in the picture.
+PANELS = ("outline", "dependencies", "variables")
 #: The longest the notebook may take to run before the picture is taken anyway.
 RUN_TIMEOUT_S = 120.0
 
@@ -31,6 +33,8 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str)
         raise SystemExit(f"cascade: cannot open {notebook}: {getattr(window, 'last_error', '')}")
     coordinator = window.coordinator
     assert coordinator is not None
+    for panel in PANELS:  # the picture shows what the notebook knows of itself too
+        window.panels.docks[panel].show()
     await coordinator.start_kernel()
     await asyncio.wait_for(coordinator.run_all(), RUN_TIMEOUT_S)
     while tasks.pending():

@@ -62,8 +62,13 @@ class ModeSwitch(QWidget):
         return self.auto_button.isChecked()
 
     def set_icons(self, theme: Theme) -> None:
+        """Icons and the pressed side's accent colours for ``theme``."""
         self.auto_button.setIcon(icon("autorun", theme))
         self.lazy_button.setIcon(icon("lazy", theme))
+        self.setStyleSheet(
+            f"QToolButton {{ border: 1px solid {theme.border}; padding: 2px 8px; }}"
+            f"QToolButton:checked {{ background: {theme.accent}; color: {theme.on_accent}; }}"
+        )
 
 
 class NotebookToolbar:
