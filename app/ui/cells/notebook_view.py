@@ -11,7 +11,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import (
@@ -124,6 +132,7 @@ class NotebookView(QScrollArea):
             widget = existing if existing is not None else self._make_cell(cell.id)
             if self._layout.indexOf(widget) != index:
                 self._layout.insertWidget(index, widget)
+                widget.show()  # now, not on Qt's queued show: focus_cell scrolls to it at once
             widget.set_sql_name(cell.name)
         self._empty.setVisible(not notebook.cells)
 
@@ -283,7 +292,9 @@ class NotebookView(QScrollArea):
             return
         widget.focus_editor()
         self.select(cell_id)
-        self._layout.activate()  # a new cell has its place before we scroll to it
+        # A new cell has no place yet: run the pending layouts (the column's, then the scroll
+        # area's resize of its page) so the scroll goes to where the cell is, not to the top.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.ensureWidgetVisible(widget, 0, 40)
 
     def offer_fix(self, cell_id: str, name: str) -> None:
