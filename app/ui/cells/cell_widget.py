@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
 from app.core.problems import Problem, Reason, Unrunnable, describe
-from app.core.state import CellRunState, Output, StreamText
+from app.core.state import CellRunState, Output, Status, StreamText
 from app.ui.cells.card_chrome import STATUS_WORDS, STRIP_WIDTH, CellBar, chips_html, paint_card
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
@@ -355,7 +355,10 @@ class CellWidget(QFrame):
             self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
             self._show_problem(self._analysis_problem, "error")
-        self.update()  # the strip
+        if state.status != self._strip_status or state.status == "running":
+            # Only the strip: repainting the card would repaint every output child too.
+            self._strip_status = state.status
+            self.update(0, 0, STRIP_WIDTH + 1, self.height())
 
     def _words(self, reason: Reason, *, links: bool) -> str:
         """A reason in words, cells named as the reader sees them (links that show them)."""
@@ -372,6 +375,8 @@ class CellWidget(QFrame):
             self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
+    _strip_status: Status = "idle"
+    _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
     def set_analysis(self, analysis: CellAnalysis, problems: tuple[Problem, ...] = ()) -> None:
@@ -475,7 +480,10 @@ class CellWidget(QFrame):
         if show != self.controls_visible:
             self.bar.setVisible(show)
             self._place_bar()
-        self.update()
+        look = (self._hovered, self._focused, self._selected)
+        if look != self._painted_look:  # the card's fill, outline or focus ring changes
+            self._painted_look = look
+            self.update()
 
     def _place_bar(self) -> None:
         if self.bar.isHidden():
