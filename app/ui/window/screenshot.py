@@ -14,6 +14,8 @@ from app.ui import tasks
 
 #: Panels open in the picture.
 PANELS = ("outline", "dependencies", "variables")
+#: Narrower pictures leave the panels closed: the notebook column needs the room.
+PANELS_MIN_WIDTH = 1400
 #: The longest the notebook may take to run before the picture is taken anyway.
 RUN_TIMEOUT_S = 120.0
 
@@ -33,8 +35,9 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str)
         raise SystemExit(f"cascade: cannot open {notebook}: {getattr(window, 'last_error', '')}")
     coordinator = window.coordinator
     assert coordinator is not None
-    for panel in PANELS:  # the picture shows what the notebook knows of itself too
-        window.panels.docks[panel].show()
+    if size[0] >= PANELS_MIN_WIDTH:  # the picture shows what the notebook knows of itself
+        for panel in PANELS:
+            window.panels.docks[panel].show()
     await coordinator.start_kernel()
     await asyncio.wait_for(coordinator.run_all(), RUN_TIMEOUT_S)
     while tasks.pending():
