@@ -22,7 +22,8 @@ USAGE = (
     "       cascade app NOTEBOOK.py   open it as an app: outputs and controls only\n"
     "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
     "            into a new NB.py beside it; the report goes to stderr\n"
-    "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
+    "       cascade --screenshot OUT.png NOTEBOOK.py [light|dark]   run it offscreen, save a\n"
+    "            picture\n"
     "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
     "       cascade export NOTEBOOK.py --ipynb OUT.ipynb   run it, write a Jupyter notebook\n"
     "       cascade --install-desktop | --uninstall-desktop   menu entry and file association\n"
@@ -58,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_convert import convert_command
 
         return convert_command(args[1:])
-    if args[:1] == ["--screenshot"] and len(args) == 3:
+    if args[:1] == ["--screenshot"] and len(args) in (3, 4):
         from app.ui.window.screenshot import take_screenshot
 
-        return take_screenshot(notebook=args[2], out=args[1])
+        theme = args[3] if len(args) == 4 else "light"
+        return take_screenshot(notebook=args[2], out=args[1], theme=theme)
     if args[:1] in (["-h"], ["--help"]):
         print(USAGE)
         return 0

@@ -25,6 +25,7 @@ from kernel_worker.protocol import (
     PROTOCOL_VERSION,
     ConfigureDatabase,
     DatabaseStatus,
+    DescribeNamespace,
     ExportTable,
     FetchRows,
     ProtocolError,
@@ -215,4 +216,8 @@ def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel
             writer.send(_fetch(executor, request))
         elif isinstance(request, ExportTable):
             writer.send(_export(executor, request))
+        elif isinstance(request, DescribeNamespace):
+            from kernel_worker.variables import describe_namespace  # only when the panel asks
+
+            writer.send(describe_namespace(executor.namespace, request))
         session.state.busy = False

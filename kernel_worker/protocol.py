@@ -19,7 +19,8 @@ Versioning: the worker's first frame is :class:`Ready` carrying :data:`PROTOCOL_
 coordinator refuses a worker that speaks another version. Add fields with defaults to stay
 compatible; bump the version for anything else (version 2: the framed header above; version 3:
 :class:`StepsFinished`, many brief steps of a plan in one frame; version 4: reactive
-controls, :class:`ControlValue` updates carried by a :class:`RunPlan`).
+controls, :class:`ControlValue` updates carried by a :class:`RunPlan`; version 5:
+:class:`DescribeNamespace` / :class:`NamespaceSummary` for the Variables panel).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -50,7 +51,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -275,7 +276,7 @@ class Shutdown(Record):
     TYPE: ClassVar[str] = "shutdown"
 
 
-Request: TypeAlias = RunPlan | ConfigureDatabase | FetchRows | ExportTable | Shutdown
+# ``Request`` (the union of every request) is defined below, with ``Event``.
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,6 +443,42 @@ class WorkerLog(Record):
     message: str
 
 
+# --------------------------------------------------------------------------------------------
+# The Variables panel (version 4): one request, one answer
+# --------------------------------------------------------------------------------------------
+
+
+class DescribeNamespace(Record):
+    """Summarise these names of the user namespace (those absent are left out): type, a short
+    value or shape, a size. The worker spends bounded time per name and never calls the repr
+    of an object it does not know (``kernel_worker.variables``)."""
+
+    TYPE: ClassVar[str] = "describe_namespace"
+    request_id: int
+    names: tuple[str, ...]
+
+
+class VariableInfo(Record):
+    """One name: ``summary`` is a short value ("42", "'abc…' (len 900)"), a shape ("1,000 rows
+    × 3 columns", "(3, 4) float64") or a length; ``size`` in bytes (-1: unknown)."""
+
+    name: str
+    type_name: str
+    summary: str
+    size: int = -1
+
+
+class NamespaceSummary(Record):
+    """Answer to :class:`DescribeNamespace`."""
+
+    TYPE: ClassVar[str] = "namespace_summary"
+    request_id: int
+    variables: tuple[VariableInfo, ...] = ()
+
+
+Request: TypeAlias = (
+    RunPlan | ConfigureDatabase | FetchRows | ExportTable | Shutdown | DescribeNamespace
+)
 Event: TypeAlias = (
     Ready
     | StepStarted
@@ -454,6 +491,7 @@ Event: TypeAlias = (
     | TableRows
     | TableExported
     | WorkerLog
+    | NamespaceSummary
 )
 Message: TypeAlias = Request | Event
 
@@ -474,6 +512,8 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     TableRows,
     TableExported,
     WorkerLog,
+    DescribeNamespace,
+    NamespaceSummary,
 )
 
 # Nested message fields: (class, field) -> how to rebuild the value from JSON.
@@ -567,6 +607,20 @@ _COMPACT[(StepsFinished, "steps")] = lambda steps: [step.values() for step in st
 _NESTED[(Step, "sql")] = _sql
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
+
+
+def _variables(raw: Any) -> tuple[VariableInfo, ...]:
+    try:
+        return tuple(
+            VariableInfo(str(name), str(type_name), str(summary), int(size))
+            for name, type_name, summary, size in raw
+        )
+    except (TypeError, ValueError):
+        raise ProtocolError("variables must be a list of [name, type, summary, size]") from None
+
+
+_NESTED[(NamespaceSummary, "variables")] = _variables
+_COMPACT[(NamespaceSummary, "variables")] = lambda variables: [v.values() for v in variables]
 
 
 def to_dict(message: Message) -> dict[str, Any]:

@@ -50,7 +50,14 @@ BATCH_INTERVAL_S = 0.005
 BATCH_MAX_STEPS = 4096
 
 _REQUEST_TYPES = frozenset(
-    {"run_plan", "configure_database", "fetch_rows", "export_table", "shutdown"}
+    {
+        "run_plan",
+        "configure_database",
+        "fetch_rows",
+        "export_table",
+        "shutdown",
+        "describe_namespace",
+    }
 )
 
 

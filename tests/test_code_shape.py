@@ -17,6 +17,7 @@ MAX_FUNCTION_LINES = 60
 
 #: Modules still over the limit, and why.
 LARGE_MODULES = {
+    "app/ui/cells/cell_widget.py": "the card; split when issue 11 lands",
     "app/ui/editor/code_editor.py": "the editor; reshaped by the editor issue (11)",
     "kernel_worker/protocol.py": "every message type of the protocol, one per class, by design",
     "kernel_worker/sql.py": "the SQL engine (configure, run, interrupt); to split",
@@ -25,6 +26,7 @@ LARGE_MODULES = {
 #: Functions still over the limit, and why.
 LONG_FUNCTIONS = {
     "app/ui/window/actions.py:__init__": "every action; split when issues 11 and 12 land",
+    "app/ui/window/main_window.py:__init__": "the window's widgets; split when issue 11 lands",
     "app/ui/cells/cell_widget.py:__init__": "builds the cell's widgets; reshaped by issue 12",
 }
 

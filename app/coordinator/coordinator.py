@@ -36,7 +36,7 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
-from app.coordinator.kernel_client import PageRequest, TableExport, TablePage
+from app.coordinator.kernel_client import PageRequest, TableExport, TablePage, VariableSummary
 from app.coordinator.recovery import RecoveryStore
 from app.coordinator.runner import Runner
 from app.coordinator.saving import Autosave
@@ -413,6 +413,10 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         await self._runner.shutdown()
 
     # -- kernel tables ----------------------------------------------------------------------------
+    async def describe_variables(self) -> tuple[VariableSummary, ...]:
+        """Every name the kernel holds with its type, short value or shape, and size."""
+        return await self._runner.describe_variables()
+
     async def fetch_rows(self, request: PageRequest) -> TablePage:
         return await self._runner.fetch_rows(request)
 

@@ -104,6 +104,16 @@ class TablePage:
 
 
 @dataclass(frozen=True, slots=True)
+class VariableSummary:
+    """One name in the kernel as the Variables panel shows it (see kernel_worker.variables)."""
+
+    name: str
+    type_name: str
+    summary: str
+    size: int = -1
+
+
+@dataclass(frozen=True, slots=True)
 class TableExport:
     ok: bool
     message: str
@@ -123,7 +133,7 @@ class StepSpec:
 
 
 ClientEvent = SessionEvent | KernelGone | KernelLog
-_Answer = TypeVar("_Answer", p.DatabaseStatus, p.TableRows, p.TableExported)
+_Answer = TypeVar("_Answer", p.DatabaseStatus, p.TableRows, p.TableExported, p.NamespaceSummary)
 
 
 class KernelClient:
@@ -242,9 +252,15 @@ class KernelClient:
         )
         return TableExport(done.ok, done.message)
 
+    async def describe_namespace(self, names: tuple[str, ...]) -> tuple[VariableSummary, ...]:
+        summary = await self._request(
+            lambda rid: p.DescribeNamespace(rid, names), p.NamespaceSummary
+        )
+        return tuple(VariableSummary(*v.values()) for v in summary.variables)
+
     # -- receiving ----------------------------------------------------------------------------
     def _receive(self, event: KernelEvent) -> None:
-        if isinstance(event, p.DatabaseStatus | p.TableRows | p.TableExported):
+        if isinstance(event, p.DatabaseStatus | p.TableRows | p.TableExported | p.NamespaceSummary):
             future = self._pending.get(event.request_id)
             if future is not None and not future.done():
                 future.set_result(event)

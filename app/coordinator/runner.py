@@ -36,6 +36,7 @@ from app.coordinator.kernel_client import (
     StepSpec,
     TableExport,
     TablePage,
+    VariableSummary,
 )
 from app.core.document import AnalysedNotebook
 from app.core.planner import Mode, Plan, plan_run
@@ -323,6 +324,16 @@ class Runner:
             return await self.client.fetch_rows(request)
         except KernelUnavailable as exc:
             return TablePage(request.table_id, request.start, error=str(exc))
+
+    async def describe_variables(self) -> tuple[VariableSummary, ...]:
+        """The names the kernel holds, summarised by the worker (empty when it is not up)."""
+        names = tuple(self.session.kernel_names)
+        if not self.alive or not names:
+            return ()
+        try:
+            return await self.client.describe_namespace(names)
+        except KernelUnavailable:
+            return ()
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True

@@ -21,14 +21,15 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QGraphicsOpacityEffect, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.state import CellError, RichOutput, StreamText
 from app.ui.outputs.markdown_view import EMPTY_MARKDOWN_PLACEHOLDER, MarkdownView, SafeTextBrowser
-from app.ui.outputs.output_view import STALE_OPACITY, ErrorOutput, OutputArea
+from app.ui.outputs.output_view import ErrorOutput, OutputArea
 from app.ui.outputs.pictures import HtmlOutput, ImageOutput, SvgOutput
 from app.ui.outputs.renderers import rich_output_widget
+from app.ui.outputs.stale_veil import StaleVeil
 from app.ui.outputs.text_output import (
     MAX_PIECE_HEIGHT,
     MAX_VIEW_CHARS,
@@ -536,18 +537,30 @@ def test_clear_empties_the_area(area: OutputArea) -> None:
     assert area.pieces() == []
 
 
-def test_set_stale_dims_and_undims(area: OutputArea) -> None:
-    area.set_outputs([StreamText("stdout", "value\n")], None)
+def test_set_stale_dims_with_a_veil_not_a_graphics_effect(qtbot: QtBot, area: OutputArea) -> None:
+    """A QGraphicsOpacityEffect painted ghost text of other cells while scrolling (issue 12):
+    stale outputs are dimmed by a veil of the card colour instead."""
+    area.set_outputs([StreamText("stdout", "█" * 20 + "\n")], None)
+    text = area.pieces()[0]
+    qtbot.waitUntil(lambda: text.isVisible() and text.height() > 0)
+    spot = text.mapTo(area, text.rect().center())
+    spot.setX(text.mapTo(area, text.rect().topLeft()).x() + 12)
+    fresh = area.grab().toImage().pixelColor(spot)
 
     area.set_stale(True)
-    effect = area.graphicsEffect()
-    assert isinstance(effect, QGraphicsOpacityEffect)
-    assert effect.opacity() == pytest.approx(STALE_OPACITY)
     assert area.is_stale()
-
-    area.set_stale(False)
     assert area.graphicsEffect() is None
+    assert not any(w.graphicsEffect() for w in area.findChildren(QWidget))
+    veil = area.findChild(StaleVeil)
+    assert veil is not None and veil.geometry() == area.rect()
+    dimmed = area.grab().toImage().pixelColor(spot)
+    assert dimmed.lightness() > fresh.lightness() + 60  # dark text greyed towards the card
+
+    area.resize(500, area.height() + 40)
+    assert veil.geometry() == area.rect()  # follows the outputs' size
+    area.set_stale(False)
     assert not area.is_stale()
+    assert veil.isHidden()
 
 
 # -- the markdown cell ------------------------------------------------------------------------

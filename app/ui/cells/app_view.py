@@ -1,7 +1,7 @@
 """App view: the notebook as an app — outputs and controls only, with the same reactivity.
 
-In app view every cell hides its header (kind, status, run and move buttons), its code and
-the buttons that add cells; markdown stays rendered; a failed cell shows its one-line error
+In app view every cell hides its controls (kind, status, run, move, the ⋯ menu and chips,
+never shown on hover either), its code, and the "+" inserter between cells; markdown stays rendered; a failed cell shows its one-line error
 without the traceback; a cell whose metadata says ``hide_in_app="true"`` (in its
 ``# %%`` marker) is not shown at all. Controls keep working: moving a slider re-runs the
 cells that read it, exactly as in the notebook view. ``cascade app NB.py`` opens a notebook
@@ -10,7 +10,7 @@ in app view; View → App view toggles it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.core.notebook import Cell
 from app.ui.cells.cell_widget import CellWidget
@@ -29,30 +29,22 @@ def _chrome(widget: CellWidget) -> list[QWidget]:
         widget.kind_badge,
         widget.name_label,
         widget.name_edit,
-        widget.status_dot,
-        widget.status_label,
+        widget.bar,  # status, run, move, ⋯ and the chips
         widget.countdown,
-        widget.countdown_label,
-        widget.run_button,
-        widget.up_button,
-        widget.down_button,
-        widget.delete_button,
         widget.editor,
         widget.fix_label,
-        widget.footer,
-        *widget.add_buttons.values(),
     ]
     return parts
 
 
 def set_app_view(widget: CellWidget, cell: Cell, on: bool) -> None:
     """Show ``widget`` as part of an app (``on``) or as a notebook cell again."""
+    widget.in_app_view = on
     if on:
         shown = {part: part.isVisibleTo(widget) for part in _chrome(widget)}
         widget.setProperty("appViewShown", shown)
         for part in shown:
             part.setVisible(False)
-        widget.setFrameShape(QFrame.Shape.NoFrame)
         widget.setVisible(not hidden_in_app(cell))
         widget.outputs.set_summarise_errors(True)
         return
@@ -61,6 +53,5 @@ def set_app_view(widget: CellWidget, cell: Cell, on: bool) -> None:
         for part, visible in shown.items():
             part.setVisible(visible)
     widget.setProperty("appViewShown", None)
-    widget.setFrameShape(QFrame.Shape.StyledPanel)
     widget.setVisible(True)
     widget.outputs.set_summarise_errors(False)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
-    QFontDatabase,
     QFontMetricsF,
     QKeyEvent,
     QPainter,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
 from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
 from app.ui.theme import Colors, colors_for, is_dark
+from app.ui.theme.fonts import monospace_font
 
 INDENT = "    "
 COMMENT_PREFIX: dict[str, str] = {"python": "# ", "sql": "-- "}
@@ -174,7 +174,7 @@ class CodeEditor(QPlainTextEdit):
         self._highlighter = PygmentsHighlighter(self.document(), language, self._dark)
         self._gutter = _LineNumberArea(self)
 
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(monospace_font())
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.mime import CONTROL_MIME, TABLE_MIME
 from app.core.state import CellError, Output, RichOutput, StreamText
 from app.ui.outputs.renderers import rich_output_widget
+from app.ui.outputs.stale_veil import StaleVeil
 from app.ui.outputs.table_view import TableOutput, TableSource
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ from app.ui.outputs.text_output import OmittedOutputNote, TextOutput, Tint, mono
 from app.ui.theme import blend, is_dark
 
 #: Opacity of outputs that are out of date (the cell changed or an input did).
-STALE_OPACITY = 0.45
 
 _ERROR_RED_LIGHT = QColor(180, 20, 20)
 _ERROR_RED_DARK = QColor(255, 120, 115)
@@ -238,13 +238,12 @@ class OutputArea(QWidget):
         """Dim the outputs while they describe an older version of the cell or its inputs."""
         if stale == self.is_stale():
             return
-        if stale:
-            effect = QGraphicsOpacityEffect(self)
-            effect.setOpacity(STALE_OPACITY)
-            self.setGraphicsEffect(effect)
-        else:
-            self.setGraphicsEffect(None)  # type: ignore[arg-type]
+        if self._veil is None:
+            self._veil = StaleVeil(self)
+        self._veil.cover(stale)
         self.setToolTip("Out of date: re-run the cell to refresh its output" if stale else "")
 
+    _veil: StaleVeil | None = None
+
     def is_stale(self) -> bool:
-        return self.graphicsEffect() is not None
+        return self._veil is not None and not self._veil.isHidden()

@@ -132,9 +132,9 @@ class WindowActions:
         run_menu.addSeparator()
         for action in (self.autorun, self.database, self.interpreter, self.trust):
             run_menu.addAction(action)
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.app_view)
-        view_menu.addAction(self.remember_controls)
+        self.view_menu = bar.addMenu("&View")  # filled by app.ui.window.view_menu
+        self.view_menu.addAction(self.app_view)
+        self.view_menu.addAction(self.remember_controls)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts)
         help_menu.addAction(self.about)
@@ -146,6 +146,7 @@ class WindowActions:
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.database)
+        self.toolbar = toolbar  # dressed by app.ui.window.toolbar
         return recent
 
     def set_notebook_open(self, is_open: bool) -> None:

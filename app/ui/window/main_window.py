@@ -32,7 +32,9 @@ from app.coordinator.events import (
 )
 from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.event_routes import EventRoutes
+from app.ui.panels.docks import Panels
 from app.ui.tasks import spawn
+from app.ui.theme.apply import theme_controller
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
 from app.ui.window.closing import UnsavedAnswer, WindowClosing
@@ -41,7 +43,10 @@ from app.ui.window.notebook_settings import NotebookSettingsCommands
 from app.ui.window.opening import NotebookOpening
 from app.ui.window.saves import FileSaves
 from app.ui.window.start_screen import StartScreen
+from app.ui.window.status_words import database_text
+from app.ui.window.toolbar import NotebookToolbar
 from app.ui.window.trust_prompts import TrustAnswer, TrustPrompts
+from app.ui.window.view_menu import ViewMenu
 from app.ui.window.window_parts import APP_NAME
 
 __all__ = ["APP_NAME", "MainWindow", "TrustAnswer", "UnsavedAnswer"]
@@ -59,6 +64,7 @@ class MainWindow(
 
     def __init__(self) -> None:
         super().__init__()
+        theme_controller()  # the theme and fonts are on before the first widget is made
         self.coordinator = None
         self.view = None
         self.bridge = None
@@ -108,6 +114,9 @@ class MainWindow(
         self.routes = self._route_events()
         self.commands = WindowActions(self)
         self.commands.build_menus(self._fill_recent_menu)
+        self.view_menu = ViewMenu(self.commands.view_menu)
+        self.toolbar = NotebookToolbar(self.commands)
+        self.panels = Panels(self, self.view_menu.menu)
         self.commands.set_notebook_open(False)
         self.commands.trust.setEnabled(False)
         self.refresh_recovered()
@@ -168,12 +177,9 @@ class MainWindow(
         self.commands.interrupt.setEnabled(event.status == "busy")
 
     def _show_database(self, event: DatabaseStatusChanged) -> None:
-        if event.ok:
-            self.database_label.setText(f"DB: {event.server}")
-            self.database_label.setToolTip(event.url)
-        else:
-            self.database_label.setText("DB: not connected")
-            self.database_label.setToolTip(event.message)
+        text, tip = database_text(event)
+        self.database_label.setText(text)
+        self.database_label.setToolTip(tip)
         if self.database_dialog is not None:
             self.database_dialog.show_status(event)
 

@@ -179,11 +179,13 @@ class NotebookOpening(WindowParts):
         self.coordinator = coordinator
         self.bridge = CoordinatorBridge(coordinator, self)
         self.view = NotebookView(coordinator)
+        self.view_menu.apply_to(self.view)
         self.view.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.view.edits_pending_changed.connect(self._set_pending)
         self.view.cell_deleted.connect(lambda _cid: self.undo_toast.show_message("Cell deleted."))
         self.bridge.notified.connect(self.view.on_event)
         self.bridge.notified.connect(self._on_event)
+        self.panels.attach(coordinator, self.bridge, self.view)
         self.stack.addWidget(self.view)
         self.stack.setCurrentWidget(self.view)
         self.view.set_app_view(self.commands.app_view.isChecked())

@@ -22,9 +22,12 @@ from app.ui.bridge import CoordinatorBridge
 from app.ui.cells.notebook_view import NotebookView
 from app.ui.dialogs.database_dialog import DatabaseDialog
 from app.ui.dialogs.import_dialog import ImportDialog
+from app.ui.panels.docks import Panels
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
 from app.ui.window.start_screen import StartScreen
+from app.ui.window.toolbar import NotebookToolbar
+from app.ui.window.view_menu import ViewMenu
 
 if TYPE_CHECKING:
     from app.coordinator.events import CoordinatorEvent, ModeChanged
@@ -62,6 +65,9 @@ class WindowParts(QMainWindow):
     saved_label: QLabel
     watcher: QFileSystemWatcher
     commands: WindowActions
+    view_menu: ViewMenu
+    toolbar: NotebookToolbar
+    panels: Panels
 
     if TYPE_CHECKING:  # provided by the mixins and the main window
 
