@@ -160,6 +160,15 @@ class CellBar(QWidget):
         for button in (self.run_button, self.up_button, self.down_button, self.more_button):
             row.addWidget(button)
 
+    def place(self, parent_width: int, left: int, right: int) -> None:
+        """Float at the top right of a card ``parent_width`` wide, within its margins."""
+        if self.isHidden():
+            return
+        self.adjustSize()
+        width = min(self.sizeHint().width(), max(0, parent_width - 2 * left))
+        self.setGeometry(parent_width - width - right, 2, width, self.sizeHint().height())
+        self.raise_()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """A card-coloured plate, so the bar reads cleanly over the code it floats on."""
         theme = theme_for(self.palette())

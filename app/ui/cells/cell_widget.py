@@ -12,22 +12,17 @@ import html
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QEnterEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QProgressBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -35,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
-from app.core.problems import Problem, Reason, Unrunnable, describe
+from app.core.problems import Problem, Reason
 from app.core.state import CellRunState, Output, Status, StreamText
-from app.ui.cells.card_chrome import STATUS_WORDS, STRIP_WIDTH, CellBar, chips_html, paint_card
+from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, chips_html, paint_card
+from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
+from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
 from app.ui.outputs.output_view import OutputArea
@@ -49,7 +46,6 @@ DEBOUNCE_MS = 1500
 TICK_MS = 100
 
 _BUILTINS = frozenset(dir(builtins))
-KIND_LABEL = {"python": "Python", "sql": "SQL", "markdown": "Markdown"}
 #: Card padding: the strip's width plus a gap on the left, a little elsewhere.
 MARGINS = (STRIP_WIDTH + 7, 5, 6, 5)
 
@@ -107,12 +103,7 @@ class CellWidget(QFrame):
         self.countdown_label = self.bar.countdown_label
         self.footer = self.bar.chips
         """The "defines · reads" chips (read names link to the cell defining them)."""
-        self.countdown = QProgressBar(self.bar)
-        self.countdown.setRange(0, DEBOUNCE_MS)
-        self.countdown.setTextVisible(False)
-        self.countdown.setFixedSize(40, 4)
-        self.countdown.hide()
-        self.bar.layout().insertWidget(2, self.countdown)  # type: ignore[union-attr]
+        self.countdown = countdown_bar(self.bar, DEBOUNCE_MS)
         self.bar.hide()
         self._hovered = False
         self._focused = False
@@ -120,24 +111,20 @@ class CellWidget(QFrame):
         #: In app view (app/ui/cells/app_view.py) the cell's controls never show.
         self.in_app_view = False
         self._chips: tuple[list[str], list[str]] = ([], [])
-        self.kind_badge = QLabel(KIND_LABEL[cell.kind])
-        self.name_label = QLabel("→")
-        self.name_edit = QLineEdit(cell.name or "")
-        self.name_edit.setToolTip(
-            "The variable the query's result is bound to (a pandas DataFrame)"
-        )
-        self.name_edit.setFixedWidth(120)
+        self._header = SqlHeader(cell)
+        self.kind_badge = self._header.kind_badge
+        self.name_label = self._header.name_label
+        self.name_edit = self._header.name_edit
         self.name_edit.editingFinished.connect(self._name_edited)
-        header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.kind_badge, self.name_label, self.name_edit):
-            header.addWidget(widget)
-        header.addStretch(1)
-        self._header = QWidget()
-        self._header.setLayout(header)
-        self._header.setVisible(cell.kind == "sql")  # only SQL cells carry a header row
 
-        # body ----------------------------------------------------------------------------
+        self._build_body(cell)
+        self._lay_out()
+        self._build_timers()
+        self._wire()
+        self.set_state(CellRunState())
+
+    def _build_body(self, cell: Cell) -> None:
+        """The editor (or the rendered markdown), problems, quick fixes and outputs."""
         self.editor = CodeEditor(cell.kind)
         self.editor.setFrameShape(QFrame.Shape.NoFrame)  # the card is the frame; focus: a ring
         self.editor.set_code(cell.code)
@@ -147,28 +134,19 @@ class CellWidget(QFrame):
             self.markdown_view.set_markdown(cell.code)
             self.markdown_view.edit_requested.connect(self.edit_markdown)
             self.editor.hide()
-        self.problem_label = QLabel()
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
-        self.problem_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-        )
+        self.problem_label = link_label(selectable=True)
         self.problem_label.linkActivated.connect(self._problem_link)
-        self.problem_label.hide()
-        self.fix_label = QLabel()
-        self.fix_label.setTextFormat(Qt.TextFormat.RichText)
-        self.fix_label.setWordWrap(True)
+        self.fix_label = link_label()
         self.fix_label.linkActivated.connect(
             lambda name: self.fix_requested.emit(self.cell_id, name)
         )
-        self.fix_label.hide()
         self.outputs = OutputArea()
         self.outputs.hide()
         self.footer.linkActivated.connect(self.reveal_requested)
         self.collapsed_label = QLabel()
         self.collapsed_label.hide()
 
+    def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(*MARGINS)
         layout.setSpacing(3)
@@ -181,7 +159,8 @@ class CellWidget(QFrame):
         layout.addWidget(self.collapsed_label)
         layout.addWidget(self.outputs)
 
-        # timers ------------------------------------------------------------------------------
+    def _build_timers(self) -> None:
+        """The auto-run debounce and the countdown's ticker."""
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -191,7 +170,8 @@ class CellWidget(QFrame):
         self._ticker.timeout.connect(self._tick)
         self._debounce_started = 0.0
 
-        # wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        """The editor's and the bar's signals to this cell's intents."""
         self.editor.edited.connect(self._edited)
         self.editor.focus_left.connect(self._focus_left)
         self.editor.run_requested.connect(self._run_from_editor)
@@ -208,7 +188,6 @@ class CellWidget(QFrame):
         for watched in (self.editor, self.name_edit, self.markdown_view):
             if watched is not None:
                 watched.installEventFilter(self)
-        self.set_state(CellRunState())
 
     # -- editing ----------------------------------------------------------------------------
     @property
@@ -341,14 +320,7 @@ class CellWidget(QFrame):
             self._ticker.stop()
 
     def _show_status(self, state: CellRunState) -> None:
-        text = STATUS_WORDS[state.status]
-        if self.kind == "markdown":
-            text = ""
-        elif state.status == "success" and state.duration_ms is not None:
-            text = f"done in {_duration(state.duration_ms)}"
-        elif state.status == "running" and state.started_at is not None:
-            text = f"running {time.monotonic() - state.started_at:.1f} s"
-        self.status_label.setText(text)
+        self.status_label.setText(status_text(self.kind, state))
         reason = self._words(state.reason, links=False) if state.reason else ""
         tip = reason or (state.error.evalue if state.error else "")
         self.status_label.setToolTip(tip)
@@ -363,14 +335,7 @@ class CellWidget(QFrame):
             self.update(0, 0, STRIP_WIDTH + 1, self.height())
 
     def _words(self, reason: Reason, *, links: bool) -> str:
-        """A reason in words, cells named as the reader sees them (links that show them)."""
-        if not links:
-            return describe(reason, self._name_cell, lambda n: n)  # a tooltip: plain words
-        return describe(
-            reason,
-            lambda c: f'<a href="cell:{html.escape(c)}">{html.escape(self._name_cell(c))}</a>',
-            lambda n: f"<code>{html.escape(n)}</code>",
-        )
+        return reason_words(reason, self._name_cell, links=links)
 
     def _problem_link(self, href: str) -> None:
         if href.startswith("cell:"):
@@ -384,15 +349,7 @@ class CellWidget(QFrame):
     def set_analysis(self, analysis: CellAnalysis, problems: tuple[Problem, ...] = ()) -> None:
         """Chips: what the cell defines and reads (read names link to their definers);
         a syntax error or graph problem shows inline before anything runs."""
-        if analysis.syntax_error is not None:
-            err = analysis.syntax_error
-            self._analysis_problem = html.escape(
-                f"Syntax error at line {err.line}, column {err.column}: {err.message}"
-            )
-        else:
-            self._analysis_problem = (
-                self._words(Unrunnable(problems), links=True) if problems else ""
-            )
+        self._analysis_problem = analysis_problem(analysis, problems, self._name_cell)
         if self._state.status not in ("blocked", "stale", "interrupted") or not self._state.reason:
             self._show_problem(self._analysis_problem, "error")
         reads = sorted(n for n in analysis.refs if n not in _BUILTINS)
@@ -428,10 +385,8 @@ class CellWidget(QFrame):
 
     def _colour_problem(self) -> None:
         theme = theme_for(self.palette())
-        color = theme.warning_text if self._problem_shown[1] == "warning" else theme.error_text
-        palette = self.problem_label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
-        self.problem_label.setPalette(palette)
+        warning = self._problem_shown[1] == "warning"
+        set_text_colour(self.problem_label, theme.warning_text if warning else theme.error_text)
 
     def _tick(self) -> None:
         if self._debounce.isActive():
@@ -489,14 +444,7 @@ class CellWidget(QFrame):
             self.update()
 
     def _place_bar(self) -> None:
-        if self.bar.isHidden():
-            return
-        self.bar.adjustSize()
-        width = min(self.bar.sizeHint().width(), max(0, self.width() - 2 * MARGINS[0]))
-        self.bar.setGeometry(
-            self.width() - width - MARGINS[2], 2, width, self.bar.sizeHint().height()
-        )
-        self.bar.raise_()
+        self.bar.place(self.width(), MARGINS[0], MARGINS[2])
 
     def enterEvent(self, event: QEnterEvent) -> None:
         self._hovered = True
@@ -549,11 +497,3 @@ class CellWidget(QFrame):
             selected=self._selected,
             focus=focus,
         )
-
-
-def _duration(ms: float) -> str:
-    if ms < 1:
-        return f"{ms * 1000:.0f} µs"
-    if ms < 1000:
-        return f"{ms:.0f} ms"
-    return f"{ms / 1000:.1f} s"

@@ -32,7 +32,8 @@ from app.coordinator.events import (
 from app.core.notebook import Notebook
 from app.ui.cells import quick_fixes
 from app.ui.cells.app_view import set_app_view
-from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
+from app.ui.cells.cell_parts import KIND_LABEL
+from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.inserter import CellInserter
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn

@@ -34,6 +34,28 @@ class WindowActions:
         )
         self.rename = self._action("&Rename notebook…", w.rename_notebook)
         self.close = self._action("&Close", w.close, QKeySequence.StandardKey.Close)
+        self._run_actions(w)
+        self._view_actions(w)
+        self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
+        self.about = self._action("&About Cascade", w.show_about)
+        self.undo.setEnabled(False)
+        self.redo.setEnabled(False)
+        self.notebook_actions = (
+            self.save_as,
+            self.rename,
+            self.export,
+            self.export_ipynb,
+            self.run_all,
+            self.interrupt,
+            self.restart,
+            self.autorun,
+            self.interpreter,
+            self.database,
+            self.remember_controls,
+        )
+
+    def _run_actions(self, w: MainWindow) -> None:
+        """Edit and Run: undo, running, the kernel and the notebook's settings."""
         self.undo = self._action(
             "&Undo", w.undo_structure, "Ctrl+Z", "Undo the last cell operation"
         )
@@ -61,6 +83,9 @@ class WindowActions:
         self.database = self._action(
             "&Database…", w.show_database_dialog, tip="Set the database SQL cells use"
         )
+
+    def _view_actions(self, w: MainWindow) -> None:
+        """View: the app view and remembered control values."""
         self.app_view = self._action(
             "&App view", w.toggle_app_view, "Ctrl+Shift+A", "Outputs and controls only, code hidden"
         )
@@ -71,23 +96,6 @@ class WindowActions:
             tip="Keep this notebook's control values in your data folder (never in the file)",
         )
         self.remember_controls.setCheckable(True)
-        self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
-        self.about = self._action("&About Cascade", w.show_about)
-        self.undo.setEnabled(False)
-        self.redo.setEnabled(False)
-        self.notebook_actions = (
-            self.save_as,
-            self.rename,
-            self.export,
-            self.export_ipynb,
-            self.run_all,
-            self.interrupt,
-            self.restart,
-            self.autorun,
-            self.interpreter,
-            self.database,
-            self.remember_controls,
-        )
 
     def _action(
         self,

@@ -76,6 +76,25 @@ class MainWindow(
         self._trust_question_open = False
         MainWindow.windows.add(self)
         self.resize(980, 760)
+        self._build_central()
+        self._build_status_bar()
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed)
+        self.routes = self._route_events()
+        self.commands = WindowActions(self)
+        self.commands.build_menus(self._fill_recent_menu)
+        self.view_menu = ViewMenu(self.commands.view_menu)
+        self.toolbar = NotebookToolbar(self.commands)
+        self.panels = Panels(self, self.view_menu.menu)
+        self.commands.set_notebook_open(False)
+        self.commands.trust.setEnabled(False)
+        self.refresh_recovered()
+        self._update_title()
+        self.import_dialog = None
+        self.setAcceptDrops(True)
+
+    def _build_central(self) -> None:
+        """The start screen (until a notebook shows), the bars above it and the undo toast."""
         self.start_screen = StartScreen()
         self.start_screen.open_requested.connect(self.open_path)
         self.start_screen.new_requested.connect(self.new_notebook)
@@ -104,25 +123,13 @@ class MainWindow(
         column.addWidget(self.stack, 1)
         column.addWidget(self.undo_toast)
         self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
         self.kernel_label = QLabel("Kernel: not started")
         self.database_label = QLabel("")
         self.saved_label = QLabel("")
         for label in (self.database_label, self.saved_label, self.kernel_label):
             self.statusBar().addPermanentWidget(label)
-        self.watcher = QFileSystemWatcher(self)
-        self.watcher.fileChanged.connect(self._file_changed)
-        self.routes = self._route_events()
-        self.commands = WindowActions(self)
-        self.commands.build_menus(self._fill_recent_menu)
-        self.view_menu = ViewMenu(self.commands.view_menu)
-        self.toolbar = NotebookToolbar(self.commands)
-        self.panels = Panels(self, self.view_menu.menu)
-        self.commands.set_notebook_open(False)
-        self.commands.trust.setEnabled(False)
-        self.refresh_recovered()
-        self._update_title()
-        self.import_dialog = None
-        self.setAcceptDrops(True)
 
     # -- coordinator events -------------------------------------------------------------------
     def _route_events(self) -> EventRoutes:
