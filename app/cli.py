@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from app.cli_convert import prepare, untrusted
+from app.cli_convert import Prepared, prepare, untrusted
 from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelStartError
 from app.core.controls import ControlValueError
@@ -195,6 +195,21 @@ def _add_set_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _run_prepared(
+    prepared: Prepared, run: HeadlessRun, args: argparse.Namespace, err: TextIO
+) -> Coordinator | None:
+    """``run`` and ``export``: every cell of the prepared notebook, with the command's
+    ``--trust`` and ``--set`` options."""
+    return run_headless(
+        prepared.path,
+        prepared.notebook,
+        err,
+        trust=args.trust,
+        run=run,
+        settings=dict(args.settings),
+    )
+
+
 def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
     parser.add_argument("notebook", type=Path)
@@ -207,14 +222,7 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     with HeadlessRun(path) as run, prepare(path, err) as prepared:
         if prepared is None or untrusted(prepared, err, trust=args.trust):
             return 2
-        coordinator = run_headless(
-            prepared.path,
-            prepared.notebook,
-            err,
-            trust=args.trust,
-            run=run,
-            settings=dict(args.settings),
-        )
+        coordinator = _run_prepared(prepared, run, args, err)
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -285,14 +293,7 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
             return 2
         if untrusted(prepared, err, trust=args.trust):
             return 2
-        coordinator = run_headless(
-            prepared.path,
-            prepared.notebook,
-            err,
-            trust=args.trust,
-            run=run,
-            settings=dict(args.settings),
-        )
+        coordinator = _run_prepared(prepared, run, args, err)
     if coordinator is None or not _write_export(coordinator, target, bool(args.ipynb), err):
         return 2
     from app.export_html import failed_cells
