@@ -35,6 +35,7 @@ final line of JSON with every figure.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import cProfile
 import os
@@ -291,6 +292,34 @@ async def _connection_start(config: Config, folder: Path, results: Results) -> N
             samples.append(elapsed)
 
 
+async def _interrupt_latency(config: Config, folder: Path, results: Results) -> None:
+    """From ``coordinator.interrupt()`` while ``while True: pass`` runs until the cell is
+    interrupted and the kernel idle again, its namespace kept (what a user waits for)."""
+    path = folder / "interrupt.py"
+    cells = (Cell("kept", "python", "kept = 41"), Cell("loop", "python", "while True: pass"))
+    path.write_text(fileformat.dumps(Notebook(cells, name="interrupt")), encoding="utf-8")
+    coordinator = Coordinator(_kernel(config.connection, folder), autosave=False)
+    await coordinator.open(path)
+    samples = results.samples.setdefault("interrupt", [])
+    try:
+        await coordinator.start_kernel()
+        await coordinator.run_cell("kept")
+        for _ in range(config.cold_reps):
+            task = asyncio.ensure_future(coordinator.run_cell("loop"))
+            while coordinator.states["loop"].status != "running":
+                await asyncio.sleep(0.005)
+            await asyncio.sleep(0.05)  # inside the loop, not at its start
+            start = time.perf_counter()
+            await coordinator.interrupt()
+            await task
+            samples.append((time.perf_counter() - start) * 1000.0)
+            status: str = coordinator.states["loop"].status  # after the await: re-read
+            if status != "interrupted":
+                raise AssertionError(f"interrupt: {status}")
+    finally:
+        await coordinator.shutdown()
+
+
 def _clear_core_caches() -> None:
     """Forget every memoised core result (analysis by code string, header parsing)."""
     from app.core import analysis, graph, planner
@@ -365,6 +394,7 @@ async def _cascade_main(config: Config, folder: Path) -> Results:
     for key, samples in _startup.cold_start_breakdown(config.cold_reps, config.bundle).items():
         results.samples[key] = samples
     await _connection_start(config, folder, results)
+    await _interrupt_latency(config, folder, results)
     _log("cascade: cold start done")
     for workload in _workloads():
         reps = config.big_reps if _is_big(workload) else config.reps
@@ -424,6 +454,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("start_worker_imports", "  worker's imports only (python -c import)"),
     ("start_first_plan", "  spawn → first one-cell plan finished"),
     ("connection_start", "  connection.start() → Ready"),
+    ("interrupt", "interrupt a running `while True: pass` → cell interrupted"),
     ("cold_start_bundle", "  frozen bundle's worker: spawn → Ready"),
     (f"chain_{SCALE_SIZE}_run_all", f"chain {SCALE_SIZE:,} run-all"),
     (f"chain_{SCALE_SIZE}_rerun", f"chain {SCALE_SIZE:,} re-run after root edit"),
