@@ -111,10 +111,12 @@ class ControlIntents:
             self._emit(Notice("warning", "That control is gone: run its cell again."))
             return
         self._control_values[(spec.id, spec.instance)] = value
-        self._control_memory.remember(self.path, {control_id: value})
         await self._controls.submit(control_id, value, self._apply_control_value)
 
     async def _apply_control_value(self, control_id: str, value: Any) -> None:
+        """One coalesced application: remembered (a file write, so once per run, not per
+        pixel of a drag) and run."""
+        self._control_memory.remember(self.path, {control_id: value})
         spec = find_control(self.states, control_id)
         names = spec.names if spec is not None else ()
         await self._runner.run_cells((), changed_names=names, control_values={control_id: value})
