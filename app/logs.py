@@ -54,35 +54,41 @@ def log_file() -> Path:
     return state_dir() / LOG_FILE_NAME
 
 
+#: The handlers :func:`configure` installed (a second call replaces them).
+_installed: list[logging.Handler] = []
+
+
 def configure(level: str | None, stream: TextIO | None = None) -> Path | None:
     """Log to the file (at ``level``, INFO by default) and, when ``level`` is given, to
     ``stream`` (stderr). Returns the log file, or None when it cannot be written (a read-only
     home: Cascade runs anyway, and says so on ``stream`` only when asked to log)."""
-    threshold = getattr(logging, (level or "info").upper())
-    formatter = logging.Formatter(FORMAT)
     handlers: list[logging.Handler] = []
-    path: Path | None = None
+    file = log_file()
+    path: Path | None = file
     try:
         ensure_private(state_dir())
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            log_file(), maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+            )
         )
-        handlers.append(handler)
-        path = log_file()
     except OSError as exc:
+        path = None
         if level is not None:
             print(f"cascade: no log file ({exc})", file=stream or sys.stderr)
     if level is not None:
         handlers.append(logging.StreamHandler(stream or sys.stderr))
+    formatter = logging.Formatter(FORMAT)
+    for handler in handlers:
+        handler.setFormatter(formatter)
     for name in ROOTS:
         logger = logging.getLogger(name)
-        for old in list(logger.handlers):
-            if getattr(old, "_cascade", False):
-                logger.removeHandler(old)
-                old.close()
-        logger.setLevel(threshold)
+        for old in _installed:
+            logger.removeHandler(old)
+        logger.setLevel(getattr(logging, (level or "info").upper()))
         for handler in handlers:
-            handler.setFormatter(formatter)
-            handler._cascade = True  # type: ignore[attr-defined]
             logger.addHandler(handler)
+    for old in _installed:
+        old.close()
+    _installed[:] = handlers
     return path
