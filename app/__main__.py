@@ -1,13 +1,35 @@
 """Entry point: argv dispatch only.
 
-``cascade run NOTEBOOK.py [--json]`` runs headless (``convert`` and ``export`` too); ``--kernel-worker`` turns the (frozen)
-binary into a kernel worker before anything heavy is imported; ``cascade [NOTEBOOK.py]``
-opens the window.
+``cascade run NOTEBOOK.py [--json]`` runs headless (``convert`` and ``export`` too);
+``--kernel-worker`` turns the (frozen) binary into a kernel worker before anything heavy is
+imported; ``cascade [NOTEBOOK.py]`` opens the window. ``--log-level LEVEL`` anywhere (every
+command) also logs to stderr; the log file is always written (:mod:`app.logs`).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
+
+USAGE = (
+    "usage: cascade [NOTEBOOK.py | NB.ipynb]   (a .ipynb or marimo notebook is imported)\n"
+    "       cascade run NOTEBOOK.py [--json] [--set NAME=VALUE …]   run every cell headless\n"
+    "            and print results (--set: a control's value, by its variable's name)\n"
+    "            (exit 0: all cells succeeded, 1: a cell failed, 2: the file is not a\n"
+    "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
+    "            cannot start; the reason is one line on stderr; a .ipynb or marimo\n"
+    "            notebook is converted in memory and run)\n"
+    "       cascade app NOTEBOOK.py   open it as an app: outputs and controls only\n"
+    "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
+    "            into a new NB.py beside it; the report goes to stderr\n"
+    "       cascade --screenshot OUT.png NOTEBOOK.py [light|dark]   run it offscreen, save a\n"
+    "            picture\n"
+    "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
+    "       cascade export NOTEBOOK.py --ipynb OUT.ipynb   run it, write a Jupyter notebook\n"
+    "       cascade --install-desktop | --uninstall-desktop   menu entry and file association\n"
+    "       --log-level debug|info|warning|error (any command): log to stderr too; the log\n"
+    "            file is ~/.local/state/cascade/cascade.log ($XDG_STATE_HOME)"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         from kernel_worker.main import main as worker_main
 
         return worker_main()
+    from app.logs import LogLevelError, configure, split_log_level
+
+    try:
+        args, level = split_log_level(args)
+    except LogLevelError as exc:
+        print(f"cascade: {exc}", file=sys.stderr)
+        return 2
+    configure(level)
+    logging.getLogger(__name__).info("cascade %s", " ".join(args[:1]) or "window")
     if args[:1] == ["run"]:
         from app.cli import run_command
 
@@ -28,25 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_convert import convert_command
 
         return convert_command(args[1:])
-    if args[:1] == ["--screenshot"] and len(args) == 3:
+    if args[:1] == ["--screenshot"] and len(args) in (3, 4):
         from app.ui.window.screenshot import take_screenshot
 
-        return take_screenshot(notebook=args[2], out=args[1])
+        theme = args[3] if len(args) == 4 else "light"
+        return take_screenshot(notebook=args[2], out=args[1], theme=theme)
     if args[:1] in (["-h"], ["--help"]):
-        print(
-            "usage: cascade [NOTEBOOK.py | NB.ipynb]   (a .ipynb or marimo notebook is imported)\n"
-            "       cascade run NOTEBOOK.py [--json]   run every cell headless and print results\n"
-            "            (exit 0: all cells succeeded, 1: a cell failed, 2: the file is not a\n"
-            "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
-            "            cannot start; the reason is one line on stderr; a .ipynb or marimo\n"
-            "            notebook is converted in memory and run)\n"
-            "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
-            "            into a new NB.py beside it; the report goes to stderr\n"
-            "       cascade --screenshot OUT.png NOTEBOOK.py   run it offscreen, save a picture\n"
-            "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
-            "       cascade export NOTEBOOK.py --ipynb OUT.ipynb   run it, write a Jupyter notebook\n"
-            "       cascade --install-desktop | --uninstall-desktop   menu entry and file association"
-        )
+        print(USAGE)
         return 0
     if args[:1] == ["--install-desktop"]:
         from app.desktop import install_command
@@ -58,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return uninstall_command()
     from app.ui.window.app import run_gui
 
+    if args[:1] == ["app"] and len(args) == 2:
+        return run_gui(args[1], app_view=True)
     return run_gui(args[0] if args else None)
 
 

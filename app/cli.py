@@ -1,10 +1,11 @@
 """Headless commands: run a notebook through the real worker and print what every cell did.
 
-``cascade run NOTEBOOK.py [--json]`` exits 0 when every cell succeeded, 1 when any cell failed
-or was blocked, 2 with one line on stderr when the path is not a readable notebook file (see
-``app.core.fileformat.files``: a regular ``.py`` file of at most 10 MB), the text cannot be
-parsed, or the kernel's Python cannot start (the line says which setting chooses it). A Jupyter
-``.ipynb`` or a marimo notebook is converted in memory first (``app.cli_convert``).
+``cascade run NOTEBOOK.py [--json] [--set NAME=VALUE …]`` exits 0 when every cell succeeded,
+1 when any cell failed or was blocked, 2 with one line on stderr when the path is not a readable
+notebook file (see ``app.core.fileformat.files``: a regular ``.py`` file of at most 10 MB), the
+text cannot be parsed, the kernel's Python cannot start (the line says which setting chooses
+it), or a ``--set`` names no control or gives it an invalid value. A Jupyter ``.ipynb`` or a
+marimo notebook is converted in memory first (``app.cli_convert``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from app.cli_convert import prepare, untrusted
+from app.cli_convert import Prepared, prepare, untrusted
 from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelStartError
+from app.core.controls import ControlValueError
 from app.core.fileformat import NotebookSaveError
 from app.core.problems import Unrunnable, describe
 from app.core.settings import get_setting
@@ -136,10 +139,12 @@ def run_headless(
     trust: bool = False,
     run: HeadlessRun | None = None,
     cwd: Path | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> Coordinator | None:
     """Run every cell of ``path`` (on ``run``, whose worker is already starting, or on a run
-    of its own); None (with the reason on ``err``) if the notebook is not trusted for what it
-    asks, or the kernel won't start."""
+    of its own), with control ``settings`` by variable name (``--set``); None (with the
+    reason on ``err``) if the notebook is not trusted for what it asks, the kernel won't
+    start, or a setting names no control or gives it an invalid value."""
     if not trust:
         refused = untrusted_reason(path, notebook)
         if refused is not None:
@@ -148,8 +153,11 @@ def run_headless(
     try:
         if run is None:
             with HeadlessRun(path, cwd=cwd) as own:
-                return own.run_all(trust=trust)
-        return run.run_all(trust=trust, path=path)
+                return own.run_all(trust=trust, settings=settings)
+        return run.run_all(trust=trust, path=path, settings=settings)
+    except ControlValueError as exc:
+        err.write(f"cascade: {exc}\n")
+        return None
     except KernelStartError as exc:
         hint = kernel_start_hint(notebook)
         err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
@@ -166,18 +174,55 @@ def _one_line(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
+_SET_HELP = (
+    "set the control held by variable NAME to VALUE (repeatable): the notebook runs with the "
+    "controls' defaults, then their cells and readers run with these values"
+)
+
+
+def _setting(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` of ``--set``."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value
+
+
+def _add_set_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set", dest="settings", action="append", type=_setting, default=[],
+        metavar="NAME=VALUE", help=_SET_HELP,
+    )  # fmt: skip
+
+
+def _run_prepared(
+    prepared: Prepared, run: HeadlessRun, args: argparse.Namespace, err: TextIO
+) -> Coordinator | None:
+    """``run`` and ``export``: every cell of the prepared notebook, with the command's
+    ``--trust`` and ``--set`` options."""
+    return run_headless(
+        prepared.path,
+        prepared.notebook,
+        err,
+        trust=args.trust,
+        run=run,
+        settings=dict(args.settings),
+    )
+
+
 def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
+    _add_set_option(parser)
     args = parser.parse_args(argv)
     path: Path = args.notebook
     # The worker starts while the notebook is read (and a Jupyter or marimo one converted).
     with HeadlessRun(path) as run, prepare(path, err) as prepared:
         if prepared is None or untrusted(prepared, err, trust=args.trust):
             return 2
-        coordinator = run_headless(prepared.path, prepared.notebook, err, trust=args.trust, run=run)
+        coordinator = _run_prepared(prepared, run, args, err)
     if coordinator is None:
         return 2
     name = coordinator.notebook.name or path.stem
@@ -194,6 +239,25 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
 
     ok = all(r["status"] == "success" for r in reports)
     return 0 if ok else 1
+
+
+def _write_export(coordinator: Coordinator, target: Path, ipynb: bool, err: TextIO) -> bool:
+    """Write the run's export (a Jupyter notebook or one HTML page); False, said on ``err``,
+    when the file cannot be written."""
+    try:
+        if ipynb:
+            from app.export_ipynb import write_ipynb
+
+            write_ipynb(coordinator, target)
+        else:
+            from app.export_html import export_notebook_html
+
+            export_notebook_html(coordinator, target)
+    except (OSError, ValueError) as exc:
+        reason = exc.reason if isinstance(exc, NotebookSaveError) else str(exc)
+        err.write(f"cascade: cannot write {target}: {_one_line(reason)}\n")
+        return False
+    return True
 
 
 def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -213,6 +277,7 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     formats.add_argument("--html", type=Path, metavar="OUT.html")
     formats.add_argument("--ipynb", type=Path, metavar="OUT.ipynb", help="nbformat 4.5")
     parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
+    _add_set_option(parser)
     args = parser.parse_args(argv)
     path: Path = args.notebook
     target: Path = args.html or args.ipynb
@@ -228,22 +293,11 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
             return 2
         if untrusted(prepared, err, trust=args.trust):
             return 2
-        coordinator = run_headless(prepared.path, prepared.notebook, err, trust=args.trust, run=run)
-    if coordinator is None:
+        coordinator = _run_prepared(prepared, run, args, err)
+    if coordinator is None or not _write_export(coordinator, target, bool(args.ipynb), err):
         return 2
-    from app.export_html import export_notebook_html, failed_cells
+    from app.export_html import failed_cells
 
-    try:
-        if args.ipynb:
-            from app.export_ipynb import write_ipynb
-
-            write_ipynb(coordinator, target)
-        else:
-            export_notebook_html(coordinator, target)
-    except (OSError, ValueError) as exc:
-        reason = exc.reason if isinstance(exc, NotebookSaveError) else str(exc)
-        err.write(f"cascade: cannot write {target}: {_one_line(reason)}\n")
-        return 2
     failed = failed_cells(coordinator.notebook, coordinator.states)
     if failed:
         code_cells = sum(1 for cell in coordinator.notebook.cells if cell.kind != "markdown")

@@ -50,6 +50,9 @@ pre.stderr, .reason { background: #fff8e6; border-left: 3px solid #d4a72c; }
 pre.error { background: #ffebe9; border-left: 3px solid #cf222e; color: #82071e; }
 .reason { padding: 8px 12px; font-size: 13px; } .outputs img { max-width: 100%; height: auto; }
 .out-html, .markdown { overflow-x: auto; }
+.out-control { display: inline-flex; gap: 8px; align-items: baseline; padding: 4px 10px; border: 1px solid #d0d7de; border-radius: 6px; }
+.out-control .control-value { font-weight: 600; }
+.out-control .control-kind { color: #656d76; font-size: 12px; }
 .out-html table { border-collapse: collapse; font-size: 13px; }
 .out-html th, .out-html td { padding: 4px 10px; border-bottom: 1px solid #d0d7de; text-align: right; }
 .out-html thead th { border-bottom: 2px solid #afb8c1; }
@@ -158,7 +161,7 @@ def export_notebook_html(coordinator: Coordinator, out_path: str | os.PathLike[s
     title = notebook.name or (coordinator.path.stem if coordinator.path else "Untitled notebook")
     page = render_html(
         notebook,
-        coordinator.states,
+        coordinator.exported_states(),  # controls at the values on screen
         title,
         problems=coordinator.graph.problems,
         cell_name=coordinator.cell_name,

@@ -27,7 +27,7 @@ def ipynb_text(coordinator: Coordinator) -> str:
     from app.core.convert import export_ipynb
 
     export = export_ipynb(
-        coordinator.notebook, coordinator.states, database_url=coordinator.database_url()
+        coordinator.notebook, coordinator.exported_states(), database_url=coordinator.database_url()
     )
     from_dict: Callable[[Any], Any] = nbformat.from_dict  # untyped in nbformat
     nbformat.validate(from_dict(export.notebook))

@@ -10,6 +10,7 @@ import asyncio
 import cProfile
 import pstats
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import qasync
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication
 
 from app.core import fileformat
@@ -53,16 +54,6 @@ def log(message: str) -> None:
 
 def ms(seconds: float) -> float:
     return seconds * 1000.0
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    if value is None or value != value:
-        return "—"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
 
 
 def rss_mb() -> float:
@@ -176,16 +167,17 @@ def run_on_qt(coro: Callable[[], Coroutine[Any, Any, T]], errors: list[BaseExcep
         asyncio.set_event_loop(None)
 
 
-def print_rows(rows: list[list[str]]) -> None:
-    """A figure table: header row first; columns figure | median | min | target | ok."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print(
-            "  ".join(
-                [row[0].ljust(widths[0])]
-                + [c.rjust(w) for c, w in zip(row[1:3], widths[1:3], strict=True)]
-                + [row[3].ljust(widths[3]), row[4]]
-            ).rstrip()
-        )
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+def run_in_scratch_folder(prefix: str, main: Callable[[Path], Coroutine[Any, Any, T]]) -> T:
+    """Run ``main(folder)`` with :func:`run_on_qt` in a temporary folder that also holds the
+    settings (recent files never reach the user's); raise if an intent failed meanwhile."""
+    errors: list[BaseException] = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = Path(tmp)
+        # QSettings("Cascade", "Cascade") uses the native format: redirect both formats.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "cfg"))
+        results = run_on_qt(lambda: main(folder), errors)
+    if errors:
+        raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
+    return results

@@ -43,13 +43,15 @@ def _timed_process(
     return (time.perf_counter() - start) * 1000.0
 
 
-def _worker_until(first_plan: bool) -> float:
+def _worker_until(first_plan: bool, bundle: Path | None = None) -> float:
     """Milliseconds from spawning a worker (as the app launches one) to its Ready, or to the
-    end of a first one-cell plan sent as soon as Ready arrived."""
+    end of a first one-cell plan sent as soon as Ready arrived. ``bundle``: a PyInstaller
+    build's ``cascade`` binary, which is its own worker (``--kernel-worker``)."""
     launch = worker_launch()
+    argv = [str(bundle), "--kernel-worker"] if bundle else [launch.program, *launch.args]
     start = time.perf_counter()
     process = subprocess.Popen(
-        [launch.program, *launch.args],
+        argv,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=launch.env,
@@ -80,8 +82,9 @@ def _worker_until(first_plan: bool) -> float:
     return elapsed
 
 
-def cold_start_breakdown(reps: int) -> dict[str, list[float]]:
-    """Samples (ms) per phase key of :data:`PHASES`, interleaved so load changes hit all."""
+def cold_start_breakdown(reps: int, bundle: Path | None = None) -> dict[str, list[float]]:
+    """Samples (ms) per phase key of :data:`PHASES` (and ``cold_start_bundle`` for a built
+    bundle's worker), interleaved so load changes hit all."""
     launch = worker_launch()
     measure: dict[str, Callable[[], float]] = {
         "start_python_bare": lambda: _timed_process([sys.executable, "-c", "pass"]),
@@ -91,6 +94,8 @@ def cold_start_breakdown(reps: int) -> dict[str, list[float]]:
         "cold_start": lambda: _worker_until(first_plan=False),
         "start_first_plan": lambda: _worker_until(first_plan=True),
     }
+    if bundle is not None:
+        measure["cold_start_bundle"] = lambda: _worker_until(first_plan=False, bundle=bundle)
     samples: dict[str, list[float]] = {key: [] for key in measure}
     for rep in range(reps + 1):  # the first round warms the disk cache
         for key, run in measure.items():

@@ -35,9 +35,9 @@ final line of JSON with every figure.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import cProfile
-import json
 import os
 import platform
 import pstats
@@ -74,6 +74,8 @@ from benchmarks._peers import (
     run_ipykernel,
     run_marimo,
 )
+from benchmarks._report import fmt as _fmt
+from benchmarks._report import machine, print_document, print_table
 
 CHAIN_SIZES = (10, 100, 1000)
 #: The scale figures: Cascade alone (a peer takes minutes per 10,000-cell run).
@@ -134,6 +136,7 @@ class Config:
     scale_reps: int = 3  # the 10,000-cell chain
     whole_reps: int = 5  # whole-process runs of each engine
     connection: str = "qprocess"
+    bundle: Path | None = None  # a built bundle's binary: its worker's cold start too
 
 
 @dataclass(slots=True)
@@ -245,7 +248,8 @@ async def _cascade_workload(
             _verify(coordinator, before, f"{workload.key} re-run")
         await _probe(coordinator, workload, reps)
         if count >= SCALE_SIZE:
-            worker = coordinator._kernel.pid  # type: ignore[attr-defined]
+            worker = coordinator.kernel_pid
+            assert worker is not None, "the kernel is running"
             results.values[f"mem_{workload.key}_app_mb"] = round(_rss_mb(), 1)
             results.values[f"mem_{workload.key}_worker_mb"] = round(_rss_mb(worker), 1)
 
@@ -288,6 +292,34 @@ async def _connection_start(config: Config, folder: Path, results: Results) -> N
             samples.append(elapsed)
 
 
+async def _interrupt_latency(config: Config, folder: Path, results: Results) -> None:
+    """From ``coordinator.interrupt()`` while ``while True: pass`` runs until the cell is
+    interrupted and the kernel idle again, its namespace kept (what a user waits for)."""
+    path = folder / "interrupt.py"
+    cells = (Cell("kept", "python", "kept = 41"), Cell("loop", "python", "while True: pass"))
+    path.write_text(fileformat.dumps(Notebook(cells, name="interrupt")), encoding="utf-8")
+    coordinator = Coordinator(_kernel(config.connection, folder), autosave=False)
+    await coordinator.open(path)
+    samples = results.samples.setdefault("interrupt", [])
+    try:
+        await coordinator.start_kernel()
+        await coordinator.run_cell("kept")
+        for _ in range(config.cold_reps):
+            task = asyncio.ensure_future(coordinator.run_cell("loop"))
+            while coordinator.states["loop"].status != "running":
+                await asyncio.sleep(0.005)
+            await asyncio.sleep(0.05)  # inside the loop, not at its start
+            start = time.perf_counter()
+            await coordinator.interrupt()
+            await task
+            samples.append((time.perf_counter() - start) * 1000.0)
+            status: str = coordinator.states["loop"].status  # after the await: re-read
+            if status != "interrupted":
+                raise AssertionError(f"interrupt: {status}")
+    finally:
+        await coordinator.shutdown()
+
+
 def _clear_core_caches() -> None:
     """Forget every memoised core result (analysis by code string, header parsing)."""
     from app.core import analysis, graph, planner
@@ -325,8 +357,8 @@ def _open_analyse_plan(size: int, reps: int, folder: Path, results: Results) -> 
         marks.append(time.perf_counter())
         plan = plan_run_all(notebook, graph, {})
         marks.append(time.perf_counter())
-        if len(plan.steps) != size or graph.errors:
-            raise AssertionError(f"open_analyse_plan: {len(plan.steps)} steps, {graph.errors}")
+        if len(plan.steps) != size or graph.problems:
+            raise AssertionError(f"open_analyse_plan: {len(plan.steps)} steps, {graph.problems}")
         if not rep:
             continue
         total = (marks[-1] - marks[0]) * 1000.0
@@ -359,9 +391,10 @@ async def _cascade_main(config: Config, folder: Path) -> Results:
         _open_analyse_plan(size, config.core_reps, folder, results)
     _hostile_loads(config.core_reps, folder, results)
     _log("cascade: open+analyse+plan and hostile loads done")
-    for key, samples in _startup.cold_start_breakdown(config.cold_reps).items():
+    for key, samples in _startup.cold_start_breakdown(config.cold_reps, config.bundle).items():
         results.samples[key] = samples
     await _connection_start(config, folder, results)
+    await _interrupt_latency(config, folder, results)
     _log("cascade: cold start done")
     for workload in _workloads():
         reps = config.big_reps if _is_big(workload) else config.reps
@@ -421,6 +454,8 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("start_worker_imports", "  worker's imports only (python -c import)"),
     ("start_first_plan", "  spawn → first one-cell plan finished"),
     ("connection_start", "  connection.start() → Ready"),
+    ("interrupt", "interrupt a running `while True: pass` → cell interrupted"),
+    ("cold_start_bundle", "  frozen bundle's worker: spawn → Ready"),
     (f"chain_{SCALE_SIZE}_run_all", f"chain {SCALE_SIZE:,} run-all"),
     (f"chain_{SCALE_SIZE}_rerun", f"chain {SCALE_SIZE:,} re-run after root edit"),
     *(
@@ -445,16 +480,6 @@ MARGINALS: tuple[tuple[str, str, int, int], ...] = (
     ("chain_rerun", "chain re-run", 1000, SCALE_SIZE),
     ("open_analyse_plan", "open+analyse+plan", 1000, SCALE_SIZE),
 )
-
-
-def _fmt(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    if value >= 1000:
-        return f"{value:,.0f}"
-    if value >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
 
 
 def _summary(samples: dict[str, list[float]], cells: dict[str, int]) -> dict[str, float]:
@@ -565,18 +590,6 @@ def _rows(
     return rows
 
 
-def _print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join("-" * w for w in widths)
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print(line)
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1], strict=True)]
-        cells.append(row[-1].ljust(widths[-1]))
-        print("  ".join(cells).rstrip())
-
-
 def _targets(
     cascade: dict[str, float], ratios: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, Any]]:
@@ -638,7 +651,11 @@ def report(
     )
     print("load average (1, 5, 15 min): " + ", ".join(f"{k} {v}" for k, v in load.items()))
     print()
-    _print_table(header, _rows(cascade, peers, peer_summaries, results.cells))
+    print_table(
+        header,
+        _rows(cascade, peers, peer_summaries, results.cells),
+        right=range(1, len(header) - 1),
+    )
     print()
     mem = {k: v for k, v in cascade.items() if k.startswith("mem_")}
     if mem:
@@ -697,8 +714,7 @@ def report(
         "scale_reps": config.scale_reps,
         "whole_reps": config.whole_reps,
         "connection": config.connection,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
+        **machine(),
         "date": date.today().isoformat(),
     }
     return document
@@ -718,6 +734,12 @@ def _config(argv: Sequence[str] | None) -> Config:
         default="qprocess",
         help="drive the worker as the window does (qprocess) or as `cascade run` does",
     )
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="DIST/cascade/cascade",
+        help="also time a PyInstaller build's worker (pyinstaller build.spec) to Ready",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     return Config(
@@ -732,6 +754,7 @@ def _config(argv: Sequence[str] | None) -> Config:
         scale_reps=1 if quick else 3,
         whole_reps=2 if quick else 7,
         connection=args.connection,
+        bundle=args.bundle,
     )
 
 
@@ -781,8 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document = report(config, results, peers, load)
     if not config.peers:
         print(f"peers skipped (--no-peers); to install them: {INSTALL_HINT}")
-    document["elapsed_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    print_document(document, started)
     return 0
 
 

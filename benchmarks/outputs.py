@@ -44,7 +44,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,33 +51,33 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CellStateChanged, CoordinatorEvent
+from app.coordinator.kernel_client import PageRequest, TablePage
 from app.core.state import RichOutput
 from app.ui import tasks
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.outputs.pictures import ImageOutput
 from app.ui.outputs.table_view import TableOutput
 from app.ui.window.main_window import MainWindow
-from kernel_worker.protocol import TableRows
 
 if __package__ in (None, ""):  # run as `python benchmarks/outputs.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._qt_harness import Results, kernel_idle, print_rows
+from benchmarks._qt_harness import Results, kernel_idle, run_in_scratch_folder
 from benchmarks._qt_harness import cell as _cell
 from benchmarks._qt_harness import drained as _drained
-from benchmarks._qt_harness import fmt as _fmt
 from benchmarks._qt_harness import log as _log
 from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import profiled as _profiled
 from benchmarks._qt_harness import rss_mb as _rss_mb
-from benchmarks._qt_harness import run_on_qt as _run_on_qt
 from benchmarks._qt_harness import wait as _wait
 from benchmarks._qt_harness import write_notebook as _write_notebook
+from benchmarks._report import fmt as _fmt
+from benchmarks._report import machine, print_document, print_targets, verdict
 
 COLUMNS = 10
 FULL_SIZES = (1_000, 1_000_000, 10_000_000)
@@ -246,16 +245,10 @@ class _FetchTimer:
         self.calls: list[tuple[float, float, int, int]] = []  # (sent, answered, start, count)
         original = coordinator.fetch_rows
 
-        async def fetch_rows(
-            table_id: str,
-            start: int,
-            count: int,
-            sort_column: int | None = None,
-            ascending: bool = True,
-        ) -> TableRows:
+        async def fetch_rows(request: PageRequest) -> TablePage:
             sent = time.perf_counter()
-            rows = await original(table_id, start, count, sort_column, ascending)
-            self.calls.append((sent, time.perf_counter(), start, count))
+            rows = await original(request)
+            self.calls.append((sent, time.perf_counter(), request.start, request.count))
             return rows
 
         coordinator.fetch_rows = fetch_rows  # type: ignore[method-assign]
@@ -586,36 +579,8 @@ def _targets(summary: dict[str, float], sizes: Sequence[int]) -> dict[str, dict[
         if key.startswith("table_") and size.isdigit() and int(size) not in sizes:
             continue
         value = summary.get(key)
-        out[key] = {
-            "target": target,
-            "unit": unit,
-            "value": value,
-            "met": None if value is None else value <= target,
-        }
+        out[key] = verdict(value, target, unit)
     return out
-
-
-def _print_table(
-    summary: dict[str, float], targets: dict[str, dict[str, Any]], sizes: Sequence[int]
-) -> None:
-    rows = [["figure", "median", "min", "target", "ok?"]]
-    for key, label, unit in _figure_rows(sizes):
-        if key not in summary:
-            continue
-        minimum = summary.get(f"{key}_min")
-        target = targets.get(key)
-        target_text = f"≤ {target['target']:g} {unit}" if target else ""
-        met = "" if not target or target["met"] is None else ("✓" if target["met"] else "✗")
-        rows.append(
-            [
-                f"{label} ({unit})",
-                _fmt(summary[key]),
-                _fmt(minimum) if minimum is not None else "",
-                target_text,
-                met,
-            ]
-        )
-    print_rows(rows)
 
 
 def _report(config: Config, results: Results) -> dict[str, Any]:
@@ -629,7 +594,7 @@ def _report(config: Config, results: Results) -> dict[str, Any]:
         "median (min)"
     )
     print()
-    _print_table(summary, targets, config.sizes)
+    print_targets(_figure_rows(config.sizes), summary, targets)
     v = results.values
     print()
     for n in config.sizes:
@@ -655,8 +620,7 @@ def _report(config: Config, results: Results) -> dict[str, Any]:
         "table_reps": config.table_reps,
         "figure_reps": config.figure_reps,
         "savefig_reps": config.savefig_reps,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
+        **machine(),
     }
     return document
 
@@ -685,20 +649,8 @@ def _config(argv: Sequence[str] | None) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     config = _config(argv)
     started = time.perf_counter()
-    errors: list[BaseException] = []
-    with tempfile.TemporaryDirectory(prefix="cascade-outputs-bench-") as tmp:
-        folder = Path(tmp)
-        # Recent files go to this temporary folder, never to the user's settings.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "cfg")
-        )
-        results = _run_on_qt(lambda: _main(config, folder), errors)
-    if errors:
-        raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
-    document = _report(config, results)
-    document["elapsed_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    results = run_in_scratch_folder("cascade-outputs-bench-", lambda folder: _main(config, folder))
+    print_document(_report(config, results), started)
     return 0
 
 

@@ -61,6 +61,7 @@ from app.coordinator.events import CellStateChanged, CoordinatorEvent
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.core.state import RichOutput
 from benchmarks._loops import run_with_qt
+from benchmarks._report import fmt, machine, print_document, print_table
 from kernel_worker.protocol import TABLE_MIME
 from tests.sql.postgres import ThrowawayPostgres
 
@@ -402,11 +403,8 @@ def _min_key(name: str) -> str:
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}f}"
+    """SQL figures read with one decimal unless asked."""
+    return fmt(value, digits)
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -477,17 +475,6 @@ def _rows(s: dict[str, float], df_mb: float | None, base_df_mb: float | None) ->
     ]
 
 
-def _print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1], strict=True)]
-        cells.append(row[-1].ljust(widths[-1]))
-        print("  ".join(cells).rstrip())
-
-
 def report(config: Config, cascade: Results, baseline: Results, server: str) -> dict[str, Any]:
     """Print the table and return the JSON document."""
     summary = _summary({**cascade.samples, **baseline.samples})
@@ -506,7 +493,7 @@ def report(config: Config, cascade: Results, baseline: Results, server: str) -> 
     )
     print()
     header = ["figure", "Cascade", "pandas.read_sql (plain script)", "ratio", "target"]
-    _print_table(header, _rows(summary, df_mb, base_df_mb))
+    print_table(header, _rows(summary, df_mb, base_df_mb), right=range(1, len(header) - 1))
     print()
     print(
         "Cascade: SQL cell via Coordinator + real worker, fresh kernel per run (untimed restart),"
@@ -548,8 +535,7 @@ def report(config: Config, cascade: Results, baseline: Results, server: str) -> 
         "rows": config.rows,
         "reps": config.reps,
         "server": server,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
+        **machine(),
     }
     return document
 
@@ -599,8 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             server.stop()
         document = report(config, cascade, baseline, server_name)
     document["table_create_s"] = round(seconds, 1)
-    document["elapsed_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    print_document(document, started)
     return 0
 
 

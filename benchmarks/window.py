@@ -49,19 +49,17 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
 import argparse
 import asyncio
 import gc
-import json
 import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -82,17 +80,17 @@ from benchmarks._qt_harness import Results as WindowResults
 from benchmarks._qt_harness import cell as _cell
 from benchmarks._qt_harness import drain as _drain
 from benchmarks._qt_harness import drained as _drained
-from benchmarks._qt_harness import fmt as _fmt
 from benchmarks._qt_harness import kernel_idle as _kernel_idle
 from benchmarks._qt_harness import log as _log
 from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import outside as _outside
-from benchmarks._qt_harness import print_rows
 from benchmarks._qt_harness import profiled as _profiled
 from benchmarks._qt_harness import rss_mb as _rss_mb
-from benchmarks._qt_harness import run_on_qt as _run
+from benchmarks._qt_harness import run_in_scratch_folder
 from benchmarks._qt_harness import wait as _wait
 from benchmarks._qt_harness import write_notebook as _write_notebook
+from benchmarks._report import fmt as _fmt
+from benchmarks._report import machine, print_document, print_targets, verdict
 from benchmarks.engine import Results, _cascade_workload, _clear_core_caches
 
 OPEN_CELLS = 500
@@ -616,36 +614,8 @@ def _targets(summary: dict[str, float], results: WindowResults) -> dict[str, dic
         value = summary.get(key)
         if key == "keystroke_cells_relaid":  # "about 1, not 500": the worst keystroke counts
             value = results.values.get("keystroke_cells_relaid_max")
-        out[key] = {
-            "target": target,
-            "unit": unit,
-            "value": value,
-            "met": None if value is None else value <= target,
-        }
+        out[key] = verdict(value, target, unit)
     return out
-
-
-def _print_table(summary: dict[str, float], targets: dict[str, dict[str, Any]]) -> None:
-    rows = [["figure", "median", "min", "target", ""]]
-    for key, label, unit in FIGURES:
-        if key not in summary:
-            continue
-        minimum = summary.get(f"{key}_min")
-        target = targets.get(key)
-        target_text = f"≤ {target['target']:g} {unit}" if target else ""
-        met = "" if not target or target["met"] is None else ("✓" if target["met"] else "✗")
-        if key == "keystroke_cells_relaid" and target:
-            target_text += " (worst keystroke)"
-        rows.append(
-            [
-                f"{label} ({unit})" if unit not in ("n",) else label,
-                _fmt(summary[key]),
-                _fmt(minimum) if minimum is not None else "",
-                target_text,
-                met,
-            ]
-        )
-    print_rows(rows)
 
 
 def _report(config: Config, results: WindowResults) -> dict[str, Any]:
@@ -658,7 +628,13 @@ def _report(config: Config, results: WindowResults) -> dict[str, Any]:
         f"{config.print_reps} print runs, {config.chain_reps} chain re-runs; median (min)"
     )
     print()
-    _print_table(summary, targets)
+    print_targets(
+        FIGURES,
+        summary,
+        targets,
+        last_header="",
+        notes={"keystroke_cells_relaid": " (worst keystroke)"},
+    )
     v = results.values
     print()
     print(
@@ -700,8 +676,7 @@ def _report(config: Config, results: WindowResults) -> dict[str, Any]:
         "print_reps": config.print_reps,
         "chain_reps": config.chain_reps,
         "engine_reps": config.engine_reps,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
+        **machine(),
     }
     return document
 
@@ -755,19 +730,8 @@ def _config(argv: Sequence[str] | None) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     config = _config(argv)
     started = time.perf_counter()
-    errors: list[BaseException] = []
-    with tempfile.TemporaryDirectory(prefix="cascade-window-bench-") as tmp:
-        folder = Path(tmp)
-        # Recent files go to this temporary folder, never to the user's settings.
-        # QSettings("Cascade", "Cascade") uses the native format: redirect both formats.
-        for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-            QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "cfg"))
-        results = _run(lambda: _main(config, folder), errors)
-    if errors:
-        raise RuntimeError(f"an intent failed during the benchmark: {errors!r}")
-    document = _report(config, results)
-    document["elapsed_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    results = run_in_scratch_folder("cascade-window-bench-", lambda folder: _main(config, folder))
+    print_document(_report(config, results), started)
     return 0
 
 

@@ -17,7 +17,7 @@ import time
 import types
 from collections.abc import Mapping
 
-from kernel_worker import figures, interrupts, ipython_bridge
+from kernel_worker import controls, figures, interrupts, ipython_bridge
 from kernel_worker.capture import FdCapture
 from kernel_worker.display import bundle_from_data, mime_bundle
 from kernel_worker.protocol import (
@@ -31,6 +31,7 @@ from kernel_worker.protocol import (
     StepFinished,
     StepResult,
     StepStatus,
+    WorkerLog,
 )
 from kernel_worker.router import OutputRouter
 from kernel_worker.tables import TableStore, is_table
@@ -46,10 +47,6 @@ CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
 #: Compiled cells kept for re-runs: twice the largest notebook Cascade opens (10,000 cells),
 #: so a re-run of a big notebook never compiles every cell again.
 COMPILED_CELLS_KEPT = 20_000
-
-
-class CellSyntaxError(Exception):
-    """Raised at compile time; carries the SyntaxError to report."""
 
 
 def _filename(step: Step) -> str:
@@ -105,6 +102,8 @@ class Executor:
         figures.prepare()
         self._sql: SqlEngine | None = None
         self.tables = TableStore()
+        # cs.table(df): the frame stays here and is paged like any shown table.
+        controls.registry.describe_table = lambda frame: self.tables.register(self._cell_id, frame)
 
     @property
     def sql(self) -> SqlEngine:
@@ -142,6 +141,7 @@ class Executor:
         self._plan_id = plan.plan_id
         # Tables shown by cells that run again (or are skipped) describe values about to go.
         self.tables.drop_cells({step.cell_id for step in plan.steps})
+        self._set_controls(plan)
         for name in plan.delete_names:
             self.namespace.pop(name, None)
         failed: set[str] = set()
@@ -159,6 +159,13 @@ class Executor:
                 failed.add(step.cell_id)
         self._writer.send(PlanFinished(plan.plan_id, interrupted=interrupts.state.requested))
         interrupts.reset()
+
+    def _set_controls(self, plan: RunPlan) -> None:
+        """The user's new control values, before any step reads them."""
+        for update in plan.control_values:
+            problem = controls.registry.set_value(update.control_id, update.value)
+            if problem is not None:
+                self._writer.send(WorkerLog("warning", f"control not set: {problem}"))
 
     def _finish(
         self,
@@ -185,6 +192,7 @@ class Executor:
         self._cell_id = step.cell_id
         self._capture.restore()  # fds 1 and 2 as the step expects them, whatever came before
         self._router.begin_step(self._plan_id, step.cell_id)
+        controls.registry.begin_cell(step.cell_id)
         sys.stdout, sys.stderr = self._streams
         started = time.perf_counter()
         status: StepStatus

@@ -21,10 +21,12 @@ from kernel_worker import forks, interrupts, session
 from kernel_worker.protocol import (
     NONCE_ENV,
     NOTEBOOK_DIR_ENV,
+    OPTIONAL_PACKAGES,
     PROTOCOL_VERSION,
     Complete,
     ConfigureDatabase,
     DatabaseStatus,
+    DescribeNamespace,
     ExportTable,
     FetchRows,
     Inspect,
@@ -81,10 +83,6 @@ def _add_notebook_folder(folder: str) -> None:
     """Let cells import the user's own modules beside the notebook (after the stdlib)."""
     if folder not in sys.path:
         sys.path.insert(after_stdlib(sys.path), folder)
-
-
-#: Packages the worker uses when a cell needs them; none is needed to run Python cells.
-OPTIONAL_PACKAGES = ("pandas", "sqlalchemy", "psycopg", "matplotlib")
 
 
 def _missing() -> tuple[str, ...]:
@@ -171,7 +169,7 @@ def main() -> int:
 def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRouter]:
     """Output capture, thread and fork hooks, interrupts, and the executor with its
     namespace: everything user code needs, in place before the first request is read."""
-    from kernel_worker import threads
+    from kernel_worker import controls, threads
     from kernel_worker.capture import FdCapture, install_streams
     from kernel_worker.executor import Executor
     from kernel_worker.router import OutputRouter
@@ -185,6 +183,7 @@ def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRout
     threads.install(lambda: router.current)
     forks.install(lambda: _in_forked_child(channel))
     executor = Executor(writer, router, capture, streams)
+    controls.install_finder()  # `import cascade` in cells (docs/SEMANTICS.md §8)
     interrupts.start_watcher()
     return executor, router
 
@@ -227,4 +226,8 @@ def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel
             from kernel_worker.completion import inspect_at
 
             writer.send(inspect_at(executor.namespace, request))
+        elif isinstance(request, DescribeNamespace):
+            from kernel_worker.variables import describe_namespace  # only when the panel asks
+
+            writer.send(describe_namespace(executor.namespace, request))
         session.state.busy = False

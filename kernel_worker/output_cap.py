@@ -11,6 +11,8 @@ slices, never copied whole.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
+from itertools import groupby
 
 from kernel_worker.protocol import StreamName
 
@@ -82,8 +84,10 @@ class RunOutput:
         return bool(self._tail or self._skipped) and now >= self._next_send
 
     def take_tail(self, now: float) -> tuple[int, list[Piece]]:
-        """(characters skipped before the tail, the tail's pieces); the file is flushed."""
-        pieces = list(self._tail)
+        """(characters skipped before the tail, the tail's pieces, one per run of the same
+        stream: a print is two writes, and a 2 MB tail of them must travel as one frame, not
+        hundreds of thousands); the file is flushed."""
+        pieces = _coalesced(self._tail)
         skipped = self._skipped
         if skipped and pieces:
             stream, first = pieces[0]
@@ -152,3 +156,12 @@ class RunOutput:
                 self._tail[0] = (first_stream, first[excess:])
                 self._tail_chars -= excess
                 self._skipped += excess
+
+
+def _coalesced(pieces: Iterable[Piece]) -> list[Piece]:
+    """Consecutive pieces of the same stream joined into one."""
+    return [(stream, "".join(text for _, text in run)) for stream, run in groupby(pieces, _stream)]
+
+
+def _stream(piece: Piece) -> StreamName:
+    return piece[0]

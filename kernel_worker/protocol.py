@@ -18,9 +18,11 @@ The nonce is chosen by the coordinator for each worker it starts and handed over
 Versioning: the worker's first frame is :class:`Ready` carrying :data:`PROTOCOL_VERSION`; the
 coordinator refuses a worker that speaks another version. Add fields with defaults to stay
 compatible; bump the version for anything else (version 2: the framed header above; version 3:
-:class:`StepsFinished`, many brief steps of a plan in one frame; version 4: :class:`Complete`
-and its answer :class:`Completions`, code completion from the live namespace; :class:`Inspect`
-and :class:`Inspection`, signature help and docs).
+:class:`StepsFinished`, many brief steps of a plan in one frame; version 4: reactive
+controls, :class:`ControlValue` updates carried by a :class:`RunPlan`; version 5:
+:class:`DescribeNamespace` / :class:`NamespaceSummary` for the Variables panel; version 6:
+:class:`Complete` and its answer :class:`Completions`, code completion from the live namespace,
+and :class:`Inspect` / :class:`Inspection`, signature help and docs).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -51,7 +53,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 6
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -202,13 +204,35 @@ class Step(Record):
     sql: tuple[SqlStatementSpec, ...] = ()
 
 
+# -- reactive controls (docs/SEMANTICS.md §8) ---------------------------------------------------
+#: A control shown under a cell: JSON ``{"id", "instance", "kind", "label", "disabled",
+#: "debounce", "options", "value", "names"}``. ``id`` is stable across runs of its cell
+#: ("cell:index"), ``instance`` is new each time the control is created, ``value`` is in wire
+#: form (JSON), ``names`` are the notebook variables holding the control.
+CONTROL_MIME = "application/vnd.cascade.control+json"
+
+
+class ControlValue(Record):
+    """The user set control ``control_id`` to ``value`` (wire form, JSON): the worker applies
+    it before the plan's first step (an invalid or unknown one is reported as a WorkerLog)."""
+
+    TYPE: ClassVar[str] = "control_value"
+    control_id: str
+    value: Any
+
+
+# -- end of reactive controls ---------------------------------------------------------------------
+
+
 class RunPlan(Record):
-    """Delete ``delete_names`` from the namespace, then run ``steps`` in order."""
+    """Set ``control_values``, delete ``delete_names`` from the namespace, then run ``steps``
+    in order."""
 
     TYPE: ClassVar[str] = "run_plan"
     plan_id: int
     steps: tuple[Step, ...]
     delete_names: tuple[str, ...] = ()
+    control_values: tuple[ControlValue, ...] = ()
 
 
 class ConfigureDatabase(Record):
@@ -254,7 +278,7 @@ class Shutdown(Record):
     TYPE: ClassVar[str] = "shutdown"
 
 
-# -- code intelligence (version 4) --------------------------------------------------------------
+# -- code intelligence (version 6) --------------------------------------------------------------
 class Complete(Record):
     """Complete ``code`` at the 1-based ``line`` and 0-based ``column`` (code points) against
     the live namespace. Answered with :class:`Completions`; the worker reads it only while no
@@ -322,14 +346,22 @@ class Inspection(Record):
 
 # -- end of code intelligence --------------------------------------------------------------------
 
-Request: TypeAlias = (
-    RunPlan | ConfigureDatabase | FetchRows | ExportTable | Complete | Inspect | Shutdown
-)
+# ``Request`` (the union of every request) is defined below, with ``Event``.
 
 
 # --------------------------------------------------------------------------------------------
 # Events: worker -> coordinator
 # --------------------------------------------------------------------------------------------
+
+
+#: Packages the worker uses when a cell needs them (none is needed to run Python cells), and
+#: what a user cannot do without each: :attr:`Ready.missing` names the ones an interpreter lacks.
+OPTIONAL_PACKAGES: dict[str, str] = {
+    "pandas": "SQL results and tables",
+    "sqlalchemy": "SQL cells",
+    "psycopg": "PostgreSQL connections",
+    "matplotlib": "plots",
+}
 
 
 class Ready(Record):
@@ -481,6 +513,49 @@ class WorkerLog(Record):
     message: str
 
 
+# --------------------------------------------------------------------------------------------
+# The Variables panel (version 4): one request, one answer
+# --------------------------------------------------------------------------------------------
+
+
+class DescribeNamespace(Record):
+    """Summarise these names of the user namespace (those absent are left out): type, a short
+    value or shape, a size. The worker spends bounded time per name and never calls the repr
+    of an object it does not know (``kernel_worker.variables``)."""
+
+    TYPE: ClassVar[str] = "describe_namespace"
+    request_id: int
+    names: tuple[str, ...]
+
+
+class VariableInfo(Record):
+    """One name: ``summary`` is a short value ("42", "'abc…' (len 900)"), a shape ("1,000 rows
+    × 3 columns", "(3, 4) float64") or a length; ``size`` in bytes (-1: unknown)."""
+
+    name: str
+    type_name: str
+    summary: str
+    size: int = -1
+
+
+class NamespaceSummary(Record):
+    """Answer to :class:`DescribeNamespace`."""
+
+    TYPE: ClassVar[str] = "namespace_summary"
+    request_id: int
+    variables: tuple[VariableInfo, ...] = ()
+
+
+Request: TypeAlias = (
+    RunPlan
+    | ConfigureDatabase
+    | FetchRows
+    | ExportTable
+    | Shutdown
+    | DescribeNamespace
+    | Complete
+    | Inspect
+)
 Event: TypeAlias = (
     Ready
     | StepStarted
@@ -495,6 +570,7 @@ Event: TypeAlias = (
     | Completions
     | Inspection
     | WorkerLog
+    | NamespaceSummary
 )
 Message: TypeAlias = Request | Event
 
@@ -519,6 +595,8 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     Completions,
     Inspection,
     WorkerLog,
+    DescribeNamespace,
+    NamespaceSummary,
 )
 
 # Nested message fields: (class, field) -> how to rebuild the value from JSON.
@@ -606,12 +684,27 @@ def _step_results(raw: Any) -> tuple[StepResult, ...]:
 
 
 _NESTED[(RunPlan, "steps")] = _steps
+_NESTED[(RunPlan, "control_values")] = lambda raw: tuple(_build(ControlValue, item) for item in raw)
 _NESTED[(StepsFinished, "steps")] = _step_results
 _COMPACT[(StepsFinished, "steps")] = lambda steps: [step.values() for step in steps]
 _NESTED[(Step, "sql")] = _sql
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
 _NESTED[(Completions, "items")] = lambda raw: tuple(_build(CompletionItem, item) for item in raw)
+
+
+def _variables(raw: Any) -> tuple[VariableInfo, ...]:
+    try:
+        return tuple(
+            VariableInfo(str(name), str(type_name), str(summary), int(size))
+            for name, type_name, summary, size in raw
+        )
+    except (TypeError, ValueError):
+        raise ProtocolError("variables must be a list of [name, type, summary, size]") from None
+
+
+_NESTED[(NamespaceSummary, "variables")] = _variables
+_COMPACT[(NamespaceSummary, "variables")] = lambda variables: [v.values() for v in variables]
 
 
 def to_dict(message: Message) -> dict[str, Any]:

@@ -301,6 +301,14 @@ def _canceller(connection: Any) -> Callable[[], None]:
     return lambda: None
 
 
+def _unwrap_control(data: Any) -> Any:
+    """A control bound to a placeholder (``{city}`` for ``city = cs.dropdown(...)``) binds
+    its value (SEMANTICS.md §8)."""
+    from kernel_worker.cascade_api import Control  # the controls' module: tiny, stdlib-only
+
+    return data.value if isinstance(data, Control) else data
+
+
 def _render(
     parts: tuple[tuple[str, str], ...], namespace: dict[str, Any]
 ) -> tuple[str, dict[str, Any], list[str]]:
@@ -321,7 +329,7 @@ def _render(
             continue
         if value not in namespace:
             raise SqlCellError(f"`{value}` is not defined by any cell", ename="NameError")
-        data = namespace[value]
+        data = _unwrap_control(namespace[value])
         bind = names.setdefault(value, f"p{len(names)}")
         params[bind] = data
         if isinstance(data, list | tuple | set | frozenset):

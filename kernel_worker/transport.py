@@ -58,6 +58,7 @@ _REQUEST_TYPES = frozenset(
         "shutdown",
         "complete",
         "inspect",
+        "describe_namespace",
     }
 )
 

@@ -42,3 +42,29 @@ math.sqrt(total)
 
 # %% id="f9a0b1c2"
 print(f"mean square: {summary.mean_square[0]:.2f}")
+
+# %% [markdown] id="6a7b8c9d"
+# ## Controls
+# `import cascade as cs` gives native controls whose value is a variable. Move the slider or
+# pick another shape: the plot and the SQL query below run again (they read `freq` and `shape`);
+# the cell that made the controls does not. `cascade run demo.py --set freq=5 --set shape=cosine`
+# does the same without a window.
+
+# %% id="7b8c9d0e"
+import cascade as cs
+
+freq = cs.slider(1, 10, value=3, label="frequency")
+shape = cs.dropdown({"sine": "sin", "cosine": "cos"}, label="shape")
+display(freq, shape)
+
+# %% id="8c9d0e1f"
+import matplotlib.pyplot as plt
+
+xs = [i / 50 for i in range(315)]
+fig, ax = plt.subplots(figsize=(6, 2.4))
+ax.plot(xs, [getattr(math, shape.value)(freq.value * x) for x in xs])
+ax.set_title(f"{shape.value}({freq.value}·x)")
+fig
+
+# %% [sql] id="9d0e1f2a" name="wave"
+# SELECT {shape} AS shape, {freq} AS frequency, {n} * {freq} AS n_times_frequency

@@ -3,12 +3,13 @@ drive the real coordinator."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+from tests.loops import running_on
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,11 +33,4 @@ def arun(qapp: Any) -> Iterator[Callable[..., Any]]:
     import qasync
 
     loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-
-    def run(awaitable: Awaitable[Any], timeout: float = 60.0) -> Any:
-        return loop.run_until_complete(asyncio.wait_for(awaitable, timeout))
-
-    yield run
-    loop.close()
-    asyncio.set_event_loop(None)
+    yield from running_on(loop)

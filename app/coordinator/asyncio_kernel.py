@@ -21,11 +21,10 @@ import contextlib
 import os
 import signal
 import subprocess
-from pathlib import Path
 from typing import Any
 
-from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
-from app.coordinator.launch import worker_launch
+from app.coordinator.kernel import KernelExited, KernelStartError
+from app.coordinator.launch import WorkerLauncher
 from app.coordinator.worker_session import (
     SHUTDOWN_TIMEOUT_S,
     WorkerSession,
@@ -88,30 +87,11 @@ class _WorkerProtocol(asyncio.SubprocessProtocol):
             self.kernel.on_exit(self, returncode)
 
 
-class AsyncioKernel:
+class AsyncioKernel(WorkerLauncher):
     """One worker process at a time; :meth:`start` again after it ended for a fresh one."""
 
-    def __init__(
-        self,
-        cwd: str | Path | None = None,
-        python: str | None = None,
-        extra_env: dict[str, str] | None = None,
-    ) -> None:
-        self._cwd = str(cwd) if cwd is not None else None
-        self._python = python
-        self._extra_env = extra_env or {}
-        self._handler: EventHandler | None = None
-        self._current: _WorkerProtocol | None = None
-
-    def set_handler(self, handler: EventHandler) -> None:
-        self._handler = handler
-
-    def set_interpreter(self, python: str | None) -> None:
-        self._python = python
-
-    def set_cwd(self, cwd: str | Path) -> None:
-        """Working directory of the next worker started (the notebook's folder)."""
-        self._cwd = str(cwd)
+    #: The worker of the kernel (or launched ahead and not yet adopted); set per start.
+    _current: _WorkerProtocol | None = None
 
     @property
     def pid(self) -> int | None:
@@ -138,7 +118,7 @@ class AsyncioKernel:
 
     async def _spawn(self) -> _WorkerProtocol:
         loop = asyncio.get_running_loop()
-        launch = worker_launch(self._python, self._cwd, self._extra_env)
+        launch = self._next_launch()
         worker: _WorkerProtocol
 
         def deliver(event: p.Event | KernelExited) -> None:
@@ -187,12 +167,6 @@ class AsyncioKernel:
         if worker is None or pipe is None or pipe.is_closing():
             raise KernelStartError("the kernel is not running")
         pipe.write(p.encode(request, worker.session.nonce))  # type: ignore[attr-defined]
-
-    def interrupt(self) -> None:
-        pid = self.pid
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGINT)
 
     def kill(self) -> None:
         """SIGKILL the worker's group now; its KernelExited(expected) is delivered before this
@@ -273,10 +247,6 @@ class AsyncioKernel:
             await asyncio.wait_for(asyncio.shield(worker.reaped), SHUTDOWN_TIMEOUT_S)
 
     # -- from the worker's protocol --------------------------------------------------------
-    def _deliver(self, event: p.Event | KernelExited) -> None:
-        if self._handler is not None:
-            self._handler(event)
-
     def on_stdout(self, worker: _WorkerProtocol, data: bytes) -> None:
         if not worker.session.on_stdout(data):
             # Frames cannot be told apart any more: stop the worker (not "expected": the

@@ -19,9 +19,12 @@ from pathlib import Path
 
 from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, describe_redo
 from app.coordinator.completion import Completer, CompletionResult, KernelInspection
+from app.coordinator.control_memory import ControlMemory
+from app.coordinator.controls import Coalescer, ControlIntents
 from app.coordinator.database import Passwords, default_database_url
 from app.coordinator.editing import StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
+from app.coordinator.event_log import log_event
 from app.coordinator.events import (
     CoordinatorEvent,
     DatabaseStatusChanged,
@@ -34,7 +37,7 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
-from app.coordinator.kernel_client import TableExport, TablePage
+from app.coordinator.kernel_client import PageRequest, TableExport, TablePage, VariableSummary
 from app.coordinator.recovery import RecoveryStore
 from app.coordinator.runner import Runner
 from app.coordinator.saving import Autosave
@@ -58,7 +61,7 @@ _FILE_PASSWORD_NOTICE = (
 )
 
 
-class Coordinator(StructuralEditor, EnvironmentIntents):
+class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
     """See the module docstring. Not thread-safe: use it from one event loop."""
 
     def __init__(
@@ -81,6 +84,9 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
         self._completer = Completer(self._runner, lambda: self.notebook, self._folder, self._emit)
+        self._controls = Coalescer()
+        self._control_values = {}
+        self._control_memory = ControlMemory()
 
     # -- observers ------------------------------------------------------------------------------
     def subscribe(self, observer: Observer) -> Callable[[], None]:
@@ -94,6 +100,7 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         return unsubscribe
 
     def _emit(self, event: CoordinatorEvent) -> None:
+        log_event(event)
         for observer in list(self._observers):
             observer(event)
 
@@ -362,7 +369,8 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
             if first:
                 self._emit(TrustDecisionNeeded(self.trust_requests))
             return
-        await self._runner.run_cells(roots)
+        # Remembered control values (if any) come back as their controls are created.
+        await self._runner.run_cells(roots, control_values=self.remembered_control_values())
 
     async def _after_change(
         self,
@@ -408,15 +416,12 @@ class Coordinator(StructuralEditor, EnvironmentIntents):
         await self._runner.shutdown()
 
     # -- kernel tables ----------------------------------------------------------------------------
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
-        return await self._runner.fetch_rows(table_id, start, count, sort_column, ascending)
+    async def describe_variables(self) -> tuple[VariableSummary, ...]:
+        """Every name the kernel holds with its type, short value or shape, and size."""
+        return await self._runner.describe_variables()
+
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
+        return await self._runner.fetch_rows(request)
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True

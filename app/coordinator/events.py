@@ -62,6 +62,10 @@ class CellStatesChanged:
     states: Mapping[str, CellRunState]
 
 
+#: The detail of a kernel that ended because it was asked to (restart, close): not a failure.
+STOPPED = "stopped"
+
+
 @dataclass(frozen=True, slots=True)
 class KernelStateChanged:
     status: KernelStatus

@@ -12,7 +12,7 @@ qasync or pandas.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -53,20 +53,33 @@ class HeadlessRun:
         """Run ``coroutine`` on this run's loop (the worker keeps starting in between)."""
         return self._runner.run(coroutine)
 
-    def run_all(self, *, trust: bool = False, path: Path | None = None) -> Coordinator:
+    def run_all(
+        self,
+        *,
+        trust: bool = False,
+        path: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> Coordinator:
         """Open the notebook without ever writing to it and run every cell; the coordinator
         holds the results. ``trust``: the user vouched for the notebook's settings. ``path``:
         the file to open when it is not the one the run was made for (a Jupyter notebook
-        converted into a temporary file; the kernel still runs in the original's folder)."""
-        return self.run(self._run_all(trust, path or self.path))
+        converted into a temporary file; the kernel still runs in the original's folder).
+        ``settings``: control values by variable name (``--set n=20``), set after the run
+        with the defaults — the controls' cells and their readers then run again
+        (ControlValueError for an unknown name or an invalid value)."""
+        return self.run(self._run_all(trust, path or self.path, settings or {}))
 
-    async def _run_all(self, trust: bool, path: Path) -> Coordinator:
+    async def _run_all(self, trust: bool, path: Path, settings: Mapping[str, str]) -> Coordinator:
         from app.coordinator.coordinator import Coordinator
+        from app.core.controls import resolve_settings
 
         coordinator = Coordinator(self.kernel, autosave=False, assume_trusted=trust)
         await coordinator.open(path)
         try:
             await coordinator.run_all()
+            if settings:
+                values = resolve_settings(coordinator.states, settings)
+                await coordinator.set_control_values(values, with_definers=True)
         finally:
             await coordinator.shutdown()
         return coordinator

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, TypeAlias
 
 from kernel_worker.protocol import Event, Ready, Request
@@ -60,6 +61,10 @@ class KernelConnection(Protocol):
 
     def set_interpreter(self, python: str | None) -> None:
         """The Python the next worker starts in (None: the default for this installation)."""
+        ...
+
+    def set_cwd(self, cwd: str | Path) -> None:
+        """The folder the next worker starts in (the notebook's; a new one's after Save As)."""
         ...
 
     async def start(self) -> Ready:

@@ -9,10 +9,11 @@ coordinator, the window — sees core and coordinator values only.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
 from app.core.session import (
@@ -27,8 +28,12 @@ from app.core.session import (
 from app.core.sql_template import Placeholder, parse_sql_statements
 from app.core.state import CellError
 from kernel_worker import protocol as p
+from kernel_worker.protocol import OPTIONAL_PACKAGES
+
+log = logging.getLogger(__name__)
 
 __all__ = [
+    "OPTIONAL_PACKAGES",
     "CompletionItem",
     "DatabaseAnswer",
     "KernelClient",
@@ -39,6 +44,7 @@ __all__ = [
     "KernelReady",
     "KernelStartError",
     "KernelUnavailable",
+    "PageRequest",
     "StepSpec",
     "TableExport",
     "TablePage",
@@ -78,6 +84,18 @@ class DatabaseAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Rows ``start``… (``count`` of them) of kernel table ``table_id``, in the order of
+    ``sort_column`` (None: the frame's own order): one value from the table view to the worker."""
+
+    table_id: str
+    start: int
+    count: int
+    sort_column: int | None = None
+    ascending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class TablePage:
     """Rows ``start``… of a kernel table (``error`` set when it cannot be read any more)."""
 
@@ -86,6 +104,16 @@ class TablePage:
     rows: tuple[tuple[str, ...], ...] = ()
     total: int = 0
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSummary:
+    """One name in the kernel as the Variables panel shows it (see kernel_worker.variables)."""
+
+    name: str
+    type_name: str
+    summary: str
+    size: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +172,23 @@ class StepSpec:
 
 ClientEvent = SessionEvent | KernelGone | KernelLog
 _Answer = TypeVar(
-    "_Answer", p.DatabaseStatus, p.TableRows, p.TableExported, p.Completions, p.Inspection
+    "_Answer",
+    p.DatabaseStatus,
+    p.TableRows,
+    p.TableExported,
+    p.NamespaceSummary,
+    p.Completions,
+    p.Inspection,
+)
+
+#: The answers that settle a pending request (matched by ``request_id``).
+_ANSWERS = (
+    p.DatabaseStatus,
+    p.TableRows,
+    p.TableExported,
+    p.NamespaceSummary,
+    p.Completions,
+    p.Inspection,
 )
 
 
@@ -189,18 +233,25 @@ class KernelClient:
 
     def set_folder(self, folder: str) -> None:
         """Where the next worker runs (the notebook's folder; a new notebook's after Save As)."""
-        setter = getattr(self._connection, "set_cwd", None)
-        if setter is not None:
-            setter(folder)
+        self._connection.set_cwd(folder)
 
     # -- sending ------------------------------------------------------------------------------
     def run_plan(
-        self, plan_id: int, steps: Sequence[StepSpec], delete_names: Sequence[str]
+        self,
+        plan_id: int,
+        steps: Sequence[StepSpec],
+        delete_names: Sequence[str],
+        control_values: Mapping[str, Any] | None = None,
     ) -> None:
+        """Send a plan; ``control_values`` (control id -> wire value) are set first."""
         request = p.RunPlan(
             plan_id=plan_id,
             steps=tuple(_protocol_step(step) for step in steps),
             delete_names=tuple(delete_names),
+            control_values=tuple(
+                p.ControlValue(control_id, value)
+                for control_id, value in (control_values or {}).items()
+            ),
         )
         self._send(request)
 
@@ -224,6 +275,7 @@ class KernelClient:
         finally:
             self._pending.pop(request_id, None)
         if not isinstance(result, answer):
+            log.warning("%s answered by %s", answer.__name__, type(result).__name__)
             raise KernelUnavailable(f"the kernel answered {type(result).__name__}")
         return result
 
@@ -233,16 +285,16 @@ class KernelClient:
         )
         return DatabaseAnswer(status.ok, status.message, status.server)
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
         rows = await self._request(
-            lambda rid: p.FetchRows(rid, table_id, start, count, sort_column, ascending),
+            lambda rid: p.FetchRows(
+                rid,
+                request.table_id,
+                request.start,
+                request.count,
+                request.sort_column,
+                request.ascending,
+            ),
             p.TableRows,
         )
         return TablePage(rows.table_id, rows.start, rows.rows, rows.total, rows.error)
@@ -270,11 +322,15 @@ class KernelClient:
             a.name, a.signature, a.params, a.parameter, a.doc, a.module, a.unavailable, a.error
         )
 
+    async def describe_namespace(self, names: tuple[str, ...]) -> tuple[VariableSummary, ...]:
+        summary = await self._request(
+            lambda rid: p.DescribeNamespace(rid, names), p.NamespaceSummary
+        )
+        return tuple(VariableSummary(*v.values()) for v in summary.variables)
+
     # -- receiving ----------------------------------------------------------------------------
     def _receive(self, event: KernelEvent) -> None:
-        if isinstance(
-            event, p.DatabaseStatus | p.TableRows | p.TableExported | p.Completions | p.Inspection
-        ):
+        if isinstance(event, _ANSWERS):
             future = self._pending.get(event.request_id)
             if future is not None and not future.done():
                 future.set_result(event)
@@ -289,6 +345,8 @@ class KernelClient:
 
     def _fail_requests(self, message: str) -> None:
         """Every waiting request fails: the kernel that would answer is gone."""
+        if self._pending:
+            log.info("%d kernel requests fail: %s", len(self._pending), message)
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(KernelUnavailable(message))

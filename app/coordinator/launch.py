@@ -11,12 +11,15 @@ worker with :mod:`subprocess` start it the same way:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.coordinator.kernel import EventHandler, KernelExited
 from kernel_worker import protocol as p
 
 #: What goes on another interpreter's PYTHONPATH so it can run ``-m kernel_worker``: the
@@ -69,3 +72,48 @@ def worker_launch(
     program, args = worker_command(python)
     # The worker's own folder: the one place it may import from before it is ready.
     return WorkerLaunch(program, tuple(args), env, PACKAGE_ROOT, nonce)
+
+
+class WorkerLauncher:
+    """What both kernel connections (the window's QProcess one and the headless asyncio one)
+    share: the settings the next worker starts with, the handler its events go to, and the
+    interrupt; only the process mechanism is theirs."""
+
+    def __init__(
+        self,
+        cwd: str | Path | None = None,
+        python: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self._cwd = str(cwd) if cwd is not None else None
+        self._python = python
+        self._extra_env = extra_env or {}
+        self._handler: EventHandler | None = None
+
+    def set_handler(self, handler: EventHandler) -> None:
+        self._handler = handler
+
+    def set_interpreter(self, python: str | None) -> None:
+        self._python = python
+
+    def set_cwd(self, cwd: str | Path) -> None:
+        """Working directory of the next worker started (the notebook's folder)."""
+        self._cwd = str(cwd)
+
+    @property
+    def pid(self) -> int | None:
+        """The running worker's process id (None: none is running)."""
+        raise NotImplementedError
+
+    def interrupt(self) -> None:
+        pid = self.pid
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGINT)
+
+    def _next_launch(self) -> WorkerLaunch:
+        return worker_launch(self._python, self._cwd, self._extra_env)
+
+    def _deliver(self, event: p.Event | KernelExited) -> None:
+        if self._handler is not None:
+            self._handler(event)

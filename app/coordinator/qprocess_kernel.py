@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
-from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QProcess, QProcessEnvironment
 
-from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
-from app.coordinator.launch import WorkerLaunch, worker_launch
+from app.coordinator.kernel import KernelStartError
+from app.coordinator.launch import WorkerLaunch, WorkerLauncher
 from app.coordinator.worker_session import (
     SHUTDOWN_TIMEOUT_S,
     WorkerSession,
@@ -36,31 +33,12 @@ from app.coordinator.worker_session import (
 from kernel_worker import protocol as p
 
 
-class QProcessKernel:
+class QProcessKernel(WorkerLauncher):
     """One worker process at a time; :meth:`start` again after it ended for a fresh one."""
 
-    def __init__(
-        self,
-        cwd: str | Path | None = None,
-        python: str | None = None,
-        extra_env: dict[str, str] | None = None,
-    ) -> None:
-        self._cwd = str(cwd) if cwd is not None else None
-        self._python = python
-        self._extra_env = extra_env or {}
-        self._handler: EventHandler | None = None
-        self._process: QProcess | None = None
-        self._session: WorkerSession | None = None
-
-    def set_handler(self, handler: EventHandler) -> None:
-        self._handler = handler
-
-    def set_interpreter(self, python: str | None) -> None:
-        self._python = python
-
-    def set_cwd(self, cwd: str | Path) -> None:
-        """Working directory of the next worker started (the notebook's folder)."""
-        self._cwd = str(cwd)
+    #: Set per worker started (the settings of the next start are the launcher's).
+    _process: QProcess | None = None
+    _session: WorkerSession | None = None
 
     @property
     def pid(self) -> int | None:
@@ -82,7 +60,7 @@ class QProcessKernel:
     async def start(self) -> p.Ready:
         if self.is_running:
             raise KernelStartError("a kernel is already running")
-        launch = worker_launch(self._python, self._cwd, self._extra_env)
+        launch = self._next_launch()
         session = WorkerSession(launch.nonce, self._deliver)
         self._session = session
         process = QProcess()
@@ -107,12 +85,6 @@ class QProcessKernel:
         if self._process is None or self._session is None or not self.is_running:
             raise KernelStartError("the kernel is not running")
         self._process.write(p.encode(request, self._session.nonce))
-
-    def interrupt(self) -> None:
-        pid = self.pid
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGINT)
 
     def kill(self) -> None:
         """SIGKILL the worker's group and reap the worker at once (milliseconds), so a restart
@@ -145,10 +117,6 @@ class QProcessKernel:
                 await asyncio.wait_for(asyncio.shield(session.exited), SHUTDOWN_TIMEOUT_S)
 
     # -- Qt signal handlers -----------------------------------------------------------------
-    def _deliver(self, event: p.Event | KernelExited) -> None:
-        if self._handler is not None:
-            self._handler(event)
-
     def _on_stdout(self, process: QProcess) -> None:
         if process is not self._process or not shiboken6.isValid(process):
             return

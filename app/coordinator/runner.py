@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 from app.coordinator.events import (
+    STOPPED,
     CellStateChanged,
     CellStatesChanged,
     CoordinatorEvent,
@@ -24,15 +25,18 @@ from app.coordinator.events import (
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
 from app.coordinator.kernel_client import (
+    OPTIONAL_PACKAGES,
     ClientEvent,
     DatabaseAnswer,
     KernelClient,
     KernelGone,
     KernelLog,
     KernelUnavailable,
+    PageRequest,
     StepSpec,
     TableExport,
     TablePage,
+    VariableSummary,
 )
 from app.core.document import AnalysedNotebook
 from app.core.planner import Mode, Plan, plan_run
@@ -45,13 +49,6 @@ INTERRUPT_UNANSWERED = (
     "Interrupt sent; the cell has not stopped yet. "
     "Interrupt again to restart the kernel (its variables are lost)."
 )
-
-_DISABLES = {
-    "pandas": "SQL results and tables",
-    "sqlalchemy": "SQL cells",
-    "psycopg": "PostgreSQL connections",
-    "matplotlib": "plots",
-}
 
 
 class RunContext(Protocol):
@@ -184,8 +181,18 @@ class Runner:
                 remove_output_file(state.full_output)
 
     # -- running -----------------------------------------------------------------------------------
-    async def run_cells(self, roots: Iterable[str]) -> None:
-        """Plan and run ``roots`` with their cascade; completes when the plan has finished."""
+    async def run_cells(
+        self,
+        roots: Iterable[str],
+        *,
+        changed_names: Iterable[str] = (),
+        control_values: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Plan and run ``roots`` with their cascade; completes when the plan has finished.
+
+        ``control_values`` (control id -> wire value) are set in the kernel before the plan's
+        steps; ``changed_names`` (the variables holding those controls) add their readers to
+        the roots (SEMANTICS.md §8)."""
         roots = tuple(roots)
         async with self.lock:
             if self.closing:
@@ -203,10 +210,16 @@ class Runner:
                 session.kernel_names,
                 self._context.mode,
                 session.ran,
+                changed_names,
             )
-            await self._execute(plan, document)
+            await self._execute(plan, document, control_values)
 
-    async def _execute(self, plan: Plan, document: AnalysedNotebook) -> None:
+    async def _execute(
+        self,
+        plan: Plan,
+        document: AnalysedNotebook,
+        control_values: Mapping[str, Any] | None = None,
+    ) -> None:
         held = self.session.held_names(plan.delete_names)
         self._plan_ids += 1
         defs = {s.cell_id: document.analyses[s.cell_id].defs for s in plan.steps}
@@ -215,14 +228,14 @@ class Runner:
                 self._plan_ids, plan.cell_ids, defs, plan.delete_names, plan.blocked, plan.stale
             )
         )
-        if not plan.steps and not held:
+        if not plan.steps and not held and not control_values:
             self.session.active = None
-            return  # nothing to run and nothing in the kernel to remove
+            return  # nothing to run, nothing in the kernel to remove, no value to set
         self._plan_done = asyncio.get_running_loop().create_future()
         steps = [self._step(document, s.cell_id, s.depends_on) for s in plan.steps]
         self._set_status("busy")
         try:
-            self.client.run_plan(self._plan_ids, steps, plan.delete_names)
+            self.client.run_plan(self._plan_ids, steps, plan.delete_names, control_values)
             await self._plan_done
         except KernelUnavailable as exc:
             self.publish(self.session.lose_kernel(str(exc), forget=False))
@@ -308,21 +321,24 @@ class Runner:
         )
         self._emit(self.database_status)
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
         """A page of a table that lives in the kernel (``error`` set when it cannot be read)."""
         try:
             if not self.alive:
                 raise KernelUnavailable("the kernel restarted: run the cell again")
-            return await self.client.fetch_rows(table_id, start, count, sort_column, ascending)
+            return await self.client.fetch_rows(request)
         except KernelUnavailable as exc:
-            return TablePage(table_id, start, error=str(exc))
+            return TablePage(request.table_id, request.start, error=str(exc))
+
+    async def describe_variables(self) -> tuple[VariableSummary, ...]:
+        """The names the kernel holds, summarised by the worker (empty when it is not up)."""
+        names = tuple(self.session.kernel_names)
+        if not self.alive or not names:
+            return ()
+        try:
+            return await self.client.describe_namespace(names)
+        except KernelUnavailable:
+            return ()
 
     async def export_table(
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
@@ -344,7 +360,7 @@ class Runner:
 
     def _kernel_gone(self, event: KernelGone) -> None:
         if event.expected or self.closing:
-            self._set_status("not_started" if self.closing else "dead", "stopped")
+            self._set_status("not_started" if self.closing else "dead", STOPPED)
             self.publish(self.session.lose_kernel("the kernel was stopped", forget=False))
             return
         self._set_status("dead", event.message)
@@ -366,7 +382,9 @@ class Runner:
 
 def _missing_message(executable: str, missing: tuple[str, ...]) -> str:
     """Which optional packages the kernel's Python lacks, and what that disables."""
-    parts = ", ".join(f"{name} ({_DISABLES.get(name, 'some features')})" for name in missing)
+    parts = ", ".join(
+        f"{name} ({OPTIONAL_PACKAGES.get(name, 'some features')})" for name in missing
+    )
     return f"The kernel's Python ({executable or 'unknown'}) lacks: {parts}."
 
 

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 
 from app.coordinator.kernel import EventHandler, KernelExited, KernelStartError
 from kernel_worker import protocol as p
+
+log = logging.getLogger(__name__)
 
 #: How long a worker may take to say Ready (imports on a cold disk can be slow).
 START_TIMEOUT_S = 30.0
@@ -101,11 +104,15 @@ class WorkerSession:
             )
         self.pid = ready.pid
         self.group = own_group(ready.pid)
+        log.info(
+            "kernel worker %d ready (%s, Python %s)", ready.pid, ready.executable, ready.python
+        )
         return ready
 
     def failed_to_start(self, reason: str) -> None:
         """The process could not be started at all."""
         self.ended = True
+        log.warning("the kernel worker could not start: %s", reason)
         if not self.ready.done():
             self.ready.set_exception(KernelStartError(reason))
         if not self.exited.done():
@@ -125,6 +132,11 @@ class WorkerSession:
             detail=detail[-1] if detail and not expected else "",
             corrupted=self.corrupted,
         )
+        if expected:
+            log.info("kernel worker %s ended", self.pid)
+        else:
+            tail = self._stderr_tail.decode("utf-8", errors="replace")[-2000:]
+            log.warning("kernel worker %s ended: %s\n%s", self.pid, event.describe(), tail)
         if not self.ready.done():
             self.ready.set_exception(KernelStartError(event.describe()))
             self.ready.exception()  # mark retrieved: start() may already have given up

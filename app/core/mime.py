@@ -12,6 +12,8 @@ CASCADE_MIME_PREFIX = "application/vnd.cascade."
 TABLE_MIME = "application/vnd.cascade.table+json"
 #: The logical (1×) size of an image drawn at a higher resolution.
 IMAGE_SIZE_MIME = "application/vnd.cascade.image-size+json"
+#: A reactive control (slider, dropdown, …) drawn with a native widget (SEMANTICS.md §8).
+CONTROL_MIME = "application/vnd.cascade.control+json"
 #: Interactive plotly HTML for the optional web view: several MB of script.
 PLOTLY_HTML_MIME = "application/vnd.plotly.v1+html"
 #: Sent as base64 text.

@@ -7,7 +7,7 @@ document can be compared, saved and diffed without caring what the kernel did.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -41,6 +41,17 @@ class Cell:
 
     def with_code(self, code: str) -> Cell:
         return replace(self, code=code)
+
+
+def sql_result_names(used: Collection[str | None]) -> Iterator[str]:
+    """``df``, ``df_2``, ``df_3``, … — the SQL result names not in ``used``, in order."""
+    if "df" not in used:
+        yield "df"
+    number = 2
+    while True:
+        if f"df_{number}" not in used:
+            yield f"df_{number}"
+        number += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +137,4 @@ class Notebook:
 
     def next_sql_name(self) -> str:
         """``df``, ``df_2``, … — the first result name no SQL cell of this notebook uses."""
-        used = {c.name for c in self.cells if c.kind == "sql"}
-        if "df" not in used:
-            return "df"
-        n = 2
-        while f"df_{n}" in used:
-            n += 1
-        return f"df_{n}"
+        return next(sql_result_names({c.name for c in self.cells if c.kind == "sql"}))

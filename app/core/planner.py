@@ -135,6 +135,15 @@ def names_to_delete(
     return tuple(sorted(doomed))
 
 
+def readers_of(graph: Graph, names: Iterable[str]) -> set[str]:
+    """The cells that read any of ``names``, not counting the cells that define them: when
+    the *value* of a name changes without its cell running (a control the user moved,
+    SEMANTICS.md §8), these are the roots of the plan."""
+    wanted = set(names)
+    definers = {cid for name in wanted for cid in graph.definers.get(name, ())}
+    return {cid for cid in graph.cell_ids if graph.refs[cid] & wanted and cid not in definers}
+
+
 def plan_run(
     notebook: Notebook,
     graph: Graph,
@@ -143,12 +152,16 @@ def plan_run(
     kernel_names: Mapping[str, str],
     mode: Mode = "autorun",
     ran: Set[str] = frozenset(),
+    changed_names: Iterable[str] = (),
 ) -> Plan:
     """The plan for running ``roots`` (one cell, several, or all of them).
 
     ``up_to_date``: cells whose last run succeeded on current code and inputs. ``ran``: cells
-    with results from an earlier run in this kernel (anything not idle).
+    with results from an earlier run in this kernel (anything not idle). ``changed_names``:
+    names whose values changed in the kernel without their cells running (controls): their
+    readers are roots too (:func:`readers_of`); the defining cells are not.
     """
+    roots = {*roots, *readers_of(graph, changed_names)}
     planned = {
         cid
         for cid in _closure(graph, roots, up_to_date, ran | up_to_date, mode)

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from app.core.mime import CASCADE_MIME_PREFIX, PLOTLY_HTML_MIME, TABLE_MIME
+from app.core.mime import CASCADE_MIME_PREFIX, CONTROL_MIME, PLOTLY_HTML_MIME, TABLE_MIME
+from app.outputs import controls as control_outputs
 from app.outputs import html as to_html
 from app.outputs import text as to_text
 
@@ -40,6 +41,7 @@ class OutputType:
 
 
 OUTPUT_TYPES: tuple[OutputType, ...] = (
+    OutputType(CONTROL_MIME, "control", control_outputs.html, control_outputs.text, portable=False),
     OutputType(TABLE_MIME, "kernel_table", None, None, portable=False),
     OutputType(PLOTLY_HTML_MIME, "web_chart", None, None, portable=False),
     OutputType("text/markdown", "markdown", to_html.markdown, to_text.plain),

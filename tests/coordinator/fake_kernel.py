@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from app.coordinator.kernel import EventHandler, KernelExited
 from kernel_worker import protocol as p
@@ -33,6 +34,7 @@ class FakeKernel:
     database_answers: dict[str, tuple[bool, str]] = field(default_factory=dict)
     starts: int = 0
     interpreter: str | None = None
+    cwd: Path | None = None
     missing: tuple[str, ...] = ()
     interrupts: int = 0
     #: The answer to every Complete request (None: completion items for "live_name").
@@ -50,6 +52,9 @@ class FakeKernel:
 
     def set_interpreter(self, python: str | None) -> None:
         self.interpreter = python
+
+    def set_cwd(self, cwd: str | Path) -> None:
+        self.cwd = Path(cwd)
 
     @property
     def is_running(self) -> bool:

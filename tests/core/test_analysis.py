@@ -7,7 +7,6 @@ are compared as exact sets, builtins included.
 from __future__ import annotations
 
 import ast
-import time
 
 import pytest
 
@@ -516,12 +515,11 @@ def test_results_are_cached_by_code() -> None:
     assert analyze(code) is analyze(code)
 
 
-def test_thousand_small_cells_are_fast() -> None:
-    # The brief: 1000 small cells well under 50 ms on a slow machine; this bound is generous so
-    # a loaded CI machine does not flake, and still catches an accidental quadratic pass.
-    codes = [f"x_{i + 1} = x_{i} + 1  # perf {time.time_ns()}" for i in range(1000)]
-    start = time.perf_counter()
+def test_a_thousand_chained_cells_each_define_one_link_and_read_the_last() -> None:
+    """Their speed is a benchmark figure (``python -m benchmarks.engine``: analyse every cell,
+    and µs per extra cell from 1,000 to 10,000), not a wall-clock assertion here."""
+    codes = [f"x_{i + 1} = x_{i} + 1  # link {i}" for i in range(1000)]
     results = [analyze(code) for code in codes]
-    elapsed = time.perf_counter() - start
-    assert results[5] == CellAnalysis(frozenset({"x_6"}), frozenset({"x_5"}))
-    assert elapsed < 0.5
+    assert results == [
+        CellAnalysis(frozenset({f"x_{i + 1}"}), frozenset({f"x_{i}"})) for i in range(1000)
+    ]

@@ -10,7 +10,15 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from app.core.planner import Mode, Plan, PlannedStep, names_to_delete, plan_run, plan_run_all
+from app.core.planner import (
+    Mode,
+    Plan,
+    PlannedStep,
+    names_to_delete,
+    plan_run,
+    plan_run_all,
+    readers_of,
+)
 from tests.core._helpers import CellSpec, build, chain, in_words
 
 DIAMOND = ["a = 1", "b = a + 1", "c = a + 2", "d = b + c"]
@@ -523,3 +531,51 @@ def test_markdown_cells_are_never_planned() -> None:
     notebook, graph = build([("markdown", "# Title\nsome *prose*"), "x = 1"])
     assert plan_run_all(notebook, graph, {}).cell_ids == ("c2",)
     assert plan_run(notebook, graph, ["c1"], set(), {}).cell_ids == ()
+
+
+# -- §8 a control's value changed: its readers (not its definer) and their descendants ---------
+
+CONTROLS = ["import cascade as cs\nn = cs.slider(0, 9)", "m = n.value * 2", "print(m)", "z = 1"]
+CONTROLS_IDS = {"c1", "c2", "c3", "c4"}
+
+
+def changed(
+    specs: Sequence[CellSpec],
+    names: Sequence[str],
+    up_to_date: set[str] | frozenset[str],
+    mode: Mode = "autorun",
+    kernel_names: Mapping[str, str] | None = None,
+) -> Plan:
+    notebook, graph = build(specs)
+    return plan_run(
+        notebook, graph, (), up_to_date, kernel_names or {}, mode, up_to_date, changed_names=names
+    )
+
+
+def test_a_changed_value_runs_its_readers_and_their_descendants_not_its_definer() -> None:
+    plan = changed(CONTROLS, ["n"], CONTROLS_IDS, kernel_names={"n": "c1", "m": "c2", "z": "c4"})
+    assert plan.cell_ids == ("c2", "c3")
+    assert plan.delete_names == ("m",)  # the control itself stays in the kernel
+
+
+def test_a_changed_value_in_lazy_mode_runs_the_readers_and_stales_the_rest() -> None:
+    plan = changed(CONTROLS, ["n"], CONTROLS_IDS, mode="lazy")
+    assert plan.cell_ids == ("c2",)
+    assert plan.stale == ("c3",)
+
+
+def test_a_changed_value_pulls_in_a_definer_that_is_not_up_to_date() -> None:
+    plan = changed(CONTROLS, ["n"], CONTROLS_IDS - {"c1"})
+    assert plan.cell_ids == ("c1", "c2", "c3")
+
+
+def test_a_name_nobody_reads_plans_nothing() -> None:
+    assert changed(CONTROLS, ["z"], CONTROLS_IDS).cell_ids == ()
+    assert changed(CONTROLS, ["unknown"], CONTROLS_IDS).cell_ids == ()
+
+
+def test_readers_of_a_sql_placeholder_and_of_several_names() -> None:
+    specs = ["city = 1", "n = 2", ("sql", "select * from t where c = {city}", "rows"), "n + 1"]
+    _notebook, graph = build(specs)
+    assert readers_of(graph, ["city"]) == {"c3"}
+    assert readers_of(graph, ["city", "n"]) == {"c3", "c4"}

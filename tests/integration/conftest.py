@@ -6,12 +6,15 @@ asyncio loop."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.coordinator.coordinator import Coordinator
 from app.coordinator.kernel import KernelConnection
+from tests.loops import running_on
 
 CONNECTIONS = ("qprocess", "asyncio")
 
@@ -50,11 +53,15 @@ def arun(connection: str, request: pytest.FixtureRequest) -> Iterator[Callable[.
         import qasync
 
         loop = qasync.QEventLoop(request.getfixturevalue("qapp"))
-    asyncio.set_event_loop(loop)
+    yield from running_on(loop)
 
-    def run(awaitable: Awaitable[Any], timeout: float = 60.0) -> Any:
-        return loop.run_until_complete(asyncio.wait_for(awaitable, timeout))
 
-    yield run
-    loop.close()
-    asyncio.set_event_loop(None)
+@pytest.fixture
+def coordinator(
+    arun: Callable[..., Any], tmp_path: Path, make_kernel: Callable[..., KernelConnection]
+) -> Iterator[Coordinator]:
+    """A coordinator on a new notebook in ``tmp_path``, its kernel of the test's connection."""
+    c = Coordinator(make_kernel(cwd=tmp_path))
+    c.new(tmp_path / "notebook.py")
+    yield c
+    arun(c.shutdown())

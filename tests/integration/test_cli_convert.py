@@ -12,6 +12,7 @@ import pytest
 from app.core import fileformat
 from tests.integration.cli_helpers import cascade
 from tests.integration.notebook_corpus import run_jupyter, saved_results
+from tests.integration.notebook_files import jupyter
 
 pytestmark = pytest.mark.slow
 
@@ -36,19 +37,6 @@ def _(x):
 if __name__ == "__main__":
     app.run()
 """
-
-
-def jupyter(tmp_path: Path, *sources: str, name: str = "NB.ipynb") -> Path:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell(source[3:]) if source.startswith("md:")
-        else nbformat.v4.new_code_cell(source)
-        for source in sources
-    ]  # fmt: skip
-    path = tmp_path / name
-    nbformat.write(notebook, path)
-    return path
 
 
 def test_convert_writes_a_new_notebook_beside_and_reports(tmp_path: Path) -> None:

@@ -346,6 +346,7 @@ def test_export_notebook_html_writes_atomically_and_never_over_the_notebook(
     coordinator: Any = SimpleNamespace(
         notebook=notebook,
         states=states,
+        exported_states=lambda: states,
         path=path,
         graph=SimpleNamespace(problems={}),
         cell_name=str,

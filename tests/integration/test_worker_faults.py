@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,38 +20,15 @@ from app.coordinator.events import CoordinatorEvent, Notice
 from app.coordinator.kernel import CORRUPTED_MESSAGE, KernelConnection
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
-from app.core.state import RichOutput
 from kernel_worker.output_cap import TAIL_CHARS
 from tests.integration.cli_helpers import cascade
+from tests.integration.coordinator_helpers import cells, value
 from tests.kernel_worker.worker_client import process_gone
 
 pytestmark = pytest.mark.slow
 #: Every test runs with the window's connection and with the headless one (conftest.py).
 BOTH_CONNECTIONS = True
 Run = Callable[..., Any]
-
-
-@pytest.fixture
-def coordinator(
-    arun: Run, tmp_path: Path, make_kernel: Callable[..., KernelConnection]
-) -> Iterator[Coordinator]:
-    c = Coordinator(make_kernel(cwd=tmp_path))
-    c.new(tmp_path / "notebook.py")
-    yield c
-    arun(c.shutdown())
-
-
-async def cells(c: Coordinator, *codes: str) -> list[str]:
-    await c.set_mode("lazy")
-    ids = [await c.add_cell("python", code=code) for code in codes]
-    await c.set_mode("autorun")
-    return ids
-
-
-def value(c: Coordinator, cell_id: str) -> str:
-    rich = [o for o in c.states[cell_id].outputs if isinstance(o, RichOutput)]
-    assert rich, f"{cell_id} displayed nothing: {c.states[cell_id]}"
-    return rich[-1].data["text/plain"]
 
 
 async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -274,7 +251,7 @@ def test_a_cell_that_prints_too_much_keeps_a_tail_and_the_whole_in_a_file(
         await coordinator.shutdown()
         assert not Path(new_file).exists()  # the session's files go with it
 
-    arun(body())
+    arun(body(), timeout=300)  # 40 MB of output through the pipe: minutes on a loaded machine
 
 
 # -- 10. the notebook's folder ----------------------------------------------------------------------

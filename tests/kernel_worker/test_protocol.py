@@ -54,6 +54,14 @@ EXAMPLES: list[p.Message] = [
     p.TableRows(6, "c9:1", 0, (), 0, "stale"),
     p.TableExported(5, True, "wrote 3 rows to /tmp/x.csv"),
     p.WorkerLog("warning", "something"),
+    p.DescribeNamespace(8, ("x", "df")),
+    p.NamespaceSummary(
+        8,
+        (
+            p.VariableInfo("x", "int", "42", 28),
+            p.VariableInfo("df", "DataFrame", "3 rows × 2 columns", -1),
+        ),
+    ),
     p.Complete(8, "import os\nos.pa", 2, 5),
     p.Completions(8, (p.CompletionItem("path", "th", "module", "module os.path"),)),
     p.Completions(9, (), unavailable=True),

@@ -143,6 +143,9 @@ def test_the_bundle_holds_what_it_needs_and_stays_small(checkout: Path) -> None:
     for name in ("cascade.svg", "cascade.png", "cascade.desktop"):
         assert (internal / "resources" / name).is_file()
     assert (internal / "notebooks" / "demo.py").is_file()
+    for name in ("JetBrainsMono-Regular.ttf", "OFL.txt"):  # the code font and its licence
+        assert (internal / "resources" / "fonts" / name).is_file(), name
+    assert list((internal / "qtawesome" / "fonts").glob("materialdesignicons6*.ttf"))  # icons
     names = {p.name for p in internal.rglob("*")}
     for unwanted in UNWANTED:
         assert not any(name.startswith(unwanted) for name in names), unwanted

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from app.ui import tasks
 from app.ui.outputs import web_output
@@ -108,3 +109,15 @@ async def idle(window: MainWindow) -> None:
         window,
         lambda: tasks.pending() == 0 and coordinator.kernel_status in ("idle", "not_started"),
     )
+
+
+@pytest.fixture
+def host(qtbot: QtBot) -> QWidget:
+    """A shown top-level without a layout: children get real geometry, and the window's own
+    size constraints never change (the offscreen plugin warns when they do)."""
+    widget = QWidget()
+    widget.resize(800, 900)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

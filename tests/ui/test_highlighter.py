@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from pygments.lexers import PythonLexer
-from pygments.styles import get_all_styles, get_style_by_name
 from pygments.token import Comment, Keyword, Name, Number, String
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor, QTextDocument
@@ -14,20 +13,21 @@ from pytestqt.qtbot import QtBot
 
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, lex_line
-from app.ui.theme import colors_for, is_dark, pygments_style_name
+from app.ui.theme import colors_for, is_dark
+from app.ui.theme.syntax import syntax_style
 
 
-def style_color(style: str, token: object) -> QColor:
-    color = get_style_by_name(style).style_for_token(token)["color"]
-    assert color, f"{style} gives {token} no colour"
+def style_color(dark: bool, token: object) -> QColor:
+    color = syntax_style(dark).style_for_token(token)["color"]
+    assert color, f"dark={dark} gives {token} no colour"
     return QColor(f"#{color}")
 
 
-LIGHT_STRING = style_color("default", String)
-LIGHT_KEYWORD = style_color("default", Keyword)
-LIGHT_NUMBER = style_color("default", Number)
-LIGHT_COMMENT = style_color("default", Comment.Multiline)
-DARK_KEYWORD = style_color(pygments_style_name(True), Keyword)
+LIGHT_STRING = style_color(False, String)
+LIGHT_KEYWORD = style_color(False, Keyword)
+LIGHT_NUMBER = style_color(False, Number)
+LIGHT_COMMENT = style_color(False, Comment.Multiline)
+DARK_KEYWORD = style_color(True, Keyword)
 
 
 def format_at(doc: QTextDocument, block: int, column: int) -> QTextCharFormat | None:
@@ -134,7 +134,7 @@ def test_keywords_get_the_keyword_format(make: type[Highlighted]) -> None:
     fmt = format_at(h.doc, 0, 0)
     assert fmt is not None
     assert fmt.foreground().color() == LIGHT_KEYWORD
-    assert fmt.fontWeight() == QFont.Weight.Bold  # the default style makes keywords bold
+    assert fmt.fontWeight() != QFont.Weight.Bold  # colour carries keywords, not weight
     assert color_at(h.doc, 1, 4) == LIGHT_KEYWORD  # "return"
     assert format_at(h.doc, 1, 11) is None  # "x" is plain text and follows the palette
 
@@ -199,11 +199,12 @@ def test_set_dark_switches_colours(make: type[Highlighted]) -> None:
 
 
 # -- theme ----------------------------------------------------------------------------------
-def test_style_names_exist_in_pygments() -> None:
-    styles = set(get_all_styles())
-    assert pygments_style_name(False) == "default"
-    assert pygments_style_name(True) in styles
-    assert pygments_style_name(True) != pygments_style_name(False)
+def test_theme_styles_differ_and_are_not_bold_heavy() -> None:
+    light, dark = syntax_style(False), syntax_style(True)
+    assert light is not dark
+    for style in (light, dark):
+        bold = [t for t, s in style if s["bold"]]
+        assert all("Generic" in str(t) for t in bold), bold  # only markdown headings/strong
 
 
 def test_is_dark_reads_the_window_colour(qtbot: QtBot) -> None:

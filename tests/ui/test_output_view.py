@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -21,14 +21,15 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QGraphicsOpacityEffect, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.state import CellError, RichOutput, StreamText
 from app.ui.outputs.markdown_view import EMPTY_MARKDOWN_PLACEHOLDER, MarkdownView, SafeTextBrowser
-from app.ui.outputs.output_view import STALE_OPACITY, ErrorOutput, OutputArea
+from app.ui.outputs.output_view import ErrorOutput, OutputArea
 from app.ui.outputs.pictures import HtmlOutput, ImageOutput, SvgOutput
 from app.ui.outputs.renderers import rich_output_widget
+from app.ui.outputs.stale_veil import StaleVeil
 from app.ui.outputs.text_output import (
     MAX_PIECE_HEIGHT,
     MAX_VIEW_CHARS,
@@ -36,6 +37,7 @@ from app.ui.outputs.text_output import (
     TextOutput,
 )
 from app.ui.theme import colors_for
+from tests.ui.widgets import UrlRecorder
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80" viewBox="0 0 120 80">'
@@ -47,18 +49,6 @@ GIF_1X1 = "R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw=="
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
-    """A shown top-level without a layout: children get real geometry, and the window's own
-    size constraints never change (the offscreen plugin warns when they do)."""
-    widget = QWidget()
-    widget.resize(800, 900)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture
@@ -367,18 +357,8 @@ def test_safe_browser_lets_inline_data_images_load(host: QWidget) -> None:
     assert browser.document().idealWidth() >= 40  # the image took its room (not a broken icon)
 
 
-class _UrlRecorder(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url)
-
-
 def test_only_clicked_web_links_are_handed_to_the_desktop(host: QWidget) -> None:
-    recorder = _UrlRecorder()
+    recorder = UrlRecorder()
     for scheme in ("https", "file"):
         QDesktopServices.setUrlHandler(scheme, recorder, "open")  # type: ignore[arg-type]
     try:
@@ -557,18 +537,30 @@ def test_clear_empties_the_area(area: OutputArea) -> None:
     assert area.pieces() == []
 
 
-def test_set_stale_dims_and_undims(area: OutputArea) -> None:
-    area.set_outputs([StreamText("stdout", "value\n")], None)
+def test_set_stale_dims_with_a_veil_not_a_graphics_effect(qtbot: QtBot, area: OutputArea) -> None:
+    """A QGraphicsOpacityEffect painted ghost text of other cells while scrolling (issue 12):
+    stale outputs are dimmed by a veil of the card colour instead."""
+    area.set_outputs([StreamText("stdout", "█" * 20 + "\n")], None)
+    text = area.pieces()[0]
+    qtbot.waitUntil(lambda: text.isVisible() and text.height() > 0)
+    spot = text.mapTo(area, text.rect().center())
+    spot.setX(text.mapTo(area, text.rect().topLeft()).x() + 12)
+    fresh = area.grab().toImage().pixelColor(spot)
 
     area.set_stale(True)
-    effect = area.graphicsEffect()
-    assert isinstance(effect, QGraphicsOpacityEffect)
-    assert effect.opacity() == pytest.approx(STALE_OPACITY)
     assert area.is_stale()
-
-    area.set_stale(False)
     assert area.graphicsEffect() is None
+    assert not any(w.graphicsEffect() for w in area.findChildren(QWidget))
+    veil = area.findChild(StaleVeil)
+    assert veil is not None and veil.geometry() == area.rect()
+    dimmed = area.grab().toImage().pixelColor(spot)
+    assert dimmed.lightness() > fresh.lightness() + 60  # dark text greyed towards the card
+
+    area.resize(500, area.height() + 40)
+    assert veil.geometry() == area.rect()  # follows the outputs' size
+    area.set_stale(False)
     assert not area.is_stale()
+    assert veil.isHidden()
 
 
 # -- the markdown cell ------------------------------------------------------------------------

@@ -8,19 +8,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
+
+from app.ui.theme.palettes import DARK, LIGHT, Theme
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_demo_screenshot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_demo_screenshot(tmp_path: Path, theme: Theme) -> None:
     """`cascade --screenshot` runs the demo and writes a real picture of the window.
 
-    Set CASCADE_WRITE_SCREENSHOT=1 to refresh docs/screenshot.png for the README.
+    Set CASCADE_WRITE_SCREENSHOT=1 to refresh docs/screenshots/{light,dark}.png (README).
     """
     write_docs = os.environ.get("CASCADE_WRITE_SCREENSHOT") == "1"
-    out = ROOT / "docs" / "screenshot.png" if write_docs else tmp_path / "shot.png"
+    name = f"{theme.name}.png"
+    out = ROOT / "docs" / "screenshots" / name if write_docs else tmp_path / name
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
     result = subprocess.run(
         [
@@ -30,6 +34,7 @@ def test_demo_screenshot(tmp_path: Path) -> None:
             "--screenshot",
             str(out),
             str(ROOT / "notebooks" / "demo.py"),
+            theme.name,
         ],
         capture_output=True,
         text=True,
@@ -46,6 +51,11 @@ def test_demo_screenshot(tmp_path: Path) -> None:
         image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
     }
     assert len(colours) > 20
-    # Every cell ran: the status dots are green, none grey/red.
-    green = sum(1 for c in colours if (c >> 8 & 0xFF) > 140 and (c >> 16 & 0xFF) < 80)
-    assert green > 0
+    # Painted in the theme asked for; every cell ran: success strips, no error strip.
+    assert QColor(image.pixel(image.width() - 5, 8)).name() == theme.window  # the menu bar
+    every = {
+        image.pixel(x, y) for x in range(0, image.width()) for y in range(0, image.height(), 3)
+    }
+    names = {QColor(c).name() for c in every}
+    assert theme.status.success in names
+    assert theme.status.error not in names

@@ -25,7 +25,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.coordinator.kernel_client import TableExport, TablePage
+from app.coordinator.kernel_client import PageRequest, TableExport, TablePage
 from app.core.state import RichOutput
 from app.ui import tasks
 from app.ui.outputs import table_view
@@ -46,7 +46,7 @@ from app.ui.outputs.table_view import (
 from app.ui.theme import colors_for
 from kernel_worker import main as worker_main
 from kernel_worker import tables
-from kernel_worker.protocol import TABLE_MIME
+from kernel_worker.protocol import TABLE_MIME, FetchRows
 
 T = TypeVar("T")
 BIG = 10_000_000
@@ -69,25 +69,13 @@ class FakeSource:
     def info(self, frame: Any, cell_id: str = "cell-1") -> TableInfo:
         return TableInfo.from_json(self.show(frame, cell_id))
 
-    async def fetch_rows(
-        self,
-        table_id: str,
-        start: int,
-        count: int,
-        sort_column: int | None = None,
-        ascending: bool = True,
-    ) -> TablePage:
-        self.fetches.append((table_id, start, count, sort_column, ascending))
-        await asyncio.sleep(0)  # the answer comes later, as from the worker
-        request = SimpleNamespace(
-            request_id=0,
-            table_id=table_id,
-            start=start,
-            count=count,
-            sort_column=sort_column,
-            ascending=ascending,
+    async def fetch_rows(self, request: PageRequest) -> TablePage:
+        self.fetches.append(
+            (request.table_id, request.start, request.count, request.sort_column, request.ascending)
         )
-        rows = worker_main._fetch(SimpleNamespace(tables=self.store), request)  # type: ignore[arg-type]
+        await asyncio.sleep(0)  # the answer comes later, as from the worker
+        fetch = FetchRows(0, *self.fetches[-1])
+        rows = worker_main._fetch(SimpleNamespace(tables=self.store), fetch)  # type: ignore[arg-type]
         return TablePage(rows.table_id, rows.start, rows.rows, rows.total, rows.error)
 
     async def export_table(
@@ -134,17 +122,6 @@ def loop(qapp: QApplication, qtbot: QtBot) -> Iterator[Loop]:
     event_loop.close()
     asyncio.set_event_loop(None)
     assert not errors, f"a task failed: {errors!r}"
-
-
-@pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
-    """A shown top-level without a layout (see test_output_view.py)."""
-    widget = QWidget()
-    widget.resize(800, 900)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture(scope="module")

@@ -284,7 +284,7 @@ def test_footer_links_reveal_the_defining_cell(arun: Run, tmp_path: Path) -> Non
 
     async def body() -> None:
         second = cell(window, 1)
-        assert "defines <b>y</b>" in second.footer.text()
+        assert second.chip_names == (["y"], ["x"])  # "defines y · reads x" chips
         assert 'href="x"' in second.footer.text()
         second.footer.linkActivated.emit("x")
         await until(window, lambda: cell(window, 0).editor.hasFocus())
@@ -303,5 +303,26 @@ def test_export_html_from_the_window(arun: Run, tmp_path: Path) -> None:
         text = out.read_text()
         assert "exported!" in text and ">print<" in text
         assert "http://" not in text and "https://" not in text
+
+    arun(body())
+
+
+def test_the_mode_switch_follows_the_notebook_whoever_changes_it(arun: Run, tmp_path: Path) -> None:
+    """One source of truth: the coordinator's mode, told by ModeChanged to the toolbar switch
+    and every cell (a mode set elsewhere — a script, a future palette — is shown too)."""
+    window = open_window(make_file(tmp_path, "x = 1"))
+    assert window.coordinator is not None
+    switch = window.commands.autorun
+    assert switch.isChecked() and window.coordinator.mode == "autorun"
+
+    async def body() -> None:
+        await window.coordinator.set_mode("lazy")  # type: ignore[union-attr]
+        await idle(window)
+        assert not switch.isChecked()
+        assert not cell(window, 0)._autorun
+        switch.trigger()  # the user flips it back
+        await until(window, lambda: window.coordinator.mode == "autorun")  # type: ignore[union-attr]
+        await idle(window)
+        assert switch.isChecked() and cell(window, 0)._autorun
 
     arun(body())

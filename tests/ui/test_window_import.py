@@ -22,23 +22,11 @@ from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.dialogs.quick_fix_dialog import QuickFixDialog
 from app.ui.window.main_window import MainWindow
 from tests.integration.notebook_corpus import run_jupyter, saved_results
+from tests.integration.notebook_files import jupyter
 from tests.ui.conftest import idle, until
 
 pytestmark = pytest.mark.slow
 Run = Callable[[Awaitable[Any]], Any]
-
-
-def jupyter(folder: Path, *sources: str, name: str = "NB.ipynb") -> Path:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell(source[3:]) if source.startswith("md:")
-        else nbformat.v4.new_code_cell(source)
-        for source in sources
-    ]  # fmt: skip
-    path = folder / name
-    nbformat.write(notebook, path)
-    return path
 
 
 @pytest.fixture

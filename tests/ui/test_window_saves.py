@@ -236,7 +236,7 @@ def test_delete_is_undone_with_its_outputs(arun: Run, tmp_path: Path) -> None:
         assert window.coordinator is not None and window.view is not None
         doomed = cell(window, 1)
         doomed_id = doomed.cell_id
-        QTest.mouseClick(doomed.delete_button, Qt.MouseButton.LeftButton)
+        doomed.delete_action.trigger()  # "Delete" in the cell's ⋯ menu
         await until(window, lambda: doomed_id not in window.coordinator.notebook)  # type: ignore[union-attr]
         assert window.undo_toast.isVisible()
         assert "print('y is'" not in path.read_text()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -19,24 +19,15 @@ from app.core.notebook import Cell, Notebook
 from app.ui.outputs.output_view import OutputArea
 from app.ui.window.main_window import MainWindow
 from tests.ui.conftest import until
+from tests.ui.widgets import UrlRecorder
 
 Run = Callable[[Awaitable[Any]], Any]
-
-
-class _UrlRecorder(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url)
 
 
 @pytest.fixture
 def opened_files() -> Any:
     """What the desktop was asked to open (nothing is opened for real)."""
-    recorder = _UrlRecorder()
+    recorder = UrlRecorder()
     QDesktopServices.setUrlHandler("file", recorder, "open")  # type: ignore[arg-type]
     yield recorder.opened
     QDesktopServices.unsetUrlHandler("file")

@@ -172,16 +172,48 @@ def read_ipynb(text: str, *, name: str = "") -> Conversion:
     """
     notebook, notes = _load(text)
     metadata = notebook.get("metadata") or {}
+    kernel, language, version = _python_language(metadata)
+    cells = list(notebook.get("cells", []))
+    order_note = _out_of_order(cells)
+    if order_note is not None:
+        notes.append(order_note)
+    drafts, database, dropped_outputs = _drafts(cells, notes)
+    drafts = _name_sql_cells(drafts)
+    if dropped_outputs:
+        notes.append(
+            Note(
+                None, "format", f"{dropped_outputs} saved outputs dropped (Cascade runs the cells)"
+            )
+        )
+    database, password_note = _database(database)
+    if password_note is not None:
+        notes.append(password_note)
+    title = metadata.get("title")
+    conversion = finish(
+        drafts,
+        source="ipynb",
+        name=str(title) if isinstance(title, str) and title.strip() else name,
+        database=database,
+        notes=notes,
+    )
+    return _with_kernel(conversion, kernel, language, version)
+
+
+def _python_language(metadata: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The notebook's kernel, language and language version; ``ConversionError`` if it is not
+    written in Python."""
     kernel, language, version = _language(metadata)
     if language and language.lower() not in _PYTHON_LANGUAGES:
         raise ConversionError(
             f"this notebook is written in {language} (kernel {kernel or 'unknown'}); "
             "Cascade runs Python notebooks only"
         )
-    cells = list(notebook.get("cells", []))
-    order_note = _out_of_order(cells)
-    if order_note is not None:
-        notes.append(order_note)
+    return kernel, language, version
+
+
+def _drafts(cells: list[Any], notes: list[Note]) -> tuple[list[DraftCell], str | None, int]:
+    """One draft per cell worth keeping, the first database URL the code names, and how many
+    saved outputs were dropped; notes of code cells that turned out empty go to ``notes``."""
     code_sources = [_source(cell) for cell in cells if cell.get("cell_type") == "code"]
     transformed = iter(_code_cells(code_sources))
     drafts: list[DraftCell] = []
@@ -210,41 +242,32 @@ def read_ipynb(text: str, *, name: str = "") -> Conversion:
                 )
             )
         elif kind in ("markdown", "raw"):
-            source = _source(cell)
-            extra: list[Note] = []
-            if kind == "markdown" and cell.get("attachments"):
-                extra.append(
-                    Note(
-                        None,
-                        "format",
-                        "images attached to this markdown cell (attachment:…) are not kept",
-                        "warning",
-                    )
-                )
-            if kind == "raw":
-                meta = (RAW_CELL_META, *meta)
-            drafts.append(
-                DraftCell(SourceCell("markdown", source), origin, cell_id, meta, tuple(extra))
-            )
-    drafts = _name_sql_cells(drafts)
-    if dropped_outputs:
-        notes.append(
+            drafts.append(_text_cell(cell, kind, origin, cell_id, meta))
+    return drafts, database, dropped_outputs
+
+
+def _text_cell(
+    cell: Mapping[str, Any],
+    kind: str,
+    origin: int,
+    cell_id: str | None,
+    meta: tuple[tuple[str, str], ...],
+) -> DraftCell:
+    """A markdown or raw cell as a markdown cell (a raw one keeps a mark to be written back)."""
+    source = _source(cell)
+    extra: list[Note] = []
+    if kind == "markdown" and cell.get("attachments"):
+        extra.append(
             Note(
-                None, "format", f"{dropped_outputs} saved outputs dropped (Cascade runs the cells)"
+                None,
+                "format",
+                "images attached to this markdown cell (attachment:…) are not kept",
+                "warning",
             )
         )
-    database, password_note = _database(database)
-    if password_note is not None:
-        notes.append(password_note)
-    title = metadata.get("title")
-    conversion = finish(
-        drafts,
-        source="ipynb",
-        name=str(title) if isinstance(title, str) and title.strip() else name,
-        database=database,
-        notes=notes,
-    )
-    return _with_kernel(conversion, kernel, language, version)
+    if kind == "raw":
+        meta = (RAW_CELL_META, *meta)
+    return DraftCell(SourceCell("markdown", source), origin, cell_id, meta, tuple(extra))
 
 
 def _tags(cell: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

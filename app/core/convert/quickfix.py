@@ -121,6 +121,21 @@ def rename_here_and_below(notebook: Notebook, cell_id: str, name: str) -> QuickF
             )
     except CannotRename as problem:
         raise ValueError(str(problem)) from None
+    changes, diff = _changes(notebook, new_cells)
+    return QuickFix(
+        name=name,
+        new_name=new_name,
+        title=f"Rename to {new_name} here and in the cells below that read it",
+        changes=tuple(changes),
+        readers=tuple(notebook.cells[j].id for j in readers),
+        diff="\n".join(diff) + ("\n" if diff else ""),
+    )
+
+
+def _changes(
+    notebook: Notebook, new_cells: dict[int, SourceCell]
+) -> tuple[list[CellChange], list[str]]:
+    """The cells whose code or result name the fix changes, and the preview's diff lines."""
     changes = []
     diff: list[str] = []
     for index, cell in sorted(new_cells.items()):
@@ -140,11 +155,4 @@ def rename_here_and_below(notebook: Notebook, cell_id: str, name: str) -> QuickF
                 lineterm="",
             )
         )
-    return QuickFix(
-        name=name,
-        new_name=new_name,
-        title=f"Rename to {new_name} here and in the cells below that read it",
-        changes=tuple(changes),
-        readers=tuple(notebook.cells[j].id for j in readers),
-        diff="\n".join(diff) + ("\n" if diff else ""),
-    )
+    return changes, diff

@@ -9,7 +9,8 @@ from types import MappingProxyType
 
 from app.core.fileformat.model import Draft, LoadedNotebook, Read
 from app.core.fileformat.passwords import strip_password
-from app.core.notebook import Cell, Notebook
+from app.core.notebook import Cell, Notebook, sql_result_names
+from app.core.words import plural
 
 _ID_BYTES = 4  # as app.core.notebook.new_cell_id: 8 hex digits
 
@@ -52,10 +53,10 @@ def _settle_ids(drafts: Sequence[Draft], notices: list[str]) -> list[str]:
         seen.add(cell_id)
         ids.append(cell_id)
     if missing:
-        notices.append(f"{_count(missing, 'cell')} had no id; ids were added")
+        notices.append(f"{plural(missing, 'cell')} had no id; ids were added")
     if duplicates:
         notices.append(
-            f"{_count(duplicates, 'cell')} repeated an earlier cell's id; new ids were given"
+            f"{plural(duplicates, 'cell')} repeated an earlier cell's id; new ids were given"
         )
     return ids
 
@@ -75,7 +76,7 @@ def _fresh_ids(taken: set[str], expected: int) -> Iterator[str]:
 def _settle_names(drafts: Sequence[Draft], notices: list[str]) -> list[str | None]:
     """Give SQL cells without a result name ``df``, ``df_2`` … (as Notebook.next_sql_name does)."""
     used = {draft.name for draft in drafts if draft.kind == "sql" and draft.name}
-    fresh = _sql_names(used)
+    fresh = sql_result_names(used)
     names: list[str | None] = []
     given: list[str] = []
     for draft in drafts:
@@ -88,19 +89,5 @@ def _settle_names(drafts: Sequence[Draft], notices: list[str]) -> list[str | Non
             names.append(given[-1])
     if given:
         shown = ", ".join(given[:3]) + (" …" if len(given) > 3 else "")
-        notices.append(f"{_count(len(given), 'SQL cell')} had no result name; named {shown}")
+        notices.append(f"{plural(len(given), 'SQL cell')} had no result name; named {shown}")
     return names
-
-
-def _sql_names(used: set[str]) -> Iterator[str]:
-    if "df" not in used:
-        yield "df"
-    number = 2
-    while True:
-        if f"df_{number}" not in used:
-            yield f"df_{number}"
-        number += 1
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

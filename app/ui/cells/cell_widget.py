@@ -1,4 +1,5 @@
-"""One cell on screen: header (kind, status, actions), editor, outputs, footer (defs/refs).
+"""One cell on screen: a quiet card (status strip, selected marker, focus ring) holding the
+editor and outputs; its controls and "defines · reads" chips float in on hover or focus.
 
 The widget owns only UI timing (the auto-run debounce and its countdown, the elapsed-time
 tick); every decision about what runs is the coordinator's. It emits intents as signals.
@@ -11,64 +12,42 @@ import html
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import (
+    QEnterEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QProgressBar,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
-from app.core.problems import Problem, Reason, Unrunnable, describe
+from app.core.problems import Problem, Reason
 from app.core.state import CellRunState, Output, Status, StreamText
+from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, chips_html, paint_card
+from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
+from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
 from app.ui.outputs.output_view import OutputArea
+from app.ui.theme.apply import theme_for
 
 #: Milliseconds without typing before an edit is committed (and, in autorun, run).
 DEBOUNCE_MS = 1500
 #: How often the countdown and the running time are redrawn.
 TICK_MS = 100
 
-STATUS_TEXT: dict[Status, str] = {
-    "idle": "not run",
-    "queued": "queued",
-    "running": "running",
-    "success": "done",
-    "error": "error",
-    "blocked": "blocked",
-    "stale": "stale",
-    "interrupted": "interrupted",
-}
-STATUS_COLOR: dict[Status, str] = {
-    "idle": "#8a8a8a",
-    "queued": "#8a8a8a",
-    "running": "#2f7de1",
-    "success": "#2e9d57",
-    "error": "#d64545",
-    "blocked": "#e08a1e",
-    "stale": "#c9a400",
-    "interrupted": "#9b59b6",
-}
 _BUILTINS = frozenset(dir(builtins))
-KIND_LABEL = {"python": "Python", "sql": "SQL", "markdown": "Markdown"}
-
-
-def _tool_button(text: str, tip: str) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setToolTip(tip)
-    button.setAutoRaise(True)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return button
+#: Card padding: the strip's width plus a gap on the left, a little elsewhere.
+MARGINS = (STRIP_WIDTH + 7, 5, 6, 5)
 
 
 class CellWidget(QFrame):
@@ -83,8 +62,9 @@ class CellWidget(QFrame):
     delete_requested = Signal(str)
     move_requested = Signal(str, int)
     """(cell id, -1 | +1)"""
-    add_requested = Signal(str, str)
-    """(cell id to insert after, kind)"""
+    duplicate_requested = Signal(str)
+    activated = Signal(str)
+    """The user clicked into the cell or its editor took the focus: select it."""
     navigate_requested = Signal(str, int)
     """(cell id, -1 | +1): move keyboard focus to a neighbour cell."""
     sql_name_changed = Signal(str, str)
@@ -110,57 +90,43 @@ class CellWidget(QFrame):
         self._committed_code = cell.code
         self._autorun = True
         self.setObjectName("cell")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
-        # header --------------------------------------------------------------------------
-        self.kind_badge = QLabel(KIND_LABEL[cell.kind])
-        self.kind_badge.setObjectName("kindBadge")
-        self.kind_badge.setStyleSheet(
-            "QLabel#kindBadge { border-radius: 3px; padding: 0 6px; "
-            "background: palette(midlight); font-size: 11px; }"
-        )
-        self.name_label = QLabel("→" if cell.kind == "sql" else "")
-        self.name_edit = QLineEdit(cell.name or "")
-        self.name_edit.setToolTip(
-            "The variable the query's result is bound to (a pandas DataFrame)"
-        )
-        self.name_edit.setFixedWidth(120)
-        self.name_edit.setVisible(cell.kind == "sql")
+        # chrome: the card is painted (paintEvent); controls float at the top right ---------
+        self.bar = CellBar(self, markdown=cell.kind == "markdown")
+        self.run_button = self.bar.run_button
+        self.up_button = self.bar.up_button
+        self.down_button = self.bar.down_button
+        self.delete_action = self.bar.delete_action
+        self.status_label = self.bar.status_label
+        self.countdown_label = self.bar.countdown_label
+        self.footer = self.bar.chips
+        """The "defines · reads" chips (read names link to the cell defining them)."""
+        self.countdown = countdown_bar(self.bar, DEBOUNCE_MS)
+        self.bar.hide()
+        self._hovered = False
+        self._focused = False
+        self._selected = False
+        #: In app view (app/ui/cells/app_view.py) the cell's controls never show.
+        self.in_app_view = False
+        self._chips: tuple[list[str], list[str]] = ([], [])
+        self._header = SqlHeader(cell)
+        self.kind_badge = self._header.kind_badge
+        self.name_label = self._header.name_label
+        self.name_edit = self._header.name_edit
         self.name_edit.editingFinished.connect(self._name_edited)
-        self.status_dot = QLabel("●")
-        self.status_label = QLabel()
-        self.countdown = QProgressBar()
-        self.countdown.setRange(0, DEBOUNCE_MS)
-        self.countdown.setTextVisible(False)
-        self.countdown.setFixedWidth(60)
-        self.countdown.setFixedHeight(6)
-        self.countdown.hide()
-        self.countdown_label = QLabel()
-        self.countdown_label.setStyleSheet("color: palette(mid); font-size: 11px;")
-        self.countdown_label.hide()
-        self.run_button = _tool_button("▶", "Run this cell (Shift+Enter)")
-        self.up_button = _tool_button("↑", "Move up (Ctrl+Shift+Alt+Up)")
-        self.down_button = _tool_button("↓", "Move down (Ctrl+Shift+Alt+Down)")
-        self.delete_button = _tool_button("✕", "Delete this cell")
-        header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
-        for widget in (
-            self.kind_badge,
-            self.name_label,
-            self.name_edit,
-            self.status_dot,
-            self.status_label,
-        ):
-            header.addWidget(widget)
-        header.addStretch(1)
-        header.addWidget(self.countdown_label)
-        header.addWidget(self.countdown)
-        for button in (self.run_button, self.up_button, self.down_button, self.delete_button):
-            header.addWidget(button)
 
-        # body ----------------------------------------------------------------------------
+        self._build_body(cell)
+        self._lay_out()
+        self._build_timers()
+        self._wire()
+        self.set_state(CellRunState())
+
+    def _build_body(self, cell: Cell) -> None:
+        """The editor (or the rendered markdown), problems, quick fixes and outputs."""
         self.editor = CodeEditor(cell.kind)
+        self.editor.setFrameShape(QFrame.Shape.NoFrame)  # the card is the frame; focus: a ring
         self.editor.set_code(cell.code)
         self.markdown_view: MarkdownView | None = None
         if cell.kind == "markdown":
@@ -168,57 +134,33 @@ class CellWidget(QFrame):
             self.markdown_view.set_markdown(cell.code)
             self.markdown_view.edit_requested.connect(self.edit_markdown)
             self.editor.hide()
-        self.problem_label = QLabel()
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextFormat(Qt.TextFormat.RichText)
-        self.problem_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-        )
+        self.problem_label = link_label(selectable=True)
         self.problem_label.linkActivated.connect(self._problem_link)
-        self.problem_label.hide()
-        self.fix_label = QLabel()
-        self.fix_label.setTextFormat(Qt.TextFormat.RichText)
-        self.fix_label.setWordWrap(True)
+        self.fix_label = link_label()
         self.fix_label.linkActivated.connect(
             lambda name: self.fix_requested.emit(self.cell_id, name)
         )
-        self.fix_label.hide()
         self.outputs = OutputArea()
         self.outputs.hide()
-        self.footer = QLabel()
-        self.footer.setTextFormat(Qt.TextFormat.RichText)
-        self.footer.setStyleSheet("color: palette(mid); font-size: 11px;")
         self.footer.linkActivated.connect(self.reveal_requested)
-        self.footer.hide()
+        self.collapsed_label = QLabel()
+        self.collapsed_label.hide()
 
-        adders = QHBoxLayout()
-        adders.setContentsMargins(0, 0, 0, 0)
-        adders.addStretch(1)
-        self.add_buttons: dict[str, QToolButton] = {}
-        for kind in ("python", "sql", "markdown"):
-            button = _tool_button(
-                f"+ {KIND_LABEL[kind]}", f"Insert a {KIND_LABEL[kind]} cell below"
-            )
-            button.clicked.connect(lambda _=False, k=kind: self.add_requested.emit(self.cell_id, k))
-            adders.addWidget(button)
-            self.add_buttons[kind] = button
-        adders.addStretch(1)
-
+    def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 2)
+        layout.setContentsMargins(*MARGINS)
         layout.setSpacing(3)
-        layout.addLayout(header)
+        layout.addWidget(self._header)
         if self.markdown_view is not None:
             layout.addWidget(self.markdown_view)
         layout.addWidget(self.editor)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.fix_label)
+        layout.addWidget(self.collapsed_label)
         layout.addWidget(self.outputs)
-        layout.addWidget(self.footer)
-        layout.addLayout(adders)
 
-        # timers ------------------------------------------------------------------------------
+    def _build_timers(self) -> None:
+        """The auto-run debounce and the countdown's ticker."""
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -228,7 +170,8 @@ class CellWidget(QFrame):
         self._ticker.timeout.connect(self._tick)
         self._debounce_started = 0.0
 
-        # wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        """The editor's and the bar's signals to this cell's intents."""
         self.editor.edited.connect(self._edited)
         self.editor.focus_left.connect(self._focus_left)
         self.editor.run_requested.connect(self._run_from_editor)
@@ -239,10 +182,12 @@ class CellWidget(QFrame):
         self.run_button.clicked.connect(lambda: self._run_from_editor("stay"))
         self.up_button.clicked.connect(lambda: self.move_requested.emit(self.cell_id, -1))
         self.down_button.clicked.connect(lambda: self.move_requested.emit(self.cell_id, 1))
-        self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.cell_id))
-        if cell.kind == "markdown":
-            self.run_button.setToolTip("Render (Shift+Enter)")
-        self.set_state(CellRunState())
+        self.bar.delete_requested.connect(lambda: self.delete_requested.emit(self.cell_id))
+        self.bar.duplicate_requested.connect(lambda: self.duplicate_requested.emit(self.cell_id))
+        self.bar.collapse_toggled.connect(self.set_collapsed)
+        for watched in (self.editor, self.name_edit, self.markdown_view):
+            if watched is not None:
+                watched.installEventFilter(self)
 
     # -- editing ----------------------------------------------------------------------------
     @property
@@ -270,6 +215,7 @@ class CellWidget(QFrame):
             self.countdown_label.show()
             self._ticker.start()
             self._tick()
+        self._update_chrome()
 
     def _cancel_debounce(self) -> None:
         self._debounce.stop()
@@ -277,6 +223,7 @@ class CellWidget(QFrame):
         self.countdown_label.hide()
         if self._state.status != "running":
             self._ticker.stop()
+        self._update_chrome()
 
     def _debounce_ended(self) -> None:
         code = self.take_pending_edit()
@@ -314,20 +261,6 @@ class CellWidget(QFrame):
     def code(self) -> str:
         return self.editor.code()
 
-    def set_selected(self, selected: bool) -> None:
-        """Show whether this is the notebook's selected cell (command mode acts on it)."""
-        self.setProperty("selected", selected)
-        self.setStyleSheet(
-            "QFrame#cell { border: 1px solid palette(highlight); "
-            "border-left: 4px solid palette(highlight); }"
-            if selected
-            else ""
-        )
-
-    @property
-    def selected(self) -> bool:
-        return bool(self.property("selected"))
-
     def focus_editor(self) -> None:
         if self.kind == "markdown" and self.markdown_view is not None and self.editor.isHidden():
             self.markdown_view.setFocus()
@@ -340,7 +273,7 @@ class CellWidget(QFrame):
             self.sql_name_changed.emit(self.cell_id, name)
             self.name_edit.setStyleSheet("")
         else:
-            self.name_edit.setStyleSheet("color: #d64545;")
+            self.name_edit.setStyleSheet(f"color: {theme_for(self.palette()).error_text};")
             self.name_edit.setToolTip(f"{name!r} is not a Python variable name")
 
     def set_sql_name(self, name: str | None) -> None:
@@ -380,82 +313,59 @@ class CellWidget(QFrame):
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:
             self.editor.set_error_line(state.error.line if state.error else None)
-        self.outputs.setVisible(not self.outputs.is_empty())
+        self.outputs.setVisible(not self.outputs.is_empty() and not self.collapsed)
         if state.status == "running":
             self._ticker.start()
         elif not self._debounce.isActive():
             self._ticker.stop()
 
     def _show_status(self, state: CellRunState) -> None:
-        color = STATUS_COLOR[state.status]
-        if color != self._dot_color:
-            # A palette change is cheap; a stylesheet change re-parses and restyles.
-            self._dot_color = color
-            palette = self.status_dot.palette()
-            palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
-            self.status_dot.setPalette(palette)
-        text = STATUS_TEXT[state.status]
-        if self.kind == "markdown":
-            text = ""
-        elif state.status == "success" and state.duration_ms is not None:
-            text = f"done in {_duration(state.duration_ms)}"
-        elif state.status == "running" and state.started_at is not None:
-            text = f"running {time.monotonic() - state.started_at:.1f} s"
-        self.status_label.setText(text)
-        self.status_dot.setVisible(self.kind != "markdown")
+        self.status_label.setText(status_text(self.kind, state))
         reason = self._words(state.reason, links=False) if state.reason else ""
         tip = reason or (state.error.evalue if state.error else "")
         self.status_label.setToolTip(tip)
-        self.status_dot.setToolTip(tip)
         self.setProperty("status", state.status)
         if state.status in ("blocked", "stale", "interrupted") and state.reason:
-            self._show_problem(self._words(state.reason, links=True), color)
+            self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
-            self._show_problem(self._analysis_problem, "#d64545")
+            self._show_problem(self._analysis_problem, "error")
+        if state.status != self._strip_status or state.status == "running":
+            # Only the strip: repainting the card would repaint every output child too.
+            self._strip_status = state.status
+            self.update(0, 0, STRIP_WIDTH + 1, self.height())
 
     def _words(self, reason: Reason, *, links: bool) -> str:
-        """A reason in words, cells named as the reader sees them (links that show them)."""
-        if not links:
-            return describe(reason, self._name_cell, lambda n: n)  # a tooltip: plain words
-        return describe(
-            reason,
-            lambda c: f'<a href="cell:{html.escape(c)}">{html.escape(self._name_cell(c))}</a>',
-            lambda n: f"<code>{html.escape(n)}</code>",
-        )
+        return reason_words(reason, self._name_cell, links=links)
 
     def _problem_link(self, href: str) -> None:
         if href.startswith("cell:"):
             self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
-    _dot_color = ""
+    _strip_status: Status = "idle"
+    _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
     def set_analysis(self, analysis: CellAnalysis, problems: tuple[Problem, ...] = ()) -> None:
-        """Footer: what the cell defines and reads (read names link to their definers);
+        """Chips: what the cell defines and reads (read names link to their definers);
         a syntax error or graph problem shows inline before anything runs."""
-        if analysis.syntax_error is not None:
-            err = analysis.syntax_error
-            self._analysis_problem = html.escape(
-                f"Syntax error at line {err.line}, column {err.column}: {err.message}"
-            )
-        else:
-            self._analysis_problem = (
-                self._words(Unrunnable(problems), links=True) if problems else ""
-            )
+        self._analysis_problem = analysis_problem(analysis, problems, self._name_cell)
         if self._state.status not in ("blocked", "stale", "interrupted") or not self._state.reason:
-            self._show_problem(self._analysis_problem, "#d64545")
-        parts = []
-        if analysis.defs:
-            parts.append(
-                "defines " + ", ".join(f"<b>{html.escape(n)}</b>" for n in sorted(analysis.defs))
-            )
+            self._show_problem(self._analysis_problem, "error")
         reads = sorted(n for n in analysis.refs if n not in _BUILTINS)
-        if reads:
-            links = ", ".join(f'<a href="{html.escape(n)}">{html.escape(n)}</a>' for n in reads)
-            parts.append("reads " + links)
-        self.footer.setText(" · ".join(parts))
-        self.footer.setVisible(bool(parts))
+        self._chips = (sorted(analysis.defs), reads)
+        self._paint_chips()
+
+    @property
+    def chip_names(self) -> tuple[list[str], list[str]]:
+        """(names defined, names read) as the chips show them."""
+        return self._chips
+
+    def _paint_chips(self) -> None:
+        defs, reads = self._chips
+        self.footer.setText(chips_html(defs, reads, theme_for(self.palette())))
+        self.footer.setVisible(bool(defs or reads))
+        self._place_bar()
 
     def set_quick_fixes(self, fixes: list[tuple[str, str]]) -> None:
         """One link per fix, ``(name, title)``: "Rename to df_2 here and in the cells below
@@ -464,14 +374,19 @@ class CellWidget(QFrame):
         self.fix_label.setText("<br>".join(links))
         self.fix_label.setVisible(bool(links))
 
-    def _show_problem(self, text: str, color: str) -> None:
-        if (text, color) == self._problem_shown:
+    def _show_problem(self, text: str, severity: str) -> None:
+        """``severity``: "error" (red) or "warning" (the theme's amber), both AA on the card."""
+        if (text, severity) == self._problem_shown:
             return
-        self._problem_shown = (text, color)
+        self._problem_shown = (text, severity)
         self.problem_label.setText(text)
-        if text:
-            self.problem_label.setStyleSheet(f"color: {color};")
+        self._colour_problem()
         self.problem_label.setVisible(bool(text))
+
+    def _colour_problem(self) -> None:
+        theme = theme_for(self.palette())
+        warning = self._problem_shown[1] == "warning"
+        set_text_colour(self.problem_label, theme.warning_text if warning else theme.error_text)
 
     def _tick(self) -> None:
         if self._debounce.isActive():
@@ -482,10 +397,103 @@ class CellWidget(QFrame):
         if self._state.status == "running":
             self._show_status(self._state)
 
+    # -- the card: hover, focus, selection, collapse ---------------------------------------------
+    def set_selected(self, selected: bool) -> None:
+        """Mark this cell as the selected one (an accent outline) or not."""
+        if selected != self._selected:
+            self._selected = selected
+            self._update_chrome()
 
-def _duration(ms: float) -> str:
-    if ms < 1:
-        return f"{ms * 1000:.0f} µs"
-    if ms < 1000:
-        return f"{ms:.0f} ms"
-    return f"{ms / 1000:.1f} s"
+    @property
+    def selected(self) -> bool:
+        return self._selected
+
+    @property
+    def controls_visible(self) -> bool:
+        """Whether the floating controls and chips are shown (hover, focus or selection)."""
+        return not self.bar.isHidden()
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Fold the cell to one muted line (its first line of code); outputs hidden too."""
+        first = next((line for line in self.editor.code().splitlines() if line.strip()), "")
+        self.collapsed_label.setText(f"{first[:80]} …" if first else "…")
+        self.collapsed_label.setVisible(collapsed)
+        if self.markdown_view is not None:
+            self.editor.hide()
+            self.markdown_view.setVisible(not collapsed)
+        else:
+            self.editor.setVisible(not collapsed)
+        self.outputs.setVisible(not collapsed and not self.outputs.is_empty())
+        if self.bar.collapse_action.isChecked() != collapsed:
+            self.bar.collapse_action.setChecked(collapsed)
+        self.bar.collapse_action.setText("Expand" if collapsed else "Collapse")
+
+    @property
+    def collapsed(self) -> bool:
+        return not self.collapsed_label.isHidden()
+
+    def _update_chrome(self) -> None:
+        wanted = self._hovered or self._focused or self._selected or self._debounce.isActive()
+        show = wanted and not self.in_app_view
+        if show != self.controls_visible:
+            self.bar.setVisible(show)
+            self._place_bar()
+        look = (self._hovered, self._focused, self._selected)
+        if look != self._painted_look:  # the card's fill, outline or focus ring changes
+            self._painted_look = look
+            self.update()
+
+    def _place_bar(self) -> None:
+        self.bar.place(self.width(), MARGINS[0], MARGINS[2])
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._hovered = True
+        self._update_chrome()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._hovered = False
+        self._update_chrome()
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.activated.emit(self.cell_id)
+        super().mousePressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            focused = any(
+                w is not None and w.hasFocus()
+                for w in (self.editor, self.name_edit, self.markdown_view)
+            )
+            if focused != self._focused:
+                self._focused = focused
+                self._update_chrome()
+            if event.type() == QEvent.Type.FocusIn:
+                self.activated.emit(self.cell_id)
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_bar()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_chips()  # chips carry the theme's colours
+            self._colour_problem()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        focus = (
+            self.editor.geometry() if self.editor.hasFocus() and self.editor.isVisible() else None
+        )
+        paint_card(
+            painter,
+            self.rect(),
+            theme_for(self.palette()),
+            self._state.status if self.kind != "markdown" else "idle",
+            hovered=self._hovered,
+            selected=self._selected,
+            focus=focus,
+        )

@@ -7,11 +7,17 @@ intents. It decides nothing about running: that is the coordinator's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import (
@@ -19,18 +25,28 @@ from app.coordinator.events import (
     CellStateChanged,
     CellStatesChanged,
     CoordinatorEvent,
+    ModeChanged,
     NotebookLoaded,
     StructureChanged,
 )
 from app.core.notebook import Notebook
 from app.ui.cells import quick_fixes
-from app.ui.cells.cell_widget import KIND_LABEL, CellWidget
+from app.ui.cells.app_view import set_app_view
+from app.ui.cells.cell_parts import KIND_LABEL
+from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
+from app.ui.cells.inserter import CellInserter
+from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 
 #: Cells built before the window shows a notebook (a screenful), then per event-loop turn.
 FIRST_BATCH = 12
 BATCH = 16
+#: The notebook column's widest (pixels) unless "full width" is on: lines stay readable.
+COLUMN_WIDTH = 920
+#: The gap between two cards, where the "+" inserter appears.
+GAP = 10
+_UNLIMITED = 16777215  # QWIDGETSIZE_MAX
 
 
 class NotebookView(QScrollArea):
@@ -51,27 +67,40 @@ class NotebookView(QScrollArea):
         super().__init__(parent)
         self.coordinator = coordinator
         self.cells: dict[str, CellWidget] = {}
-        #: The cell command mode acts on (also the one being edited); None when none is.
-        self.selected_id: str | None = None
+        #: Outputs and controls only, code hidden (app_view.py); cells built later follow it.
+        self.app_view = False
         self._pending = False
         self._unbuilt: list[str] = []
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.selected_id: str | None = None
+        # A centred column (at most COLUMN_WIDTH wide) inside a full-width page.
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
         self._container = QWidget()
+        self._container.setMaximumWidth(COLUMN_WIDTH)
+        self._container.setMouseTracking(True)
+        self._container.installEventFilter(self)
+        row.addStretch(1)
+        row.addWidget(self._container, 100)
+        row.addStretch(1)
         self._layout = QVBoxLayout(self._container)
-        self._layout.setContentsMargins(16, 12, 16, 12)
-        self._layout.setSpacing(8)
+        self._layout.setContentsMargins(16, 12, 16, 36)
+        self._layout.setSpacing(GAP)
         self._empty = self._empty_notebook_bar()
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
-        self.setWidget(self._container)
-        self._handlers: dict[type, Callable[[object], None]] = {
-            NotebookLoaded: self._on_loaded,  # type: ignore[dict-item]
-            StructureChanged: self._on_structure,  # type: ignore[dict-item]
-            AnalysisChanged: self._on_analysis,  # type: ignore[dict-item]
-            CellStateChanged: self._on_state,  # type: ignore[dict-item]
-            CellStatesChanged: self._on_states,  # type: ignore[dict-item]
-        }
+        self.inserter = CellInserter(self._container)
+        self.inserter.insert_requested.connect(lambda index, kind: self.add_cell(kind, index))
+        self.setWidget(page)
+        self.routes = EventRoutes()
+        self.routes.on(NotebookLoaded, self._on_loaded)
+        self.routes.on(StructureChanged, self._on_structure)
+        self.routes.on(AnalysisChanged, self._on_analysis)
+        self.routes.on(CellStateChanged, self._on_state)
+        self.routes.on(CellStatesChanged, self._on_states)
+        self.routes.on(ModeChanged, lambda event: self.set_autorun(event.mode == "autorun"))
         self._rebuild(coordinator.notebook)
         self.command_mode = CommandMode(self)
 
@@ -98,9 +127,7 @@ class NotebookView(QScrollArea):
 
     # -- coordinator events -------------------------------------------------------------------
     def on_event(self, event: CoordinatorEvent) -> None:
-        handler = self._handlers.get(type(event))
-        if handler is not None:
-            handler(event)
+        self.routes.dispatch(event)
 
     def _on_loaded(self, event: NotebookLoaded) -> None:
         self._rebuild(event.notebook)
@@ -121,6 +148,7 @@ class NotebookView(QScrollArea):
             widget = existing if existing is not None else self._make_cell(cell.id)
             if self._layout.indexOf(widget) != index:
                 self._layout.insertWidget(index, widget)
+                widget.show()  # now, not on Qt's queued show: focus_cell scrolls to it at once
             widget.set_sql_name(cell.name)
         self._empty.setVisible(not notebook.cells)
         if self.selected_id is not None and self.selected_id not in notebook:
@@ -194,6 +222,7 @@ class NotebookView(QScrollArea):
     def _make_cell(self, cell_id: str) -> CellWidget:
         c = self.coordinator
         widget = CellWidget(c.notebook.cell(cell_id), self._container, c.cell_name)
+        widget.outputs.set_control_sink(c)  # controls draw natively and report changes
         widget.set_autorun(c.mode == "autorun")
         if cell_id in c.analyses:
             widget.set_analysis(c.analyses[cell_id], c.document.problems(cell_id))
@@ -205,7 +234,10 @@ class NotebookView(QScrollArea):
         widget.edit_committed.connect(self._edit_committed)
         widget.delete_requested.connect(self.delete_cell)
         widget.move_requested.connect(self._move_requested)
-        widget.add_requested.connect(self._add_after)
+        widget.duplicate_requested.connect(self.duplicate_cell)
+        widget.activated.connect(self.select)
+        widget.installEventFilter(self)  # the pointer entering a card hides the "+"
+        widget.set_selected(cell_id == self.selected_id)
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
         widget.fix_requested.connect(self.offer_fix)
@@ -219,13 +251,13 @@ class NotebookView(QScrollArea):
             lambda code, line, column, docs: c.inspect(cell_id, code, line, column, docs=docs)
         )
         widget.editor.definition_requested.connect(self.reveal_definer)
-        widget.editor.focused.connect(lambda: self.select(cell_id))
         widget.editor.escaped.connect(lambda: self.select(cell_id, command_mode=True))
-        widget.set_selected(cell_id == self.selected_id)
         widget.editor.set_completion_source(
             lambda code, line, column: c.complete(cell_id, code, line, column)
         )
         self.cells[cell_id] = widget
+        if self.app_view:
+            set_app_view(widget, c.notebook.cell(cell_id), True)
         return widget
 
     # -- intents ------------------------------------------------------------------------------
@@ -266,14 +298,17 @@ class NotebookView(QScrollArea):
         await self.coordinator.move_cell(cell_id, target)
         self.focus_cell(cell_id)
 
-    def _add_after(self, cell_id: str, kind: str) -> None:
-        self.add_cell(kind, self.coordinator.notebook.position(cell_id) + 1)
+    def duplicate_cell(self, cell_id: str) -> None:
+        """A copy of the cell (its committed code) right below it."""
+        cell = self.coordinator.notebook.cell(cell_id)
+        index = self.coordinator.notebook.position(cell_id) + 1
+        spawn(self._add_and_focus(cell.kind, index, cell.code))
 
     def add_cell(self, kind: str, index: int) -> None:
         spawn(self._add_and_focus(kind, index))
 
-    async def _add_and_focus(self, kind: str, index: int) -> None:
-        cell_id = await self.coordinator.add_cell(kind, index)  # type: ignore[arg-type]
+    async def _add_and_focus(self, kind: str, index: int, code: str = "") -> None:
+        cell_id = await self.coordinator.add_cell(kind, index, code)  # type: ignore[arg-type]
         widget = self.cells.get(cell_id)
         if widget is not None and kind == "markdown":
             widget.edit_markdown()
@@ -317,6 +352,10 @@ class NotebookView(QScrollArea):
         if widget is None:
             return
         widget.focus_editor()
+        self.select(cell_id)
+        # A new cell has no place yet: run the pending layouts (the column's, then the scroll
+        # area's resize of its page) so the scroll goes to where the cell is, not to the top.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.ensureWidgetVisible(widget, 0, 40)
 
     def offer_fix(self, cell_id: str, name: str) -> None:
@@ -346,6 +385,53 @@ class NotebookView(QScrollArea):
         self._pending = False
         self.edits_pending_changed.emit(False)
 
+    def set_app_view(self, on: bool) -> None:
+        """Show the notebook as an app (outputs and controls only) or as a notebook."""
+        self.app_view = on
+        self._empty.setVisible(not on and not self.coordinator.notebook.cells)
+        for cell_id, widget in self.cells.items():
+            set_app_view(widget, self.coordinator.notebook.cell(cell_id), on)
+
     def set_autorun(self, autorun: bool) -> None:
         for widget in self.cells.values():
             widget.set_autorun(autorun)
+
+    # -- layout: column width, the "+" between cells -----------------------------------------
+    def set_full_width(self, full: bool) -> None:
+        """Let the column use the whole window width (or keep it at COLUMN_WIDTH)."""
+        self._container.setMaximumWidth(_UNLIMITED if full else COLUMN_WIDTH)
+
+    @property
+    def column(self) -> QWidget:
+        """The centred column the cards are laid out in."""
+        return self._container
+
+    def gap_at(self, y: int) -> tuple[int, int] | None:
+        """(insert index, gap centre y) of the gap between cards at column height ``y``."""
+        ids = [i for i in self.coordinator.notebook.cell_ids if i in self.cells]
+        above = 0
+        for index, cell_id in enumerate(ids):
+            top = self.cells[cell_id].geometry().top()
+            if above - 2 <= y <= top + 2:
+                return index, (above + top) // 2
+            above = self.cells[cell_id].geometry().bottom() + 1
+        if ids and y >= above - 2:
+            return len(ids), above + GAP
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._container and event.type() == QEvent.Type.MouseMove:
+            assert isinstance(event, QMouseEvent)
+            y = round(event.position().y())
+            gap = None if self.app_view else self.gap_at(y)  # an app adds no cells
+            if gap is None:
+                self.inserter.hide()
+            else:
+                self.inserter.show_at(gap[0], QPoint(self._container.width() // 2, gap[1]))
+        elif (event.type() == QEvent.Type.Enter and watched is not self._container) or (
+            watched is self._container
+            and event.type() == QEvent.Type.Leave
+            and not self.inserter.menu().isVisible()
+        ):
+            self.inserter.hide()
+        return False

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.coordinator.events import DatabaseStatusChanged
+from app.ui.theme.apply import theme_for
 
 PLACEHOLDER = "empty: an SQLite file beside the notebook · postgresql://user@host:5432/dbname"
 
@@ -59,10 +60,10 @@ class DatabaseDialog(QDialog):
     def show_status(self, status: DatabaseStatusChanged) -> None:
         self.connect_button.setEnabled(True)
         if status.ok:
-            self.status.setStyleSheet("color: #2e9d57;")
+            self.status.setStyleSheet("")  # the ✓ says it; the theme's text colour reads best
             self.status.setText(f"✓ {status.message}")
             self.password_edit.clear()
         else:
-            self.status.setStyleSheet("color: #d64545;")
+            self.status.setStyleSheet(f"color: {theme_for(self.palette()).error_text};")
             kept = f"\nStill using: {status.url}" if status.url else ""
             self.status.setText(f"✗ {status.message}{kept}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.importing import Imported
+from app.ui.theme.fonts import monospace_font
 
 _KINDS = {"ipynb": "Jupyter notebook", "marimo": "marimo notebook"}
 
@@ -40,7 +40,7 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.report_view = QPlainTextEdit(report.format())
         self.report_view.setReadOnly(True)
-        self.report_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.report_view.setFont(monospace_font())
         self.report_view.setMinimumSize(640, 320)
         self.target_label = QLabel(
             f"It is written to <b>{target.name}</b> in {target.parent}"

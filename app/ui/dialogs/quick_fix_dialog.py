@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.convert import QuickFix
+from app.core.words import plural
+from app.ui.theme.fonts import monospace_font
 
 _LINE_COLORS = (("+++", ""), ("---", ""), ("@@", "#6a737d"), ("+", "#22863a"), ("-", "#cb2431"))
 
@@ -41,13 +42,13 @@ class QuickFixDialog(QDialog):
         cells = len(fix.changes)
         self.title_label = QLabel(
             f"<b>{html.escape(fix.title)}</b><br>`{html.escape(fix.name)}` becomes "
-            f"`{html.escape(fix.new_name)}` in {cells} cell{'s' if cells != 1 else ''}; "
+            f"`{html.escape(fix.new_name)}` in {plural(cells, 'cell')}; "
             "Edit → Undo takes it back."
         )
         self.title_label.setWordWrap(True)
         self.diff_view = QTextEdit()
         self.diff_view.setReadOnly(True)
-        self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.diff_view.setFont(monospace_font())
         self.diff_view.setHtml(diff_html(fix.diff))
         self.diff_view.setMinimumSize(640, 300)
         buttons = QDialogButtonBox(

@@ -28,6 +28,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+N", "New notebook"),
     ("Ctrl+O", "Open a notebook"),
     ("Ctrl+Shift+S", "Save as"),
+    ("Ctrl+Shift+A", "App view: outputs and controls only, code hidden"),
     ("Ctrl+K", "Show these shortcuts"),
     ("Escape", "Leave the editor and select the cell (command mode; saves the edit)"),
     ("Enter (command mode)", "Edit the selected cell"),

@@ -7,40 +7,55 @@ pure functions over line strings and applied as one undo step.
 
 from __future__ import annotations
 
+__all__ = [
+    "COMMENT_PREFIX",
+    "INDENT",
+    "MAX_VISIBLE_LINES",
+    "CodeEditor",
+    "LineEdit",
+    "comment_edits",
+    "dedent_edits",
+    "indent_edits",
+    "newline_indent",
+]
+
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
-    QFontDatabase,
     QFontMetricsF,
     QKeyEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QResizeEvent,
-    QTextBlock,
     QTextCursor,
     QTextFormat,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
+from app.ui.editor.brackets import matching_brackets
 from app.ui.editor.completion_popup import CompletionPopup, CompletionSource
-from app.ui.editor.highlighter import NON_CODE_PROPERTY, PygmentsHighlighter, check_language
+from app.ui.editor.highlighter import PygmentsHighlighter, check_language
+from app.ui.editor.line_edits import (
+    COMMENT_PREFIX,
+    INDENT,
+    LineEdit,
+    comment_edits,
+    dedent_edits,
+    indent_edits,
+    index_of_column,
+    newline_indent,
+)
 from app.ui.editor.signature_help import InspectSource, SignatureHelp
 from app.ui.theme import Colors, colors_for, is_dark
+from app.ui.theme.fonts import monospace_font
 
-INDENT = "    "
-COMMENT_PREFIX: dict[str, str] = {"python": "# ", "sql": "-- "}
 #: Above this many lines the editor stops growing and scrolls instead.
 MAX_VISIBLE_LINES = 2000
-#: Bracket matching gives up after this many characters, so a keystroke stays cheap.
-MAX_BRACKET_SCAN = 20_000
-_OPEN = {"(": ")", "[": "]", "{": "}"}
-_CLOSE = {v: k for k, v in _OPEN.items()}
 _GUTTER_PADDING = 6
 
 _Mod = Qt.KeyboardModifier
@@ -48,85 +63,6 @@ _NONE = _Mod.NoModifier
 _SHIFT = _Mod.ShiftModifier
 _CTRL = _Mod.ControlModifier
 _ALT = _Mod.AltModifier
-
-
-# -- pure line editing ----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class LineEdit:
-    """Replace `remove` characters at `column` of line `line` with `insert`."""
-
-    line: int
-    column: int
-    remove: int
-    insert: str
-
-
-def _indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def indent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
-    """Indent every line by `width` spaces (blank lines too, so blocks stay aligned)."""
-    return [LineEdit(i, 0, 0, " " * width) for i in range(len(lines))]
-
-
-def dedent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
-    """Remove up to `width` leading spaces (or one leading tab) from every line."""
-    edits = []
-    for i, line in enumerate(lines):
-        if line.startswith("\t"):
-            edits.append(LineEdit(i, 0, 1, ""))
-            continue
-        spaces = min(len(line) - len(line.lstrip(" ")), width)
-        if spaces:
-            edits.append(LineEdit(i, 0, spaces, ""))
-    return edits
-
-
-def comment_edits(lines: Sequence[str], prefix: str) -> list[LineEdit]:
-    """Toggle a line comment: uncomment if every non-blank line is commented, else comment.
-
-    Comments go at the smallest indentation, so the block's shape is kept; blank lines stay
-    blank unless every line is blank (then the prefix starts a new comment).
-    """
-    token = prefix.rstrip()
-    non_blank = [(i, line) for i, line in enumerate(lines) if line.strip()]
-    if not non_blank:
-        return [LineEdit(i, len(line), 0, prefix) for i, line in enumerate(lines)]
-    if all(line.lstrip().startswith(token) for _, line in non_blank):
-        edits = []
-        for i, line in non_blank:
-            col = _indent_of(line)
-            remove = len(prefix) if line.startswith(prefix, col) else len(token)
-            edits.append(LineEdit(i, col, remove, ""))
-        return edits
-    col = min(_indent_of(line) for _, line in non_blank)
-    return [LineEdit(i, col, 0, prefix) for i, _ in non_blank]
-
-
-def newline_indent(before_cursor: str, language: str) -> str:
-    """The indentation for a new line typed after `before_cursor` (the text left of it)."""
-    indent = before_cursor[: _indent_of(before_cursor)]
-    if language == "python" and before_cursor.rstrip().endswith(":"):
-        indent += INDENT
-    return indent
-
-
-def _utf16_len(text: str) -> int:
-    """Qt counts positions in UTF-16 units; Python in code points. They differ for emoji."""
-    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
-
-
-def _index_of_column(text: str, column: int) -> int:
-    """The Python index of a Qt (UTF-16) column in `text`."""
-    if text.isascii():
-        return column
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= column:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
 
 
 # -- the widget -----------------------------------------------------------------------------
@@ -189,7 +125,7 @@ class CodeEditor(QPlainTextEdit):
         self._search_marks: tuple[tuple[int, int], ...] = ()
         self._search_current: int | None = None
 
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(monospace_font())
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -227,7 +163,7 @@ class CodeEditor(QPlainTextEdit):
         """The identifier the cursor is in or just after ("" if none)."""
         cursor = self.textCursor()
         text = cursor.block().text()
-        column = _index_of_column(text, cursor.positionInBlock())
+        column = index_of_column(text, cursor.positionInBlock())
         start = end = column
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
             start -= 1
@@ -408,7 +344,7 @@ class CodeEditor(QPlainTextEdit):
     def _newline(self) -> None:
         cursor = self.textCursor()
         before = cursor.block().text()[
-            : _index_of_column(cursor.block().text(), cursor.positionInBlock())
+            : index_of_column(cursor.block().text(), cursor.positionInBlock())
         ]
         cursor.insertText("\n" + newline_indent(before, self._language))
         self.setTextCursor(cursor)
@@ -665,69 +601,12 @@ class CodeEditor(QPlainTextEdit):
         self.setExtraSelections(selections)
 
     def matching_brackets(self) -> tuple[int, int] | tuple[()]:
-        """Document positions of the bracket at (or else just before) the cursor and its match.
-
-        Brackets inside strings and comments are ignored. Empty when there is no matched pair.
-        """
-        cursor = self.textCursor()
-        if cursor.hasSelection():
-            return ()
-        block = cursor.block()
-        text = block.text()
-        index = _index_of_column(text, cursor.positionInBlock())
-        skip = _non_code_columns(block)
-        for i in (index, index - 1):
-            if 0 <= i < len(text) and text[i] in "()[]{}" and not _in_ranges(skip, text, i):
-                match = self._find_match(block, i)
-                if match is not None:
-                    return (block.position() + _utf16_len(text[:i]), match)
-        return ()
-
-    def _find_match(self, block: QTextBlock, index: int) -> int | None:
-        """Scan forwards (for an opening bracket) or backwards for the partner bracket."""
-        char = block.text()[index]
-        forward = char in _OPEN
-        partner = _OPEN[char] if forward else _CLOSE[char]
-        depth = 0
-        budget = MAX_BRACKET_SCAN
-        while block.isValid() and budget > 0:
-            text = block.text()
-            skip = _non_code_columns(block)
-            indices = range(index, len(text)) if forward else range(index, -1, -1)
-            for i in indices:
-                c = text[i]
-                if c not in (char, partner) or _in_ranges(skip, text, i):
-                    continue
-                depth += 1 if c == char else -1
-                if depth == 0:
-                    return block.position() + _utf16_len(text[:i])
-            budget -= len(text) + 1
-            block = block.next() if forward else block.previous()
-            if block.isValid():
-                index = 0 if forward else len(block.text()) - 1
-        return None
+        """Document positions of the bracket at (or else just before) the cursor and its
+        match (:mod:`app.ui.editor.brackets`); empty when there is no matched pair."""
+        return matching_brackets(self.textCursor())
 
 
 def _accepts_or_closes(event: QKeyEvent) -> bool:
     """Keys an open completion popup handles itself (QCompleter's defaults)."""
     keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape)
     return event.key() in keys or event.key() == Qt.Key.Key_Backtab
-
-
-def _non_code_columns(block: QTextBlock) -> list[tuple[int, int]]:
-    """(start, end) UTF-16 columns the highlighter marked as string or comment in `block`."""
-    layout = block.layout()
-    if layout is None:
-        return []
-    return [
-        (r.start, r.start + r.length)
-        for r in layout.formats()
-        if r.format.boolProperty(NON_CODE_PROPERTY)
-    ]
-
-
-def _in_ranges(ranges: list[tuple[int, int]], text: str, index: int) -> bool:
-    if not ranges:
-        return False
-    column = _utf16_len(text[:index]) if not text.isascii() else index
-    return any(start <= column < end for start, end in ranges)

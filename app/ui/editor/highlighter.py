@@ -13,7 +13,6 @@ from typing import Any
 
 from pygments.lexer import RegexLexer  # type: ignore[import-untyped]
 from pygments.lexers import MarkdownLexer, PythonLexer, SqlLexer  # type: ignore[import-untyped]
-from pygments.styles import get_style_by_name  # type: ignore[import-untyped]
 from pygments.token import (  # type: ignore[import-untyped]
     Comment,
     Error,
@@ -24,7 +23,7 @@ from pygments.token import (  # type: ignore[import-untyped]
 )
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from app.ui.theme import pygments_style_name
+from app.ui.theme.syntax import syntax_style
 
 LANGUAGES: tuple[str, ...] = ("python", "sql", "markdown")
 
@@ -147,7 +146,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         self._language = check_language(language)
         self._lexer: RegexLexer = _LEXERS[language]()
         self._dark = dark
-        self._style: Any = get_style_by_name(pygments_style_name(dark))
+        self._style: Any = syntax_style(dark)
         self._formats: dict[Any, QTextCharFormat | None] = {}
         # Block states are small ints naming lexer state stacks; Qt compares them to decide
         # whether the next line must be re-coloured.
@@ -181,7 +180,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         if dark == self._dark:
             return
         self._dark = dark
-        self._style = get_style_by_name(pygments_style_name(dark))
+        self._style = syntax_style(dark)
         self._formats.clear()
         self.rehighlight()
 

@@ -9,20 +9,24 @@ capped by :mod:`app.ui.outputs.text_output`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.core.mime import TABLE_MIME
+from app.core.mime import CONTROL_MIME, TABLE_MIME
 from app.core.state import CellError, Output, RichOutput, StreamText
 from app.ui.outputs.renderers import rich_output_widget
+from app.ui.outputs.stale_veil import StaleVeil
 from app.ui.outputs.table_view import TableOutput, TableSource
+
+if TYPE_CHECKING:
+    from app.ui.outputs.controls import ControlSink
 from app.ui.outputs.text_output import OmittedOutputNote, TextOutput, Tint, monospace
 from app.ui.theme import blend, is_dark
 
 #: Opacity of outputs that are out of date (the cell changed or an input did).
-STALE_OPACITY = 0.45
 
 _ERROR_RED_LIGHT = QColor(180, 20, 20)
 _ERROR_RED_DARK = QColor(255, 120, 115)
@@ -100,6 +104,8 @@ class OutputArea(QWidget):
         self._pieces: list[QWidget] = []
         self._error_piece: ErrorOutput | None = None
         self._table_source: TableSource | None = None
+        self._control_sink: ControlSink | None = None
+        self._summarise_errors = False
         # Rich outputs that describe a kernel table, by piece: rebuilt when the source changes.
         self._table_outputs: list[tuple[QWidget, RichOutput]] = []
         self._layout = QVBoxLayout(self)
@@ -131,8 +137,8 @@ class OutputArea(QWidget):
             piece.append_text(output.text)
             self._add_piece(piece)
         else:
-            rich = rich_output_widget(output, self, self._table_source)
-            if TABLE_MIME in output.data:
+            rich = rich_output_widget(output, self, self._table_source, self._control_sink)
+            if TABLE_MIME in output.data or CONTROL_MIME in output.data:  # a table control too
                 self._table_outputs.append((rich, output))
             self._add_piece(rich)
 
@@ -155,7 +161,7 @@ class OutputArea(QWidget):
         self._table_source = source
         rebuilt: list[tuple[QWidget, RichOutput]] = []
         for old, output in self._table_outputs:
-            piece = rich_output_widget(output, self, source)
+            piece = rich_output_widget(output, self, source, self._control_sink)
             position = self._pieces.index(old)
             self._pieces[position] = piece
             self._layout.insertWidget(1 + position, piece)
@@ -166,6 +172,10 @@ class OutputArea(QWidget):
     def table_source(self) -> TableSource | None:
         return self._table_source
 
+    def set_control_sink(self, sink: ControlSink | None) -> None:
+        """Who takes control changes (the coordinator); set before outputs are shown."""
+        self._control_sink = sink
+
     def set_error(self, error: CellError | None) -> None:
         """Show ``error`` under the outputs, replacing any previous one (None removes it)."""
         if self._error_piece is not None:
@@ -174,6 +184,14 @@ class OutputArea(QWidget):
         if error is not None:
             self._error_piece = ErrorOutput(error, self)
             self._layout.addWidget(self._error_piece)
+            self.set_summarise_errors(self._summarise_errors)
+
+    def set_summarise_errors(self, on: bool) -> None:
+        """Show an error as its one-line header only, without the traceback (app view)."""
+        self._summarise_errors = on
+        piece = self._error_piece
+        if piece is not None:
+            piece.traceback.setVisible(not on and bool(piece.error.traceback.strip()))
 
     def clear(self) -> None:
         """Remove every output and the error."""
@@ -220,13 +238,12 @@ class OutputArea(QWidget):
         """Dim the outputs while they describe an older version of the cell or its inputs."""
         if stale == self.is_stale():
             return
-        if stale:
-            effect = QGraphicsOpacityEffect(self)
-            effect.setOpacity(STALE_OPACITY)
-            self.setGraphicsEffect(effect)
-        else:
-            self.setGraphicsEffect(None)  # type: ignore[arg-type]
+        if self._veil is None:
+            self._veil = StaleVeil(self)
+        self._veil.cover(stale)
         self.setToolTip("Out of date: re-run the cell to refresh its output" if stale else "")
 
+    _veil: StaleVeil | None = None
+
     def is_stale(self) -> bool:
-        return self.graphicsEffect() is not None
+        return self._veil is not None and not self._veil.isHidden()

@@ -14,12 +14,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
+if TYPE_CHECKING:
+    from app.ui.outputs.controls import ControlSink
+
+from app.core.controls import ControlSpec
 from app.core.mime import IMAGE_SIZE_MIME
 from app.core.state import RichOutput
 from app.outputs.latex import latex_source, math_to_svg
@@ -39,16 +44,21 @@ class RenderContext:
     parent: QWidget | None = None
     #: Who pages kernel tables (None: a table shows its static preview).
     table_source: TableSource | None = None
+    #: Who owns control values (None: a control shows as text).
+    controls: ControlSink | None = None
 
 
 Builder = Callable[[str, str, RichOutput, RenderContext], QWidget | None]
 
 
 def rich_output_widget(
-    output: RichOutput, parent: QWidget | None = None, table_source: TableSource | None = None
+    output: RichOutput,
+    parent: QWidget | None = None,
+    table_source: TableSource | None = None,
+    controls: ControlSink | None = None,
 ) -> QWidget:
     """The widget for the best type of ``output`` the window can show (the registry's order)."""
-    context = RenderContext(parent, table_source)
+    context = RenderContext(parent, table_source, controls)
     for kind, data in candidates(output.data):
         builder = BUILDERS.get(kind.window or "")
         if builder is not None:
@@ -67,6 +77,18 @@ def plain_piece(text: str, parent: QWidget | None) -> TextOutput:
 
 
 # -- the builders ---------------------------------------------------------------------------------
+
+
+def control(mime: str, data: str, output: RichOutput, context: RenderContext) -> QWidget | None:
+    if context.controls is None:
+        return None  # nobody takes its changes: its text form shows
+    from app.ui.outputs.controls import ControlOutput
+
+    try:
+        spec = ControlSpec.from_json(data)
+    except (ValueError, TypeError):
+        return None  # malformed: the text form shows
+    return ControlOutput(spec, context.controls, context.parent, tables=context.table_source)
 
 
 def kernel_table(
@@ -137,6 +159,7 @@ def plain(mime: str, data: str, output: RichOutput, context: RenderContext) -> Q
 
 #: The registry's ``window`` names → builders (a test checks every name has one).
 BUILDERS: dict[str, Builder] = {
+    "control": control,
     "kernel_table": kernel_table,
     "web_chart": web_chart,
     "markdown": markdown,

@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
-    QFontDatabase,
     QPalette,
     QTextCursor,
     QWheelEvent,
@@ -37,8 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.state import MAX_STREAM_CHARS, StreamName
+from app.core.words import plural
 from app.ui.outputs.ansi import AnsiFormatter
 from app.ui.theme import colors_for
+from app.ui.theme.fonts import monospace_font
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
 FLUSH_INTERVAL_MS = 40
@@ -54,11 +55,7 @@ Tint = Literal["none", "stderr", "error"]
 
 
 def monospace() -> QFont:
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+    return monospace_font()
 
 
 class _TextView(QPlainTextEdit):

@@ -34,22 +34,40 @@ class WindowActions:
         )
         self.rename = self._action("&Rename notebook…", w.rename_notebook)
         self.close = self._action("&Close", w.close, QKeySequence.StandardKey.Close)
+        self._run_actions(w)
+        self._view_actions(w)
+        self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
+        self.palette = self._action(
+            "Command &palette…", w.show_command_palette, "Ctrl+Shift+P", "Every command, searchable"
+        )
+        self.about = self._action("&About Cascade", w.show_about)
+        self.undo.setEnabled(False)
+        self.redo.setEnabled(False)
+        self.notebook_actions = (
+            self.save_as,
+            self.rename,
+            self.export,
+            self.export_ipynb,
+            self.run_all,
+            self.interrupt,
+            self.restart,
+            self.autorun,
+            self.interpreter,
+            self.database,
+            self.remember_controls,
+            self.find,
+            self.replace,
+            self.find_next,
+            self.find_previous,
+        )
+
+    def _run_actions(self, w: MainWindow) -> None:
+        """Edit and Run: undo, running, the kernel and the notebook's settings."""
         self.undo = self._action(
             "&Undo", w.undo_structure, "Ctrl+Z", "Undo the last cell operation"
         )
         self.redo = self._action("&Redo", w.redo_structure, "Ctrl+Shift+Z", "Redo")
-        # Cut, copy and paste act on the focused widget, whose own keys stay in charge.
-        self.cut = self._action("Cu&t", lambda: _on_focused("cut"))
-        self.copy = self._action("&Copy", lambda: _on_focused("copy"))
-        self.paste = self._action("&Paste", lambda: _on_focused("paste"))
-        self.find = self._action(
-            "&Find…", w.find_bar.open_find, "Ctrl+F", "Find in every cell of the notebook"
-        )
-        self.replace = self._action(
-            "R&eplace…", lambda: w.find_bar.open_find(True), "Ctrl+H", "Find and replace"
-        )
-        self.find_next = self._action("Find &next", w.find_bar.find_next, "F3")
-        self.find_previous = self._action("Find pre&vious", w.find_bar.find_previous, "Shift+F3")
+        self._edit_actions(w)
         self.run_all = self._action("Run &all", w.run_all, "Ctrl+Shift+R", "Run every cell")
         self.interrupt = self._action(
             "&Interrupt", w.interrupt, "Ctrl+I", "Interrupt the running cell"
@@ -73,29 +91,33 @@ class WindowActions:
         self.database = self._action(
             "&Database…", w.show_database_dialog, tip="Set the database SQL cells use"
         )
-        self.shortcuts = self._action("&Keyboard shortcuts", w.show_shortcuts, "Ctrl+K")
-        self.palette = self._action(
-            "Command &palette…", w.show_command_palette, "Ctrl+Shift+P", "Every command, searchable"
+
+    def _edit_actions(self, w: MainWindow) -> None:
+        """Edit: cut, copy and paste (the focused widget's own), find and replace."""
+        self.cut = self._action("Cu&t", lambda: _on_focused("cut"))
+        self.copy = self._action("&Copy", lambda: _on_focused("copy"))
+        self.paste = self._action("&Paste", lambda: _on_focused("paste"))
+        self.find = self._action(
+            "&Find…", w.find_bar.open_find, "Ctrl+F", "Find in every cell of the notebook"
         )
-        self.about = self._action("&About Cascade", w.show_about)
-        self.undo.setEnabled(False)
-        self.redo.setEnabled(False)
-        self.notebook_actions = (
-            self.save_as,
-            self.rename,
-            self.export,
-            self.export_ipynb,
-            self.run_all,
-            self.interrupt,
-            self.restart,
-            self.autorun,
-            self.interpreter,
-            self.database,
-            self.find,
-            self.replace,
-            self.find_next,
-            self.find_previous,
+        self.replace = self._action(
+            "R&eplace…", lambda: w.find_bar.open_find(True), "Ctrl+H", "Find and replace"
         )
+        self.find_next = self._action("Find &next", w.find_bar.find_next, "F3")
+        self.find_previous = self._action("Find pre&vious", w.find_bar.find_previous, "Shift+F3")
+
+    def _view_actions(self, w: MainWindow) -> None:
+        """View: the app view and remembered control values."""
+        self.app_view = self._action(
+            "&App view", w.toggle_app_view, "Ctrl+Shift+A", "Outputs and controls only, code hidden"
+        )
+        self.app_view.setCheckable(True)
+        self.remember_controls = self._action(
+            "&Remember control values",
+            w.toggle_remember_controls,
+            tip="Keep this notebook's control values in your data folder (never in the file)",
+        )
+        self.remember_controls.setCheckable(True)
 
     def _action(
         self,
@@ -146,18 +168,22 @@ class WindowActions:
         run_menu.addSeparator()
         for action in (self.autorun, self.database, self.interpreter, self.trust):
             run_menu.addAction(action)
+        self.view_menu = bar.addMenu("&View")  # filled by app.ui.window.view_menu
+        self.view_menu.addAction(self.app_view)
+        self.view_menu.addAction(self.remember_controls)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.palette)
         help_menu.addAction(self.shortcuts)
         help_menu.addAction(self.about)
 
-        toolbar = self._window.addToolBar("Notebook")
+        toolbar = self.toolbar = self._window.addToolBar("Notebook")
         toolbar.setObjectName("notebookToolbar")
         toolbar.setMovable(False)
         for action in (self.run_all, self.interrupt, self.restart, self.autorun):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.database)
+        self.toolbar = toolbar  # dressed by app.ui.window.toolbar
         return recent
 
     def all(self) -> list[QAction]:

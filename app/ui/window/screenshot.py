@@ -12,13 +12,22 @@ from pathlib import Path
 
 from app.ui import tasks
 
+#: Panels open in the picture.
+PANELS = ("outline", "dependencies", "variables")
+#: Narrower pictures leave the panels closed: the notebook column needs the room.
+PANELS_MIN_WIDTH = 1400
 #: The longest the notebook may take to run before the picture is taken anyway.
 RUN_TIMEOUT_S = 120.0
 
 
-async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
+async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str) -> None:
+    from app.ui.theme.apply import CHOICES, theme_controller
     from app.ui.window.main_window import MainWindow
 
+    choice = next((c for c in CHOICES if c == theme), None)
+    if choice is None:
+        raise SystemExit(f"cascade: unknown theme {theme!r}; expected light or dark")
+    theme_controller().set_choice(choice, remember=False)
     window = MainWindow()
     window.resize(*size)
     window.show()
@@ -26,6 +35,9 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
         raise SystemExit(f"cascade: cannot open {notebook}: {getattr(window, 'last_error', '')}")
     coordinator = window.coordinator
     assert coordinator is not None
+    if size[0] >= PANELS_MIN_WIDTH:  # the picture shows what the notebook knows of itself
+        for panel in PANELS:
+            window.panels.docks[panel].show()
     await coordinator.start_kernel()
     await asyncio.wait_for(coordinator.run_all(), RUN_TIMEOUT_S)
     while tasks.pending():
@@ -38,7 +50,9 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int]) -> None:
     window.close()
 
 
-def take_screenshot(notebook: str, out: str, size: tuple[int, int] = (1000, 860)) -> int:
+def take_screenshot(
+    notebook: str, out: str, size: tuple[int, int] = (1600, 1000), theme: str = "light"
+) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -47,7 +61,7 @@ def take_screenshot(notebook: str, out: str, size: tuple[int, int] = (1000, 860)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(_capture(Path(notebook), Path(out), size))
+        loop.run_until_complete(_capture(Path(notebook), Path(out), size, theme))
     finally:
         loop.close()
         asyncio.set_event_loop(None)

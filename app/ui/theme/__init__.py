@@ -1,13 +1,12 @@
-"""Colours derived from the system palette, so every widget follows light/dark mode alike."""
+"""Themes. This module: colours derived from the palette, so every widget follows light/dark
+alike; ``palettes`` holds every colour of the two themes, ``syntax`` their pygments styles,
+``apply`` the user's choice, ``fonts`` the bundled monospace, ``contrast`` the WCAG check."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
-
-LIGHT_STYLE = "default"
-DARK_STYLE = "monokai"
 
 # Fixed hues mixed into the palette's base colour, so tints keep the theme's brightness.
 _RED = QColor(220, 50, 47)
@@ -17,11 +16,6 @@ _ORANGE = QColor(230, 140, 30)
 def is_dark(palette: QPalette) -> bool:
     """Whether the palette is a dark theme: its window colour is darker than mid-grey."""
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def pygments_style_name(dark: bool) -> str:
-    """The pygments style whose colours read well on a light or a dark background."""
-    return DARK_STYLE if dark else LIGHT_STYLE
 
 
 def blend(a: QColor, b: QColor, t: float) -> QColor:

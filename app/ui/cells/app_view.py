@@ -1,0 +1,57 @@
+"""App view: the notebook as an app — outputs and controls only, with the same reactivity.
+
+In app view every cell hides its controls (kind, status, run, move, the ⋯ menu and chips,
+never shown on hover either), its code, and the "+" inserter between cells; markdown stays rendered; a failed cell shows its one-line error
+without the traceback; a cell whose metadata says ``hide_in_app="true"`` (in its
+``# %%`` marker) is not shown at all. Controls keep working: moving a slider re-runs the
+cells that read it, exactly as in the notebook view. ``cascade app NB.py`` opens a notebook
+in app view; View → App view toggles it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.core.notebook import Cell
+from app.ui.cells.cell_widget import CellWidget
+
+#: The cell metadata key (in the ``# %%`` marker) that keeps a cell out of the app view.
+HIDE_IN_APP = "hide_in_app"
+
+
+def hidden_in_app(cell: Cell) -> bool:
+    return any(key == HIDE_IN_APP and value.lower() == "true" for key, value in cell.meta)
+
+
+def _chrome(widget: CellWidget) -> list[QWidget]:
+    """What app view hides: everything about the code, not its results."""
+    parts: list[QWidget] = [
+        widget.kind_badge,
+        widget.name_label,
+        widget.name_edit,
+        widget.bar,  # status, run, move, ⋯ and the chips
+        widget.countdown,
+        widget.editor,
+        widget.fix_label,
+    ]
+    return parts
+
+
+def set_app_view(widget: CellWidget, cell: Cell, on: bool) -> None:
+    """Show ``widget`` as part of an app (``on``) or as a notebook cell again."""
+    widget.in_app_view = on
+    if on:
+        shown = {part: part.isVisibleTo(widget) for part in _chrome(widget)}
+        widget.setProperty("appViewShown", shown)
+        for part in shown:
+            part.setVisible(False)
+        widget.setVisible(not hidden_in_app(cell))
+        widget.outputs.set_summarise_errors(True)
+        return
+    shown = widget.property("appViewShown")
+    if isinstance(shown, dict):
+        for part, visible in shown.items():
+            part.setVisible(visible)
+    widget.setProperty("appViewShown", None)
+    widget.setVisible(True)
+    widget.outputs.set_summarise_errors(False)

@@ -1,0 +1,89 @@
+"""Pure line editing for the code editor: indent, dedent, comment and the indentation of a
+new line, computed over line strings (no Qt), and UTF-16 column arithmetic (Qt counts
+columns in UTF-16 code units)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+INDENT = "    "
+COMMENT_PREFIX: dict[str, str] = {"python": "# ", "sql": "-- "}
+
+
+@dataclass(frozen=True, slots=True)
+class LineEdit:
+    """Replace `remove` characters at `column` of line `line` with `insert`."""
+
+    line: int
+    column: int
+    remove: int
+    insert: str
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def indent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
+    """Indent every line by `width` spaces (blank lines too, so blocks stay aligned)."""
+    return [LineEdit(i, 0, 0, " " * width) for i in range(len(lines))]
+
+
+def dedent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
+    """Remove up to `width` leading spaces (or one leading tab) from every line."""
+    edits = []
+    for i, line in enumerate(lines):
+        if line.startswith("\t"):
+            edits.append(LineEdit(i, 0, 1, ""))
+            continue
+        spaces = min(len(line) - len(line.lstrip(" ")), width)
+        if spaces:
+            edits.append(LineEdit(i, 0, spaces, ""))
+    return edits
+
+
+def comment_edits(lines: Sequence[str], prefix: str) -> list[LineEdit]:
+    """Toggle a line comment: uncomment if every non-blank line is commented, else comment.
+
+    Comments go at the smallest indentation, so the block's shape is kept; blank lines stay
+    blank unless every line is blank (then the prefix starts a new comment).
+    """
+    token = prefix.rstrip()
+    non_blank = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    if not non_blank:
+        return [LineEdit(i, len(line), 0, prefix) for i, line in enumerate(lines)]
+    if all(line.lstrip().startswith(token) for _, line in non_blank):
+        edits = []
+        for i, line in non_blank:
+            col = _indent_of(line)
+            remove = len(prefix) if line.startswith(prefix, col) else len(token)
+            edits.append(LineEdit(i, col, remove, ""))
+        return edits
+    col = min(_indent_of(line) for _, line in non_blank)
+    return [LineEdit(i, col, 0, prefix) for i, _ in non_blank]
+
+
+def newline_indent(before_cursor: str, language: str) -> str:
+    """The indentation for a new line typed after `before_cursor` (the text left of it)."""
+    indent = before_cursor[: _indent_of(before_cursor)]
+    if language == "python" and before_cursor.rstrip().endswith(":"):
+        indent += INDENT
+    return indent
+
+
+def utf16_len(text: str) -> int:
+    """Qt counts positions in UTF-16 units; Python in code points. They differ for emoji."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def index_of_column(text: str, column: int) -> int:
+    """The Python index of a Qt (UTF-16) column in `text`."""
+    if text.isascii():
+        return column
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= column:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)

@@ -1,0 +1,160 @@
+"""The window's side panels as dock widgets: made once per window, toggled from View (their
+visibility remembered), pointed at the notebook the window shows, refreshed after the
+coordinator's events (coalesced: one refresh per event-loop turn)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from app.coordinator.coordinator import Coordinator
+from app.coordinator.events import (
+    CellStateChanged,
+    CellStatesChanged,
+    CoordinatorEvent,
+    KernelStateChanged,
+    NotebookLoaded,
+)
+from app.ui.bridge import CoordinatorBridge
+from app.ui.cells.notebook_view import NotebookView
+from app.ui.panels.dependencies import DependenciesPanel
+from app.ui.panels.outline import OutlinePanel
+from app.ui.panels.variables import VariablesPanel, variable_rows
+from app.ui.tasks import spawn
+
+#: Starting width of the right-hand panels (pixels).
+RIGHT_WIDTH = 380
+_RUN_EVENTS = (CellStateChanged, CellStatesChanged, KernelStateChanged, NotebookLoaded)
+
+
+class Panels(QObject):
+    """See the module docstring."""
+
+    def __init__(self, window: QMainWindow, view_menu: QMenu) -> None:
+        super().__init__(window)
+        self._window = window
+        self._coordinator: Coordinator | None = None
+        self._view: NotebookView | None = None
+        self.outline = OutlinePanel()
+        self.outline.jump_requested.connect(self._jump)
+        self.dependencies = DependenciesPanel()
+        self.dependencies.jump_requested.connect(self._jump)
+        self.variables = VariablesPanel()
+        self.variables.jump_requested.connect(self._jump)
+        self._variables_in_flight = False
+        self._variables_dirty = False
+        self.docks: dict[str, QDockWidget] = {}
+        self._add(
+            "variables",
+            "&Variables",
+            self.variables,
+            view_menu,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self._add(
+            "outline", "&Outline", self.outline, view_menu, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self._add(
+            "dependencies",
+            "&Dependencies",
+            self.dependencies,
+            view_menu,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        right = [self.docks["variables"], self.docks["dependencies"]]
+        window.resizeDocks(right, [RIGHT_WIDTH, RIGHT_WIDTH], Qt.Orientation.Horizontal)
+        window.resizeDocks(right, [260, 520], Qt.Orientation.Vertical)
+        window.resizeDocks([self.docks["outline"]], [220], Qt.Orientation.Horizontal)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    def _add(
+        self, key: str, title: str, widget: QWidget, menu: QMenu, area: Qt.DockWidgetArea
+    ) -> None:
+        dock = QDockWidget(title.replace("&", ""), self._window)
+        dock.setObjectName(f"{key}Dock")
+        dock.setWidget(widget)
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._window.addDockWidget(area, dock)
+        settings_key = f"panels/{key}"
+        dock.setVisible(
+            QSettings("Cascade", "Cascade").value(settings_key, False) in (True, "true")
+        )
+        action = dock.toggleViewAction()
+        action.setText(title)
+        menu.addAction(action)
+        dock.visibilityChanged.connect(lambda _v: self._remember(dock, settings_key))
+        dock.visibilityChanged.connect(self._shown)
+        self.docks[key] = dock
+
+    def _shown(self, visible: bool) -> None:
+        if visible:
+            self._variables_dirty = True
+            self.refresh()
+
+    def _remember(self, dock: QDockWidget, key: str) -> None:
+        if not self._window.isVisible():
+            return  # closing the window hides the docks: that is not the user's choice
+        QSettings("Cascade", "Cascade").setValue(key, not dock.isHidden())
+
+    def attach(
+        self, coordinator: Coordinator, bridge: CoordinatorBridge, view: NotebookView
+    ) -> None:
+        """Show this notebook's state from now on."""
+        self._coordinator = coordinator
+        self._view = view
+        bridge.notified.connect(self._on_event)
+        view.selection_changed.connect(self.dependencies.follow)
+        self.dependencies.follow(view.selected_id or "")
+        self._variables_dirty = True
+        self.refresh()
+
+    def _on_event(self, event: CoordinatorEvent) -> None:
+        if isinstance(event, _RUN_EVENTS):
+            self._variables_dirty = True
+        self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        c = self._coordinator
+        if c is None:
+            return
+        if (
+            self._variables_dirty
+            and not self.docks["variables"].isHidden()
+            and c.kernel_status != "busy"
+        ):
+            self.refresh_variables()
+        if not self.docks["outline"].isHidden():
+            self.outline.refresh(c, c.cell_name)
+        if not self.docks["dependencies"].isHidden():
+            self.dependencies.refresh(c, c.cell_name)
+
+    def refresh_variables(self) -> None:
+        """Ask the worker for the namespace summary (one request at a time; again after the
+        answer if the kernel ran something meanwhile)."""
+        if self._variables_in_flight or self._coordinator is None:
+            self._variables_dirty = True
+            return
+        self._variables_in_flight = True
+        self._variables_dirty = False
+        spawn(self._load_variables(self._coordinator))
+
+    async def _load_variables(self, c: Coordinator) -> None:
+        try:
+            summaries = await c.describe_variables()
+        finally:
+            self._variables_in_flight = False
+        if c is self._coordinator:
+            self.variables.show_variables(
+                variable_rows(summaries, c.kernel_names, c.graph, c.cell_name)
+            )
+            if self._variables_dirty:
+                self._refresh_timer.start()
+
+    def _jump(self, cell_id: str) -> None:
+        if self._view is not None:
+            self._view.focus_cell(cell_id)

@@ -1,0 +1,201 @@
+"""Side panels: the outline lists headings and named cells, marks failing sections, jumps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
+from app.core.state import CellRunState
+from app.ui.panels.outline_model import outline_rows
+from tests.ui.conftest import until
+from tests.ui.test_window import Run, open_window
+
+pytestmark = pytest.mark.slow
+
+
+def notebook_file(tmp_path: Path) -> Path:
+    cells = (
+        Cell("m1", "markdown", "# Sales\nSome words."),
+        Cell("c1", "python", "total = 10"),
+        Cell("m2", "markdown", "## Breakdown"),
+        Cell("c2", "python", "share = total / missing_name"),
+        Cell("m3", "markdown", "# Appendix"),
+        Cell("c3", "python", "note = 'ok'"),
+    )
+    path = tmp_path / "outline.py"
+    fileformat.save(Notebook(cells=cells, name="Outline"), path)
+    return path
+
+
+def test_outline_rows_nest_and_report_problems_upward() -> None:
+    cells = (
+        Cell("m1", "markdown", "# A"),
+        Cell("c1", "python", "x = 1"),
+        Cell("m2", "markdown", "## B"),
+        Cell("c2", "python", "y = x"),
+        Cell("m3", "markdown", "# C"),
+    )
+    states = {"c1": CellRunState(status="success"), "c2": CellRunState(status="stale")}
+    rows = outline_rows(
+        Notebook(cells=cells, name="n"), states, lambda c: {"c1": "x", "c2": "y"}[c]
+    )
+    assert [(r.text, r.level, r.status) for r in rows] == [
+        ("A", 1, "stale"),  # its section holds a stale cell
+        ("x", 7, "success"),
+        ("B", 2, "stale"),
+        ("y", 7, "stale"),
+        ("C", 1, "idle"),
+    ]
+
+
+def test_outline_panel_lists_headings_and_names_and_jumps(arun: Run, tmp_path: Path) -> None:
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        assert window.view is not None
+        window.panels.docks["outline"].show()
+        outline = window.panels.outline
+        await until(window, lambda: outline.count() == 6)
+        texts = [outline.item(i).text().strip() for i in range(outline.count())]
+        assert texts == ["Sales", "total", "Breakdown", "share", "Appendix", "note"]
+        window.commands.run_all.trigger()
+        await until(window, lambda: "error" in outline.item(3).toolTip())
+        assert "error" in outline.item(2).toolTip()  # "Breakdown" holds the failing cell
+        assert "error" in outline.item(0).toolTip()
+        assert outline.item(4).toolTip() == ""  # "Appendix" is fine
+        outline.itemClicked.emit(outline.item(5))
+        note = window.view.cells["c3"]
+        await until(window, lambda: note.editor.hasFocus())
+        assert window.view.selected_id == "c3"
+
+    arun(body())
+
+
+def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        texts = [a.text() for a in window.view_menu.menu.actions()]
+        assert "&Outline" in texts
+        dock = window.panels.docks["outline"]
+        assert dock.isHidden()
+        dock.toggleViewAction().trigger()
+        assert not dock.isHidden()
+
+    arun(body())
+
+
+def _graph_file(tmp_path: Path) -> Path:
+    cells = (
+        Cell("a", "python", "x = 1"),
+        Cell("b", "python", "y = x + 1"),
+        Cell("c", "python", "z = x + y"),
+        Cell("d", "python", "p = q"),
+        Cell("e", "python", "q = p"),  # d and e read each other: a cycle
+        Cell("m", "markdown", "# not in the graph"),
+    )
+    path = tmp_path / "graph.py"
+    fileformat.save(Notebook(cells=cells, name="Graph"), path)
+    return path
+
+
+def test_layout_is_layered_labelled_and_flags_cycles(tmp_path: Path) -> None:
+    from app.core.document import AnalysedNotebook
+    from app.ui.panels.graph_layout import layout_graph
+
+    document = AnalysedNotebook.of(fileformat.load(_graph_file(tmp_path)).notebook)
+    code_ids = ["a", "b", "c", "d", "e"]
+    layout = layout_graph(document.graph, code_ids, str)
+    assert set(layout.nodes) == set(code_ids)
+    y = {cell_id: box.y for cell_id, box in layout.nodes.items()}
+    assert y["a"] < y["b"] < y["c"]  # every edge points down a layer
+    labels = {(e.source, e.target): e.names for e in layout.edges}
+    assert labels[("a", "b")] == ("x",)
+    assert labels[("b", "c")] == ("y",)
+    assert layout.nodes["d"].problem and layout.nodes["e"].problem
+    assert not layout.nodes["a"].problem
+    assert all(e.cycle == (e.source in "de") for e in layout.edges)
+    boxes = [(round(b.x), round(b.y)) for b in layout.nodes.values()]
+    assert len(set(boxes)) == len(boxes)  # no two boxes on top of each other
+
+
+def test_dependencies_panel_draws_follows_selection_and_jumps(arun: Run, tmp_path: Path) -> None:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.theme.palettes import LIGHT
+
+    window = open_window(_graph_file(tmp_path))
+
+    async def body() -> None:
+        assert window.view is not None
+        window.panels.docks["dependencies"].show()
+        panel = window.panels.dependencies
+        await until(window, lambda: len(panel.node_items) == 5)
+        assert panel.node_items["d"].pen().color().name() == LIGHT.error_text  # the cycle
+        window.view.select("c")
+        assert panel.node_items["c"].pen().color().name() == LIGHT.accent
+        window.commands.run_all.trigger()
+        await until(
+            window, lambda: panel.node_items["a"].pen().color().name() == LIGHT.status.success
+        )
+        center = panel.mapFromScene(panel.node_items["b"].sceneBoundingRect().center())
+        press = QMouseEvent(
+            QEvent.Type.MouseButtonPress,
+            QPointF(center),
+            panel.viewport().mapToGlobal(QPointF(center)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(panel.viewport(), press)
+        await until(window, lambda: window.view.selected_id == "b")  # type: ignore[union-attr]
+
+    arun(body())
+
+
+def test_variables_panel_lists_kernel_names_and_jumps(arun: Run, tmp_path: Path) -> None:
+    cells = (
+        Cell("a", "python", "import pandas as pd\nn = 3"),
+        Cell("b", "python", "df = pd.DataFrame({'v': range(n)})\nlabel = 'x' * 500"),
+        Cell("c", "python", "total = int(df.v.sum())"),
+    )
+    path = tmp_path / "vars.py"
+    fileformat.save(Notebook(cells=cells, name="Vars"), path)
+    window = open_window(path)
+
+    async def body() -> None:
+        assert window.view is not None
+        window.panels.docks["variables"].show()
+        panel = window.panels.variables
+        window.commands.run_all.trigger()
+        await until(window, lambda: len(panel.model_.rows) == 5, timeout=60)
+        rows = {r.name: r for r in panel.model_.rows}
+        assert set(rows) == {"pd", "n", "df", "label", "total"}
+        assert (rows["df"].type_name, rows["df"].summary) == ("DataFrame", "3 rows × 1 column")
+        assert rows["df"].defined_in == "df" and rows["df"].read_by == "total"
+        assert rows["n"].summary == "3" and rows["n"].read_by == "df"
+        assert rows["label"].summary.endswith("(len 500)")
+        assert rows["pd"].summary == "module pandas"
+        # An edit that re-runs changes what the panel shows.
+        await window.coordinator.update_cell("a", "import pandas as pd\nn = 7", run=True)  # type: ignore[union-attr]
+        await until(window, lambda: any(r.summary == "7" for r in panel.model_.rows), timeout=60)
+        index = panel.model_.index([r.name for r in panel.model_.rows].index("total"), 0)
+        panel.clicked.emit(index)
+        await until(window, lambda: window.view.selected_id == "c")  # type: ignore[union-attr]
+
+    arun(body())
+
+
+def test_variable_sizes_read_briefly() -> None:
+    from app.ui.panels.variables import human_size
+
+    assert human_size(-1) == ""
+    assert human_size(512) == "512 B"
+    assert human_size(2048) == "2.0 KB"
+    assert human_size(5 * 1024**3) == "5.0 GB"
