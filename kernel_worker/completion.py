@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from kernel_worker.import_guard import outside, source_only
 from kernel_worker.protocol import Complete, CompletionItem, Completions, Inspect, Inspection
 
 TYPE_CHECKING = False  # typing is for the type checker only (see kernel_worker.protocol)
@@ -30,8 +31,11 @@ _IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
 _DOTTED_WORD = re.compile(r"(?<![\w.)\]])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.(\w*)$")
 
 
-def complete(namespace: dict[str, Any], request: Complete) -> Completions:
-    """The completions at the request's position, or why there are none."""
+def complete(
+    namespace: dict[str, Any], request: Complete, folder: str | None = None
+) -> Completions:
+    """The completions at the request's position, or why there are none. Nothing compiled
+    is loaded from ``folder`` (the notebook's): see :mod:`kernel_worker.import_guard`."""
     try:
         import jedi
     except ImportError:
@@ -44,32 +48,38 @@ def complete(namespace: dict[str, Any], request: Complete) -> Completions:
     # Completing runs none of the user's code: jedi reads live objects without calling their
     # properties or other descriptors (its default would call them).
     jedi.settings.allow_unsafe_interpreter_executions = False
+    columns = column_items(namespace, request)
     try:
-        script = jedi.Interpreter(request.code, [namespace])
-        found = script.complete(request.line, request.column)
+        # jedi infers lazily: describing the items is inside the guard too.
+        with source_only(outside(folder)):
+            script = jedi.Interpreter(request.code, [namespace])
+            found = script.complete(request.line, request.column)
+            if columns:  # a column, not a file, goes in df["
+                found = [c for c in found if c.type != "path"]
+            items = columns + tuple(
+                describe(completion, detailed=index < DETAILED_ITEMS)
+                for index, completion in enumerate(found[: request.limit])
+            )
     except Exception as exc:  # jedi on odd code: report, never break the worker
         return Completions(request.request_id, error=f"{type(exc).__name__}: {exc}")
-    columns = column_items(namespace, request)
-    if columns:
-        found = [c for c in found if c.type != "path"]  # a column, not a file, goes in df["
-    items = columns + tuple(
-        describe(completion, detailed=index < DETAILED_ITEMS)
-        for index, completion in enumerate(found[: request.limit])
-    )
     return Completions(request.request_id, items[: request.limit])
 
 
-def inspect_at(namespace: dict[str, Any], request: Inspect) -> Inspection:
+def inspect_at(
+    namespace: dict[str, Any], request: Inspect, folder: str | None = None
+) -> Inspection:
     """Signature help (the call around the position) or, with ``docs``, the documentation of
-    the name at it, from ``jedi.Interpreter`` over the live namespace."""
+    the name at it, from ``jedi.Interpreter`` over the live namespace (nothing compiled
+    loaded from ``folder``, as in :func:`complete`)."""
     try:
         import jedi
     except ImportError:
         return Inspection(request.request_id, unavailable=True)
     jedi.settings.allow_unsafe_interpreter_executions = False
     try:
-        script = jedi.Interpreter(request.code, [namespace])
-        return inspection(script, request)
+        with source_only(outside(folder)):
+            script = jedi.Interpreter(request.code, [namespace])
+            return inspection(script, request)
     except Exception as exc:  # jedi on odd code: report, never break the worker
         return Inspection(request.request_id, error=f"{type(exc).__name__}: {exc}")
 

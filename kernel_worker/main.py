@@ -147,6 +147,7 @@ def main() -> int:
     writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
     executor, router = _set_up(channel, writer)
     session.watch_parent(channel.requests)
+    folder: str | None = None
     if notebook_dir:
         try:
             os.chdir(notebook_dir)
@@ -154,10 +155,11 @@ def main() -> int:
             problem = f"cannot work in the notebook's folder {notebook_dir}: {exc.strerror}"
             writer.send(WorkerLog("warning", problem))
         else:
-            _add_notebook_folder(os.getcwd())
+            folder = os.getcwd()
+            _add_notebook_folder(folder)
     reader = FrameReader(channel.requests, nonce)
     try:
-        return _serve(reader, writer, executor, channel)
+        return _serve(reader, writer, executor, channel, folder)
     except ChannelLost:
         session.end_group(include_self=True)  # no one is listening any more
         return 1
@@ -188,8 +190,15 @@ def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRout
     return executor, router
 
 
-def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel: Channel) -> int:
-    """Handle requests until Shutdown (0) or the coordinator hangs up."""
+def _serve(
+    reader: FrameReader,
+    writer: FrameWriter,
+    executor: Executor,
+    channel: Channel,
+    folder: str | None,
+) -> int:
+    """Handle requests until Shutdown (0) or the coordinator hangs up. ``folder``: the
+    notebook's, from which completion never loads a compiled module."""
     while True:
         try:
             request = reader.read()
@@ -221,11 +230,11 @@ def _serve(reader: FrameReader, writer: FrameWriter, executor: Executor, channel
         elif isinstance(request, Complete):
             from kernel_worker.completion import complete
 
-            writer.send(complete(executor.namespace, request))
+            writer.send(complete(executor.namespace, request, folder))
         elif isinstance(request, Inspect):
             from kernel_worker.completion import inspect_at
 
-            writer.send(inspect_at(executor.namespace, request))
+            writer.send(inspect_at(executor.namespace, request, folder))
         elif isinstance(request, DescribeNamespace):
             from kernel_worker.variables import describe_namespace  # only when the panel asks
 

@@ -6,6 +6,11 @@ is static: ``jedi.Script`` over the notebook's Python cells (every other cell fi
 one being edited), in a worker thread of the app process so the window never waits on it.
 The first time a kernel says it lacks ``jedi``, the user is told once how to get live
 completion.
+
+Static completion runs in this (the window's) process, so it must never run a module's
+code: :func:`kernel_worker.import_guard.source_only` lets jedi load no compiled module but the
+standard library's (a ``.pyc`` or ``.so`` beside the notebook, or a package's extension, is
+read as if absent; Python source is parsed, never run).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from app.coordinator.kernel_client import (
     KernelUnavailable,
 )
 from app.core.notebook import Notebook
+from kernel_worker.import_guard import source_only, standard_library
 
 __all__ = [
     "Completer",
@@ -174,26 +180,27 @@ def static_inspection(
 ) -> KernelInspection:
     """Signature help and docs from ``jedi.Script`` (see :func:`static_completions`)."""
     try:
-        script, offset = _script(other_cells, code, folder)
-        signatures = script.get_signatures(line + offset, column)
-        names = script.help(line + offset, column) if docs else []
+        with source_only(standard_library()):
+            script, offset = _script(other_cells, code, folder)
+            signatures = script.get_signatures(line + offset, column)
+            names = script.help(line + offset, column) if docs else []
+            name = signature = doc = module = ""
+            params: tuple[str, ...] = ()
+            parameter = -1
+            if signatures:
+                first = signatures[0]
+                name, signature = str(first.name), str(first.to_string())
+                params = tuple(str(param.name) for param in first.params)
+                parameter = first.index if first.index is not None else -1
+            if names:
+                name, doc, module = (
+                    str(names[0].name),
+                    str(names[0].docstring()),
+                    str(names[0].module_name or ""),
+                )
     except Exception:  # jedi on code it cannot follow: nothing to show
         log.debug("static inspection failed", exc_info=True)
         return KernelInspection()
-    name = signature = doc = module = ""
-    params: tuple[str, ...] = ()
-    parameter = -1
-    if signatures:
-        first = signatures[0]
-        name, signature = str(first.name), str(first.to_string())
-        params = tuple(str(param.name) for param in first.params)
-        parameter = first.index if first.index is not None else -1
-    if names:
-        name, doc, module = (
-            str(names[0].name),
-            str(names[0].docstring()),
-            str(names[0].module_name or ""),
-        )
     return KernelInspection(name, signature, params, parameter, doc, module)
 
 
@@ -203,15 +210,17 @@ def static_completions(
     """``jedi.Script`` completions over the other cells' code followed by ``code``: names
     defined by cells that have not run complete too. Never raises (no completion instead)."""
     try:
-        script, offset = _script(other_cells, code, folder)
-        found = script.complete(line + offset, column)
+        # jedi infers lazily: the items are described inside the guard too.
+        with source_only(standard_library()):
+            script, offset = _script(other_cells, code, folder)
+            found = script.complete(line + offset, column)
+            return tuple(
+                _item(completion, detailed=index < DETAILED_ITEMS)
+                for index, completion in enumerate(found[:LIMIT])
+            )
     except Exception:  # jedi on code it cannot follow: nothing to offer
         log.debug("static completion failed", exc_info=True)
         return ()
-    return tuple(
-        _item(completion, detailed=index < DETAILED_ITEMS)
-        for index, completion in enumerate(found[:LIMIT])
-    )
 
 
 def _item(completion: Any, *, detailed: bool) -> CompletionItem:

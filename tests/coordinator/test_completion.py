@@ -4,8 +4,9 @@ while a cell runs, before a kernel runs, or when the kernel's Python lacks jedi.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
-from app.coordinator.completion import static_completions
+from app.coordinator.completion import static_completions, static_inspection
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.events import CoordinatorEvent, Notice
 from kernel_worker import protocol as p
@@ -118,3 +119,17 @@ def test_signature_help_is_live_when_idle_and_static_otherwise() -> None:
         assert helper in c.notebook
 
     asyncio.run(body())
+
+
+def test_static_completion_never_imports_a_compiled_module(tmp_path: Path) -> None:
+    # The app process completes statically: a bare .pyc beside the notebook must not run
+    # there (jedi imports what it has no source for, to inspect it).
+    from tests.kernel_worker.test_completion import plant_sourceless_module
+
+    marker = plant_sourceless_module(tmp_path, "planted_static")
+    (tmp_path / "helpers.py").write_text("def helper_function():\n    pass\n")
+    static_completions([], "import planted_static\nplanted_static.", 2, 15, tmp_path)
+    static_inspection([], "import planted_static\nplanted_static.value(", 2, 21, True, tmp_path)
+    assert not marker.exists(), "static completion ran a module's code in the window's process"
+    items = static_completions(["import helpers"], "helpers.help", 1, 12, tmp_path)
+    assert "helper_function" in [item.name for item in items]

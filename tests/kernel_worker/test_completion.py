@@ -135,3 +135,42 @@ def test_docs_of_a_live_name(worker: WorkerClient) -> None:
     answer = worker.read_until(p.Inspection)[-1]
     assert isinstance(answer, p.Inspection)
     assert answer.name == "scaled" and "Twice the value" in answer.doc
+
+
+# -- completion runs no module's code ------------------------------------------------------------
+def plant_sourceless_module(folder: Path, name: str) -> Path:
+    """A bare ``NAME.pyc`` in ``folder`` (Python imports it; jedi would, to inspect it) whose
+    code writes a marker file; returns the marker's path."""
+    import py_compile
+
+    marker = folder / f"{name}-ran.txt"
+    source = folder / f"{name}_src.py"
+    source.write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\nvalue = 1\n"
+    )
+    py_compile.compile(str(source), cfile=str(folder / f"{name}.pyc"), doraise=True)
+    source.unlink()
+    return marker
+
+
+def test_completion_never_imports_a_compiled_module_from_the_notebook_folder(
+    tmp_path: Path,
+) -> None:
+    marker = plant_sourceless_module(tmp_path, "planted")
+    (tmp_path / "helpers.py").write_text("def helper_function():\n    pass\n")
+    client = WorkerClient(notebook_dir=tmp_path)
+    try:
+        for request_id, code in enumerate(("import planted\nplanted.", "import planted\nplanted")):
+            answer = complete(client, code, request_id)
+            assert not answer.error
+        lines = ["import planted", "planted.value("]
+        client.send(p.Inspect(9, "\n".join(lines), 2, len(lines[1]), docs=True))
+        client.read_until(p.Inspection)
+        assert not marker.exists(), "completion ran a module's code"
+        # Python source beside the notebook is read (never run): it still completes.
+        assert "helper_function" in names(complete(client, "import helpers\nhelpers.help", 7))
+        # The guard only hides it from completion: a cell that imports it runs it as asked.
+        assert finished(client.run("import planted\nx = planted.value"))["c1"].status == "success"
+        assert marker.exists()
+    finally:
+        client.close()
