@@ -57,7 +57,7 @@ _INSTALL_LOCK = threading.Lock()
 def _install() -> None:
     with _INSTALL_LOCK:
         if _FINDER not in sys.meta_path:
-            sys.meta_path.insert(0, _FINDER)  # type: ignore[arg-type]
+            sys.meta_path.insert(0, _FINDER)
 
 
 @contextmanager
