@@ -20,6 +20,7 @@ from app.coordinator.cell_history import (
 )
 from app.coordinator.events import AnalysisChanged, CoordinatorEvent, StructureChanged
 from app.coordinator.runner import Runner
+from app.core.code_change import same_program
 from app.core.document import AnalysedNotebook, Delta
 from app.core.notebook import Cell, CellKind, Notebook, new_cell_id
 from app.core.planner import Mode
@@ -90,13 +91,20 @@ class StructuralEditor:
     ) -> Coroutine[Any, Any, None]:
         """One edit: adopted and saved *now* (a closing window loses nothing), then — in the
         returned coroutine — its cascade runs (autorun, or ``run=True``) or goes stale
-        (``run=False``: the editor was left). Unchanged code with ``run=True`` just runs."""
+        (``run=False``: the editor was left). Unchanged code with ``run=True`` just runs.
+        Auto-run (``run=None``) skips an edit that leaves the program the same (a comment,
+        spacing) and waits, stale, while the code does not parse (SEMANTICS.md §3)."""
         if cell_id not in self.notebook or self.notebook.cell(cell_id).code == code:
             return self._run_if(cell_id, bool(run))
+        before = self.notebook.cell(cell_id)
         delta = self._adopt(self.notebook.update_code(cell_id, code), (cell_id,))
         self._save()
+        if run is None and same_program(before.kind, before.code, code):
+            return self._run_if(cell_id, False)  # a comment or spacing: nothing to re-run
         affected = self._affected((cell_id,), delta)
         should_run = self.mode == "autorun" if run is None else run
+        if run is None and self._document.analyses[cell_id].syntax_error is not None:
+            should_run = False  # auto-run waits for code that parses; the error shows quietly
         return self._after_change({cell_id}, should_run, Stale("edited"), extra=affected)
 
     async def _run_if(self, cell_id: str, run: bool) -> None:

@@ -382,3 +382,37 @@ def test_the_coordinator_is_the_read_only_state_view() -> None:
     for name in ("notebook", "states", "graph", "mode", "path", "kernel_status", "trusted"):
         with pytest.raises(AttributeError):
             setattr(c, name, None)
+
+
+def test_autorun_skips_an_edit_that_changes_only_comments_or_layout() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b) = await notebook(kernel, "x = 1", "y = x")
+        await c.run_all()
+        sent = len(kernel.plans)
+        await c.update_cell(a, "x = 1  # one\n")  # the auto-run debounce's commit
+        assert len(kernel.plans) == sent
+        assert c.notebook.cell(a).code == "x = 1  # one\n"  # the text is kept and saved
+        assert statuses(c, [a, b]) == ["success", "success"]
+        await c.update_cell(a, "x = 1  # one\n", run=True)  # Run runs it all the same
+        assert len(kernel.plans) == sent + 1
+
+    run(body)
+
+
+def test_autorun_waits_while_the_code_does_not_parse() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b) = await notebook(kernel, "x = 1", "y = x")
+        await c.run_all()
+        sent = len(kernel.plans)
+        await c.update_cell(a, "x = (1 +")
+        assert len(kernel.plans) == sent  # nothing runs on a half-typed line
+        assert c.analyses[a].syntax_error is not None  # shown under the cell
+        assert statuses(c, [a, b]) == ["stale", "stale"]
+        await c.update_cell(a, "x = (1 + 2)")  # parses again: the cascade runs
+        assert [s.cell_id for s in kernel.plans[-1].steps] == [a, b]
+        await c.update_cell(a, "x = (3 +", run=True)  # an explicit run shows the error
+        assert kernel.plans[-1].steps[0].cell_id == a
+
+    run(body)
