@@ -64,7 +64,16 @@ class KindChanged:
     after: Cell
 
 
-StructuralEdit = CellRemoved | CellInserted | CellMoved | CodeChanged | KindChanged
+@dataclass(frozen=True, slots=True)
+class EditGroup:
+    """Several edits made as one operation (delete or paste several cells, merge, split):
+    undone and redone in one step, in reverse order."""
+
+    edits: tuple[StructuralEdit, ...]
+    label: str
+
+
+StructuralEdit = CellRemoved | CellInserted | CellMoved | CodeChanged | KindChanged | EditGroup
 
 
 def describe(edit: StructuralEdit) -> str:
@@ -73,7 +82,7 @@ def describe(edit: StructuralEdit) -> str:
         return "delete cell"
     if isinstance(edit, CellInserted):
         return "add cell"
-    if isinstance(edit, CodeChanged):
+    if isinstance(edit, CodeChanged | EditGroup):
         return edit.label
     if isinstance(edit, KindChanged):
         return f"change to {edit.after.kind}"
@@ -86,7 +95,7 @@ def describe_redo(edit: StructuralEdit) -> str:
         return "add cell"
     if isinstance(edit, CellInserted):
         return "delete cell"
-    if isinstance(edit, CodeChanged):
+    if isinstance(edit, CodeChanged | EditGroup):
         return edit.label
     if isinstance(edit, KindChanged):
         return f"change to {edit.before.kind}"

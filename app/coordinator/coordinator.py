@@ -22,7 +22,7 @@ from app.coordinator.completion import Completer, CompletionResult, KernelInspec
 from app.coordinator.control_memory import ControlMemory
 from app.coordinator.controls import Coalescer, ControlIntents
 from app.coordinator.database import Passwords, default_database_url
-from app.coordinator.editing import StructuralEditor
+from app.coordinator.editing import PendingCascade, StructuralEditor
 from app.coordinator.environment import EnvironmentIntents
 from app.coordinator.event_log import log_event
 from app.coordinator.events import (
@@ -81,6 +81,8 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         self._trust = TrustGate(trust_store or TrustStore(), assume_trusted=assume_trusted)
         self._passwords = Passwords()
         self._history = CellHistory()
+        #: While an operation of several edits is applied, the cascades it asks for.
+        self._batched: list[PendingCascade] | None = None
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
         self._completer = Completer(self._runner, lambda: self.notebook, self._folder, self._emit)
@@ -359,6 +361,23 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
     async def run_all(self) -> None:
         await self.run_cells(self.notebook.cell_ids)
 
+    async def run_above(self, cell_id: str) -> None:
+        """Run every cell above ``cell_id`` (with what they need), not the cell itself."""
+        ids = self.notebook.cell_ids
+        if cell_id in self.notebook:
+            await self.run_cells(ids[: ids.index(cell_id)])
+
+    async def run_below(self, cell_id: str) -> None:
+        """Run ``cell_id`` and every cell below it (with what they need)."""
+        ids = self.notebook.cell_ids
+        if cell_id in self.notebook:
+            await self.run_cells(ids[ids.index(cell_id) :])
+
+    def clear_outputs(self, cell_ids: Iterable[str] | None = None) -> None:
+        """Clear these cells' outputs (every cell's when None); statuses stay, nothing runs,
+        the kernel keeps its values. Outputs are never in the file, so nothing is saved."""
+        self._runner.clear_outputs(self.notebook.cell_ids if cell_ids is None else cell_ids)
+
     async def run_cells(self, roots: Iterable[str]) -> None:
         """Plan and run ``roots`` with their cascade; completes when the plan has finished. In
         an untrusted notebook the run waits until the user decides (TrustDecisionNeeded)."""
@@ -384,6 +403,9 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         """Run the cascade of ``roots`` and ``extra`` (cells that also depend on the change),
         or mark it stale — the roots for ``why``, everything else because an input changed —
         and then (``purge``) remove names no cell defines any more."""
+        if self._batched is not None:  # one operation of several edits: one cascade at its end
+            self._batched.append(PendingCascade(set(roots), run, why, set(extra), purge))
+            return
         roots = {c for c in roots if c in self.notebook}
         others = {c for c in extra if c in self.notebook} - roots
         if run and (roots or others):

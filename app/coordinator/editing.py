@@ -5,8 +5,9 @@ members it names below; kept apart so each file holds one job.
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping
-from dataclasses import replace
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from app.coordinator.cell_history import (
@@ -15,6 +16,7 @@ from app.coordinator.cell_history import (
     CellMoved,
     CellRemoved,
     CodeChanged,
+    EditGroup,
     KindChanged,
     StructuralEdit,
 )
@@ -28,12 +30,25 @@ from app.core.problems import Stale
 from app.core.state import CellRunState
 
 
+@dataclass(frozen=True, slots=True)
+class PendingCascade:
+    """A cascade asked for while several edits are applied as one operation: they are
+    joined and run (or staled) once when the operation ends."""
+
+    roots: set[str]
+    run: bool
+    why: Stale
+    extra: set[str]
+    purge: bool
+
+
 class StructuralEditor:
     """The editing half of the coordinator (see the module docstring)."""
 
     _document: AnalysedNotebook
     _runner: Runner
     _history: CellHistory
+    _batched: list[PendingCascade] | None
 
     if TYPE_CHECKING:  # provided by the coordinator
 
@@ -156,22 +171,111 @@ class StructuralEditor:
     ) -> str:
         """Insert a cell (at the end by default); returns its id. Runs it if it has code and
         the notebook is in autorun mode."""
+        inserted = await self._add(kind, index, code)
+        self._record(inserted)
+        return inserted.cell.id
+
+    async def _add(self, kind: CellKind, index: int | None, code: str) -> CellInserted:
         cell = self.notebook.new_cell(kind, code)
         at = len(self.notebook) if index is None else max(0, min(index, len(self.notebook)))
         self._insert(cell, at, CellRunState())
-        self._record(CellInserted(cell, at, CellRunState()))
         if code.strip():
             await self._after_change({cell.id}, self.mode == "autorun", Stale("new_cell"))
-        return cell.id
+        return CellInserted(cell, at, CellRunState())
 
     async def delete_cell(self, cell_id: str) -> None:
         """Remove a cell: its names leave the kernel; its readers re-run (autorun) or go stale.
         Undo brings it back with its outputs."""
+        self._record(await self._delete(cell_id))
+
+    async def _delete(self, cell_id: str) -> CellRemoved:
         cell = self.notebook.cell(cell_id)
         index = self.notebook.position(cell_id)
         state = self._runner.session.states.get(cell_id, CellRunState())
         await self._remove(cell_id)
-        self._record(CellRemoved(cell, index, state))
+        return CellRemoved(cell, index, state)
+
+    # -- operations on several cells: one undo step, one cascade -----------------------------------
+    @asynccontextmanager
+    async def _one_cascade(self) -> AsyncIterator[None]:
+        """Edits made inside join their cascades into one, run (or staled) at the end."""
+        if self._batched is not None:  # already inside an operation: it runs the cascade
+            yield
+            return
+        self._batched = []
+        try:
+            yield
+        finally:
+            pending, self._batched = self._batched, None
+        if pending:
+            roots = set().union(*(p.roots for p in pending))
+            extra = set().union(*(p.extra for p in pending))
+            await self._after_change(
+                roots,
+                any(p.run for p in pending),
+                pending[0].why,
+                extra=extra,
+                purge=any(p.purge for p in pending),
+            )
+
+    def _in_order(self, cell_ids: Sequence[str]) -> list[str]:
+        wanted = set(cell_ids)
+        return [c for c in self.notebook.cell_ids if c in wanted]
+
+    async def delete_cells(self, cell_ids: Sequence[str]) -> None:
+        """Delete several cells as one operation: one Undo brings them all back."""
+        ids = self._in_order(cell_ids)
+        if len(ids) <= 1:
+            if ids:
+                await self.delete_cell(ids[0])
+            return
+        async with self._one_cascade():
+            removed = [await self._delete(cell_id) for cell_id in ids]
+        self._record(EditGroup(tuple(removed), f"delete {len(ids)} cells"))
+
+    async def add_cells(self, index: int, cells: Sequence[tuple[CellKind, str]]) -> list[str]:
+        """Insert several cells at ``index`` (a paste) as one operation; returns their ids."""
+        inserted: list[CellInserted] = []
+        async with self._one_cascade():
+            for offset, (kind, code) in enumerate(cells):
+                inserted.append(await self._add(kind, index + offset, code))
+        if len(inserted) == 1:
+            self._record(inserted[0])
+        elif inserted:
+            self._record(EditGroup(tuple(inserted), f"paste {len(inserted)} cells"))
+        return [edit.cell.id for edit in inserted]
+
+    async def merge_cells(self, cell_ids: Sequence[str]) -> str | None:
+        """Merge cells into the first (its kind; code joined by a blank line), as JupyterLab's
+        Shift+M does: one undoable operation that runs once. Returns the merged cell's id."""
+        ids = self._in_order(cell_ids)
+        if len(ids) < 2:
+            return None
+        first = self.notebook.cell(ids[0])
+        code = "\n\n".join(self.notebook.cell(c).code.strip("\n") for c in ids)
+        async with self._one_cascade():
+            removed = [await self._delete(cell_id) for cell_id in ids[1:]]
+            changed = CodeChanged(((first.id, first.code, code),), "merge cells")
+            await self._set_codes(changed)
+        self._record(EditGroup((*removed, changed), "merge cells"))
+        return first.id
+
+    async def split_cell(self, cell_id: str, offset: int) -> str | None:
+        """Split a cell at character ``offset`` of its code: the part after it becomes a new
+        cell of the same kind below. One undoable operation. Returns the new cell's id."""
+        if cell_id not in self.notebook:
+            return None
+        cell = self.notebook.cell(cell_id)
+        offset = max(0, min(offset, len(cell.code)))
+        head, tail = cell.code[:offset].rstrip("\n"), cell.code[offset:].lstrip("\n")
+        index = self.notebook.position(cell_id) + 1
+        async with self._one_cascade():
+            changed = CodeChanged(((cell_id, cell.code, head),), "split cell")
+            if head != cell.code:
+                await self._set_codes(changed)
+            inserted = await self._add(cell.kind, index, tail)
+        self._record(EditGroup((changed, inserted), "split cell"))
+        return inserted.cell.id
 
     async def set_cell_kind(self, cell_id: str, kind: CellKind) -> None:
         """Make a cell Python, Markdown or SQL (a SQL cell gets a free result name); one
@@ -230,6 +334,10 @@ class StructuralEditor:
     # -- undo ---------------------------------------------------------------------------------------
     async def _apply_inverse(self, edit: StructuralEdit) -> StructuralEdit:
         """Apply the opposite of ``edit``; return the edit that takes it back again."""
+        if isinstance(edit, EditGroup):
+            async with self._one_cascade():
+                done = [await self._apply_inverse(part) for part in reversed(edit.edits)]
+            return EditGroup(tuple(reversed(done)), edit.label)
         if isinstance(edit, CellRemoved):
             return await self._restore(edit)
         if isinstance(edit, CodeChanged):

@@ -375,6 +375,10 @@ class Runner:
                 with contextlib.suppress(KernelStartError):
                     await self.ensure_kernel()
 
+    def clear_outputs(self, cell_ids: Iterable[str]) -> None:
+        """Clear these cells' outputs; their statuses stay."""
+        self.publish(self.session.clear_outputs(cell_ids))
+
     def forget_some(self, cell_ids: Iterable[str], reason: Stale) -> None:
         """These cells show stale for ``reason`` (those that never ran stay as they are)."""
         self.publish(self.session.mark_stale(cell_ids, reason))

@@ -22,6 +22,7 @@ from app.core.state import (
     Output,
     OutputAdded,
     OutputOmitted,
+    OutputsCleared,
     Queued,
     RichOutput,
     RunEvent,
@@ -200,6 +201,18 @@ class RunSession:
         changes = Changes()
         for cell_id in cell_ids:
             self.set_state(cell_id, MadeStale(reason), changes)
+        return changes
+
+    def clear_outputs(self, cell_ids: Iterable[str]) -> Changes:
+        """Clear these cells' outputs (statuses stay); their spill files are no longer shown."""
+        changes = Changes()
+        for cell_id in cell_ids:
+            state = self.states.get(cell_id)
+            if state is None:
+                continue
+            self.set_state(cell_id, OutputsCleared(), changes)
+            if state.full_output and self.states[cell_id].full_output is None:
+                changes.obsolete_files.append(state.full_output)
         return changes
 
     @property

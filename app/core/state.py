@@ -130,8 +130,13 @@ class MadeStale:
     reason: Stale
 
 
+@dataclass(frozen=True, slots=True)
+class OutputsCleared:
+    """The user cleared the cell's outputs (Clear output): its status stays as it was."""
+
+
 RunEvent: TypeAlias = (
-    Queued | Started | OutputAdded | OutputOmitted | Finished | Blocked | MadeStale
+    Queued | Started | OutputAdded | OutputOmitted | Finished | Blocked | MadeStale | OutputsCleared
 )
 
 
@@ -235,4 +240,8 @@ def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
             if state.status == "idle":
                 return state  # never run: nothing on screen is out of date
             return replace(state, status="stale", reason=reason, started_at=None)
+        case OutputsCleared():
+            if state.status in ("running", "queued"):
+                return state  # output still coming belongs to the run the user sees
+            return replace(state, outputs=(), omitted_chars=0, full_output=None)
     raise TypeError(f"unknown run event {event!r}")

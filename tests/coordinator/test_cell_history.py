@@ -143,3 +143,107 @@ def test_changing_a_cells_kind_is_one_undoable_edit() -> None:
         assert c.notebook.cell(cell_id).kind == "markdown"
 
     asyncio.run(body())
+
+
+# -- operations on several cells: one undo step, one cascade ---------------------------------------
+def test_deleting_several_cells_is_one_undo_and_one_plan(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel(script={"b = 2\nprint(b)": Outcome(stdout="2\n")})
+        c, (a, b, d, e) = await notebook(kernel, path, "a = 1", "b = 2\nprint(b)", "d = 3", "s = a")
+        await c.run_all()
+        c.history.clear()
+        sent = len(kernel.plans)
+        await c.delete_cells([d, b])  # any order: document order is kept
+        assert c.notebook.cell_ids == (a, e)
+        assert len(kernel.plans) == sent + 1  # one cascade (the purge of b and d's names)
+        assert await c.undo()
+        assert c.notebook.cell_ids == (a, b, d, e)
+        assert c.states[b].outputs and "2" in c.states[b].text("stdout")
+        assert fileformat.load(path).notebook.cell_ids == (a, b, d, e)
+        assert not await c.undo()  # one step undid both
+        assert await c.redo()
+        assert c.notebook.cell_ids == (a, e)
+
+    run(body)
+
+
+def test_paste_of_several_cells_is_one_undo(tmp_path: Path) -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a,) = await notebook(kernel, tmp_path / "nb.py", "x = 1")
+        c.history.clear()
+        sent = len(kernel.plans)
+        new = await c.add_cells(
+            1, [("python", "y = x + 1"), ("markdown", "# Notes"), ("python", "z = y")]
+        )
+        assert c.notebook.cell_ids == (a, *new)
+        assert len(kernel.plans) == sent + 1  # the pasted code runs once, in one plan
+        assert {s.cell_id for s in kernel.plans[-1].steps} >= {new[0], new[2]}
+        assert await c.undo()
+        assert c.notebook.cell_ids == (a,)
+        assert not await c.undo()
+
+    run(body)
+
+
+def test_merge_joins_code_into_the_first_cell_and_undo_splits_it_back(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b, d) = await notebook(kernel, path, "x = 1\n", "y = x + 1", "z = y")
+        await c.run_all()
+        c.history.clear()
+        merged = await c.merge_cells([a, b])
+        assert merged == a
+        assert c.notebook.cell_ids == (a, d)
+        assert c.notebook.cell(a).code == "x = 1\n\ny = x + 1"
+        assert c.states[d].status == "success"  # z's input y now comes from the merged cell
+        assert "y = x + 1" in path.read_text() and fileformat.load(path).notebook.cell_ids == (a, d)
+        assert await c.undo()
+        assert c.notebook.cell_ids == (a, b, d)
+        assert c.notebook.cell(a).code == "x = 1\n"
+        assert c.notebook.cell(b).code == "y = x + 1"
+        assert not c.document.problems(a) and not c.document.problems(b)
+
+    run(body)
+
+
+def test_split_at_the_cursor_makes_a_cell_below_and_undo_joins_them(tmp_path: Path) -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        code = "x = 1\ny = x + 1\n"
+        c, (a, d) = await notebook(kernel, tmp_path / "nb.py", code, "z = y")
+        await c.run_all()
+        c.history.clear()
+        new = await c.split_cell(a, code.index("y"))
+        assert new is not None
+        assert c.notebook.cell_ids == (a, new, d)
+        assert c.notebook.cell(a).code == "x = 1"
+        assert c.notebook.cell(new).code == "y = x + 1\n"
+        assert [c.states[i].status for i in (a, new, d)] == ["success"] * 3
+        assert await c.undo()
+        assert c.notebook.cell_ids == (a, d)
+        assert c.notebook.cell(a).code == code
+        assert not await c.undo()
+
+    run(body)
+
+
+def test_clear_outputs_keeps_statuses_and_runs_nothing(tmp_path: Path) -> None:
+    async def body() -> None:
+        kernel = FakeKernel(script={"print(1)": Outcome(stdout="1\n")})
+        c, (a, b) = await notebook(kernel, tmp_path / "nb.py", "print(1)", "x = 2")
+        await c.run_all()
+        sent = len(kernel.plans)
+        assert c.states[a].outputs
+        c.clear_outputs([a])
+        assert c.states[a].outputs == () and c.states[a].status == "success"
+        kernel_b = c.states[b]
+        c.clear_outputs()
+        assert c.states[b] == kernel_b  # nothing to clear there
+        assert len(kernel.plans) == sent
+
+    run(body)

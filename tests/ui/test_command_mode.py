@@ -170,3 +170,146 @@ def test_c_and_v_copy_a_cell_into_another_notebook(arun: Run, tmp_path: Path) ->
         await until(target, lambda: view_of(target).selected_id == pasted.id)
 
     arun(body())
+
+
+def test_shift_down_extends_the_selection_and_d_d_deletes_all_of_it_with_one_undo(
+    arun: Run, tmp_path: Path
+) -> None:
+    window = open_window(make_file(tmp_path, "a = 1", "b = 2", "c = 3", "d = 4"))
+
+    async def body() -> None:
+        view = view_of(window)
+        first, second, third, fourth = ids(window)
+        await escape_from(window, 1)
+        press(window, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+        assert view.selected_ids == [second, third]
+        assert cell(window, 1).selected and cell(window, 2).selected
+        assert not cell(window, 0).selected
+        press(window, Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier)
+        press(window, Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier)
+        assert view.selected_ids == [first, second]  # the range turned around its start
+        press(window, Qt.Key.Key_Down)  # a plain move ends the range
+        assert view.selected_ids == [second]
+        press(window, Qt.Key.Key_J, Qt.KeyboardModifier.ShiftModifier)
+        press(window, Qt.Key.Key_D)
+        press(window, Qt.Key.Key_D)
+        await until(window, lambda: ids(window) == (first, fourth))
+        assert view.selected_id == fourth
+        await idle(window)
+        press(window, Qt.Key.Key_Z)  # one undo brings both back
+        await until(window, lambda: ids(window) == (first, second, third, fourth))
+
+    arun(body())
+
+
+def test_shift_m_merges_and_ctrl_shift_minus_splits_at_the_cursor(
+    arun: Run, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path, "x = 1", "y = x + 1", "print(y)")
+    window = open_window(path)
+
+    async def body() -> None:
+        view = view_of(window)
+        first, second, third = ids(window)
+        window.commands.run_all.trigger()
+        await until(window, lambda: "2" in output_text(cell(window, 2)))
+        await idle(window)
+        await escape_from(window, 0)
+        press(window, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)  # with the cell below
+        await until(window, lambda: ids(window) == (first, third))
+        assert window.coordinator is not None
+        assert window.coordinator.notebook.cell(first).code == "x = 1\n\ny = x + 1"
+        await until(window, lambda: view.cells[first].code() == "x = 1\n\ny = x + 1")
+        assert "y = x + 1" in path.read_text()
+        await idle(window)
+        # Edit mode: put the cursor before "y" and split there.
+        editor = view.cells[first].editor
+        window.activateWindow()
+        editor.setFocus()
+        await until(window, editor.hasFocus)
+        cursor = editor.textCursor()
+        cursor.setPosition(editor.toPlainText().index("y"))
+        editor.setTextCursor(cursor)
+        QTest.keyClick(
+            editor,
+            Qt.Key.Key_Minus,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        await until(window, lambda: len(ids(window)) == 3)
+        new = ids(window)[1]
+        assert window.coordinator.notebook.cell(first).code == "x = 1"
+        assert window.coordinator.notebook.cell(new).code == "y = x + 1"
+        await until(window, lambda: view.cells[first].code() == "x = 1")
+        await idle(window)
+        assert "2" in output_text(cell(window, 2))  # print(y) still has its y
+
+    arun(body())
+
+
+def test_o_and_shift_o_hide_the_output_and_the_code(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "print('visible')", "z = 1"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: "visible" in output_text(cell(window, 0)))
+        await idle(window)
+        widget = cell(window, 0)
+        await escape_from(window, 0)
+        press(window, Qt.Key.Key_O)
+        assert widget.output_hidden and widget.outputs.isHidden()
+        assert widget.output_hidden_label.isVisibleTo(widget)
+        press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+        assert widget.collapsed and widget.editor.isHidden()
+        assert "print('visible')" in widget.collapsed_label.text()
+        press(window, Qt.Key.Key_O)
+        assert not widget.output_hidden and widget.outputs.isVisibleTo(widget)
+        assert widget.collapsed  # the code stays folded
+        press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+        assert not widget.collapsed and widget.editor.isVisibleTo(widget)
+
+    arun(body())
+
+
+def test_clear_output_and_clear_all_keep_statuses_and_values(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "print('one')", "print('two')"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: "two" in output_text(cell(window, 1)))
+        await idle(window)
+        assert window.coordinator is not None
+        first, second = ids(window)
+        view_of(window).select(first)
+        window.commands.clear_output.trigger()
+        await until(window, lambda: output_text(cell(window, 0)) == "")
+        assert cell(window, 0).outputs.isHidden()
+        assert "two" in output_text(cell(window, 1))
+        assert window.coordinator.states[first].status == "success"
+        cell(window, 1).bar.clear_output_action.trigger()  # the card's ⋯ menu
+        await until(window, lambda: output_text(cell(window, 1)) == "")
+        window.commands.run_all.trigger()
+        await until(window, lambda: "one" in output_text(cell(window, 0)))
+        await idle(window)
+        window.commands.clear_all_outputs.trigger()
+        await until(window, lambda: not window.coordinator.states[first].outputs)
+        assert not window.coordinator.states[second].outputs
+
+    arun(body())
+
+
+def test_run_above_and_below_from_the_run_menu(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "print('top')", "print('middle')", "print('end')"))
+
+    async def body() -> None:
+        view = view_of(window)
+        _first, second, _third = ids(window)
+        view.select(second)
+        window.commands.run_above.trigger()
+        await until(window, lambda: "top" in output_text(cell(window, 0)))
+        await idle(window)
+        assert output_text(cell(window, 1)) == "" and output_text(cell(window, 2)) == ""
+        window.commands.run_below.trigger()
+        await until(window, lambda: "end" in output_text(cell(window, 2)))
+        assert "middle" in output_text(cell(window, 1))
+
+    arun(body())

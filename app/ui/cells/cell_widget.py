@@ -63,6 +63,7 @@ class CellWidget(QFrame):
     move_requested = Signal(str, int)
     """(cell id, -1 | +1)"""
     duplicate_requested = Signal(str)
+    clear_output_requested = Signal(str)
     activated = Signal(str)
     """The user clicked into the cell or its editor took the focus: select it."""
     navigate_requested = Signal(str, int)
@@ -145,6 +146,11 @@ class CellWidget(QFrame):
         self.footer.linkActivated.connect(self.reveal_requested)
         self.collapsed_label = QLabel()
         self.collapsed_label.hide()
+        self.output_hidden_label = link_label()
+        self.output_hidden_label.setText('<a href="show">Output hidden — show it</a> (O)')
+        self.output_hidden_label.linkActivated.connect(lambda _href: self.set_output_hidden(False))
+        self._code_hidden = False
+        self._output_hidden = False
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
@@ -158,6 +164,7 @@ class CellWidget(QFrame):
         layout.addWidget(self.fix_label)
         layout.addWidget(self.collapsed_label)
         layout.addWidget(self.outputs)
+        layout.addWidget(self.output_hidden_label)
 
     def _build_timers(self) -> None:
         """The auto-run debounce and the countdown's ticker."""
@@ -185,6 +192,9 @@ class CellWidget(QFrame):
         self.bar.delete_requested.connect(lambda: self.delete_requested.emit(self.cell_id))
         self.bar.duplicate_requested.connect(lambda: self.duplicate_requested.emit(self.cell_id))
         self.bar.collapse_toggled.connect(self.set_collapsed)
+        self.bar.clear_output_requested.connect(
+            lambda: self.clear_output_requested.emit(self.cell_id)
+        )
         for watched in (self.editor, self.name_edit, self.markdown_view):
             if watched is not None:
                 watched.installEventFilter(self)
@@ -313,7 +323,7 @@ class CellWidget(QFrame):
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:
             self.editor.set_error_line(state.error.line if state.error else None)
-        self.outputs.setVisible(not self.outputs.is_empty() and not self.collapsed)
+        self._show_outputs()
         if state.status == "running":
             self._ticker.start()
         elif not self._debounce.isActive():
@@ -415,22 +425,47 @@ class CellWidget(QFrame):
 
     def set_collapsed(self, collapsed: bool) -> None:
         """Fold the cell to one muted line (its first line of code); outputs hidden too."""
+        self._fold(code=collapsed, output=collapsed)
+
+    def set_code_hidden(self, hidden: bool) -> None:
+        """Show the code as its first line only (command mode's Shift+O), outputs as they are."""
+        self._fold(code=hidden, output=self._output_hidden)
+
+    def set_output_hidden(self, hidden: bool) -> None:
+        """Hide the outputs behind a one-line "Output hidden" link (command mode's O)."""
+        self._fold(code=self._code_hidden, output=hidden)
+
+    def _fold(self, *, code: bool, output: bool) -> None:
+        self._code_hidden, self._output_hidden = code, output
         first = next((line for line in self.editor.code().splitlines() if line.strip()), "")
         self.collapsed_label.setText(f"{first[:80]} …" if first else "…")
-        self.collapsed_label.setVisible(collapsed)
+        self.collapsed_label.setVisible(code)
         if self.markdown_view is not None:
             self.editor.hide()
-            self.markdown_view.setVisible(not collapsed)
+            self.markdown_view.setVisible(not code)
         else:
-            self.editor.setVisible(not collapsed)
-        self.outputs.setVisible(not collapsed and not self.outputs.is_empty())
-        if self.bar.collapse_action.isChecked() != collapsed:
-            self.bar.collapse_action.setChecked(collapsed)
-        self.bar.collapse_action.setText("Expand" if collapsed else "Collapse")
+            self.editor.setVisible(not code)
+        self._show_outputs()
+        both = code and output
+        if self.bar.collapse_action.isChecked() != both:
+            blocked = self.bar.collapse_action.blockSignals(True)  # not a user's toggle
+            self.bar.collapse_action.setChecked(both)
+            self.bar.collapse_action.blockSignals(blocked)
+        self.bar.collapse_action.setText("Expand" if both else "Collapse")
+
+    def _show_outputs(self) -> None:
+        empty = self.outputs.is_empty()
+        self.outputs.setVisible(not empty and not self._output_hidden)
+        self.output_hidden_label.setVisible(not empty and self._output_hidden)
 
     @property
     def collapsed(self) -> bool:
-        return not self.collapsed_label.isHidden()
+        """Whether the code is folded to its first line."""
+        return self._code_hidden
+
+    @property
+    def output_hidden(self) -> bool:
+        return self._output_hidden
 
     def _update_chrome(self) -> None:
         wanted = self._hovered or self._focused or self._selected or self._debounce.isActive()

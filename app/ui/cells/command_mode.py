@@ -1,13 +1,15 @@
 """Command mode, as in JupyterLab: after Escape the notebook view has the keyboard and single
 keys act on the selected cell.
 
-Enter edits it; Up/Down or K/J move the selection; A/B insert a cell above/below; D D deletes
-(Z, or Edit → Undo, brings it back with its outputs); Y/M/S make it Python/Markdown/SQL;
-C / X / V copy, cut and paste cells (as percent-format text on the clipboard, so they paste
-into another notebook, or a text file, too); Shift+Enter runs it and selects the next, Ctrl+Enter
-runs it. The view keeps the selection
-(``NotebookView.selected_id``); this module only maps keys to what the view and the
-coordinator already do, and lists those commands for the command palette.
+Enter edits it; Up/Down or K/J move the selection, Shift+Up/Down (Shift+K/J) extend it; A/B
+insert a cell above/below; D D deletes the selected cells (Z, or Edit → Undo, brings them back
+with their outputs); Y/M/S make it Python/Markdown/SQL; C / X / V copy, cut and paste cells (as
+percent-format text on the clipboard, so they paste into another notebook, or a text file,
+too); Shift+M merges the selected cells (one: with the cell below); O hides or shows the
+output, Shift+O the code; Shift+Enter runs the selection and selects the next cell, Ctrl+Enter
+runs it. The view keeps the selection (``NotebookView.selected_ids``); this module only maps
+keys to what the view and the coordinator already do, and lists those commands for the
+command palette.
 """
 
 from __future__ import annotations
@@ -50,18 +52,34 @@ class CommandMode:
             Command("Edit the selected cell", "Enter", self.edit),
             Command("Select the cell above", "Up / K", lambda: self.move_selection(-1)),
             Command("Select the cell below", "Down / J", lambda: self.move_selection(+1)),
+            Command(
+                "Extend the selection up",
+                "Shift+Up / Shift+K",
+                lambda: self.move_selection(-1, extend=True),
+            ),
+            Command(
+                "Extend the selection down",
+                "Shift+Down / Shift+J",
+                lambda: self.move_selection(+1, extend=True),
+            ),
             Command("Insert a cell above", "A", lambda: self.insert(0)),
             Command("Insert a cell below", "B", lambda: self.insert(1)),
-            Command("Delete the selected cell", "D, D", self.delete),
+            Command("Delete the selected cells", "D, D", self.delete),
             Command("Undo the last cell operation", "Z", self.undo),
             Command("Make the cell Python", "Y", lambda: self.set_kind("python")),
             Command("Make the cell Markdown", "M", lambda: self.set_kind("markdown")),
             Command("Make the cell SQL", "S", lambda: self.set_kind("sql")),
-            Command("Copy the cell", "C", self.copy),
-            Command("Cut the cell", "X", self.cut),
+            Command("Copy the selected cells", "C", self.copy),
+            Command("Cut the selected cells", "X", self.cut),
             Command("Paste cells below", "V", self.paste),
-            Command("Run the cell and select the next", "Shift+Enter", self.run_and_advance),
-            Command("Run the cell", "Ctrl+Enter", self.run),
+            Command("Merge the selected cells (one: with the cell below)", "Shift+M", self.merge),
+            Command("Hide or show the output", "O", self.toggle_output),
+            Command("Hide or show the code", "Shift+O", self.toggle_code),
+            Command("Run the selection and select the next", "Shift+Enter", self.run_and_advance),
+            Command("Run the selected cells", "Ctrl+Enter", self.run),
+            Command("Run every cell above", "", self.run_above),
+            Command("Run the cell and every cell below", "", self.run_below),
+            Command("Clear the selected cells' output", "", lambda: self._view.clear_outputs()),
         )
         self._keys: dict[tuple[int, Qt.KeyboardModifier], Callable[[], None]] = {
             (Qt.Key.Key_Return, _Mod.NoModifier): self.edit,
@@ -70,6 +88,13 @@ class CommandMode:
             (Qt.Key.Key_K, _Mod.NoModifier): lambda: self.move_selection(-1),
             (Qt.Key.Key_Down, _Mod.NoModifier): lambda: self.move_selection(+1),
             (Qt.Key.Key_J, _Mod.NoModifier): lambda: self.move_selection(+1),
+            (Qt.Key.Key_Up, _Mod.ShiftModifier): lambda: self.move_selection(-1, extend=True),
+            (Qt.Key.Key_K, _Mod.ShiftModifier): lambda: self.move_selection(-1, extend=True),
+            (Qt.Key.Key_Down, _Mod.ShiftModifier): lambda: self.move_selection(+1, extend=True),
+            (Qt.Key.Key_J, _Mod.ShiftModifier): lambda: self.move_selection(+1, extend=True),
+            (Qt.Key.Key_M, _Mod.ShiftModifier): self.merge,
+            (Qt.Key.Key_O, _Mod.NoModifier): self.toggle_output,
+            (Qt.Key.Key_O, _Mod.ShiftModifier): self.toggle_code,
             (Qt.Key.Key_A, _Mod.NoModifier): lambda: self.insert(0),
             (Qt.Key.Key_B, _Mod.NoModifier): lambda: self.insert(1),
             (Qt.Key.Key_Z, _Mod.NoModifier): self.undo,
@@ -125,14 +150,14 @@ class CommandMode:
                 widget.edit_markdown()
             self._view.focus_cell(selected)
 
-    def move_selection(self, delta: int) -> None:
+    def move_selection(self, delta: int, *, extend: bool = False) -> None:
         selected = self._selected()
         ids = self._view.coordinator.notebook.cell_ids
         if selected is None:
             return
         target = ids.index(selected) + delta
         if 0 <= target < len(ids):
-            self._view.select(ids[target], command_mode=True)
+            self._view.select(ids[target], command_mode=True, extend=extend)
 
     def insert(self, offset: int) -> None:
         """A Python cell above (0) or below (1) the selected one, selected in command mode."""
@@ -145,15 +170,19 @@ class CommandMode:
         cell_id = await self._view.coordinator.add_cell("python", index)
         self._view.select(cell_id, command_mode=True)
 
+    def _selection(self) -> list[str]:
+        """The selected cells (selecting the first cell when none is)."""
+        return self._view.selected_ids if self._selected() is not None else []
+
     def delete(self) -> None:
-        """Delete the selected cell (undoable) and select the one that takes its place."""
-        selected = self._selected()
-        if selected is None:
+        """Delete the selected cells (one undo) and select the one that takes their place."""
+        doomed = self._selection()
+        if not doomed:
             return
         ids = self._view.coordinator.notebook.cell_ids
-        position = ids.index(selected)
-        rest = [c for c in ids if c != selected]
-        self._view.delete_cell(selected)
+        position = ids.index(doomed[0])
+        rest = [c for c in ids if c not in doomed]
+        self._view.delete_cells(doomed)
         if rest:
             self._view.select(rest[min(position, len(rest) - 1)], command_mode=True)
 
@@ -178,13 +207,14 @@ class CommandMode:
         self._view.select(cell_id, command_mode=True)
 
     def copy(self) -> None:
-        """The selected cell as percent-format text on the clipboard."""
-        selected = self._selected()
-        if selected is None:
+        """The selected cells as percent-format text on the clipboard."""
+        chosen = self._selection()
+        if not chosen:
             return
         self._view.commit_pending_edits()
-        cell = self._view.coordinator.notebook.cell(selected)
-        QGuiApplication.clipboard().setText(fileformat.dumps(Notebook(cells=(cell,))))
+        notebook = self._view.coordinator.notebook
+        cells = tuple(notebook.cell(cell_id) for cell_id in chosen)
+        QGuiApplication.clipboard().setText(fileformat.dumps(Notebook(cells=cells)))
 
     def cut(self) -> None:
         self.copy()
@@ -205,20 +235,63 @@ class CommandMode:
         spawn(self._paste(index, [(c.kind, c.code) for c in cells]))
 
     async def _paste(self, index: int, cells: list[tuple[CellKind, str]]) -> None:
-        last = None
-        for offset, (kind, code) in enumerate(cells):
-            last = await self._view.coordinator.add_cell(kind, index + offset, code)
-        if last is not None:
-            self._view.select(last, command_mode=True)
+        pasted = await self._view.coordinator.add_cells(index, cells)  # one undo
+        if pasted:
+            self._view.select(pasted[-1], command_mode=True)
 
-    def run(self) -> None:
+    def merge(self) -> None:
+        """Merge the selected cells into the first; one selected: it and the cell below."""
+        chosen = self._selection()
+        ids = self._view.coordinator.notebook.cell_ids
+        if len(chosen) == 1 and ids.index(chosen[0]) + 1 < len(ids):
+            chosen.append(ids[ids.index(chosen[0]) + 1])
+        if len(chosen) < 2:
+            self._view.message.emit("Nothing below to merge with.")
+            return
+        self._view.commit_pending_edits()
+        spawn(self._merge(chosen))
+
+    async def _merge(self, cell_ids: list[str]) -> None:
+        merged = await self._view.coordinator.merge_cells(cell_ids)
+        if merged is not None:
+            self._view.select(merged, command_mode=True)
+
+    def toggle_output(self) -> None:
+        widgets = [self._view.cells[c] for c in self._selection() if c in self._view.cells]
+        hide = not all(w.output_hidden for w in widgets)
+        for widget in widgets:
+            widget.set_output_hidden(hide)
+
+    def toggle_code(self) -> None:
+        widgets = [self._view.cells[c] for c in self._selection() if c in self._view.cells]
+        hide = not all(w.collapsed for w in widgets)
+        for widget in widgets:
+            widget.set_code_hidden(hide)
+
+    def run_above(self) -> None:
         selected = self._selected()
         if selected is not None:
-            spawn(self._view.coordinator.run_cell(selected))
+            self._view.commit_pending_edits()
+            spawn(self._view.coordinator.run_above(selected))
+
+    def run_below(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self._view.commit_pending_edits()
+            spawn(self._view.coordinator.run_below(selected))
+
+    def run(self) -> None:
+        chosen = self._selection()
+        if chosen:
+            self._view.commit_pending_edits()
+            spawn(self._view.coordinator.run_cells(chosen))
 
     def run_and_advance(self) -> None:
-        selected = self._selected()
-        if selected is None:
+        chosen = self._selection()
+        if not chosen:
             return
         self.run()
-        self.move_selection(+1)
+        ids = self._view.coordinator.notebook.cell_ids
+        after = ids.index(chosen[-1]) + 1
+        if after < len(ids):
+            self._view.select(ids[after], command_mode=True)

@@ -36,6 +36,7 @@ from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
 from app.ui.cells.inserter import CellInserter
+from app.ui.editor.line_edits import code_point_offset
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 
@@ -74,6 +75,10 @@ class NotebookView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.selected_id: str | None = None
+        #: Where a Shift+Up/Down selection started (None: one cell is selected).
+        self._anchor: str | None = None
+        #: The cells shown selected.
+        self._marked: set[str] = set()
         # A centred column (at most COLUMN_WIDTH wide) inside a full-width page.
         page = QWidget()
         row = QHBoxLayout(page)
@@ -154,6 +159,7 @@ class NotebookView(QScrollArea):
         if self.selected_id is not None and self.selected_id not in notebook:
             self.selected_id = None
             self.selection_changed.emit("")
+        self._mark_selection()
 
     def _on_analysis(self, event: AnalysisChanged) -> None:
         widget = self.cells.get(event.cell_id)
@@ -196,6 +202,8 @@ class NotebookView(QScrollArea):
             widget.deleteLater()
         self.cells = {}
         self.selected_id = None
+        self._anchor = None
+        self._marked = set()
         self._unbuilt = list(notebook.cell_ids)
         self._build_batch(FIRST_BATCH)
         self._empty.setVisible(not notebook.cells)
@@ -237,7 +245,8 @@ class NotebookView(QScrollArea):
         widget.duplicate_requested.connect(self.duplicate_cell)
         widget.activated.connect(self.select)
         widget.installEventFilter(self)  # the pointer entering a card hides the "+"
-        widget.set_selected(cell_id == self.selected_id)
+        widget.set_selected(cell_id in self._marked)
+        widget.clear_output_requested.connect(self.clear_outputs)
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
         widget.fix_requested.connect(self.offer_fix)
@@ -326,24 +335,79 @@ class NotebookView(QScrollArea):
         if 0 <= target < len(ids):
             self.focus_cell(ids[target])
 
-    def select(self, cell_id: str | None, *, command_mode: bool = False) -> None:
+    def select(
+        self, cell_id: str | None, *, command_mode: bool = False, extend: bool = False
+    ) -> None:
         """Make ``cell_id`` the selected cell; ``command_mode``: the view takes the keyboard
-        (the editor is left), so single keys act on the cell (app.ui.cells.command_mode)."""
+        (the editor is left), so single keys act on the cell (app.ui.cells.command_mode);
+        ``extend``: the selection grows from where it started to ``cell_id`` (Shift+Up/Down)."""
         if cell_id is not None and cell_id not in self.cells:
             self.finish_building()
             if cell_id not in self.cells:
                 cell_id = None
+        if extend and cell_id is not None and self.selected_id is not None:
+            self._anchor = self._anchor or self.selected_id
+        else:
+            self._anchor = None
         if cell_id != self.selected_id:
-            old = self.cells.get(self.selected_id or "")
-            if old is not None:
-                old.set_selected(False)
             self.selected_id = cell_id
-            if cell_id is not None:
-                self.cells[cell_id].set_selected(True)
             self.selection_changed.emit(cell_id or "")
+        self._mark_selection()
         if cell_id is not None and command_mode:
             self.ensureWidgetVisible(self.cells[cell_id], 0, 40)
             self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def selected_ids(self) -> list[str]:
+        """The selected cells in notebook order: the selected one, or the range from where a
+        Shift+Up/Down selection started to it."""
+        if self.selected_id is None:
+            return []
+        ids = self.coordinator.notebook.cell_ids
+        if self._anchor is None or self._anchor not in self.coordinator.notebook:
+            return [self.selected_id] if self.selected_id in self.coordinator.notebook else []
+        first, last = sorted((ids.index(self._anchor), ids.index(self.selected_id)))
+        return list(ids[first : last + 1])
+
+    def _mark_selection(self) -> None:
+        wanted = set(self.selected_ids)
+        for cell_id in self._marked - wanted:
+            if cell_id in self.cells:
+                self.cells[cell_id].set_selected(False)
+        for cell_id in wanted - self._marked:
+            if cell_id in self.cells:
+                self.cells[cell_id].set_selected(True)
+        self._marked = wanted
+
+    def clear_outputs(self, cell_id: str | None = None) -> None:
+        """Clear a cell's outputs (the selected cells' when None)."""
+        self.coordinator.clear_outputs([cell_id] if cell_id else self.selected_ids)
+
+    def delete_cells(self, cell_ids: list[str]) -> None:
+        """Delete several cells at once: one Undo brings them all back."""
+        ids = [c for c in cell_ids if c in self.coordinator.notebook]
+        if len(ids) == 1:
+            self.delete_cell(ids[0])
+        elif ids:
+            self.commit_pending_edits()
+            spawn(self.coordinator.delete_cells(ids))
+            self.cell_deleted.emit(ids[0])
+
+    def split_at_cursor(self) -> None:
+        """Split the cell being edited at its cursor (Ctrl+Shift+-): the rest goes below."""
+        cell_id = next((c for c, w in self.cells.items() if w.editor.hasFocus()), None)
+        if cell_id is None:
+            self.message.emit("Put the cursor in a cell's code to split it there.")
+            return
+        widget = self.cells[cell_id]
+        offset = code_point_offset(widget.code(), widget.editor.textCursor().position())
+        self.commit_pending_edits()
+        spawn(self._split(cell_id, offset))
+
+    async def _split(self, cell_id: str, offset: int) -> None:
+        new = await self.coordinator.split_cell(cell_id, offset)
+        if new is not None:
+            self.focus_cell(new)
 
     def focus_cell(self, cell_id: str) -> None:
         if cell_id not in self.cells:

@@ -25,6 +25,14 @@ def _indent_of(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+def code_point_offset(text: str, utf16_position: int) -> int:
+    """The index in ``text`` of a Qt document position (Qt counts UTF-16 code units)."""
+    if text.isascii():
+        return min(utf16_position, len(text))
+    prefix = text.encode("utf-16-le")[: 2 * max(utf16_position, 0)]
+    return len(prefix.decode("utf-16-le", errors="ignore"))
+
+
 def indent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
     """Indent every line by `width` spaces (blank lines too, so blocks stay aligned)."""
     return [LineEdit(i, 0, 0, " " * width) for i in range(len(lines))]

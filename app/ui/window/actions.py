@@ -59,6 +59,11 @@ class WindowActions:
             self.replace,
             self.find_next,
             self.find_previous,
+            self.split,
+            self.clear_output,
+            self.clear_all_outputs,
+            self.run_above,
+            self.run_below,
         )
 
     def _run_actions(self, w: MainWindow) -> None:
@@ -69,6 +74,12 @@ class WindowActions:
         self.redo = self._action("&Redo", w.redo_structure, "Ctrl+Shift+Z", "Redo")
         self._edit_actions(w)
         self.run_all = self._action("Run &all", w.run_all, "Ctrl+Shift+R", "Run every cell")
+        self.run_above = self._action(
+            "Run all a&bove", w.run_above, tip="Every cell above the selected one"
+        )
+        self.run_below = self._action(
+            "Run selected and be&low", w.run_below, tip="The selected cell and every cell below"
+        )
         self.interrupt = self._action(
             "&Interrupt", w.interrupt, "Ctrl+I", "Interrupt the running cell"
         )
@@ -102,6 +113,16 @@ class WindowActions:
         )
         self.replace = self._action(
             "R&eplace…", lambda: w.find_bar.open_find(True), "Ctrl+H", "Find and replace"
+        )
+        self.split = self._action(
+            "S&plit cell at cursor", w.split_cell, "Ctrl+Shift+-", "The rest goes to a cell below"
+        )
+        self.split.setShortcuts([QKeySequence("Ctrl+Shift+-"), QKeySequence("Ctrl+Shift+_")])
+        self.clear_output = self._action(
+            "C&lear output", w.clear_output, tip="Clear the selected cells' output"
+        )
+        self.clear_all_outputs = self._action(
+            "Clear &all outputs", w.clear_all_outputs, tip="Nothing re-runs; values stay"
         )
         self.find_next = self._action("Find &next", w.find_bar.find_next, "F3")
         self.find_previous = self._action("Find pre&vious", w.find_bar.find_previous, "Shift+F3")
@@ -162,8 +183,11 @@ class WindowActions:
         edit_menu.addSeparator()
         for action in (self.find, self.replace, self.find_next, self.find_previous):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        for action in (self.split, self.clear_output, self.clear_all_outputs):
+            edit_menu.addAction(action)
         run_menu = bar.addMenu("&Run")
-        for action in (self.run_all, self.interrupt, self.restart):
+        for action in (self.run_all, self.run_above, self.run_below, self.interrupt, self.restart):
             run_menu.addAction(action)
         run_menu.addSeparator()
         for action in (self.autorun, self.database, self.interpreter, self.trust):

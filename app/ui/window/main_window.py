@@ -205,6 +205,26 @@ class MainWindow(
             self.view.commit_pending_edits()
             spawn(self.coordinator.run_all())
 
+    def run_above(self) -> None:
+        if self.view is not None:
+            self.view.command_mode.run_above()
+
+    def run_below(self) -> None:
+        if self.view is not None:
+            self.view.command_mode.run_below()
+
+    def split_cell(self) -> None:
+        if self.view is not None:
+            self.view.split_at_cursor()
+
+    def clear_output(self) -> None:
+        if self.view is not None:
+            self.view.clear_outputs()
+
+    def clear_all_outputs(self) -> None:
+        if self.coordinator is not None:
+            self.coordinator.clear_outputs()
+
     def interrupt(self) -> None:
         """Interrupt the running cell; if the last interrupt went unanswered, this one would
         restart the kernel, so ask first."""
