@@ -210,7 +210,7 @@ def test_shift_m_merges_and_ctrl_shift_minus_splits_at_the_cursor(
 
     async def body() -> None:
         view = view_of(window)
-        first, second, third = ids(window)
+        first, _second, third = ids(window)
         window.commands.run_all.trigger()
         await until(window, lambda: "2" in output_text(cell(window, 2)))
         await idle(window)
