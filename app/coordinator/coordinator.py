@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from app.coordinator.cell_history import CellHistory, StructuralEdit, describe, describe_redo
+from app.coordinator.cell_history import CellHistory
 from app.coordinator.completion import Completer, CompletionResult, KernelInspection
 from app.coordinator.control_memory import ControlMemory
 from app.coordinator.controls import Coalescer, ControlIntents
@@ -28,7 +28,6 @@ from app.coordinator.event_log import log_event
 from app.coordinator.events import (
     CoordinatorEvent,
     DatabaseStatusChanged,
-    HistoryChanged,
     ModeChanged,
     NotebookLoaded,
     Notice,
@@ -464,43 +463,6 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
     ) -> KernelInspection:
         """The signature of the call at a position (and, with ``docs``, the name's docs)."""
         return await self._completer.inspect(cell_id, code, line, column, docs)
-
-    # -- undo -----------------------------------------------------------------------------------
-    def _record(self, edit: StructuralEdit) -> None:
-        self._history.record(edit)
-        self._emit_history()
-
-    def _emit_history(self) -> None:
-        undo, redo = self._history.next_undo(), self._history.next_redo()
-        self._emit(
-            HistoryChanged(
-                describe(undo) if undo is not None else None,
-                describe_redo(redo) if redo is not None else None,
-            )
-        )
-
-    async def undo(self) -> bool:
-        """Undo the last structural edit (a deleted cell comes back with its code, id,
-        position and outputs, then runs or goes stale like any new input). False: nothing."""
-        edit = self._history.take_undo()
-        if edit is None:
-            return False
-        self._history.push_redo(await self._apply_inverse(edit))
-        self._emit_history()
-        return True
-
-    async def redo(self) -> bool:
-        """Do again the last undone structural edit. False: nothing to redo."""
-        edit = self._history.take_redo()
-        if edit is None:
-            return False
-        self._history.push_undo(await self._apply_inverse(edit))
-        self._emit_history()
-        return True
-
-    @property
-    def history(self) -> CellHistory:
-        return self._history
 
 
 def _interpreter_failed(python: str | None, exc: Exception) -> str:

@@ -19,8 +19,15 @@ from app.coordinator.cell_history import (
     EditGroup,
     KindChanged,
     StructuralEdit,
+    describe,
+    describe_redo,
 )
-from app.coordinator.events import AnalysisChanged, CoordinatorEvent, StructureChanged
+from app.coordinator.events import (
+    AnalysisChanged,
+    CoordinatorEvent,
+    HistoryChanged,
+    StructureChanged,
+)
 from app.coordinator.runner import Runner
 from app.core.code_change import same_program
 from app.core.document import AnalysedNotebook, Delta
@@ -61,8 +68,6 @@ class StructuralEditor:
         def _emit(self, event: CoordinatorEvent) -> None: ...
 
         def _save(self, *, overwrite: bool = False) -> None: ...
-
-        def _record(self, edit: StructuralEdit) -> None: ...
 
         async def _after_change(
             self,
@@ -372,3 +377,40 @@ class StructuralEditor:
                 {cell.id}, self.mode == "autorun", Stale("restored"), extra=set(readers)
             )
         return CellInserted(cell, index, edit.state)
+
+    # -- undo -----------------------------------------------------------------------------------
+    def _record(self, edit: StructuralEdit) -> None:
+        self._history.record(edit)
+        self._emit_history()
+
+    def _emit_history(self) -> None:
+        undo, redo = self._history.next_undo(), self._history.next_redo()
+        self._emit(
+            HistoryChanged(
+                describe(undo) if undo is not None else None,
+                describe_redo(redo) if redo is not None else None,
+            )
+        )
+
+    async def undo(self) -> bool:
+        """Undo the last structural edit (a deleted cell comes back with its code, id,
+        position and outputs, then runs or goes stale like any new input). False: nothing."""
+        edit = self._history.take_undo()
+        if edit is None:
+            return False
+        self._history.push_redo(await self._apply_inverse(edit))
+        self._emit_history()
+        return True
+
+    async def redo(self) -> bool:
+        """Do again the last undone structural edit. False: nothing to redo."""
+        edit = self._history.take_redo()
+        if edit is None:
+            return False
+        self._history.push_undo(await self._apply_inverse(edit))
+        self._emit_history()
+        return True
+
+    @property
+    def history(self) -> CellHistory:
+        return self._history

@@ -46,7 +46,7 @@ def test_palette_lists_every_action_and_runs_restart_kernel(arun: Run, tmp_path:
         listed = {entry.name: entry.keys for entry in palette.shown}
         assert listed["Restart kernel"] == "Ctrl+Shift+0"
         assert listed["Find"] == "Ctrl+F"
-        assert listed["Delete the selected cell"] == "D, D"  # command mode's too
+        assert listed["Delete the selected cells"] == "D, D"  # command mode's too
         QTest.keyClicks(palette.filter_edit, "rstrt krn")
         assert palette.shown[0].name == "Restart kernel"
         QTest.keyClick(palette.filter_edit, Qt.Key.Key_Return)

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFrame,
-    QLabel,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from app.core.notebook import Cell
 from app.core.problems import Problem, Reason
 from app.core.state import CellRunState, Output, Status, StreamText
 from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, chips_html, paint_card
+from app.ui.cells.cell_folds import CellFolds
 from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
 from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
 from app.ui.editor.code_editor import CodeEditor
@@ -144,13 +144,10 @@ class CellWidget(QFrame):
         self.outputs = OutputArea()
         self.outputs.hide()
         self.footer.linkActivated.connect(self.reveal_requested)
-        self.collapsed_label = QLabel()
-        self.collapsed_label.hide()
-        self.output_hidden_label = link_label()
-        self.output_hidden_label.setText('<a href="show">Output hidden — show it</a> (O)')
-        self.output_hidden_label.linkActivated.connect(lambda _href: self.set_output_hidden(False))
-        self._code_hidden = False
-        self._output_hidden = False
+        self.folds = CellFolds(
+            self.editor, self.markdown_view, self.outputs, self.bar.collapse_action
+        )
+        self.collapsed_label, self.output_hidden_label = self.folds.widgets()
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
@@ -323,7 +320,7 @@ class CellWidget(QFrame):
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:
             self.editor.set_error_line(state.error.line if state.error else None)
-        self._show_outputs()
+        self.folds.show_outputs()
         if state.status == "running":
             self._ticker.start()
         elif not self._debounce.isActive():
@@ -425,47 +422,12 @@ class CellWidget(QFrame):
 
     def set_collapsed(self, collapsed: bool) -> None:
         """Fold the cell to one muted line (its first line of code); outputs hidden too."""
-        self._fold(code=collapsed, output=collapsed)
-
-    def set_code_hidden(self, hidden: bool) -> None:
-        """Show the code as its first line only (command mode's Shift+O), outputs as they are."""
-        self._fold(code=hidden, output=self._output_hidden)
-
-    def set_output_hidden(self, hidden: bool) -> None:
-        """Hide the outputs behind a one-line "Output hidden" link (command mode's O)."""
-        self._fold(code=self._code_hidden, output=hidden)
-
-    def _fold(self, *, code: bool, output: bool) -> None:
-        self._code_hidden, self._output_hidden = code, output
-        first = next((line for line in self.editor.code().splitlines() if line.strip()), "")
-        self.collapsed_label.setText(f"{first[:80]} …" if first else "…")
-        self.collapsed_label.setVisible(code)
-        if self.markdown_view is not None:
-            self.editor.hide()
-            self.markdown_view.setVisible(not code)
-        else:
-            self.editor.setVisible(not code)
-        self._show_outputs()
-        both = code and output
-        if self.bar.collapse_action.isChecked() != both:
-            blocked = self.bar.collapse_action.blockSignals(True)  # not a user's toggle
-            self.bar.collapse_action.setChecked(both)
-            self.bar.collapse_action.blockSignals(blocked)
-        self.bar.collapse_action.setText("Expand" if both else "Collapse")
-
-    def _show_outputs(self) -> None:
-        empty = self.outputs.is_empty()
-        self.outputs.setVisible(not empty and not self._output_hidden)
-        self.output_hidden_label.setVisible(not empty and self._output_hidden)
+        self.folds.fold(collapsed, collapsed)
 
     @property
     def collapsed(self) -> bool:
         """Whether the code is folded to its first line."""
-        return self._code_hidden
-
-    @property
-    def output_hidden(self) -> bool:
-        return self._output_hidden
+        return self.folds.code_hidden
 
     def _update_chrome(self) -> None:
         wanted = self._hovered or self._focused or self._selected or self._debounce.isActive()

@@ -23,6 +23,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 
 from app.core import fileformat
 from app.core.notebook import CellKind, Notebook
+from app.ui.editor.line_edits import code_point_offset
 from app.ui.tasks import spawn
 
 if TYPE_CHECKING:
@@ -48,65 +49,51 @@ class CommandMode:
     def __init__(self, view: NotebookView) -> None:
         self._view = view
         self._delete_armed = False
-        self.commands: tuple[Command, ...] = (
-            Command("Edit the selected cell", "Enter", self.edit),
-            Command("Select the cell above", "Up / K", lambda: self.move_selection(-1)),
-            Command("Select the cell below", "Down / J", lambda: self.move_selection(+1)),
-            Command(
-                "Extend the selection up",
-                "Shift+Up / Shift+K",
-                lambda: self.move_selection(-1, extend=True),
-            ),
-            Command(
-                "Extend the selection down",
-                "Shift+Down / Shift+J",
-                lambda: self.move_selection(+1, extend=True),
-            ),
-            Command("Insert a cell above", "A", lambda: self.insert(0)),
-            Command("Insert a cell below", "B", lambda: self.insert(1)),
-            Command("Delete the selected cells", "D, D", self.delete),
-            Command("Undo the last cell operation", "Z", self.undo),
-            Command("Make the cell Python", "Y", lambda: self.set_kind("python")),
-            Command("Make the cell Markdown", "M", lambda: self.set_kind("markdown")),
-            Command("Make the cell SQL", "S", lambda: self.set_kind("sql")),
-            Command("Copy the selected cells", "C", self.copy),
-            Command("Cut the selected cells", "X", self.cut),
-            Command("Paste cells below", "V", self.paste),
-            Command("Merge the selected cells (one: with the cell below)", "Shift+M", self.merge),
-            Command("Hide or show the output", "O", self.toggle_output),
-            Command("Hide or show the code", "Shift+O", self.toggle_code),
-            Command("Run the selection and select the next", "Shift+Enter", self.run_and_advance),
-            Command("Run the selected cells", "Ctrl+Enter", self.run),
-            Command("Run every cell above", "", self.run_above),
-            Command("Run the cell and every cell below", "", self.run_below),
-            Command("Clear the selected cells' output", "", lambda: self._view.clear_outputs()),
-        )
+        table = self._table()
+        self.commands: tuple[Command, ...] = tuple(command for command, _keys in table)
         self._keys: dict[tuple[int, Qt.KeyboardModifier], Callable[[], None]] = {
-            (Qt.Key.Key_Return, _Mod.NoModifier): self.edit,
-            (Qt.Key.Key_Enter, _Mod.NoModifier): self.edit,
-            (Qt.Key.Key_Up, _Mod.NoModifier): lambda: self.move_selection(-1),
-            (Qt.Key.Key_K, _Mod.NoModifier): lambda: self.move_selection(-1),
-            (Qt.Key.Key_Down, _Mod.NoModifier): lambda: self.move_selection(+1),
-            (Qt.Key.Key_J, _Mod.NoModifier): lambda: self.move_selection(+1),
-            (Qt.Key.Key_Up, _Mod.ShiftModifier): lambda: self.move_selection(-1, extend=True),
-            (Qt.Key.Key_K, _Mod.ShiftModifier): lambda: self.move_selection(-1, extend=True),
-            (Qt.Key.Key_Down, _Mod.ShiftModifier): lambda: self.move_selection(+1, extend=True),
-            (Qt.Key.Key_J, _Mod.ShiftModifier): lambda: self.move_selection(+1, extend=True),
-            (Qt.Key.Key_M, _Mod.ShiftModifier): self.merge,
-            (Qt.Key.Key_O, _Mod.NoModifier): self.toggle_output,
-            (Qt.Key.Key_O, _Mod.ShiftModifier): self.toggle_code,
-            (Qt.Key.Key_A, _Mod.NoModifier): lambda: self.insert(0),
-            (Qt.Key.Key_B, _Mod.NoModifier): lambda: self.insert(1),
-            (Qt.Key.Key_Z, _Mod.NoModifier): self.undo,
-            (Qt.Key.Key_Y, _Mod.NoModifier): lambda: self.set_kind("python"),
-            (Qt.Key.Key_M, _Mod.NoModifier): lambda: self.set_kind("markdown"),
-            (Qt.Key.Key_S, _Mod.NoModifier): lambda: self.set_kind("sql"),
-            (Qt.Key.Key_C, _Mod.NoModifier): self.copy,
-            (Qt.Key.Key_X, _Mod.NoModifier): self.cut,
-            (Qt.Key.Key_V, _Mod.NoModifier): self.paste,
-            (Qt.Key.Key_Return, _Mod.ShiftModifier): self.run_and_advance,
-            (Qt.Key.Key_Return, _Mod.ControlModifier): self.run,
+            key: command.run for command, keys in table for key in keys
         }
+
+    def _table(self) -> list[tuple[Command, tuple[tuple[Qt.Key, Qt.KeyboardModifier], ...]]]:
+        """Every command with the keys that run it (D, D is handled apart: two presses)."""
+        k, none, shift, ctrl = Qt.Key, _Mod.NoModifier, _Mod.ShiftModifier, _Mod.ControlModifier
+
+        def up(extend: bool) -> Callable[[], None]:
+            return lambda: self.move_selection(-1, extend=extend)
+
+        def down(extend: bool) -> Callable[[], None]:
+            return lambda: self.move_selection(+1, extend=extend)
+
+        def kind(kind: CellKind) -> Callable[[], None]:
+            return lambda: self.set_kind(kind)
+
+        rows: list[tuple[str, str, Callable[[], None], tuple[tuple[Qt.Key, Qt.KeyboardModifier], ...]]] = [
+            ("Edit the selected cell", "Enter", self.edit, ((k.Key_Return, none), (k.Key_Enter, none))),
+            ("Select the cell above", "Up / K", up(False), ((k.Key_Up, none), (k.Key_K, none))),
+            ("Select the cell below", "Down / J", down(False), ((k.Key_Down, none), (k.Key_J, none))),
+            ("Extend the selection up", "Shift+Up / Shift+K", up(True), ((k.Key_Up, shift), (k.Key_K, shift))),
+            ("Extend the selection down", "Shift+Down / Shift+J", down(True), ((k.Key_Down, shift), (k.Key_J, shift))),
+            ("Insert a cell above", "A", lambda: self.insert(0), ((k.Key_A, none),)),
+            ("Insert a cell below", "B", lambda: self.insert(1), ((k.Key_B, none),)),
+            ("Delete the selected cells", "D, D", self.delete, ()),
+            ("Undo the last cell operation", "Z", self.undo, ((k.Key_Z, none),)),
+            ("Make the cell Python", "Y", kind("python"), ((k.Key_Y, none),)),
+            ("Make the cell Markdown", "M", kind("markdown"), ((k.Key_M, none),)),
+            ("Make the cell SQL", "S", kind("sql"), ((k.Key_S, none),)),
+            ("Copy the selected cells", "C", self.copy, ((k.Key_C, none),)),
+            ("Cut the selected cells", "X", self.cut, ((k.Key_X, none),)),
+            ("Paste cells below", "V", self.paste, ((k.Key_V, none),)),
+            ("Merge the selected cells (one: with the cell below)", "Shift+M", self.merge, ((k.Key_M, shift),)),
+            ("Hide or show the output", "O", self.toggle_output, ((k.Key_O, none),)),
+            ("Hide or show the code", "Shift+O", self.toggle_code, ((k.Key_O, shift),)),
+            ("Run the selection and select the next", "Shift+Enter", self.run_and_advance, ((k.Key_Return, shift),)),
+            ("Run the selected cells", "Ctrl+Enter", self.run, ((k.Key_Return, ctrl),)),
+            ("Run every cell above", "", self.run_above, ()),
+            ("Run the cell and every cell below", "", self.run_below, ()),
+            ("Clear the selected cells' output", "", self._view.clear_outputs, ()),
+        ]  # fmt: skip
+        return [(Command(name, label, run), keys) for name, label, run, keys in rows]
 
     # -- keys ---------------------------------------------------------------------------------------
     def handle(self, event: QKeyEvent) -> bool:
@@ -182,7 +169,7 @@ class CommandMode:
         ids = self._view.coordinator.notebook.cell_ids
         position = ids.index(doomed[0])
         rest = [c for c in ids if c not in doomed]
-        self._view.delete_cells(doomed)
+        self.delete_cells(doomed)
         if rest:
             self._view.select(rest[min(position, len(rest) - 1)], command_mode=True)
 
@@ -258,15 +245,15 @@ class CommandMode:
 
     def toggle_output(self) -> None:
         widgets = [self._view.cells[c] for c in self._selection() if c in self._view.cells]
-        hide = not all(w.output_hidden for w in widgets)
+        hide = not all(w.folds.output_hidden for w in widgets)
         for widget in widgets:
-            widget.set_output_hidden(hide)
+            widget.folds.fold(widget.folds.code_hidden, hide)
 
     def toggle_code(self) -> None:
         widgets = [self._view.cells[c] for c in self._selection() if c in self._view.cells]
-        hide = not all(w.collapsed for w in widgets)
+        hide = not all(w.folds.code_hidden for w in widgets)
         for widget in widgets:
-            widget.set_code_hidden(hide)
+            widget.folds.fold(hide, widget.folds.output_hidden)
 
     def run_above(self) -> None:
         selected = self._selected()
@@ -295,3 +282,29 @@ class CommandMode:
         after = ids.index(chosen[-1]) + 1
         if after < len(ids):
             self._view.select(ids[after], command_mode=True)
+
+    def delete_cells(self, cell_ids: list[str]) -> None:
+        """Delete several cells at once: one Undo brings them all back."""
+        ids = [c for c in cell_ids if c in self._view.coordinator.notebook]
+        if len(ids) == 1:
+            self._view.delete_cell(ids[0])
+        elif ids:
+            self._view.commit_pending_edits()
+            spawn(self._view.coordinator.delete_cells(ids))
+            self._view.cell_deleted.emit(ids[0])
+
+    def split_at_cursor(self) -> None:
+        """Split the cell being edited at its cursor (Ctrl+Shift+-): the rest goes below."""
+        cell_id = next((c for c, w in self._view.cells.items() if w.editor.hasFocus()), None)
+        if cell_id is None:
+            self._view.message.emit("Put the cursor in a cell's code to split it there.")
+            return
+        widget = self._view.cells[cell_id]
+        offset = code_point_offset(widget.code(), widget.editor.textCursor().position())
+        self._view.commit_pending_edits()
+        spawn(self._split(cell_id, offset))
+
+    async def _split(self, cell_id: str, offset: int) -> None:
+        new = await self._view.coordinator.split_cell(cell_id, offset)
+        if new is not None:
+            self._view.focus_cell(new)

@@ -36,7 +36,6 @@ from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
 from app.ui.cells.inserter import CellInserter
-from app.ui.editor.line_edits import code_point_offset
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 
@@ -382,32 +381,6 @@ class NotebookView(QScrollArea):
     def clear_outputs(self, cell_id: str | None = None) -> None:
         """Clear a cell's outputs (the selected cells' when None)."""
         self.coordinator.clear_outputs([cell_id] if cell_id else self.selected_ids)
-
-    def delete_cells(self, cell_ids: list[str]) -> None:
-        """Delete several cells at once: one Undo brings them all back."""
-        ids = [c for c in cell_ids if c in self.coordinator.notebook]
-        if len(ids) == 1:
-            self.delete_cell(ids[0])
-        elif ids:
-            self.commit_pending_edits()
-            spawn(self.coordinator.delete_cells(ids))
-            self.cell_deleted.emit(ids[0])
-
-    def split_at_cursor(self) -> None:
-        """Split the cell being edited at its cursor (Ctrl+Shift+-): the rest goes below."""
-        cell_id = next((c for c, w in self.cells.items() if w.editor.hasFocus()), None)
-        if cell_id is None:
-            self.message.emit("Put the cursor in a cell's code to split it there.")
-            return
-        widget = self.cells[cell_id]
-        offset = code_point_offset(widget.code(), widget.editor.textCursor().position())
-        self.commit_pending_edits()
-        spawn(self._split(cell_id, offset))
-
-    async def _split(self, cell_id: str, offset: int) -> None:
-        new = await self.coordinator.split_cell(cell_id, offset)
-        if new is not None:
-            self.focus_cell(new)
 
     def focus_cell(self, cell_id: str) -> None:
         if cell_id not in self.cells:

@@ -215,7 +215,7 @@ class MainWindow(
 
     def split_cell(self) -> None:
         if self.view is not None:
-            self.view.split_at_cursor()
+            self.view.command_mode.split_at_cursor()
 
     def clear_output(self) -> None:
         if self.view is not None:
