@@ -65,6 +65,20 @@ class KindChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MetaChanged:
+    """A cell's metadata changed (auto-run on or off): ``before`` and ``after``; ``label``
+    names the change."""
+
+    cell_id: str
+    before: tuple[tuple[str, str], ...]
+    after: tuple[tuple[str, str], ...]
+    label: str
+
+    def inverted(self) -> MetaChanged:
+        return MetaChanged(self.cell_id, self.after, self.before, self.label)
+
+
+@dataclass(frozen=True, slots=True)
 class EditGroup:
     """Several edits made as one operation (delete or paste several cells, merge, split):
     undone and redone in one step, in reverse order."""
@@ -73,7 +87,9 @@ class EditGroup:
     label: str
 
 
-StructuralEdit = CellRemoved | CellInserted | CellMoved | CodeChanged | KindChanged | EditGroup
+StructuralEdit = (
+    CellRemoved | CellInserted | CellMoved | CodeChanged | KindChanged | MetaChanged | EditGroup
+)
 
 
 def describe(edit: StructuralEdit) -> str:
@@ -82,7 +98,7 @@ def describe(edit: StructuralEdit) -> str:
         return "delete cell"
     if isinstance(edit, CellInserted):
         return "add cell"
-    if isinstance(edit, CodeChanged | EditGroup):
+    if isinstance(edit, CodeChanged | EditGroup | MetaChanged):
         return edit.label
     if isinstance(edit, KindChanged):
         return f"change to {edit.after.kind}"
@@ -95,7 +111,7 @@ def describe_redo(edit: StructuralEdit) -> str:
         return "add cell"
     if isinstance(edit, CellInserted):
         return "delete cell"
-    if isinstance(edit, CodeChanged | EditGroup):
+    if isinstance(edit, CodeChanged | EditGroup | MetaChanged):
         return edit.label
     if isinstance(edit, KindChanged):
         return f"change to {edit.before.kind}"

@@ -408,6 +408,11 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         roots = {c for c in roots if c in self.notebook}
         others = {c for c in extra if c in self.notebook} - roots
         if run and (roots or others):
+            # Cells with auto-run off are not roots of a cascade: they wait, stale (§3).
+            held = {c for c in others if not self.notebook.cell(c).auto_runs}
+            if held:
+                self._runner.forget_some(self.graph.sort(held), Stale("autorun_off"))
+                others -= held
             self._runner.interrupt_if_affected(roots | others)
             await self.run_cells(self.graph.sort(roots | others))
             return

@@ -18,6 +18,7 @@ from app.coordinator.cell_history import (
     CodeChanged,
     EditGroup,
     KindChanged,
+    MetaChanged,
     StructuralEdit,
     describe,
     describe_redo,
@@ -31,7 +32,7 @@ from app.coordinator.events import (
 from app.coordinator.runner import Runner
 from app.core.code_change import same_program
 from app.core.document import AnalysedNotebook, Delta
-from app.core.notebook import Cell, CellKind, Notebook, new_cell_id
+from app.core.notebook import AUTORUN_KEY, Cell, CellKind, Notebook, new_cell_id
 from app.core.planner import Mode
 from app.core.problems import Stale
 from app.core.state import CellRunState
@@ -122,7 +123,8 @@ class StructuralEditor:
         if run is None and same_program(before.kind, before.code, code):
             return self._run_if(cell_id, False)  # a comment or spacing: nothing to re-run
         affected = self._affected((cell_id,), delta)
-        should_run = self.mode == "autorun" if run is None else run
+        auto = self.mode == "autorun" and self.notebook.cell(cell_id).auto_runs
+        should_run = auto if run is None else run
         if run is None and self._document.analyses[cell_id].syntax_error is not None:
             should_run = False  # auto-run waits for code that parses; the error shows quietly
         return self._after_change({cell_id}, should_run, Stale("edited"), extra=affected)
@@ -293,6 +295,23 @@ class StructuralEditor:
         self._record(edit)
         await self._set_cell(edit.after)
 
+    def set_cell_autorun(self, cell_id: str, on: bool) -> None:
+        """Let the cell run by itself (the default) or only when asked: its ``autorun``
+        metadata, saved in the file; undoable. Nothing runs now."""
+        cell = self.notebook.cell(cell_id)
+        if cell.auto_runs == on:
+            return
+        after = cell.with_meta(AUTORUN_KEY, None if on else "false").meta
+        edit = MetaChanged(cell_id, cell.meta, after, f"auto-run {'on' if on else 'off'}")
+        self._set_meta(edit)
+        self._record(edit)
+
+    def _set_meta(self, edit: MetaChanged) -> None:
+        cell = self.notebook.cell(edit.cell_id)
+        self._adopt(self.notebook.replace_cell(replace(cell, meta=edit.after)), (cell.id,))
+        self._emit(StructureChanged(self.notebook))
+        self._save()
+
     async def _set_cell(self, cell: Cell) -> None:
         delta = self._adopt(self.notebook.replace_cell(cell), (cell.id,))
         self._emit(StructureChanged(self.notebook))
@@ -349,6 +368,10 @@ class StructuralEditor:
             inverse = edit.inverted()
             await self._set_codes(inverse)
             return inverse
+        if isinstance(edit, MetaChanged):
+            undone = edit.inverted()
+            self._set_meta(undone)
+            return undone
         if isinstance(edit, KindChanged):
             current = self.notebook.cell(edit.after.id)  # its code as edited since
             target = replace(edit.before, code=current.code)

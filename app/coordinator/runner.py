@@ -225,7 +225,13 @@ class Runner:
         defs = {s.cell_id: document.analyses[s.cell_id].defs for s in plan.steps}
         self.publish(
             self.session.begin_plan(
-                self._plan_ids, plan.cell_ids, defs, plan.delete_names, plan.blocked, plan.stale
+                self._plan_ids,
+                plan.cell_ids,
+                defs,
+                plan.delete_names,
+                plan.blocked,
+                plan.stale,
+                plan.held,
             )
         )
         if not plan.steps and not held and not control_values:

@@ -24,6 +24,10 @@ def new_cell_id(taken: Iterable[str] = ()) -> str:
             return cell_id
 
 
+#: The cell metadata key (``# %% autorun=false``) that keeps a cell from running by itself.
+AUTORUN_KEY = "autorun"
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One cell of the document.
@@ -41,6 +45,17 @@ class Cell:
 
     def with_code(self, code: str) -> Cell:
         return replace(self, code=code)
+
+    @property
+    def auto_runs(self) -> bool:
+        """False when its metadata says ``autorun=false``: the cell runs only when asked
+        (an edit upstream leaves it stale; SEMANTICS.md §3)."""
+        return not any(k == AUTORUN_KEY and v.lower() == "false" for k, v in self.meta)
+
+    def with_meta(self, key: str, value: str | None) -> Cell:
+        """This cell with metadata ``key`` set to ``value`` (removed when None)."""
+        kept = tuple((k, v) for k, v in self.meta if k != key)
+        return replace(self, meta=kept if value is None else (*kept, (key, value)))
 
 
 def sql_result_names(used: Collection[str | None]) -> Iterator[str]:

@@ -28,12 +28,15 @@ class PlannedStep:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """``steps`` in run order; ``delete_names`` removed from the kernel before the first step;
-    ``blocked`` cells (with the reason) are not sent; ``stale`` cells are shown stale (lazy)."""
+    ``blocked`` cells (with the reason) are not sent; ``stale`` cells are shown stale (lazy
+    mode, or downstream of a held cell); ``held`` cells would have run but do not run by
+    themselves (auto-run off for the cell)."""
 
     steps: tuple[PlannedStep, ...] = ()
     delete_names: tuple[str, ...] = ()
     blocked: Mapping[str, Reason] = field(default_factory=dict)
     stale: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
 
     @property
     def cell_ids(self) -> tuple[str, ...]:
@@ -167,6 +170,10 @@ def plan_run(
         for cid in _closure(graph, roots, up_to_date, ran | up_to_date, mode)
         if notebook.cell(cid).kind != "markdown"  # rendered, never run
     }
+    # A cell with auto-run off runs only as a root; what would use its old value waits too.
+    held = {cid for cid in planned if cid not in roots and not notebook.cell(cid).auto_runs}
+    waiting = held | (graph.descendants(held) & planned) if held else set()
+    planned -= waiting
     blocked = _blocked_reasons(notebook, graph, planned)
     runnable = [cid for cid in graph.sort(planned) if cid not in blocked]
     runnable_set = set(runnable)
@@ -181,14 +188,15 @@ def plan_run(
         )
         for cid in runnable
     )
-    stale: tuple[str, ...] = ()
+    stale: set[str] = waiting - held
     if mode == "lazy":
-        stale = tuple(graph.sort(graph.descendants(planned) - planned))
+        stale |= graph.descendants(planned) - planned
     return Plan(
         steps=steps,
         delete_names=names_to_delete(graph, kernel_names, planned),
         blocked=blocked,
-        stale=stale,
+        stale=tuple(graph.sort(stale)),
+        held=tuple(graph.sort(held)),
     )
 
 

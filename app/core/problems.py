@@ -66,6 +66,7 @@ StaleWhy = Literal[
     "kernel_lost",
     "interrupted",
     "waiting_for_trust",
+    "autorun_off",
 ]
 
 
@@ -97,6 +98,7 @@ _STALE_TEXT: dict[StaleWhy, str] = {
     "kernel_lost": "not run: the kernel went away",
     "interrupted": "not run: the run was interrupted",
     "waiting_for_trust": "waiting: trust this notebook, or run it without its settings",
+    "autorun_off": "an input changed; auto-run is off for this cell: run it to update",
 }
 
 

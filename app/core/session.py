@@ -232,6 +232,7 @@ class RunSession:
         delete_names: Iterable[str],
         blocked: Mapping[str, Reason],
         stale: Iterable[str],
+        held: Iterable[str] = (),
     ) -> Changes:
         """A plan is about to be sent: its names leave the kernel, blocked cells say why,
         lazily stale ones go stale, and its steps are queued."""
@@ -242,6 +243,8 @@ class RunSession:
             self.set_state(cell_id, Blocked(reason), changes)
         for cell_id in stale:
             self.set_state(cell_id, MadeStale(Stale("input_changed")), changes)
+        for cell_id in held:
+            self.set_state(cell_id, MadeStale(Stale("autorun_off")), changes)
         for cell_id in order:
             self.set_state(cell_id, Queued(), changes)
         self.active = ActivePlan(plan_id, order, defs)

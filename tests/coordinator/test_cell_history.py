@@ -247,3 +247,38 @@ def test_clear_outputs_keeps_statuses_and_runs_nothing(tmp_path: Path) -> None:
         assert len(kernel.plans) == sent
 
     run(body)
+
+
+def test_auto_run_off_is_saved_in_the_marker_undoable_and_holds_the_cell(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b, d) = await notebook(kernel, path, "x = 1", "y = x * 2", "z = y")
+        await c.run_all()
+        c.history.clear()
+        c.set_cell_autorun(b, False)
+        assert "autorun=false" in path.read_text()
+        assert fileformat.load(path).notebook.cell(b).auto_runs is False
+        await c.update_cell(a, "x = 2")  # upstream edit: b and its reader wait
+        assert [s.cell_id for s in kernel.plans[-1].steps] == [a]
+        assert [c.states[i].status for i in (a, b, d)] == ["success", "stale", "stale"]
+        reason = c.states[b].reason
+        assert reason is not None and "auto-run is off" in describe_reason(c, b)
+        sent = len(kernel.plans)
+        await c.update_cell(b, "y = x * 3")  # its own edit does not run it either
+        assert len(kernel.plans) == sent
+        await c.run_cell(b)  # asked: it runs, and its reader follows
+        assert [s.cell_id for s in kernel.plans[-1].steps] == [b, d]
+        assert await c.undo()  # the code edit is not a structural edit: auto-run on again
+        assert c.notebook.cell(b).auto_runs and "autorun=false" not in path.read_text()
+
+    run(body)
+
+
+def describe_reason(c: Coordinator, cell_id: str) -> str:
+    from app.core.problems import describe
+
+    reason = c.states[cell_id].reason
+    assert reason is not None
+    return describe(reason, c.cell_name)

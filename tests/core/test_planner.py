@@ -579,3 +579,39 @@ def test_readers_of_a_sql_placeholder_and_of_several_names() -> None:
     _notebook, graph = build(specs)
     assert readers_of(graph, ["city"]) == {"c3"}
     assert readers_of(graph, ["city", "n"]) == {"c3", "c4"}
+
+
+# -- §3 a cell with auto-run off runs only when asked ----------------------------------------------
+def manual_plan(roots: Sequence[str], up_to_date: set[str], manual: str = "c2") -> Plan:
+    """The diamond with one cell set to ``autorun=false``."""
+    notebook, graph = build(DIAMOND)
+    cell = notebook.cell(manual)
+    notebook = notebook.replace_cell(cell.with_meta("autorun", "false"))
+    return plan_run(notebook, graph, roots, up_to_date, DIAMOND_KERNEL, "autorun", DIAMOND_IDS)
+
+
+def test_a_cell_with_auto_run_off_waits_and_so_does_what_reads_it() -> None:
+    plan = manual_plan(["c1"], {"c2", "c3", "c4"})
+    assert plan.cell_ids == ("c1", "c3")  # B waits; D reads B's old value, so D waits too
+    assert plan.held == ("c2",)
+    assert plan.stale == ("c4",)
+    assert "b" not in plan.delete_names  # B's value stays in the kernel, shown as stale
+
+
+def test_a_cell_with_auto_run_off_runs_when_asked_and_its_readers_follow() -> None:
+    plan = manual_plan(["c2"], {"c1", "c3", "c4"})
+    assert plan.cell_ids == ("c2", "c4")
+    assert plan.held == () and plan.stale == ()
+
+
+def test_running_a_reader_of_a_stale_held_cell_waits_for_it() -> None:
+    # B is stale (its input changed, it was held): running D cannot use B's old value.
+    plan = manual_plan(["c4"], {"c1", "c3"})
+    assert plan.cell_ids == ()
+    assert plan.held == ("c2",) and plan.stale == ("c4",)
+
+
+def test_run_all_runs_cells_with_auto_run_off() -> None:
+    notebook, graph = build(DIAMOND)
+    notebook = notebook.replace_cell(notebook.cell("c2").with_meta("autorun", "false"))
+    assert plan_run_all(notebook, graph, {}).cell_ids == ("c1", "c2", "c3", "c4")

@@ -313,3 +313,30 @@ def test_run_above_and_below_from_the_run_menu(arun: Run, tmp_path: Path) -> Non
         assert "middle" in output_text(cell(window, 1))
 
     arun(body())
+
+
+def test_auto_run_off_from_the_card_menu_holds_the_cell_until_it_is_run(
+    arun: Run, tmp_path: Path
+) -> None:
+    path = make_file(tmp_path, "x = 1", "print('y', x * 2)")
+    window = open_window(path)
+
+    async def body() -> None:
+        view = view_of(window)
+        first, second = ids(window)
+        window.commands.run_all.trigger()
+        await until(window, lambda: "y 2" in output_text(cell(window, 1)))
+        await idle(window)
+        cell(window, 1).bar.autorun_action.trigger()  # ⋯ → Auto-run this cell (off)
+        assert "autorun=false" in path.read_text()
+        assert not cell(window, 1).bar.autorun_action.isChecked()
+        assert window.coordinator is not None
+        await window.coordinator.update_cell(first, "x = 5")
+        await until(window, lambda: window.coordinator.states[second].status == "stale")
+        assert "auto-run is off" in cell(window, 1).problem_label.text()
+        assert "y 2" in output_text(cell(window, 1))  # the old output, marked stale
+        view.select(second, command_mode=True)
+        press(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        await until(window, lambda: "y 10" in output_text(cell(window, 1)))
+
+    arun(body())

@@ -145,6 +145,10 @@ class CellBar(QWidget):
         self.collapse_action = QAction("Collapse", self.menu)
         self.collapse_action.setCheckable(True)
         self.clear_output_action = QAction("Clear output", self.menu)
+        self.autorun_action = QAction("Auto-run this cell", self.menu)
+        self.autorun_action.setCheckable(True)
+        self.autorun_action.setChecked(True)
+        self.autorun_action.setToolTip("Off: the cell runs only when you run it")
         self.delete_action = QAction("Delete", self.menu)
         self.clear_output_action.triggered.connect(self.clear_output_requested)
         self.duplicate_action.triggered.connect(self.duplicate_requested)
@@ -154,6 +158,7 @@ class CellBar(QWidget):
         self.menu.addAction(self.collapse_action)
         if not markdown:
             self.menu.addAction(self.clear_output_action)
+            self.menu.addAction(self.autorun_action)
         self.menu.addSeparator()
         self.menu.addAction(self.delete_action)
         self.more_button.setMenu(self.menu)

@@ -203,6 +203,7 @@ class CellWidget(QFrame):
         return self.editor.code() != self._committed_code
 
     def set_autorun(self, autorun: bool) -> None:
+        """The notebook's mode: auto-run (True) or lazy."""
         self._autorun = autorun
 
     def take_pending_edit(self) -> str | None:
@@ -399,7 +400,7 @@ class CellWidget(QFrame):
         if self._debounce.isActive():
             left = max(0.0, DEBOUNCE_MS - (time.monotonic() - self._debounce_started) * 1000)
             self.countdown.setValue(int(left))
-            verb = "auto-run" if self._autorun else "save"
+            verb = "auto-run" if self._autorun and self.bar.autorun_action.isChecked() else "save"
             self.countdown_label.setText(f"{verb} in {left / 1000:.1f} s")
         if self._state.status == "running":
             self._show_status(self._state)

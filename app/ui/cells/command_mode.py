@@ -92,6 +92,7 @@ class CommandMode:
             ("Run every cell above", "", self.run_above, ()),
             ("Run the cell and every cell below", "", self.run_below, ()),
             ("Clear the selected cells' output", "", self._view.clear_outputs, ()),
+            ("Turn auto-run of the selected cells off / on", "", self.toggle_autorun, ()),
         ]  # fmt: skip
         return [(Command(name, label, run), keys) for name, label, run, keys in rows]
 
@@ -254,6 +255,14 @@ class CommandMode:
         hide = not all(w.folds.code_hidden for w in widgets)
         for widget in widgets:
             widget.folds.fold(hide, widget.folds.output_hidden)
+
+    def toggle_autorun(self) -> None:
+        """Cells that run only when asked, or by themselves again (⋯ → Auto-run this cell)."""
+        notebook = self._view.coordinator.notebook
+        chosen = self._selection()
+        on = not all(notebook.cell(c).auto_runs for c in chosen)
+        for cell_id in chosen:
+            self._view.coordinator.set_cell_autorun(cell_id, on)
 
     def run_above(self) -> None:
         selected = self._selected()

@@ -154,6 +154,7 @@ class NotebookView(QScrollArea):
                 self._layout.insertWidget(index, widget)
                 widget.show()  # now, not on Qt's queued show: focus_cell scrolls to it at once
             widget.set_sql_name(cell.name)
+            widget.bar.autorun_action.setChecked(cell.auto_runs)  # ⋯ → Auto-run this cell
         self._empty.setVisible(not notebook.cells)
         if self.selected_id is not None and self.selected_id not in notebook:
             self.selected_id = None
@@ -246,6 +247,10 @@ class NotebookView(QScrollArea):
         widget.installEventFilter(self)  # the pointer entering a card hides the "+"
         widget.set_selected(cell_id in self._marked)
         widget.clear_output_requested.connect(self.clear_outputs)
+        widget.bar.autorun_action.setChecked(c.notebook.cell(cell_id).auto_runs)
+        widget.bar.autorun_action.triggered.connect(
+            lambda on: self.coordinator.set_cell_autorun(cell_id, on)
+        )
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
         widget.fix_requested.connect(self.offer_fix)
