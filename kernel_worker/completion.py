@@ -94,14 +94,76 @@ def inspection(script: Any, request: Inspect) -> Inspection:
         name, signature = str(first.name), str(first.to_string())
         params = tuple(str(param.name) for param in first.params)
         parameter = first.index if first.index is not None else -1
-    doc = module = ""
+    doc = module = path = ""
+    line = 0
     if request.docs:
         names = script.help(request.line, request.column)
         if names:
             name = str(names[0].name)
             doc = str(names[0].docstring())
             module = str(names[0].module_name or "")
-    return Inspection(request.request_id, name, signature, params, parameter, doc, module)
+            path, line = source_of(names[0])
+    return Inspection(
+        request.request_id, name, signature, params, parameter, doc, module, path=path, line=line
+    )
+
+
+def source_of(name: Any) -> tuple[str, int]:
+    """(source file, 1-based line) where a jedi name is defined; ("", 0) without source.
+
+    Names jedi read from live objects carry no path: the object is found again by its full
+    name among the imported modules (static attribute lookups: nothing runs) and ``inspect``
+    says where its source is."""
+    module_path = getattr(name, "module_path", None)
+    if module_path is not None:
+        if str(module_path).endswith((".py", ".pyi")):
+            return str(module_path), int(name.line or 1)
+        return "", 0
+    import inspect
+
+    target = _live_object(str(name.full_name or ""))
+    target = getattr(target, "__func__", None) or getattr(target, "fget", None) or target
+    try:
+        path = inspect.getsourcefile(target)  # type: ignore[arg-type]
+        if path and not path.startswith("<"):
+            return path, max(inspect.getsourcelines(target)[1], 1)  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        pass
+    return _frozen_source(target)
+
+
+def _frozen_source(target: object) -> tuple[str, int]:
+    """Source of a function of a frozen standard module (``os``, ``posixpath`` in 3.11+):
+    the module's ``__file__`` and the function's first line."""
+    import sys
+
+    module = sys.modules.get(str(getattr(target, "__module__", "")))
+    path = str(getattr(module, "__file__", "") or "")
+    code = getattr(target, "__code__", None)
+    if not path.endswith(".py") or code is None:
+        return "", 0
+    return path, int(code.co_firstlineno)
+
+
+def _live_object(full_name: str) -> object:
+    """The object an imported module holds under ``full_name`` (None if none)."""
+    import inspect
+    import sys
+
+    parts = full_name.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:cut]))
+        if module is not None:
+            break
+    else:
+        return None
+    found: object = module
+    try:
+        for attr in parts[cut:]:
+            found = inspect.getattr_static(found, attr)
+    except AttributeError:
+        return None
+    return found
 
 
 def column_items(namespace: dict[str, Any], request: Complete) -> tuple[CompletionItem, ...]:

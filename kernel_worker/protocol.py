@@ -342,6 +342,10 @@ class Inspection(Record):
     module: str = ""
     unavailable: bool = False
     error: str = ""
+    #: Where the name is defined, with ``docs``: a source file and its 1-based line ("", 0:
+    #: no source, e.g. a builtin).
+    path: str = ""
+    line: int = 0
 
 
 # -- end of code intelligence --------------------------------------------------------------------

@@ -184,8 +184,9 @@ def static_inspection(
             script, offset = _script(other_cells, code, folder)
             signatures = script.get_signatures(line + offset, column)
             names = script.help(line + offset, column) if docs else []
-            name = signature = doc = module = ""
+            name = signature = doc = module = path = ""
             params: tuple[str, ...] = ()
+            where = 0
             parameter = -1
             if signatures:
                 first = signatures[0]
@@ -198,10 +199,13 @@ def static_inspection(
                     str(names[0].docstring()),
                     str(names[0].module_name or ""),
                 )
+                source = str(names[0].module_path or "")  # None: the notebook's own code
+                if source.endswith((".py", ".pyi")):
+                    path, where = source, int(names[0].line or 1)
     except Exception:  # jedi on code it cannot follow: nothing to show
         log.debug("static inspection failed", exc_info=True)
         return KernelInspection()
-    return KernelInspection(name, signature, params, parameter, doc, module)
+    return KernelInspection(name, signature, params, parameter, doc, module, path=path, line=where)
 
 
 def static_completions(

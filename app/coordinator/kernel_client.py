@@ -155,6 +155,9 @@ class KernelInspection:
     module: str = ""
     unavailable: bool = False
     error: str = ""
+    #: The name's source file and line (docs asked, source known), for go to definition.
+    path: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +322,16 @@ class KernelClient:
         """Signature help at a position (and the docs of the name there, with ``docs``)."""
         a = await self._request(lambda rid: p.Inspect(rid, code, line, column, docs), p.Inspection)
         return KernelInspection(
-            a.name, a.signature, a.params, a.parameter, a.doc, a.module, a.unavailable, a.error
+            a.name,
+            a.signature,
+            a.params,
+            a.parameter,
+            a.doc,
+            a.module,
+            a.unavailable,
+            a.error,
+            a.path,
+            a.line,
         )
 
     async def describe_namespace(self, names: tuple[str, ...]) -> tuple[VariableSummary, ...]:

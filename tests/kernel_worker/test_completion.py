@@ -174,3 +174,20 @@ def test_completion_never_imports_a_compiled_module_from_the_notebook_folder(
         assert marker.exists()
     finally:
         client.close()
+
+
+def test_docs_say_where_a_library_name_is_defined(worker: WorkerClient) -> None:
+    # os.path is a frozen module in 3.11+: its source is found through the module's file.
+    assert finished(worker.run("import os\nimport json"))["c1"].status == "success"
+    for request_id, (code, defined) in enumerate(
+        (("os.path.join", "def join("), ("json.dumps", "def dumps(")), start=40
+    ):
+        worker.send(p.Inspect(request_id, code, 1, len(code), docs=True))
+        answer = worker.read_until(p.Inspection)[-1]
+        assert isinstance(answer, p.Inspection) and answer.path.endswith(".py"), answer
+        line = Path(answer.path).read_text().splitlines()[answer.line - 1]
+        assert line.startswith(defined)
+    worker.send(p.Inspect(50, "len", 1, 3, docs=True))  # a builtin: its typeshed stub, as VS Code
+    answer = worker.read_until(p.Inspection)[-1]
+    assert isinstance(answer, p.Inspection) and answer.path.endswith("builtins.pyi")
+    assert "def len(" in Path(answer.path).read_text().splitlines()[answer.line - 1]

@@ -72,3 +72,74 @@ def test_f12_on_a_notebook_name_jumps_to_its_defining_cell(arun: Run, tmp_path: 
         await until(window, cell(window, 0).editor.hasFocus)
 
     arun(body())
+
+
+def point_at(editor: Any, text: str, index: int) -> Any:
+    """The viewport position of character ``index`` of ``text`` in the editor (one line)."""
+    cursor = editor.textCursor()
+    cursor.setPosition(index)
+    rect = editor.cursorRect(cursor)
+    return rect.center()
+
+
+def test_resting_the_pointer_on_a_name_shows_its_docs(arun: Run, tmp_path: Path) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(make_file(tmp_path, HELPER, "y = scaled(1)"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: status(window, 1) == "success")
+        await idle(window)
+        editor = cell(window, 1).editor
+        assert editor.hover is not None
+        pos = point_at(editor, "y = scaled(1)", len("y = sca"))
+        event = QHelpEvent(QEvent.Type.ToolTip, pos, editor.viewport().mapToGlobal(pos))
+        QApplication.sendEvent(editor.viewport(), event)
+        await until(window, lambda: "Twice the value" in editor.hover.shown)
+        assert "scaled(value, factor=2)" in editor.hover.shown
+        # Over blank space: nothing is asked, any tip goes.
+        blank = point_at(editor, "y = scaled(1)", len("y "))
+        QApplication.sendEvent(
+            editor.viewport(),
+            QHelpEvent(QEvent.Type.ToolTip, blank, editor.viewport().mapToGlobal(blank)),
+        )
+
+    arun(body())
+
+
+def test_ctrl_click_on_a_library_name_opens_its_source_read_only(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "import os", "p = os.path.join('a', 'b')"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: status(window, 1) == "success")
+        await idle(window)
+        editor = cell(window, 1).editor
+        pos = point_at(editor, "", len("p = os.path.jo"))
+        QTest.mouseClick(
+            editor.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos
+        )
+        view = window.view
+        assert view is not None
+        await until(window, lambda: view.source_view is not None)
+        source = view.source_view
+        assert source is not None and source.text.isReadOnly()
+        assert "posixpath" in source.windowTitle()
+        line = source.text.document().findBlockByNumber(source.current_line - 1).text()
+        assert line.startswith("def join(")
+        source.close()
+        window.activateWindow()
+        # Ctrl+click on a notebook name jumps to the cell that defines it.
+        replace_text(cell(window, 1), "q = os")
+        QTest.mouseClick(
+            editor.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ControlModifier,
+            point_at(editor, "", len("q = o")),
+        )
+        await until(window, cell(window, 0).editor.hasFocus)
+
+    arun(body())

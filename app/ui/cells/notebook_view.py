@@ -30,12 +30,13 @@ from app.coordinator.events import (
     StructureChanged,
 )
 from app.core.notebook import Notebook
-from app.ui.cells import quick_fixes
+from app.ui.cells import definitions, quick_fixes
 from app.ui.cells.app_view import set_app_view
 from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
 from app.ui.cells.inserter import CellInserter
+from app.ui.dialogs.source_view import SourceView
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 
@@ -74,6 +75,8 @@ class NotebookView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.selected_id: str | None = None
+        #: The library source opened by go to definition, if any.
+        self.source_view: SourceView | None = None
         #: Where a Shift+Up/Down selection started (None: one cell is selected).
         self._anchor: str | None = None
         #: The cells shown selected.
@@ -263,7 +266,9 @@ class NotebookView(QScrollArea):
         widget.editor.set_inspect_source(
             lambda code, line, column, docs: c.inspect(cell_id, code, line, column, docs=docs)
         )
-        widget.editor.definition_requested.connect(self.reveal_definer)
+        widget.editor.definition_requested.connect(
+            lambda name: definitions.go_to_definition(self, cell_id, name)
+        )
         widget.editor.escaped.connect(lambda: self.select(cell_id, command_mode=True))
         widget.editor.set_completion_source(
             lambda code, line, column: c.complete(cell_id, code, line, column)

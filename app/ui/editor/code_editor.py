@@ -27,7 +27,9 @@ from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -40,6 +42,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 from app.ui.editor.brackets import matching_brackets
 from app.ui.editor.completion_popup import CompletionPopup, CompletionSource
 from app.ui.editor.highlighter import PygmentsHighlighter, check_language
+from app.ui.editor.hover_docs import HoverDocs
 from app.ui.editor.line_edits import (
     COMMENT_PREFIX,
     INDENT,
@@ -121,6 +124,7 @@ class CodeEditor(QPlainTextEdit):
         self._gutter = _LineNumberArea(self)
         self.completion: CompletionPopup | None = None
         self.signature_help: SignatureHelp | None = None
+        self.hover: HoverDocs | None = None
         #: Find-bar matches shown here: (start, end) document positions; the current one.
         self._search_marks: tuple[tuple[int, int], ...] = ()
         self._search_current: int | None = None
@@ -158,6 +162,7 @@ class CodeEditor(QPlainTextEdit):
             self.signature_help.hide()
             self.signature_help.deleteLater()
         self.signature_help = SignatureHelp(self, source) if source is not None else None
+        self.hover = HoverDocs(self, source) if source is not None else None
 
     def word_at_cursor(self) -> str:
         """The identifier the cursor is in or just after ("" if none)."""
@@ -223,6 +228,14 @@ class CodeEditor(QPlainTextEdit):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), self._preferred_height)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # The pointer resting on a name (Qt's tool-tip event, sent to the viewport): its docs.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            if self.hover is not None and self._language == "python":
+                self.hover.show_at(event.pos(), event.globalPos())
+            return True
+        return super().viewportEvent(event)
 
     def event(self, event: QEvent) -> bool:
         # Claim our keys before window shortcuts (e.g. a Ctrl+Enter menu action) take them.
@@ -328,6 +341,12 @@ class CodeEditor(QPlainTextEdit):
             help_.request(docs=True)
         else:
             self._dedent()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        ctrl_click = event.modifiers() & _CTRL and event.button() == Qt.MouseButton.LeftButton
+        if ctrl_click and self._language == "python":
+            self._go_to_definition()  # Ctrl+click, like F12
 
     def _go_to_definition(self) -> None:
         word = self.word_at_cursor()

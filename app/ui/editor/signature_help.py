@@ -64,6 +64,22 @@ def signature_html(signature: str, params: Sequence[str], parameter: int) -> str
     return html.escape(head) + ", ".join(shown)
 
 
+def inspection_html(answer: Inspection, *, docs: bool) -> str:
+    """The signature (parameter being typed in bold) and, with ``docs``, the docstring and the
+    defining module, as rich text; "" when nothing is known."""
+    parts = []
+    if answer.signature:
+        parts.append(signature_html(answer.signature, answer.params, answer.parameter))
+    if docs and answer.doc:
+        doc = answer.doc if len(answer.doc) <= MAX_DOC_CHARS else answer.doc[:MAX_DOC_CHARS] + "…"
+        if answer.signature and doc.startswith(answer.signature):
+            doc = doc[len(answer.signature) :].lstrip("\n")
+        parts.append(f"<pre style='white-space: pre-wrap'>{html.escape(doc)}</pre>")
+    if docs and answer.module:
+        parts.append(f"<i>{html.escape(answer.module)}</i>")
+    return "<br>".join(parts)
+
+
 class SignatureHelp(QObject):
     """See the module docstring."""
 
@@ -118,22 +134,11 @@ class SignatureHelp(QObject):
         answer = await self._source(code, line, column, docs)
         if generation != self._generation or not self._editor.hasFocus():
             return  # the user moved on
-        parts = []
-        if answer.signature:
-            parts.append(signature_html(answer.signature, answer.params, answer.parameter))
-        if docs and answer.doc:
-            doc = (
-                answer.doc if len(answer.doc) <= MAX_DOC_CHARS else answer.doc[:MAX_DOC_CHARS] + "…"
-            )
-            if answer.signature and doc.startswith(answer.signature):
-                doc = doc[len(answer.signature) :].lstrip("\n")
-            parts.append(f"<pre style='white-space: pre-wrap'>{html.escape(doc)}</pre>")
-        if docs and answer.module:
-            parts.append(f"<i>{html.escape(answer.module)}</i>")
-        if not parts:
+        text = inspection_html(answer, docs=docs)
+        if not text:
             self.hide()
             return
-        self.tip.setText("<br>".join(parts))
+        self.tip.setText(text)
         self.tip.adjustSize()
         rect = self._editor.cursorRect()
         self.tip.move(self._editor.viewport().mapToGlobal(rect.bottomLeft()))
