@@ -82,9 +82,32 @@ def newline_indent(before_cursor: str, language: str) -> str:
     stripped = before_cursor.rstrip()
     if stripped.endswith(":"):
         return indent + INDENT
-    if indent and _BLOCK_ENDERS.match(stripped) and not stripped.endswith(("(", "[", "{", "\\")):
+    if indent and _BLOCK_ENDERS.match(stripped) and not _statement_goes_on(stripped):
         return _one_level_less(indent)
     return indent
+
+
+def _statement_goes_on(line: str) -> bool:
+    """The line leaves a bracket open or ends in a backslash (brackets in strings and
+    comments do not count)."""
+    depth, quote, i = 0, "", 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            break
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        i += 1
+    return depth > 0 or line.endswith("\\")
 
 
 def _one_level_less(indent: str) -> str:
