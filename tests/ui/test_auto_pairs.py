@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pygments.lexers import PythonLexer, SqlLexer
 
-from app.ui.editor.auto_pairs import PairTyping, deletes_pair, typed_pair, wrapped
+from app.ui.editor.auto_pairs import PairTyping, deletes_pair, opens_block, typed_pair, wrapped
 from app.ui.editor.completion_popup import closers_overlap
 from app.ui.editor.highlighter import in_code_at, lex_line
 from app.ui.editor.line_edits import newline_indent
@@ -51,6 +51,14 @@ def test_typed_pair(
     char: str, before: str, after: str, in_code: bool, expected: PairTyping | None
 ) -> None:
     assert typed_pair(char, before, after, in_code=in_code) == expected
+
+
+def test_opens_block_between_an_empty_bracket_pair() -> None:
+    assert opens_block("x = {", "}")
+    assert opens_block("f(", ")")
+    assert not opens_block('x = "', '"')  # quotes are not blocks
+    assert not opens_block("f(", "x)")
+    assert not opens_block("", "")
 
 
 def test_wrapped_and_deletes_pair() -> None:

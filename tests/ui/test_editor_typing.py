@@ -131,7 +131,16 @@ def test_enter_after_return_pass_raise_break_continue_dedents(qtbot: QtBot) -> N
     assert editor.code().endswith("        return a\n    ")
     typed(editor, "x = (")
     qtbot.keyClick(editor, Key.Key_Return)  # Enter inside the pair: the ) moves down
-    assert shown(editor).endswith("    x = (\n    |)")
+    assert shown(editor).endswith("    x = (\n        |\n    )")
+    qtbot.keyClick(editor, Key.Key_Z, Mod.ControlModifier)  # one undo step
+    assert shown(editor).endswith("    x = (|)")
+
+
+def test_enter_between_a_pair_in_markdown_is_a_plain_newline(qtbot: QtBot) -> None:
+    editor = make_editor(qtbot, "a ()", language="markdown")
+    place(editor, 3)
+    qtbot.keyClick(editor, Key.Key_Return)
+    assert shown(editor) == "a (\n|)"
 
 
 # -- zoom --------------------------------------------------------------------------------------

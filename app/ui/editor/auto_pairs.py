@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CLOSERS", "PAIRS", "PairTyping", "deletes_pair", "typed_pair", "wrapped"]
+__all__ = ["CLOSERS", "PAIRS", "PairTyping", "deletes_pair", "opens_block", "typed_pair", "wrapped"]
 
 #: Opening character -> closing character.
 PAIRS: dict[str, str] = {"(": ")", "[": "]", "{": "}", '"': '"', "'": "'"}
@@ -105,3 +105,9 @@ def wrapped(char: str, selected: str) -> str | None:
 def deletes_pair(before: str, after: str) -> bool:
     """Backspace between an empty pair (``(|)``, ``"|"``) deletes both characters."""
     return bool(before) and bool(after) and PAIRS.get(before[-1]) == after[0]
+
+
+def opens_block(before: str, after: str) -> bool:
+    """Enter between an empty bracket pair (``f(|)``, ``{|}``) puts the closer on a line of
+    its own below an indented empty one."""
+    return bool(before) and bool(after) and before[-1] in "([{" and PAIRS[before[-1]] == after[0]

@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
-from app.ui.editor.auto_pairs import PairTyping, deletes_pair, typed_pair, wrapped
+from app.ui.editor.auto_pairs import PairTyping, deletes_pair, opens_block, typed_pair, wrapped
 from app.ui.editor.brackets import matching_brackets
 from app.ui.editor.completion_popup import CompletionPopup, CompletionSource
 from app.ui.editor.highlighter import PygmentsHighlighter, check_language
@@ -453,11 +453,21 @@ class CodeEditor(QPlainTextEdit):
         self.escaped.emit()
 
     def _newline(self) -> None:
+        """Enter: the new line's indent; between an empty bracket pair, the closer goes to a
+        line of its own below an indented one (one undo step)."""
         cursor = self.textCursor()
-        before = cursor.block().text()[
-            : index_of_column(cursor.block().text(), cursor.positionInBlock())
-        ]
-        cursor.insertText("\n" + newline_indent(before, self._language))
+        text = cursor.block().text()
+        column = index_of_column(text, cursor.positionInBlock())
+        before, after = text[:column], text[column:]
+        indent = newline_indent(before, self._language)
+        explode = self._pairs_close() and not cursor.hasSelection() and opens_block(before, after)
+        cursor.beginEditBlock()
+        cursor.insertText("\n" + indent)
+        if explode:
+            inner = cursor.position()
+            cursor.insertText(INDENT + "\n" + indent)
+            cursor.setPosition(inner + len(INDENT))
+        cursor.endEditBlock()
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
