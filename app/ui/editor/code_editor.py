@@ -289,10 +289,9 @@ class CodeEditor(QPlainTextEdit):
             super().wheelEvent(event)
             return
         event.accept()
+        # A touchpad sends small deltas: they add up to whole notches (rounded towards zero).
         self._wheel_zoom += event.angleDelta().y()
-        steps = int(
-            self._wheel_zoom / _WHEEL_NOTCH
-        )  # towards zero: a touchpad's small deltas add up
+        steps = int(self._wheel_zoom / _WHEEL_NOTCH)
         if steps:
             self._wheel_zoom -= steps * _WHEEL_NOTCH
             editor_preferences().zoom_by(steps)
