@@ -39,3 +39,30 @@ def default_save_path(name: str = "") -> Path:
         candidate = folder / f"{stem}-{n}.py"
         n += 1
     return candidate
+
+
+# -- the code editors' view (app-wide: every editor of every window) ----------------------------
+_CODE_ZOOM = "editor/zoom"
+_WORD_WRAP = "editor/word_wrap"
+
+
+def code_zoom() -> int:
+    """Points added to the code font's normal size (negative: smaller); 0 if unset or bad."""
+    raw: object = _settings().value(_CODE_ZOOM, 0)
+    try:
+        return int(str(raw))
+    except ValueError:
+        return 0
+
+
+def set_code_zoom(points: int) -> None:
+    _settings().setValue(_CODE_ZOOM, int(points))
+
+
+def word_wrap() -> bool:
+    """Whether code editors wrap long lines (off unless the user turned it on)."""
+    return _settings().value(_WORD_WRAP, False) in (True, "true")
+
+
+def set_word_wrap(on: bool) -> None:
+    _settings().setValue(_WORD_WRAP, bool(on))

@@ -93,7 +93,7 @@ def test_a_dataframe_column_completes_inside_df_bracket_with_enter(
         assert popup.current == '"revenue"'
         QTest.keyClick(popup.view, Qt.Key.Key_Return)
         await until(window, lambda: not popup.visible)
-        assert editor.code() == 'df["revenue"'
+        assert editor.code() == 'df["revenue"]'  # the auto-closed quote is not doubled
 
     arun(body())
 

@@ -36,9 +36,12 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCursor,
     QTextFormat,
+    QTextOption,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
+from app.ui.editor.auto_pairs import PairTyping, deletes_pair, opens_block, typed_pair, wrapped
 from app.ui.editor.brackets import matching_brackets
 from app.ui.editor.completion_popup import CompletionPopup, CompletionSource
 from app.ui.editor.highlighter import PygmentsHighlighter, check_language
@@ -53,12 +56,14 @@ from app.ui.editor.line_edits import (
     index_of_column,
     newline_indent,
 )
+from app.ui.editor.preferences import editor_preferences
 from app.ui.editor.signature_help import InspectSource, SignatureHelp
 from app.ui.theme import Colors, colors_for, is_dark
-from app.ui.theme.fonts import monospace_font
 
-#: Above this many lines the editor stops growing and scrolls instead.
+#: Above this many lines (wrapped lines count each) the editor stops growing and scrolls.
 MAX_VISIBLE_LINES = 2000
+#: One notch of a mouse wheel (QWheelEvent.angleDelta units): one zoom step.
+_WHEEL_NOTCH = 120
 _GUTTER_PADDING = 6
 
 _Mod = Qt.KeyboardModifier
@@ -129,8 +134,12 @@ class CodeEditor(QPlainTextEdit):
         self._search_marks: tuple[tuple[int, int], ...] = ()
         self._search_current: int | None = None
 
-        self.setFont(monospace_font())
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._wheel_zoom = 0
+        preferences = editor_preferences()
+        self.setFont(preferences.code_font())
+        self._set_wrap(preferences.word_wrap())
+        preferences.font_changed.connect(self._on_code_font_changed)
+        preferences.wrap_changed.connect(self._set_wrap)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -141,6 +150,8 @@ class CodeEditor(QPlainTextEdit):
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._update_extra_selections)
         self.horizontalScrollBar().rangeChanged.connect(self._on_hscroll_range_changed)
+        # Wrapped lines: typing can add a line on screen without adding a block.
+        self.document().documentLayout().documentSizeChanged.connect(self._on_layout_resized)
         self._update_gutter_width()
         self._update_height()
 
@@ -255,7 +266,8 @@ class CodeEditor(QPlainTextEdit):
             return
         action = self._key_action(event)
         if action is None:
-            super().keyPressEvent(event)
+            if not self._typed_pair(event):
+                super().keyPressEvent(event)
             if self.completion is not None and self._language == "python":
                 self.completion.typed(event.text())
             if self.signature_help is not None and self._language == "python":
@@ -281,6 +293,35 @@ class CodeEditor(QPlainTextEdit):
         super().resizeEvent(event)
         rect = self.contentsRect()
         self._gutter.setGeometry(QRect(rect.left(), rect.top(), self.gutter_width(), rect.height()))
+        if self.word_wrap() and event.size().width() != event.oldSize().width():
+            self._update_height()  # a new width wraps the lines anew
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms the code of every editor; the plain wheel scrolls as usual."""
+        if not event.modifiers() & _CTRL:
+            super().wheelEvent(event)
+            return
+        event.accept()
+        # A touchpad sends small deltas: they add up to whole notches (rounded towards zero).
+        self._wheel_zoom += event.angleDelta().y()
+        steps = int(self._wheel_zoom / _WHEEL_NOTCH)
+        if steps:
+            self._wheel_zoom -= steps * _WHEEL_NOTCH
+            editor_preferences().zoom_by(steps)
+
+    def word_wrap(self) -> bool:
+        """Whether long lines wrap at the editor's width (View → Word wrap)."""
+        return self.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+
+    def _set_wrap(self, on: bool) -> None:
+        self.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._update_height()
+
+    def _on_code_font_changed(self) -> None:
+        self.setFont(editor_preferences().code_font())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -316,6 +357,8 @@ class CodeEditor(QPlainTextEdit):
             return None
         if key == Qt.Key.Key_Tab and mods == _NONE:
             return self._tab
+        if key == Qt.Key.Key_Backspace and mods == _NONE and self._between_empty_pair():
+            return self._delete_pair
         if key == Qt.Key.Key_Space and mods == _CTRL and self._completes():
             return self._request_completion
         if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == _SHIFT):
@@ -325,6 +368,73 @@ class CodeEditor(QPlainTextEdit):
         if key == Qt.Key.Key_Slash and mods in (_CTRL, _CTRL | _SHIFT):
             return self._toggle_comment
         return None
+
+    # -- auto-closing pairs -------------------------------------------------------------------
+    def _pairs_close(self) -> bool:
+        return self._language != "markdown" and not self.isReadOnly()
+
+    def _typed_pair(self, event: QKeyEvent) -> bool:
+        """Type a bracket or quote the auto-closing way (:mod:`app.ui.editor.auto_pairs`):
+        wrap the selection, close the pair, or type over the closer; False when the key is
+        an ordinary one for QPlainTextEdit to insert."""
+        char = event.text()
+        mods = event.modifiers() & ~(_SHIFT | _Mod.KeypadModifier | _Mod.GroupSwitchModifier)
+        # AltGr arrives as Ctrl+Alt on Windows ({ [ on many layouts); Ctrl or Alt alone is a
+        # shortcut, not typing.
+        if len(char) != 1 or mods not in (_NONE, _CTRL | _ALT) or not self._pairs_close():
+            return False
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return self._wrap_selection(cursor, char)
+        block = cursor.block()
+        column = index_of_column(block.text(), cursor.positionInBlock())
+        before, after = block.text()[:column], block.text()[column:]
+        typing = typed_pair(
+            char, before, after, in_code=self._highlighter.in_code_at(block, column)
+        )
+        if typing is None:
+            return False
+        self._apply_pair(cursor, typing)
+        return True
+
+    def _apply_pair(self, cursor: QTextCursor, typing: PairTyping) -> None:
+        if typing.kind == "over":
+            cursor.movePosition(QTextCursor.MoveOperation.NextCharacter)
+        else:
+            cursor.insertText(typing.text)  # ASCII brackets and quotes: one unit each
+            cursor.setPosition(cursor.position() - len(typing.text) + typing.cursor)
+        self.setTextCursor(cursor)
+
+    def _wrap_selection(self, cursor: QTextCursor, char: str) -> bool:
+        """An opening bracket or quote typed over a selection surrounds it; the selection
+        stays on the text inside, as in VS Code."""
+        text = wrapped(char, cursor.selectedText().replace("\u2029", "\n"))
+        if text is None:
+            return False
+        start = cursor.selectionStart()
+        cursor.insertText(text)  # one undo step
+        end = cursor.position() - 1
+        cursor.setPosition(start + 1)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        return True
+
+    def _between_empty_pair(self) -> bool:
+        cursor = self.textCursor()
+        if cursor.hasSelection() or not self._pairs_close():
+            return False
+        text = cursor.block().text()
+        column = index_of_column(text, cursor.positionInBlock())
+        return deletes_pair(text[:column], text[column:])
+
+    def _delete_pair(self) -> None:
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.PreviousCharacter)
+        cursor.movePosition(
+            QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor, 2
+        )
+        cursor.removeSelectedText()
+        self.setTextCursor(cursor)
 
     def _shift_tab(self) -> None:
         """Docs of the name just typed (no selection, after a name); dedent anywhere else."""
@@ -361,11 +471,21 @@ class CodeEditor(QPlainTextEdit):
         self.escaped.emit()
 
     def _newline(self) -> None:
+        """Enter: the new line's indent; between an empty bracket pair, the closer goes to a
+        line of its own below an indented one (one undo step)."""
         cursor = self.textCursor()
-        before = cursor.block().text()[
-            : index_of_column(cursor.block().text(), cursor.positionInBlock())
-        ]
-        cursor.insertText("\n" + newline_indent(before, self._language))
+        text = cursor.block().text()
+        column = index_of_column(text, cursor.positionInBlock())
+        before, after = text[:column], text[column:]
+        indent = newline_indent(before, self._language)
+        explode = self._pairs_close() and not cursor.hasSelection() and opens_block(before, after)
+        cursor.beginEditBlock()
+        cursor.insertText("\n" + indent)
+        if explode:
+            inner = cursor.position()
+            cursor.insertText(INDENT + "\n" + indent)
+            cursor.setPosition(inner + len(INDENT))
+        cursor.endEditBlock()
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
@@ -471,8 +591,26 @@ class CodeEditor(QPlainTextEdit):
         metrics = QFontMetricsF(self.font())
         return float(math.ceil(metrics.ascent() + metrics.descent()))
 
+    def _visual_line_count(self) -> int:
+        """Lines on screen: blocks, or with word wrap the wrapped lines of each (laying the
+        blocks out at the current width; counting stops past the cap)."""
+        if not self.word_wrap():
+            return max(1, self.blockCount())
+        lines = 0
+        block = self.document().firstBlock()
+        while block.isValid() and lines <= MAX_VISIBLE_LINES:
+            self.blockBoundingRect(block)  # lays the block out if it is not yet
+            layout = block.layout()
+            lines += max(1, layout.lineCount() if layout is not None else 1)
+            block = block.next()
+        return max(1, lines)
+
+    def _on_layout_resized(self) -> None:
+        if self.word_wrap():
+            self._update_height()
+
     def _update_height(self) -> None:
-        lines = max(1, self.blockCount())
+        lines = self._visual_line_count()
         capped = lines > MAX_VISIBLE_LINES
         self.setVerticalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAsNeeded

@@ -15,6 +15,8 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel, QTextCursor
 from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTreeView
 
+from app.ui.editor.auto_pairs import CLOSERS
+from app.ui.editor.line_edits import index_of_column
 from app.ui.tasks import spawn
 
 #: After a ``.``, completion opens by itself once typing pauses this long (milliseconds).
@@ -46,6 +48,17 @@ class Answer(Protocol):
 
 #: (code, 1-based line, 0-based column in code points) -> the completions there.
 CompletionSource = Callable[[str, int, int], Awaitable[Answer]]
+
+
+def closers_overlap(name: str, after: str) -> int:
+    """How many characters right of the cursor the accepted ``name`` already ends with, when
+    they are closing quotes or brackets: ``"revenue"`` accepted in ``df["rev|"]`` (the
+    auto-closed quote) must not leave a second quote behind."""
+    for length in range(min(len(name), len(after)), 0, -1):
+        tail = after[:length]
+        if name.endswith(tail) and all(c in CLOSERS for c in tail):
+            return length
+    return 0
 
 
 def is_identifier_char(char: str) -> bool:
@@ -219,8 +232,9 @@ class CompletionPopup(QObject):
         """Replace the typed word by the chosen name (one undo step)."""
         name = str(index.sibling(index.row(), 0).data())
         cursor = self._editor.textCursor()
+        end = cursor.position() + closers_overlap(name, self._text_after_cursor())
         cursor.setPosition(self._start)
-        cursor.setPosition(self._editor.textCursor().position(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         cursor.insertText(name)
         self._editor.setTextCursor(cursor)
 
@@ -228,6 +242,11 @@ class CompletionPopup(QObject):
         before = self._text_before_cursor()
         if self._editor.hasFocus() and before.endswith(".") and len(before) > 1:
             self.request()
+
+    def _text_after_cursor(self) -> str:
+        cursor = self._editor.textCursor()
+        text = cursor.block().text()
+        return text[index_of_column(text, cursor.positionInBlock()) :]
 
     def _text_before_cursor(self) -> str:
         cursor = self._editor.textCursor()

@@ -21,7 +21,14 @@ from pygments.token import (  # type: ignore[import-untyped]
     Whitespace,
     _TokenType,
 )
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+)
 
 from app.ui.theme.syntax import syntax_style
 
@@ -48,14 +55,17 @@ def check_language(language: str) -> str:
     return language
 
 
-def lex_line(lexer: RegexLexer, line: str, stack: Stack) -> tuple[list[Span], Stack]:
+def lex_line(
+    lexer: RegexLexer, line: str, stack: Stack, *, newline: bool = True
+) -> tuple[list[Span], Stack]:
     """Lex one line starting in lexer state `stack`; return its spans and the state it ends in.
 
     This is pygments' `RegexLexer.get_tokens_unprocessed` loop, kept here because pygments
     does not hand back the final state stack. The line is lexed with its newline, as it would
-    be inside the whole text, and spans are clipped to the line.
+    be inside the whole text (``newline=False``: a line cut at the cursor, whose state is the
+    cursor's), and spans are clipped to the line.
     """
-    text = line + "\n"
+    text = line + "\n" if newline else line
     end = len(line)
     tokendefs = lexer._tokens
     statestack = list(stack)
@@ -95,6 +105,39 @@ def lex_line(lexer: RegexLexer, line: str, stack: Stack) -> tuple[list[Span], St
                 add(pos, Error, text[pos])
             pos += 1
     return spans, tuple(statestack)
+
+
+#: Python lexer states that are inside a string literal (pygments' combined ``_tmp_`` states
+#: are the f-string and bytes escapes of one, see :func:`_in_string_state`).
+_PY_STRING_STATES = frozenset({"dqs", "sqs", "tdqs", "tsqs", "dqf", "sqf", "tdqf", "tsqf"})
+
+
+def _in_string_state(state: str) -> bool:
+    return state in _PY_STRING_STATES or state.startswith(("_tmp_", "strings", "fstrings"))
+
+
+def in_code_at(lexer: RegexLexer, language: str, before: str, stack: Stack) -> bool:
+    """Whether the end of ``before`` (a line up to the cursor, which began in lexer state
+    ``stack``) is code rather than inside a string or comment. Expressions inside an
+    f-string's braces are code."""
+    spans, end = lex_line(lexer, before, stack, newline=False)
+    if spans and spans[-1][2] in Comment:
+        return False  # a line comment runs to the end of the line; so does an open /* */
+    if language == "sql":
+        return end[-1] != "multiline-comments" and not _sql_in_quotes(before)
+    return not _in_string_state(end[-1])
+
+
+def _sql_in_quotes(before: str) -> bool:
+    """An unclosed '…' or "…" on this line (pygments lexes one as an error, not a string)."""
+    open_quote = ""
+    for char in before:
+        if open_quote:
+            if char == open_quote:
+                open_quote = ""  # '' inside a string closes and reopens: same parity
+        elif char in "'\"":
+            open_quote = char
+    return bool(open_quote)
 
 
 def _transition(statestack: list[str], new_state: Any) -> None:
@@ -183,6 +226,17 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         self._style = syntax_style(dark)
         self._formats.clear()
         self.rehighlight()
+
+    def in_code_at(self, block: QTextBlock, column: int) -> bool:
+        """Whether Python column ``column`` of ``block`` is code (not in a string or comment),
+        lexed from the state the previous line ended in."""
+        previous = block.previous().userState() if block.previous().isValid() else -1
+        stack = (
+            self._stacks[previous]
+            if 0 <= previous < len(self._stacks)
+            else self._stacks[self._root]
+        )
+        return in_code_at(self._lexer, self._language, block.text()[:column], stack)
 
     def format_for(self, ttype: Any) -> QTextCharFormat | None:
         """The format for a pygments token type in the current style; None for plain text.

@@ -4,6 +4,7 @@ columns in UTF-16 code units)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,12 +73,56 @@ def comment_edits(lines: Sequence[str], prefix: str) -> list[LineEdit]:
     return [LineEdit(i, col, 0, prefix) for i, _ in non_blank]
 
 
+#: A Python line starting with one of these ends its block: the next line is dedented.
+_BLOCK_ENDERS = re.compile(r"\s*(?:return|pass|raise|break|continue)\b")
+
+
 def newline_indent(before_cursor: str, language: str) -> str:
-    """The indentation for a new line typed after `before_cursor` (the text left of it)."""
+    """The indentation for a new line typed after `before_cursor` (the text left of it).
+
+    Python: one level more after a line ending in ``:``, one level less after ``return``,
+    ``pass``, ``raise``, ``break`` or ``continue`` (as VS Code and Jupyter do), unless the
+    line leaves a bracket open (the statement goes on).
+    """
     indent = before_cursor[: _indent_of(before_cursor)]
-    if language == "python" and before_cursor.rstrip().endswith(":"):
-        indent += INDENT
+    if language != "python":
+        return indent
+    stripped = before_cursor.rstrip()
+    if stripped.endswith(":"):
+        return indent + INDENT
+    if indent and _BLOCK_ENDERS.match(stripped) and not _statement_goes_on(stripped):
+        return _one_level_less(indent)
     return indent
+
+
+def _statement_goes_on(line: str) -> bool:
+    """The line leaves a bracket open or ends in a backslash (brackets in strings and
+    comments do not count)."""
+    depth, quote, i = 0, "", 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            break
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        i += 1
+    return depth > 0 or line.endswith("\\")
+
+
+def _one_level_less(indent: str) -> str:
+    if indent.endswith("\t"):
+        return indent[:-1]
+    spaces = len(indent) - len(indent.rstrip(" "))
+    return indent[: len(indent) - min(spaces, len(INDENT))]
 
 
 def utf16_len(text: str) -> int:

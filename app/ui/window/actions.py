@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
+from app.ui.editor.preferences import editor_preferences
+
 if TYPE_CHECKING:
     from app.ui.window.main_window import MainWindow
 
@@ -139,6 +141,32 @@ class WindowActions:
             tip="Keep this notebook's control values in your data folder (never in the file)",
         )
         self.remember_controls.setCheckable(True)
+        self._editor_view_actions()
+
+    def _editor_view_actions(self) -> None:
+        """View: the code's zoom and word wrap, app-wide and remembered
+        (:mod:`app.ui.editor.preferences`; editors follow its signals)."""
+        preferences = editor_preferences()
+        self.zoom_in = self._action(
+            "Zoom &in", lambda: preferences.zoom_by(1), tip="Larger code in every editor"
+        )
+        self.zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.zoom_out = self._action(
+            "Zoom &out", lambda: preferences.zoom_by(-1), "Ctrl+-", "Smaller code in every editor"
+        )
+        self.zoom_reset = self._action(
+            "Reset &zoom", preferences.reset_zoom, "Ctrl+0", "Code at its normal size"
+        )
+        self.word_wrap = self._action(
+            "&Word wrap",
+            preferences.set_word_wrap,
+            "Alt+Z",
+            "Wrap long lines of code at the editor's width",
+        )
+        self.word_wrap.setCheckable(True)
+        self.word_wrap.setChecked(preferences.word_wrap())
+        # Another window's toggle changes this one's check mark too.
+        preferences.wrap_changed.connect(self.word_wrap.setChecked)
 
     def _action(
         self,
@@ -195,6 +223,10 @@ class WindowActions:
         self.view_menu = bar.addMenu("&View")  # filled by app.ui.window.view_menu
         self.view_menu.addAction(self.app_view)
         self.view_menu.addAction(self.remember_controls)
+        self.view_menu.addSeparator()
+        for action in (self.zoom_in, self.zoom_out, self.zoom_reset, self.word_wrap):
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.palette)
         help_menu.addAction(self.shortcuts)
