@@ -273,7 +273,26 @@ def test_title_status_bar_and_shortcuts_dialog(arun: Run, tmp_path: Path) -> Non
         assert "Python 3." in window.kernel_label.text()
         QTest.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
         dialog = window._dialog
-        assert dialog.isVisible() and dialog.table.rowCount() > 10
+        assert dialog.isVisible() and dialog.table.rowCount() > 40
+        rows = dialog.visible_rows
+        # The palette's list: window commands, command mode and the editor's own keys.
+        assert ("Ctrl+Shift+R", "Run all") in rows
+        assert ("Ctrl+Shift+P", "Command palette") in rows
+        assert ("D, D (command mode)", "Delete the selected cells") in rows
+        assert (
+            "F12 / Ctrl+click",
+            "Go to definition: the defining cell, or the library's source",
+        ) in rows
+        assert len({name for _keys, name in rows}) == len(rows)  # nothing listed twice
+        QTest.keyClicks(dialog.filter_edit, "restart")
+        assert [name for _k, name in dialog.visible_rows] == ["Restart kernel"]
+        QTest.keyClicks(dialog.filter_edit, " zzz")
+        assert dialog.visible_rows == []
+        dialog.filter_edit.clear()
+        assert len(dialog.visible_rows) == len(rows)
+        # Fits its window: every column wide enough for its longest text.
+        columns = sum(dialog.table.columnWidth(c) for c in range(2))
+        assert columns <= dialog.table.viewport().width() + 2
         dialog.close()
 
     arun(body())

@@ -45,12 +45,13 @@ def filtered(entries: Iterable[PaletteEntry], query: str) -> list[PaletteEntry]:
     return [entry for score, _, entry in sorted(s for s in scored if s[0] is not None)]
 
 
-def action_entries(actions: Iterable[QAction]) -> list[PaletteEntry]:
-    """Enabled, named QActions as entries (each once, with the shortcut as the menu shows it)."""
+def action_entries(actions: Iterable[QAction], *, enabled: bool = True) -> list[PaletteEntry]:
+    """Named QActions as entries (each once, with the shortcut as the menu shows it); only
+    the enabled ones unless ``enabled`` is False (the shortcuts dialog lists them all)."""
     seen: set[int] = set()
     entries = []
     for action in actions:
-        if id(action) in seen or not action.isEnabled() or not action.text():
+        if id(action) in seen or (enabled and not action.isEnabled()) or not action.text():
             continue
         seen.add(id(action))
         name = action.text().replace("&", "").rstrip("…")

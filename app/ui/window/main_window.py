@@ -30,7 +30,7 @@ from app.coordinator.events import (
     TrustChanged,
     TrustDecisionNeeded,
 )
-from app.ui.dialogs.shortcuts import ShortcutsDialog
+from app.ui.dialogs.shortcuts import ShortcutsDialog, shortcut_rows
 from app.ui.event_routes import EventRoutes
 from app.ui.panels.docks import Panels
 from app.ui.tasks import spawn
@@ -281,7 +281,10 @@ class MainWindow(
         self.command_palette.open()
 
     def show_shortcuts(self) -> None:
-        dialog = ShortcutsDialog(self)
+        commands = [(e.name, e.keys) for e in action_entries(self.commands.all(), enabled=False)]
+        modal = self.view.command_mode.commands if self.view is not None else ()
+        rows = shortcut_rows(commands, [(c.name, c.keys) for c in modal])
+        dialog = ShortcutsDialog(rows, self)
         dialog.open()
         self._dialog = dialog
 
