@@ -83,3 +83,24 @@ def test_alt_z_wraps_every_editor_and_the_menu_shows_it(arun: Run, tmp_path: Pat
         window._dialog.close()
 
     arun(body())
+
+
+def test_zoom_applies_to_output_text_too(arun: Run, tmp_path: Path) -> None:
+    from app.ui.editor.preferences import editor_preferences
+    from app.ui.outputs.text_output import _TextView
+
+    window = open_window(make_file(tmp_path, "print('\\n'.join(str(i) for i in range(5)))"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: cell(window, 0).outputs.findChildren(_TextView) != [])
+        view = cell(window, 0).outputs.findChildren(_TextView)[0]
+        before, height = view.font().pointSizeF(), view.height()
+        editor_preferences().zoom_by(3)
+        try:
+            assert view.font().pointSizeF() == before + 3
+            await until(window, lambda: view.height() > height)  # refitted to its lines
+        finally:
+            editor_preferences().reset_zoom()
+
+    arun(body())

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 
 from app.core.state import MAX_STREAM_CHARS, StreamName
 from app.core.words import plural
+from app.ui.editor.preferences import editor_preferences
 from app.ui.outputs.ansi import AnsiFormatter
 from app.ui.theme import colors_for
-from app.ui.theme.fonts import monospace_font
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
 FLUSH_INTERVAL_MS = 40
@@ -55,7 +55,8 @@ Tint = Literal["none", "stderr", "error"]
 
 
 def monospace() -> QFont:
-    return monospace_font()
+    """The code font at the window's zoom (View → Zoom in applies to output text too)."""
+    return editor_preferences().code_font()
 
 
 class _TextView(QPlainTextEdit):
@@ -72,6 +73,7 @@ class _TextView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFont(monospace())
+        editor_preferences().font_changed.connect(self._follow_zoom)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -90,6 +92,9 @@ class _TextView(QPlainTextEdit):
         if count > 1 and not doc.lastBlock().text():
             count -= 1
         return count
+
+    def _follow_zoom(self) -> None:
+        self.setFont(monospace())  # a FontChange: the height is fitted again
 
     def fit_height(self, *_args: object) -> None:
         """Grow to the text, up to the cap; past it, scroll inside."""
