@@ -117,3 +117,40 @@ def test_replace_one_replaces_the_current_match_only(arun: Run, tmp_path: Path) 
         await until(window, lambda: bar.count_text().endswith("of 2"))
 
     arun(body())
+
+
+def test_outputs_are_searched_when_asked_and_never_replaced(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "needle = 1", "print('a needle here')\nprint('x')"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: "a needle here" in output_text(cell(window, 1)))
+        await idle(window)
+        bar = window.find_bar
+        open_find(window)
+        await until(window, lambda: bar.isVisible())
+        QTest.keyClicks(bar.find_edit, "needle")
+        assert bar.count_text() == "1 of 2"  # code only: needle = 1, print('a needle here')
+        bar.outputs_box.setChecked(True)
+        assert bar.count_text() == "1 of 3"  # and the printed line
+        QTest.keyClick(bar.find_edit, Qt.Key.Key_F3)
+        QTest.keyClick(bar.find_edit, Qt.Key.Key_F3)
+        assert bar.count_text() == "3 of 3"
+        pieces = cell(window, 1).outputs.findChildren(type(cell(window, 1).editor).__mro__[2])
+        marked = [p for p in pieces if p.extraSelections()]
+        assert marked and "needle" in marked[0].extraSelections()[0].cursor.selectedText()
+        bar._set_replacing(True)
+        bar.replace_edit.setText("pin")
+        bar.replace_current()  # on an output match: nothing changes, the bar says why
+        assert "not replaced" in bar.count_text()
+        bar.replace_all()
+        assert window.coordinator is not None
+        await until(
+            window,
+            lambda: window.coordinator.notebook.cell_ids and "pin = 1" in cell(window, 0).code(),
+        )
+        assert "print('a pin here')" in cell(window, 1).code()
+        bar.close_bar()
+        assert not any(p.extraSelections() for p in pieces if not p.isHidden())
+
+    arun(body())

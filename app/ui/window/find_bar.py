@@ -8,7 +8,8 @@ and moves between matches. Replace and Replace all go through the coordinator's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QToolButton,
     QWidget,
 )
@@ -31,7 +33,9 @@ from app.core.text_search import (
     replace_one,
 )
 from app.ui.cells.notebook_view import NotebookView
+from app.ui.editor.code_editor import CodeEditor
 from app.ui.tasks import spawn
+from app.ui.window.output_search import cell_of, is_output_key, mark, output_key, text_pieces
 
 #: Searching again after the text changed waits for typing to pause this long (ms).
 REFRESH_PAUSE_MS = 150
@@ -54,6 +58,8 @@ class FindBar(QWidget):
         self.matches: list[TextMatch] = []
         self.current = -1
         self._marked: set[str] = set()
+        #: Output views holding marks (cleared by object: a re-run may replace them).
+        self._marked_outputs: list[QPlainTextEdit] = []
         self.find_edit = QLineEdit()
         self.find_edit.setPlaceholderText("Find in notebook")
         self.find_edit.setClearButtonEnabled(True)
@@ -62,6 +68,8 @@ class FindBar(QWidget):
         self.case_box = QCheckBox("Match case")
         self.word_box = QCheckBox("Whole word")
         self.regex_box = QCheckBox("Regex")
+        self.outputs_box = QCheckBox("Outputs")
+        self.outputs_box.setToolTip("Search the cells' text outputs too (never replaced)")
         self.count_label = QLabel("")
         self.previous_button = _button("↑", "Previous match (Shift+F3)", self.find_previous)
         self.next_button = _button("↓", "Next match (F3)", self.find_next)
@@ -78,7 +86,8 @@ class FindBar(QWidget):
             grid.addWidget(widget, 0, column)
         grid.addWidget(self.word_box, 0, 5)
         grid.addWidget(self.regex_box, 0, 6)
-        grid.addWidget(self.close_button, 0, 7)
+        grid.addWidget(self.outputs_box, 0, 7)
+        grid.addWidget(self.close_button, 0, 8)
         grid.addWidget(self.replace_edit, 1, 0)
         grid.addWidget(self.replace_button, 1, 1, 1, 2)
         grid.addWidget(self.replace_all_button, 1, 3, 1, 2)
@@ -88,7 +97,7 @@ class FindBar(QWidget):
         self._refresh_timer.setInterval(REFRESH_PAUSE_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.find_edit.textChanged.connect(self.refresh)
-        for box in (self.case_box, self.word_box, self.regex_box):
+        for box in (self.case_box, self.word_box, self.regex_box, self.outputs_box):
             box.toggled.connect(self.refresh)
         self.find_edit.returnPressed.connect(self._enter_in_find)
         self.replace_edit.returnPressed.connect(self.replace_current)
@@ -148,6 +157,33 @@ class FindBar(QWidget):
         order = view.coordinator.notebook.cell_ids
         return [(cell_id, view.cells[cell_id].code()) for cell_id in order if cell_id in view.cells]
 
+    def _searched(self) -> list[tuple[str, str]]:
+        """The code of every cell and, with "Outputs", each cell's text outputs after it."""
+        texts = self._texts()
+        view = self._view()
+        if not self.outputs_box.isChecked() or view is None:
+            return texts
+        searched: list[tuple[str, str]] = []
+        for cell_id, code in texts:
+            searched.append((cell_id, code))
+            for index, piece in enumerate(self._pieces(view, cell_id)):
+                searched.append((output_key(cell_id, index), piece.toPlainText()))
+        return searched
+
+    @staticmethod
+    def _pieces(view: NotebookView, cell_id: str) -> list[QPlainTextEdit]:
+        widget = view.cells.get(cell_id)
+        return text_pieces(widget.outputs) if widget is not None else []
+
+    def _target(self, view: NotebookView, key: str) -> QPlainTextEdit | None:
+        """The text view a match's key names: a cell's editor or one of its output pieces."""
+        if not is_output_key(key):
+            widget = view.cells.get(key)
+            return widget.editor if widget is not None else None
+        pieces = self._pieces(view, cell_of(key))
+        index = int(key.rsplit(":", 1)[1])
+        return pieces[index] if index < len(pieces) else None
+
     def schedule_refresh(self) -> None:
         """The text changed: search again once typing pauses (only while the bar is open)."""
         if self.isVisible():
@@ -159,7 +195,7 @@ class FindBar(QWidget):
             return
         previous = self.matches[self.current] if 0 <= self.current < len(self.matches) else None
         try:
-            self.matches = find_all(self._texts(), self.find_edit.text(), self.options)
+            self.matches = find_all(self._searched(), self.find_edit.text(), self.options)
         except QueryError as exc:
             self.matches, self.current = [], -1
             self._clear_marks()
@@ -173,7 +209,7 @@ class FindBar(QWidget):
             return -1
         if previous is None:
             return 0
-        order = {cell_id: i for i, (cell_id, _) in enumerate(self._texts())}
+        order = {key: i for i, (key, _) in enumerate(self._searched())}
         key = (order.get(previous.cell_id, -1), previous.start)
         for index, match in enumerate(self.matches):
             if (order.get(match.cell_id, -1), match.start) >= key:
@@ -204,19 +240,21 @@ class FindBar(QWidget):
         self._clear_marks()
         if view is None:
             return
-        by_cell: dict[str, list[tuple[int, int]]] = {}
-        current_cell, current_index = None, None
+        by_key: dict[str, list[tuple[int, int]]] = {}
+        current_key, current_index = None, None
         for index, match in enumerate(self.matches):
-            widget = view.cells[match.cell_id]
-            text = widget.code()
-            marks = by_cell.setdefault(match.cell_id, [])
+            target = self._target(view, match.cell_id)
+            if target is None:
+                continue
+            text = target.toPlainText()
+            marks = by_key.setdefault(match.cell_id, [])
             if index == self.current:
-                current_cell, current_index = match.cell_id, len(marks)
+                current_key, current_index = match.cell_id, len(marks)
             marks.append((qt_position(text, match.start), qt_position(text, match.end)))
-        for cell_id, marks in by_cell.items():
-            current = current_index if cell_id == current_cell else None
-            view.cells[cell_id].editor.set_search_marks(marks, current)
-        self._marked = set(by_cell)
+        for key, marks in by_key.items():
+            current = current_index if key == current_key else None
+            self._set_marks(view, key, marks, current)
+        self._marked = set(by_key)
         if self.matches:
             self.count_label.setText(f"{self.current + 1} of {len(self.matches)}")
         else:
@@ -225,16 +263,42 @@ class FindBar(QWidget):
     def _clear_marks(self) -> None:
         view = self._view()
         if view is not None:
-            for cell_id in self._marked:
-                widget = view.cells.get(cell_id)
-                if widget is not None:
-                    widget.editor.set_search_marks(())
+            for key in self._marked:
+                if not is_output_key(key):
+                    self._set_marks(view, key, (), None)
+        for piece in self._marked_outputs:  # by object: a re-run may have replaced them
+            with contextlib.suppress(RuntimeError):  # deleted with its output: nothing to clear
+                mark(piece, (), None)
+        self._marked_outputs = []
         self._marked = set()
+
+    def _set_marks(
+        self,
+        view: NotebookView,
+        key: str,
+        marks: Sequence[tuple[int, int]],
+        current: int | None,
+    ) -> None:
+        target = self._target(view, key)
+        if isinstance(target, CodeEditor):
+            target.set_search_marks(marks, current)
+        elif target is not None:
+            mark(target, marks, current)
+            self._marked_outputs.append(target)
 
     def _reveal(self, match: TextMatch) -> None:
         """Select the match in its editor and scroll it into view (focus stays in the bar)."""
         view = self._view()
         if view is None:
+            return
+        if is_output_key(match.cell_id):
+            piece = self._target(view, match.cell_id)
+            if piece is not None:
+                cursor = piece.textCursor()
+                cursor.setPosition(qt_position(piece.toPlainText(), match.start))
+                piece.setTextCursor(cursor)
+                piece.ensureCursorVisible()
+                view.ensureWidgetVisible(piece, 50, 80)
             return
         widget = view.cells[match.cell_id]
         if widget.kind == "markdown" and widget.editor.isHidden():
@@ -269,6 +333,9 @@ class FindBar(QWidget):
         if view is None or not 0 <= self.current < len(self.matches):
             return
         match = self.matches[self.current]
+        if is_output_key(match.cell_id):
+            self.count_label.setText("Outputs are not replaced: F3 goes to the next match")
+            return
         text = view.cells[match.cell_id].code()
         try:
             new = replace_one(
@@ -292,7 +359,7 @@ class FindBar(QWidget):
             self.count_label.setText(str(exc))
             return
         if changes:
-            count = len(self.matches)
+            count = sum(1 for m in self.matches if not is_output_key(m.cell_id))
             self._apply(view, changes, f"Replace all ({count})")
 
     def _apply(self, view: NotebookView, changes: dict[str, str], label: str) -> None:
