@@ -35,6 +35,14 @@ class WindowActions:
             "&Jupyter notebook…", w.export_ipynb, tip="A .ipynb with the outputs on screen"
         )
         self.rename = self._action("&Rename notebook…", w.rename_notebook)
+        # Names for the palette and the shortcuts list, where the menu is not there to help.
+        for action, name in (
+            (self.export, "Export as HTML"),
+            (self.export_ipynb, "Export as a Jupyter notebook"),
+            (self.import_, "Import a Jupyter or marimo notebook"),
+            (self.open, "Open a notebook"),
+        ):
+            action.setData(name)
         self.close = self._action("&Close", w.close, QKeySequence.StandardKey.Close)
         self._run_actions(w)
         self._view_actions(w)

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +63,10 @@ def action_entries(actions: Iterable[QAction], *, enabled: bool = True) -> list[
         if id(action) in seen or (enabled and not action.isEnabled()) or not action.text():
             continue
         seen.add(id(action))
-        name = action.text().replace("&", "").rstrip("…")
+        # The palette's name when the menu's needs its menu to make sense ("HTML…" in Export).
+        data = action.data()
+        name = data if isinstance(data, str) and data else action.text().replace("&", "")
+        name = name.rstrip("…")
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         entries.append(PaletteEntry(name, keys, action.trigger))
     return entries
@@ -70,13 +82,23 @@ class CommandPalette(QDialog):
         self._shown: list[PaletteEntry] = []
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Type a command")
-        self.list = QListWidget()
+        self.list = QTableWidget(0, 2)
+        self.list.horizontalHeader().hide()
+        self.list.verticalHeader().hide()
+        self.list.setShowGrid(False)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.list.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.list)
         self.filter_edit.textChanged.connect(self._fill)
         self.filter_edit.returnPressed.connect(self.run_current)
-        self.list.itemActivated.connect(lambda _item: self.run_current())
+        self.list.cellActivated.connect(lambda _row, _column: self.run_current())
         self._fill("")
         self.resize(520, 420)
 
@@ -86,12 +108,16 @@ class CommandPalette(QDialog):
 
     def _fill(self, query: str) -> None:
         self._shown = filtered(self._entries, query)
-        self.list.clear()
-        for entry in self._shown:
-            item = QListWidgetItem(f"{entry.name}\t{entry.keys}" if entry.keys else entry.name)
-            self.list.addItem(item)
+        self.list.setRowCount(len(self._shown))
+        muted = self.palette().color(self.palette().ColorRole.PlaceholderText)
+        for row, entry in enumerate(self._shown):
+            self.list.setItem(row, 0, QTableWidgetItem(entry.name))
+            keys = QTableWidgetItem(entry.keys)
+            keys.setForeground(muted)
+            keys.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.list.setItem(row, 1, keys)
         if self._shown:
-            self.list.setCurrentRow(0)
+            self.list.setCurrentCell(0, 0)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Up/Down move in the list while the filter keeps the keyboard (the line edit
@@ -99,8 +125,8 @@ class CommandPalette(QDialog):
         if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             step = -1 if event.key() == Qt.Key.Key_Up else 1
             row = self.list.currentRow() + step
-            if 0 <= row < self.list.count():
-                self.list.setCurrentRow(row)
+            if 0 <= row < self.list.rowCount():
+                self.list.setCurrentCell(row, 0)
             return
         super().keyPressEvent(event)
 

@@ -71,6 +71,7 @@ class FindBar(QWidget):
         self.outputs_box = QCheckBox("Outputs")
         self.outputs_box.setToolTip("Search the cells' text outputs too (never replaced)")
         self.count_label = QLabel("")
+        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("9999 of 9999"))
         self.previous_button = _button("↑", "Previous match (Shift+F3)", self.find_previous)
         self.next_button = _button("↓", "Next match (F3)", self.find_next)
         self.close_button = _button("✕", "Close (Escape)", self.close_bar)
