@@ -340,3 +340,29 @@ def test_auto_run_off_from_the_card_menu_holds_the_cell_until_it_is_run(
         await until(window, lambda: "y 10" in output_text(cell(window, 1)))
 
     arun(body())
+
+
+def test_ctrl_z_in_an_editor_undoes_text_first_then_the_last_cell_operation(
+    arun: Run, tmp_path: Path
+) -> None:
+    window = open_window(make_file(tmp_path, "a = 1", "b = 2"))
+
+    async def body() -> None:
+        first, second = ids(window)
+        view_of(window).delete_cell(second)
+        await until(window, lambda: ids(window) == (first,))
+        await idle(window)
+        editor = cell(window, 0).editor
+        window.activateWindow()
+        editor.setFocus()
+        await until(window, editor.hasFocus)
+        editor.moveCursor(editor.textCursor().MoveOperation.End)
+        QTest.keyClicks(editor, "0")
+        assert editor.code() == "a = 10"
+        QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert editor.code() == "a = 1"  # the typing first
+        assert ids(window) == (first,)
+        QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        await until(window, lambda: ids(window) == (first, second))  # then the delete
+
+    arun(body())

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from app.ui.editor.auto_pairs import PairTyping, deletes_pair, opens_block, typed_pair, wrapped
@@ -88,7 +88,24 @@ class EditorKeys(QPlainTextEdit):
         ):
             event.accept()
             return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._passes_undo_on(event)
+        ):
+            event.ignore()  # the window's Edit → Undo / Redo: the notebook's structural undo
+            return False
         return super().event(event)
+
+    def _passes_undo_on(self, event: QKeyEvent) -> bool:
+        """Ctrl+Z with no text edit left to undo here (Ctrl+Shift+Z: none to redo) goes to
+        the notebook's undo, as JupyterLab does: text first, then cell operations."""
+        document = self.document()
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return not document.isUndoAvailable()
+        if event.matches(QKeySequence.StandardKey.Redo):
+            return not document.isRedoAvailable()
+        return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.completion is not None and self.completion.visible and _accepts_or_closes(event):
