@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ log = logging.getLogger(__name__)
 LIMIT = 200
 #: Items that get a signature computed (the rest show their kind only).
 DETAILED_ITEMS = 30
+
+#: A name typed at the top level (not after a dot): ``tot`` in ``x = tot``.
+_TOP_LEVEL_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)$")
 
 NO_JEDI_IN_KERNEL = (
     "The kernel's Python ({python}) lacks jedi, so completion reads the notebook's code only. "
@@ -85,9 +89,13 @@ class Completer:
         notebook: Callable[[], Notebook],
         folder: Callable[[], Path | None],
         emit: Callable[[CoordinatorEvent], None],
+        definers: Callable[[], Mapping[str, Sequence[str]]] = dict,
+        cell_name: Callable[[str], str] = str,
     ) -> None:
+        self._cell_name = cell_name
         self._kernel = kernel
         self._notebook = notebook
+        self._definers = definers
         self._folder = folder
         self._emit = emit
         #: The kernel process that said it lacks jedi (a new process is asked again).
@@ -107,7 +115,8 @@ class Completer:
                 pass
             else:
                 if not answer.unavailable and not answer.error:
-                    return CompletionResult(answer.items, "kernel")
+                    unrun = self._not_run_yet(code, line, column, answer.items)
+                    return CompletionResult(answer.items + unrun, "kernel")
                 if answer.unavailable:
                     self._kernel_lacks_jedi()
                 elif answer.error:
@@ -138,6 +147,25 @@ class Completer:
         return await asyncio.get_running_loop().run_in_executor(
             self._thread, static_inspection, others, code, line, column, docs, self._folder()
         )
+
+    def _not_run_yet(
+        self, code: str, line: int, column: int, live: tuple[CompletionItem, ...]
+    ) -> tuple[CompletionItem, ...]:
+        """Names the notebook's cells define that the kernel does not hold yet (cells not
+        run), for a top-level name being typed: the live namespace cannot know them."""
+        lines = code.split("\n")
+        typed = _TOP_LEVEL_NAME.search(lines[line - 1][:column]) if line <= len(lines) else None
+        if typed is None:
+            return ()
+        prefix, known = typed.group(1), {item.name for item in live}
+        notebook = self._notebook()
+        found = []
+        for name, cells in sorted(self._definers().items()):
+            fresh = name != prefix and name not in known
+            if fresh and name.startswith(prefix) and cells and cells[0] in notebook:
+                detail = f"{self._cell_name(cells[0])}, not run yet"
+                found.append(CompletionItem(name, name[len(prefix) :], "statement", detail))
+        return tuple(found[:LIMIT])
 
     def _other_cells(self, cell_id: str) -> list[str]:
         return [c.code for c in self._notebook().cells if c.kind == "python" and c.id != cell_id]

@@ -84,7 +84,14 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         self._batched: list[PendingCascade] | None = None
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
-        self._completer = Completer(self._runner, lambda: self.notebook, self._folder, self._emit)
+        self._completer = Completer(
+            self._runner,
+            lambda: self.notebook,
+            self._folder,
+            self._emit,
+            lambda: self.graph.definers,
+            self.cell_name,
+        )
         self._controls = Coalescer()
         self._control_values = {}
         self._control_memory = ControlMemory()

@@ -133,3 +133,20 @@ def test_static_completion_never_imports_a_compiled_module(tmp_path: Path) -> No
     assert not marker.exists(), "static completion ran a module's code in the window's process"
     items = static_completions(["import helpers"], "helpers.help", 1, 12, tmp_path)
     assert "helper_function" in [item.name for item in items]
+
+
+def test_an_idle_kernels_answer_adds_names_of_cells_not_run_yet() -> None:
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (_first, typing) = await _notebook(kernel, "live_later = 1", "liv")
+        await c.start_kernel()
+        result = await c.complete(typing, "liv", 1, 3)
+        assert result.source == "kernel"
+        assert _names(result) == ["live_name", "live_later"]  # the kernel's, then the notebook's
+        later = result.items[1]
+        assert later.insert == "e_later" and "not run yet" in later.detail
+        assert (await c.complete(typing, "x.liv", 1, 5)).items == result.items[
+            :1
+        ]  # after a dot: no
+
+    asyncio.run(body())
