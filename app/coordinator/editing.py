@@ -32,7 +32,7 @@ from app.coordinator.events import (
 from app.coordinator.runner import Runner
 from app.core.code_change import same_program
 from app.core.document import AnalysedNotebook, Delta
-from app.core.notebook import AUTORUN_KEY, Cell, CellKind, Notebook, new_cell_id
+from app.core.notebook import AUTORUN_KEY, HIDE_IN_APP_KEY, Cell, CellKind, Notebook, new_cell_id
 from app.core.planner import Mode
 from app.core.problems import Stale
 from app.core.state import CellRunState
@@ -298,11 +298,19 @@ class StructuralEditor:
     def set_cell_autorun(self, cell_id: str, on: bool) -> None:
         """Let the cell run by itself (the default) or only when asked: its ``autorun``
         metadata, saved in the file; undoable. Nothing runs now."""
+        if self.notebook.cell(cell_id).auto_runs != on:
+            label = f"auto-run {'on' if on else 'off'}"
+            self._set_flag(cell_id, AUTORUN_KEY, None if on else "false", label)
+
+    def set_hidden_in_app(self, cell_id: str, hidden: bool) -> None:
+        """Keep the cell out of the app view (``hide_in_app=true``) or show it; undoable."""
+        if self.notebook.cell(cell_id).hidden_in_app != hidden:
+            label = "hide in app view" if hidden else "show in app view"
+            self._set_flag(cell_id, HIDE_IN_APP_KEY, "true" if hidden else None, label)
+
+    def _set_flag(self, cell_id: str, key: str, value: str | None, label: str) -> None:
         cell = self.notebook.cell(cell_id)
-        if cell.auto_runs == on:
-            return
-        after = cell.with_meta(AUTORUN_KEY, None if on else "false").meta
-        edit = MetaChanged(cell_id, cell.meta, after, f"auto-run {'on' if on else 'off'}")
+        edit = MetaChanged(cell_id, cell.meta, cell.with_meta(key, value).meta, label)
         self._set_meta(edit)
         self._record(edit)
 

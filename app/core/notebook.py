@@ -26,6 +26,8 @@ def new_cell_id(taken: Iterable[str] = ()) -> str:
 
 #: The cell metadata key (``# %% autorun=false``) that keeps a cell from running by itself.
 AUTORUN_KEY = "autorun"
+#: The cell metadata key (``# %% hide_in_app=true``) that keeps a cell out of the app view.
+HIDE_IN_APP_KEY = "hide_in_app"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,11 @@ class Cell:
         """False when its metadata says ``autorun=false``: the cell runs only when asked
         (an edit upstream leaves it stale; SEMANTICS.md §3)."""
         return not any(k == AUTORUN_KEY and v.lower() == "false" for k, v in self.meta)
+
+    @property
+    def hidden_in_app(self) -> bool:
+        """True when its metadata says ``hide_in_app=true``: the app view leaves it out."""
+        return any(k == HIDE_IN_APP_KEY and v.lower() == "true" for k, v in self.meta)
 
     def with_meta(self, key: str, value: str | None) -> Cell:
         """This cell with metadata ``key`` set to ``value`` (removed when None)."""

@@ -282,3 +282,25 @@ def describe_reason(c: Coordinator, cell_id: str) -> str:
     reason = c.states[cell_id].reason
     assert reason is not None
     return describe(reason, c.cell_name)
+
+
+def test_hide_in_app_view_is_saved_in_the_marker_and_undoable(tmp_path: Path) -> None:
+    path = tmp_path / "nb.py"
+
+    async def body() -> None:
+        kernel = FakeKernel()
+        c, (a, b) = await notebook(kernel, path, "x = 1", "y = 2")
+        c.history.clear()
+        sent = len(kernel.plans)
+        c.set_hidden_in_app(a, True)
+        assert "hide_in_app=true" in path.read_text()
+        assert fileformat.load(path).notebook.cell(a).hidden_in_app
+        assert not c.notebook.cell(b).hidden_in_app
+        assert len(kernel.plans) == sent  # a view setting: nothing runs
+        assert c.history.next_undo() is not None
+        assert await c.undo()
+        assert "hide_in_app" not in path.read_text()
+        assert await c.redo()
+        assert c.notebook.cell(a).hidden_in_app
+
+    run(body)

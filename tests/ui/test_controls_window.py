@@ -251,6 +251,15 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         await until(window, lambda: state(window, 2).text("stdout") == "6\n")
         window.commands.app_view.trigger()  # back to the notebook
         assert cell(window, 1).editor.isVisibleTo(window) and cell(window, 3).isVisibleTo(window)
+        # The card's ⋯ menu toggles it: saved in the marker, followed by the app view.
+        assert cell(window, 3).bar.hide_in_app_action.isChecked()
+        cell(window, 3).bar.hide_in_app_action.trigger()
+        cell(window, 2).bar.hide_in_app_action.trigger()
+        text = path.read_text()
+        assert "hide_in_app" not in text.split("secret = 1")[0].split("print(n.value)")[1]
+        assert text.count("hide_in_app=true") == 1
+        window.commands.app_view.trigger()
+        assert cell(window, 3).isVisibleTo(window) and not cell(window, 2).isVisibleTo(window)
 
     arun(body())
 

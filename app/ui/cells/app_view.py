@@ -15,12 +15,9 @@ from PySide6.QtWidgets import QWidget
 from app.core.notebook import Cell
 from app.ui.cells.cell_widget import CellWidget
 
-#: The cell metadata key (in the ``# %%`` marker) that keeps a cell out of the app view.
-HIDE_IN_APP = "hide_in_app"
-
 
 def hidden_in_app(cell: Cell) -> bool:
-    return any(key == HIDE_IN_APP and value.lower() == "true" for key, value in cell.meta)
+    return cell.hidden_in_app
 
 
 def _chrome(widget: CellWidget) -> list[QWidget]:

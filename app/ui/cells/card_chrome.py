@@ -149,6 +149,8 @@ class CellBar(QWidget):
         self.autorun_action.setCheckable(True)
         self.autorun_action.setChecked(True)
         self.autorun_action.setToolTip("Off: the cell runs only when you run it")
+        self.hide_in_app_action = QAction("Hide in app view", self.menu)
+        self.hide_in_app_action.setCheckable(True)
         self.delete_action = QAction("Delete", self.menu)
         self.clear_output_action.triggered.connect(self.clear_output_requested)
         self.duplicate_action.triggered.connect(self.duplicate_requested)
@@ -159,6 +161,7 @@ class CellBar(QWidget):
         if not markdown:
             self.menu.addAction(self.clear_output_action)
             self.menu.addAction(self.autorun_action)
+        self.menu.addAction(self.hide_in_app_action)
         self.menu.addSeparator()
         self.menu.addAction(self.delete_action)
         self.more_button.setMenu(self.menu)

@@ -93,6 +93,7 @@ class CommandMode:
             ("Run the cell and every cell below", "", self.run_below, ()),
             ("Clear the selected cells' output", "", self._view.clear_outputs, ()),
             ("Turn auto-run of the selected cells off / on", "", self.toggle_autorun, ()),
+            ("Hide / show the selected cells in app view", "", self.toggle_in_app, ()),
         ]  # fmt: skip
         return [(Command(name, label, run), keys) for name, label, run, keys in rows]
 
@@ -263,6 +264,14 @@ class CommandMode:
         on = not all(notebook.cell(c).auto_runs for c in chosen)
         for cell_id in chosen:
             self._view.coordinator.set_cell_autorun(cell_id, on)
+
+    def toggle_in_app(self) -> None:
+        """Keep the selected cells out of the app view, or show them there again."""
+        notebook = self._view.coordinator.notebook
+        chosen = self._selection()
+        hide = not all(notebook.cell(c).hidden_in_app for c in chosen)
+        for cell_id in chosen:
+            self._view.coordinator.set_hidden_in_app(cell_id, hide)
 
     def run_above(self) -> None:
         selected = self._selected()

@@ -158,6 +158,9 @@ class NotebookView(QScrollArea):
                 widget.show()  # now, not on Qt's queued show: focus_cell scrolls to it at once
             widget.set_sql_name(cell.name)
             widget.bar.autorun_action.setChecked(cell.auto_runs)  # ⋯ → Auto-run this cell
+            widget.bar.hide_in_app_action.setChecked(cell.hidden_in_app)
+            if self.app_view:
+                widget.setVisible(not cell.hidden_in_app)
         self._empty.setVisible(not notebook.cells)
         if self.selected_id is not None and self.selected_id not in notebook:
             self.selected_id = None
@@ -253,6 +256,10 @@ class NotebookView(QScrollArea):
         widget.bar.autorun_action.setChecked(c.notebook.cell(cell_id).auto_runs)
         widget.bar.autorun_action.triggered.connect(
             lambda on: self.coordinator.set_cell_autorun(cell_id, on)
+        )
+        widget.bar.hide_in_app_action.setChecked(c.notebook.cell(cell_id).hidden_in_app)
+        widget.bar.hide_in_app_action.triggered.connect(
+            lambda hidden: self.coordinator.set_hidden_in_app(cell_id, hidden)
         )
         widget.navigate_requested.connect(self._navigate)
         widget.reveal_requested.connect(self.reveal_definer)
