@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
 from app.core.problems import Problem, Reason
-from app.core.state import CellRunState, Output, Status, StreamText
+from app.core.state import CellRunState, Output, Status
 from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, chips_html, paint_card
 from app.ui.cells.cell_folds import CellFolds
 from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
 from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
+from app.ui.cells.run_outputs import RunOutputs
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
 from app.ui.outputs.output_view import OutputArea
@@ -143,6 +144,7 @@ class CellWidget(QFrame):
         )
         self.outputs = OutputArea()
         self.outputs.hide()
+        self._run_outputs = RunOutputs(self.outputs)
         self.footer.linkActivated.connect(self.reveal_requested)
         self.folds = CellFolds(
             self.editor, self.markdown_view, self.outputs, self.bar.collapse_action
@@ -310,13 +312,7 @@ class CellWidget(QFrame):
         self._show_status(state)
         if self.kind == "markdown":
             return
-        rewrites = isinstance(appended, StreamText) and "\r" in appended.text
-        if appended is not None and previous.outputs and state.status == "running" and not rewrites:
-            self.outputs.append(appended)
-        elif appended is not None and not previous.outputs:
-            self.outputs.set_outputs(state.outputs, None)
-        elif state.outputs != previous.outputs or state.error != previous.error:
-            self.outputs.set_outputs(state.outputs, state.error)
+        self._run_outputs.show(state, previous, appended)
         self.outputs.set_omitted(state.omitted_chars, state.full_output)
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:

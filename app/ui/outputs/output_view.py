@@ -102,6 +102,8 @@ class OutputArea(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pieces: list[QWidget] = []
+        #: The output each piece shows (a piece updated in place keeps its index).
+        self._sources: list[Output] = []
         self._error_piece: ErrorOutput | None = None
         self._table_source: TableSource | None = None
         self._control_sink: ControlSink | None = None
@@ -118,12 +120,44 @@ class OutputArea(QWidget):
     # -- content ------------------------------------------------------------------------------
 
     def set_outputs(self, outputs: Sequence[Output], error: CellError | None) -> None:
-        """Replace everything (a cell was reset or finished); text shows at once, unbatched."""
-        self.clear()
-        for output in outputs:
-            self.append(output)
-        self.flush()
-        self.set_error(error)
+        """Show exactly ``outputs`` and ``error`` (a cell was reset or finished); text shows at
+        once, unbatched. Pieces that line up with the new outputs are reused in place."""
+        self.reconcile(outputs, error, final=True)
+
+    def reconcile(
+        self, outputs: Sequence[Output], error: CellError | None = None, *, final: bool = False
+    ) -> bool:
+        """Bring the pieces in line with ``outputs``, position by position: a text piece takes
+        the new text of an output of the same shape (a re-run printing a new value: no widget
+        rebuilt, the layout does not jump); from the first that does not line up, the pieces
+        are rebuilt. Until ``final`` (the run ended), pieces past the new outputs stay: they
+        are the last run's, still on screen (its error too). Returns whether none of those is left."""
+        kept = 0
+        for piece, source, output in zip(self._pieces, self._sources, outputs, strict=False):
+            text = _plain_text_of(output, source)
+            if text is None or not isinstance(piece, TextOutput):
+                break
+            if output != source:
+                piece.replace_text(text)
+                self._sources[kept] = output
+            kept += 1
+        if kept < len(outputs) or final:
+            self._drop_from(kept)
+            for output in outputs[kept:]:
+                self.append(output)
+            self.flush()
+        if final:
+            self.set_error(error)
+        return len(self._pieces) == len(outputs) and (final or self._error_piece is None)
+
+    def _drop_from(self, index: int) -> None:
+        """Remove the pieces from ``index`` on."""
+        doomed = self._pieces[index:]
+        for piece in doomed:
+            self._remove(piece)
+        del self._pieces[index:]
+        del self._sources[index:]
+        self._table_outputs = [(w, o) for w, o in self._table_outputs if w not in doomed]
 
     def append(self, output: Output) -> None:
         """Add one output while the cell runs; stream text is buffered, so this is cheap."""
@@ -135,17 +169,18 @@ class OutputArea(QWidget):
             tint: Tint = "stderr" if output.stream == "stderr" else "none"
             piece = TextOutput(output.stream, tint=tint, parent=self)
             piece.append_text(output.text)
-            self._add_piece(piece)
+            self._add_piece(piece, output)
         else:
             rich = rich_output_widget(output, self, self._table_source, self._control_sink)
             if TABLE_MIME in output.data or CONTROL_MIME in output.data:  # a table control too
                 self._table_outputs.append((rich, output))
-            self._add_piece(rich)
+            self._add_piece(rich, output)
 
-    def _add_piece(self, piece: QWidget) -> None:
+    def _add_piece(self, piece: QWidget, source: Output) -> None:
         # After the omitted-output note, before the error (if any).
         self._layout.insertWidget(1 + len(self._pieces), piece)
         self._pieces.append(piece)
+        self._sources.append(source)
 
     def set_omitted(self, chars: int, full_output: str | None) -> None:
         """Say above the outputs how much the output caps left out (0: nothing)."""
@@ -198,6 +233,7 @@ class OutputArea(QWidget):
         for piece in self._pieces:
             self._remove(piece)
         self._pieces.clear()
+        self._sources.clear()
         self._table_outputs.clear()
         self.set_error(None)
 
@@ -247,3 +283,17 @@ class OutputArea(QWidget):
 
     def is_stale(self) -> bool:
         return self._veil is not None and not self._veil.isHidden()
+
+
+def _plain_text_of(new: Output, old: Output) -> str | None:
+    """The text a piece that shows ``old`` can take to show ``new`` in place, or None when
+    ``new`` needs a widget of its own (another stream, another kind of rich output)."""
+    if isinstance(new, StreamText):
+        return new.text if isinstance(old, StreamText) and old.stream == new.stream else None
+    if (
+        isinstance(old, StreamText)
+        or set(new.data) != {"text/plain"}
+        or set(old.data) != set(new.data)
+    ):
+        return None
+    return new.data["text/plain"]

@@ -203,6 +203,18 @@ class TextOutput(QWidget):
         if not self._timer.isActive():
             self._timer.start()
 
+    def replace_text(self, text: str) -> None:
+        """Show ``text`` instead of everything so far (a re-run's new value, in place)."""
+        self._timer.stop()
+        self._chunks, self._pending, self._kept_chars = [], [], 0
+        self._flushed_chars = self._flushed_newlines = 0
+        self._shown_chars = self._shown_newlines = 0
+        self._show_all = False
+        self.view.clear()
+        self.append_text(text)
+        self.flush()
+        self._update_note()
+
     def flush(self) -> None:
         """Move buffered text into the view now, in one insert (or one tail rebuild)."""
         self._timer.stop()
