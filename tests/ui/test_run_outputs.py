@@ -77,3 +77,41 @@ def test_the_last_runs_outputs_stay_until_the_new_run_shows_its_own(
         await running
 
     arun(body())
+
+
+def test_the_strip_shows_busy_only_for_a_run_that_lasts(arun: Run, tmp_path: Path) -> None:
+    import asyncio
+
+    flag = tmp_path / "go"
+    slow = (
+        f"import os, time\nwhile v > 1 and not os.path.exists({str(flag)!r}):\n    time.sleep(0.01)"
+    )
+    window = open_window(make_file(tmp_path, "v = 1", "w = v + 1", slow))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, lambda: all(status(window, i) == "success" for i in range(3)))
+        await idle(window)
+        quick, waiting = cell(window, 1), cell(window, 2)
+        repaints: list[str] = []
+        original = quick._strip._repaint
+
+        def counted() -> None:
+            repaints.append(quick._state.status)
+            original()
+
+        quick._strip._repaint = counted  # type: ignore[method-assign]
+        assert window.coordinator is not None
+        running = asyncio.ensure_future(
+            window.coordinator.update_cell(cell(window, 0).cell_id, "v = 2")
+        )
+        await until(window, lambda: status(window, 2) == "running")
+        await until(window, lambda: waiting._strip.shown == "running")  # it lasts: shown
+        assert status(window, 1) == "success"
+        assert repaints == []  # queued, ran and done within the delay: never flashed
+        flag.write_text("go")
+        await until(window, lambda: status(window, 2) == "success")
+        await until(window, lambda: waiting._strip.shown == "success")
+        await running
+
+    arun(body())

@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import math
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
@@ -190,3 +191,38 @@ class CellBar(QWidget):
         painter.setPen(QPen(QColor(theme.border), 1.0))
         painter.setBrush(QColor(theme.surface))
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0)
+
+
+#: A cell going queued or running shows it on its strip only after this long: a brief run
+#: (a slider over light cells) never flashes, and the cards are not all repainted per run.
+BUSY_STRIP_DELAY_MS = 120
+
+
+class StatusStrip:
+    """Repaints a card's status strip (only the strip: a full card repaint would repaint
+    every output child) when the status it shows changes; busy states wait a moment."""
+
+    def __init__(self, card: QWidget, status: Callable[[], Status]) -> None:
+        self._card = card
+        self._status = status
+        self.shown: Status = "idle"
+        self._delay = QTimer(card)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(BUSY_STRIP_DELAY_MS)
+        self._delay.timeout.connect(self._repaint)
+
+    def follow(self) -> None:
+        """The cell's status may have changed (or a running cell's pulse moved on)."""
+        status = self._status()
+        busy = ("queued", "running")
+        if status in busy and self.shown not in busy:
+            if not self._delay.isActive():
+                self._delay.start()
+            return
+        self._delay.stop()
+        if status != self.shown or status == "running":
+            self._repaint()
+
+    def _repaint(self) -> None:
+        self.shown = self._status()
+        self._card.update(0, 0, STRIP_WIDTH + 1, self._card.height())

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
 from app.core.problems import Problem, Reason
-from app.core.state import CellRunState, Output, Status
-from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, chips_html, paint_card
+from app.core.state import CellRunState, Output
+from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, StatusStrip, chips_html, paint_card
 from app.ui.cells.cell_folds import CellFolds
 from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
 from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
@@ -122,6 +122,7 @@ class CellWidget(QFrame):
         self._build_body(cell)
         self._lay_out()
         self._build_timers()
+        self._strip = StatusStrip(self, lambda: self._state.status)
         self._wire()
         self.set_state(CellRunState())
 
@@ -333,10 +334,7 @@ class CellWidget(QFrame):
             self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
             self._show_problem(self._analysis_problem, "error")
-        if state.status != self._strip_status or state.status == "running":
-            # Only the strip: repainting the card would repaint every output child too.
-            self._strip_status = state.status
-            self.update(0, 0, STRIP_WIDTH + 1, self.height())
+        self._strip.follow()
 
     def _words(self, reason: Reason, *, links: bool) -> str:
         return reason_words(reason, self._name_cell, links=links)
@@ -346,7 +344,6 @@ class CellWidget(QFrame):
             self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
-    _strip_status: Status = "idle"
     _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
