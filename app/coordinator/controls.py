@@ -110,8 +110,15 @@ class ControlIntents:
         if spec is None:
             self._emit(Notice("warning", "That control is gone: run its cell again."))
             return
-        self._control_values[(spec.id, spec.instance)] = value
+        self._keep_value(spec, value)
         await self._controls.submit(control_id, value, self._apply_control_value)
+
+    def _keep_value(self, spec: ControlSpec, value: Any) -> None:
+        """The user's value for this instance of the control; values set on earlier
+        instances (before its cell re-ran) are dropped, so this holds one per control."""
+        for key in [k for k in self._control_values if k[0] == spec.id and k[1] != spec.instance]:
+            del self._control_values[key]
+        self._control_values[(spec.id, spec.instance)] = value
 
     async def _apply_control_value(self, control_id: str, value: Any) -> None:
         """One coalesced application: remembered (a file write, so once per run, not per
@@ -130,6 +137,6 @@ class ControlIntents:
         names = {name for spec in specs for name in spec.names}
         roots = {spec.cell_id for spec in specs} if with_definers else set()
         for spec in specs:
-            self._control_values[(spec.id, spec.instance)] = values[spec.id]
+            self._keep_value(spec, values[spec.id])
         self._control_memory.remember(self.path, values)
         await self._runner.run_cells(roots, changed_names=names, control_values=values)

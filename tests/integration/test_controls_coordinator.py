@@ -137,3 +137,18 @@ def test_remembered_values_come_back_in_a_new_session_and_never_touch_the_file(
     for body in (first, second, third):
         asyncio.run(session(body))
     assert path.read_bytes() == before
+
+
+def test_values_of_earlier_instances_are_not_kept(tmp_path: Path) -> None:
+    # Every run of the defining cell makes a new instance: the user's values of the old ones
+    # would pile up for the life of the window.
+    async def body(c: Coordinator, ids: list[str]) -> None:
+        define = ids[0]
+        for value in range(5, 10):
+            await c.set_control_value(f"{define}:0", value)
+            await c.run_cell(define)
+        spec = controls_by_name(c.states)["n"]
+        assert spec.value == 9  # kept across re-runs
+        assert len(c._control_values) == 1  # one per control, not one per instance
+
+    scenario(tmp_path, body)
