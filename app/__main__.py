@@ -19,7 +19,8 @@ USAGE = (
     "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
     "            cannot start; the reason is one line on stderr; a .ipynb or marimo\n"
     "            notebook is converted in memory and run)\n"
-    "       cascade app NOTEBOOK.py   open it as an app: outputs and controls only\n"
+    "       cascade app NOTEBOOK.py [--screenshot OUT.png]   open it as an app: outputs and\n"
+    "            controls only (--screenshot: run it offscreen, save a picture of the app)\n"
     "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
     "            into a new NB.py beside it; the report goes to stderr\n"
     "       cascade --screenshot OUT.png NOTEBOOK.py [light|dark]   run it offscreen, save a\n"
@@ -64,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
 
         theme = args[3] if len(args) == 4 else "light"
         return take_screenshot(notebook=args[2], out=args[1], theme=theme)
+    if args[:1] == ["app"] and len(args) == 4 and args[2] == "--screenshot":
+        from app.ui.window.screenshot import take_screenshot
+
+        return take_screenshot(notebook=args[1], out=args[3], app_view=True)
     if args[:1] in (["-h"], ["--help"]):
         print(USAGE)
         return 0

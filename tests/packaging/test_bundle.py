@@ -105,6 +105,17 @@ def test_the_bundle_takes_a_screenshot_offscreen(checkout: Path, tmp_path: Path)
     assert len(data) > 10_000  # a rendered window, not an empty picture
 
 
+def test_the_bundle_opens_a_notebook_as_an_app(checkout: Path, tmp_path: Path) -> None:
+    """``Cascade app NB.py``, the way an analysis is handed over: the frozen binary opens it in
+    app view (here offscreen, with a picture as the proof that it ran and rendered)."""
+    out = tmp_path / "app.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = cascade(checkout, "app", "notebooks/demo.py", "--screenshot", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
 def test_the_bundle_is_its_own_kernel_worker(checkout: Path) -> None:
     """``--kernel-worker`` says Ready with the bundled packages, then exits on Shutdown."""
     nonce = new_nonce()

@@ -189,15 +189,13 @@ class NotebookView(QScrollArea):
             widget.set_state(event.state, event.appended)
 
     def _on_states(self, event: CellStatesChanged) -> None:
-        """Many cells at once (a plan queued, a batch of brief steps): one repaint for all."""
-        self._container.setUpdatesEnabled(False)
-        try:
-            for cell_id, state in event.states.items():
-                widget = self.cells.get(cell_id)
-                if widget is not None:
-                    widget.set_state(state)
-        finally:
-            self._container.setUpdatesEnabled(True)
+        """Many cells at once (a plan queued, a batch of brief steps). Qt paints what changed
+        once, after this returns; no setUpdatesEnabled toggle here: re-enabling updates
+        repaints the whole column (every card, editor and output) on every batch."""
+        for cell_id, state in event.states.items():
+            widget = self.cells.get(cell_id)
+            if widget is not None:
+                widget.set_state(state)
 
     # -- building -----------------------------------------------------------------------------
     def _rebuild(self, notebook: Notebook) -> None:

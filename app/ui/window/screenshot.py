@@ -1,4 +1,5 @@
-"""``cascade --screenshot OUT.png NOTEBOOK.py``: open, run every cell, capture the window.
+"""``cascade --screenshot OUT.png NOTEBOOK.py``: open, run every cell, capture the window
+(``cascade app NOTEBOOK.py --screenshot OUT.png``: in app view).
 
 Used for the README picture and as a smoke test of the whole stack. Works offscreen.
 """
@@ -20,7 +21,9 @@ PANELS_MIN_WIDTH = 1400
 RUN_TIMEOUT_S = 120.0
 
 
-async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str) -> None:
+async def _capture(
+    notebook: Path, out: Path, size: tuple[int, int], theme: str, app_view: bool = False
+) -> None:
     from app.ui.theme.apply import CHOICES, theme_controller
     from app.ui.window.main_window import MainWindow
 
@@ -35,7 +38,9 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str)
         raise SystemExit(f"cascade: cannot open {notebook}: {getattr(window, 'last_error', '')}")
     coordinator = window.coordinator
     assert coordinator is not None
-    if size[0] >= PANELS_MIN_WIDTH:  # the picture shows what the notebook knows of itself
+    if app_view:
+        window.commands.app_view.trigger()  # outputs and controls only, as `cascade app`
+    elif size[0] >= PANELS_MIN_WIDTH:  # the picture shows what the notebook knows of itself
         for panel in PANELS:
             window.panels.docks[panel].show()
     await coordinator.start_kernel()
@@ -51,7 +56,11 @@ async def _capture(notebook: Path, out: Path, size: tuple[int, int], theme: str)
 
 
 def take_screenshot(
-    notebook: str, out: str, size: tuple[int, int] = (1600, 1000), theme: str = "light"
+    notebook: str,
+    out: str,
+    size: tuple[int, int] = (1600, 1000),
+    theme: str = "light",
+    app_view: bool = False,
 ) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
@@ -61,7 +70,7 @@ def take_screenshot(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(_capture(Path(notebook), Path(out), size, theme))
+        loop.run_until_complete(_capture(Path(notebook), Path(out), size, theme, app_view))
     finally:
         loop.close()
         asyncio.set_event_loop(None)
