@@ -222,6 +222,7 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         Cell("c2", code="print(n.value)"),
         Cell("c3", code="secret = 1", meta=(("hide_in_app", "true"),)),
         Cell("c4", code="raise ValueError('no data for this month')"),
+        Cell("c5", code="quiet = 2"),
     )
     window = open_window(path)
 
@@ -229,6 +230,8 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         window.commands.run_all.trigger()
         await until(window, lambda: all(status(window, i) == "success" for i in (1, 2, 3)), 60)
         await until(window, lambda: status(window, 4) == "error")
+        await until(window, lambda: status(window, 5) == "success")
+        window.panels.docks["variables"].show()
         error = cell(window, 4).outputs.findChildren(ErrorOutput)[0]
         assert error.traceback.isVisibleTo(window)
         window.commands.app_view.trigger()
@@ -242,6 +245,8 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         markdown = cell(window, 0).markdown_view
         assert markdown is not None and markdown.isVisibleTo(window)
         assert not cell(window, 3).isVisibleTo(window)  # hide_in_app="true"
+        assert not cell(window, 5).isVisibleTo(window)  # nothing to show: no empty card
+        assert window.panels.docks["variables"].isHidden()  # an app shows no panels
         error = cell(window, 4).outputs.findChildren(ErrorOutput)[0]  # errors summarised
         assert error.header.isVisibleTo(window) and not error.traceback.isVisibleTo(window)
         assert "no data for this month" in error.header.text()
@@ -251,6 +256,8 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         await until(window, lambda: state(window, 2).text("stdout") == "6\n")
         window.commands.app_view.trigger()  # back to the notebook
         assert cell(window, 1).editor.isVisibleTo(window) and cell(window, 3).isVisibleTo(window)
+        assert cell(window, 5).isVisibleTo(window)
+        assert not window.panels.docks["variables"].isHidden()  # the panel the user had open
         # The card's ⋯ menu toggles it: saved in the marker, followed by the app view.
         assert cell(window, 3).bar.hide_in_app_action.isChecked()
         cell(window, 3).bar.hide_in_app_action.trigger()
@@ -259,7 +266,14 @@ def test_app_view_hides_code_keeps_controls_live_and_honours_hide_in_app(
         assert "hide_in_app" not in text.split("secret = 1")[0].split("print(n.value)")[1]
         assert text.count("hide_in_app=true") == 1
         window.commands.app_view.trigger()
-        assert cell(window, 3).isVisibleTo(window) and not cell(window, 2).isVisibleTo(window)
+        assert not cell(window, 2).isVisibleTo(window)  # hidden from its menu now
+        assert not cell(window, 3).isVisibleTo(window)  # shown again, but it has no output
+        window.commands.app_view.trigger()
+        cell(window, 4).bar.hide_in_app_action.trigger()  # the failing cell, with an output
+        window.commands.app_view.trigger()
+        assert not cell(window, 4).isVisibleTo(window)
+        cell_4 = window.coordinator.notebook.cells[4] if window.coordinator else None
+        assert cell_4 is not None and cell_4.hidden_in_app
 
     arun(body())
 

@@ -20,6 +20,14 @@ def hidden_in_app(cell: Cell) -> bool:
     return cell.hidden_in_app
 
 
+def shown_in_app(widget: CellWidget, cell: Cell) -> bool:
+    """Whether the app shows this cell: markdown, or a cell with something to show (a code
+    cell with no output would be an empty card), unless its metadata keeps it out."""
+    if cell.hidden_in_app:
+        return False
+    return cell.kind == "markdown" or not widget.outputs.is_empty()
+
+
 def _chrome(widget: CellWidget) -> list[QWidget]:
     """What app view hides: everything about the code, not its results."""
     parts: list[QWidget] = [
@@ -42,7 +50,7 @@ def set_app_view(widget: CellWidget, cell: Cell, on: bool) -> None:
         widget.setProperty("appViewShown", shown)
         for part in shown:
             part.setVisible(False)
-        widget.setVisible(not hidden_in_app(cell))
+        widget.setVisible(shown_in_app(widget, cell))
         widget.outputs.set_summarise_errors(True)
         return
     shown = widget.property("appViewShown")

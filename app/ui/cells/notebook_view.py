@@ -31,7 +31,7 @@ from app.coordinator.events import (
 )
 from app.core.notebook import Notebook
 from app.ui.cells import definitions, quick_fixes
-from app.ui.cells.app_view import set_app_view
+from app.ui.cells.app_view import set_app_view, shown_in_app
 from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
@@ -160,7 +160,7 @@ class NotebookView(QScrollArea):
             widget.bar.autorun_action.setChecked(cell.auto_runs)  # ⋯ → Auto-run this cell
             widget.bar.hide_in_app_action.setChecked(cell.hidden_in_app)
             if self.app_view:
-                widget.setVisible(not cell.hidden_in_app)
+                widget.setVisible(shown_in_app(widget, cell))
         self._empty.setVisible(not notebook.cells)
         if self.selected_id is not None and self.selected_id not in notebook:
             self.selected_id = None
@@ -187,6 +187,12 @@ class NotebookView(QScrollArea):
         widget = self.cells.get(event.cell_id)
         if widget is not None:
             widget.set_state(event.state, event.appended)
+            self._follow_app_view(widget)
+
+    def _follow_app_view(self, widget: CellWidget) -> None:
+        """In app view a cell shows once it has outputs (and goes when they do)."""
+        if self.app_view and widget.cell_id in self.coordinator.notebook:
+            widget.setVisible(shown_in_app(widget, self.coordinator.notebook.cell(widget.cell_id)))
 
     def _on_states(self, event: CellStatesChanged) -> None:
         """Many cells at once (a plan queued, a batch of brief steps). Qt paints what changed
@@ -196,6 +202,7 @@ class NotebookView(QScrollArea):
             widget = self.cells.get(cell_id)
             if widget is not None:
                 widget.set_state(state)
+                self._follow_app_view(widget)
 
     # -- building -----------------------------------------------------------------------------
     def _rebuild(self, notebook: Notebook) -> None:
@@ -214,6 +221,8 @@ class NotebookView(QScrollArea):
 
     def _build_batch(self, size: int = BATCH) -> None:
         batch, self._unbuilt = self._unbuilt[:size], self._unbuilt[size:]
+        if not batch:
+            return  # a queued call after everything was built: nothing to repaint for
         self._container.setUpdatesEnabled(False)
         for cell_id in batch:
             if cell_id in self.coordinator.notebook and cell_id not in self.cells:

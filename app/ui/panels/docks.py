@@ -91,14 +91,35 @@ class Panels(QObject):
         dock.visibilityChanged.connect(self._shown)
         self.docks[key] = dock
 
+    def set_app_view(self, on: bool) -> None:
+        """An app shows no panels: hide them (without forgetting the user's choice) and bring
+        back the ones that were open when the app view ends."""
+        self._suspended = True
+        try:
+            if on:
+                self._open_before_app = [k for k, d in self.docks.items() if not d.isHidden()]
+                for dock in self.docks.values():
+                    dock.hide()
+            else:
+                for key in self._open_before_app:
+                    self.docks[key].show()
+                self._open_before_app = []
+        finally:
+            self._suspended = False
+        for dock in self.docks.values():
+            dock.toggleViewAction().setEnabled(not on)
+
+    _suspended = False
+    _open_before_app: list[str] = []  # noqa: RUF012 (replaced, never changed in place)
+
     def _shown(self, visible: bool) -> None:
         if visible:
             self._variables_dirty = True
             self.refresh()
 
     def _remember(self, dock: QDockWidget, key: str) -> None:
-        if not self._window.isVisible():
-            return  # closing the window hides the docks: that is not the user's choice
+        if not self._window.isVisible() or self._suspended:
+            return  # closing the window (or the app view) hides the docks: not the user's choice
         QSettings("Cascade", "Cascade").setValue(key, not dock.isHidden())
 
     def attach(

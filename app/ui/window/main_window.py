@@ -249,6 +249,7 @@ class MainWindow(
         """View → App view: outputs and controls only (app/ui/cells/app_view.py)."""
         self.commands.app_view.setChecked(checked)
         self.commands.toolbar.setVisible(not checked)
+        self.panels.set_app_view(checked)
         if self.view is not None:
             self.view.set_app_view(checked)
 
