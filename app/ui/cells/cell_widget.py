@@ -485,6 +485,6 @@ class CellWidget(QFrame):
             theme_for(self.palette()),
             self._state.status if self.kind != "markdown" else "idle",
             hovered=self._hovered,
-            selected=self._selected,
+            selected=self._selected and not self.in_app_view,
             focus=focus,
         )
