@@ -24,13 +24,11 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import (
-    QColor,
     QFocusEvent,
     QFontMetricsF,
     QHelpEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QResizeEvent,
     QTextCursor,
     QTextFormat,
@@ -54,6 +52,7 @@ from app.ui.editor.line_edits import (
     newline_indent,
 )
 from app.ui.editor.preferences import editor_preferences
+from app.ui.editor.search_marks import search_selections
 from app.ui.editor.signature_help import InspectSource, SignatureHelp
 from app.ui.theme import Colors, colors_for, is_dark
 
@@ -63,11 +62,7 @@ MAX_VISIBLE_LINES = 2000
 _WHEEL_NOTCH = 120
 _GUTTER_PADDING = 6
 
-_Mod = Qt.KeyboardModifier
-_NONE = _Mod.NoModifier
-_SHIFT = _Mod.ShiftModifier
-_CTRL = _Mod.ControlModifier
-_ALT = _Mod.AltModifier
+_CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 # -- the widget -----------------------------------------------------------------------------
@@ -420,18 +415,7 @@ class CodeEditor(EditorKeys):
         return self._search_marks
 
     def _search_selections(self) -> list[QTextEdit.ExtraSelection]:
-        selections = []
-        for index, (start, end) in enumerate(self._search_marks):
-            color = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-            color.setAlpha(170 if index == self._search_current else 70)
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            mark = QTextEdit.ExtraSelection()
-            mark.format.setBackground(color)
-            mark.cursor = cursor
-            selections.append(mark)
-        return selections
+        return search_selections(self, self._search_marks, self._search_current)
 
     def _error_selection(self) -> list[QTextEdit.ExtraSelection]:
         if self._error_line is None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QColor, QPalette, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from app.ui.editor.search_marks import search_selections
 
 PREFIX = "out:"
 
@@ -37,15 +38,4 @@ def text_pieces(outputs: QWidget) -> list[QPlainTextEdit]:
 
 def mark(view: QPlainTextEdit, marks: Sequence[tuple[int, int]], current: int | None) -> None:
     """Highlight ``marks`` (document positions) in an output view, ``current`` stronger."""
-    selections = []
-    for index, (start, end) in enumerate(marks):
-        color = QColor(view.palette().color(QPalette.ColorRole.Highlight))
-        color.setAlpha(170 if index == current else 70)
-        cursor = QTextCursor(view.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        selection = QTextEdit.ExtraSelection()
-        selection.format.setBackground(color)
-        selection.cursor = cursor
-        selections.append(selection)
-    view.setExtraSelections(selections)
+    view.setExtraSelections(search_selections(view, marks, current))
