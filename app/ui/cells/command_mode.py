@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 
 from app.core import fileformat
-from app.core.notebook import CellKind, Notebook
+from app.core.notebook import Cell, CellKind, Notebook
 from app.ui.editor.line_edits import code_point_offset
 from app.ui.tasks import spawn
 
@@ -259,19 +259,21 @@ class CommandMode:
 
     def toggle_autorun(self) -> None:
         """Cells that run only when asked, or by themselves again (⋯ → Auto-run this cell)."""
-        notebook = self._view.coordinator.notebook
-        chosen = self._selection()
-        on = not all(notebook.cell(c).auto_runs for c in chosen)
-        for cell_id in chosen:
-            self._view.coordinator.set_cell_autorun(cell_id, on)
+        coordinator = self._view.coordinator
+        self._toggle(lambda cell: cell.auto_runs, coordinator.set_cell_autorun)
 
     def toggle_in_app(self) -> None:
         """Keep the selected cells out of the app view, or show them there again."""
+        coordinator = self._view.coordinator
+        self._toggle(lambda cell: cell.hidden_in_app, coordinator.set_hidden_in_app)
+
+    def _toggle(self, flag: Callable[[Cell], bool], set_flag: Callable[[str, bool], None]) -> None:
+        """Set a cell flag on every selected cell: on, unless all of them have it already."""
         notebook = self._view.coordinator.notebook
         chosen = self._selection()
-        hide = not all(notebook.cell(c).hidden_in_app for c in chosen)
+        value = not all(flag(notebook.cell(c)) for c in chosen)
         for cell_id in chosen:
-            self._view.coordinator.set_hidden_in_app(cell_id, hide)
+            set_flag(cell_id, value)
 
     def run_above(self) -> None:
         selected = self._selected()
