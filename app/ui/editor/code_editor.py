@@ -243,7 +243,8 @@ class CodeEditor(QPlainTextEdit):
         action = self._key_action(event)
         if action is None:
             super().keyPressEvent(event)
-            if self.completion is not None and self._language == "python":
+            if self._completes():
+                assert self.completion is not None
                 self.completion.typed(event.text())
             if self.signature_help is not None and self._language == "python":
                 self.signature_help.typed(event.text())
@@ -351,7 +352,8 @@ class CodeEditor(QPlainTextEdit):
         self.ensureCursorVisible()
 
     def _completes(self) -> bool:
-        return self.completion is not None and self._language == "python"
+        """Python and SQL cells complete (SQL: the database's names, keywords, ``{name}``)."""
+        return self.completion is not None and self._language in ("python", "sql")
 
     def _request_completion(self) -> None:
         if self.completion is not None:
