@@ -197,9 +197,12 @@ class SqlEngine:
         if self._deferred is not None and _new_sqlite_file(self._deferred) is not None:
             return self.schema.describe(None, request)
         engine = self._engine_now()
-        if engine is not None and engine.dialect.name == "sqlite":
-            if _sqlite_file_to_create(engine.url):
-                engine = None
+        if (
+            engine is not None
+            and engine.dialect.name == "sqlite"
+            and _sqlite_file_to_create(engine.url)
+        ):
+            engine = None
         if engine is None and self._problem:
             return DatabaseSchema(request.request_id, error=self._problem)
         return self.schema.describe(engine, request)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.coordinator.coordinator import Coordinator
 from app.coordinator.completion import CompletionResult
+from app.coordinator.coordinator import Coordinator
 from kernel_worker import protocol as p
 from tests.coordinator.fake_kernel import FakeKernel, Outcome
 

@@ -49,11 +49,8 @@ def test_columns_of_the_tables_in_from_and_join_are_offered_in_the_select_list()
     code = "SELECT na FROM orders o, users"
     context = sql_context(code, 1, len("SELECT na"))
     assert set(context.tables) == {"orders", "users"}
-    assert [(i.name, i.kind, i.detail) for i in sql_items(context, SCHEMA)][0] == (
-        "name",
-        "column",
-        "users · TEXT",
-    )
+    first = sql_items(context, SCHEMA)[0]
+    assert (first.name, first.kind, first.detail) == ("name", "column", "users · TEXT")
 
 
 def test_table_names_match_whatever_their_case() -> None:
