@@ -19,7 +19,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+Alt+Up / Down", "Move the cell up / down"),
     ("Ctrl+/", "Toggle comment on the selected lines"),
     ("Tab / Shift+Tab", "Complete after a name (else indent) / dedent"),
-    ("Ctrl+Space", "Complete at the cursor"),
+    ("Ctrl+Space", "Complete at the cursor (twice in a SQL cell: re-read the database)"),
     ("Ctrl+F / Ctrl+H", "Find / replace in the notebook"),
     ("F3 / Shift+F3", "Next / previous match"),
     ("Ctrl+Shift+R", "Run all cells"),
