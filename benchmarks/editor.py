@@ -14,6 +14,11 @@ Figures:
   ``completion_first_ms``). The popup's painting is not included.
 * ``ipykernel_completion_*``: ``complete_request`` → ``complete_reply`` through
   jupyter_client for the same code on the same namespace (IPython completes with jedi too).
+* ``sql_completion_*``: ``Coordinator.complete`` in a SQL cell of a notebook connected to a
+  SQLite database of :data:`SQL_TABLES` tables (five columns each): a table name after
+  ``FROM`` and a column after ``table.``, p50 and p95 after the first request (which reads
+  the table list with SQLAlchemy's inspector and is reported alone as
+  ``sql_completion_first_ms``).
 * ``find_1000_cells_ms``: :func:`app.core.text_search.find_all` over a 1,000-cell notebook's
   text (median of 20), the search the find bar runs on each change.
 
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -57,6 +63,15 @@ EXPECTED = {
     "np_linalg": "norm",
     "notebook_name": "revenue_total_q3",
 }
+
+
+#: Tables of the SQL completion's database (a large schema, well under the listing's bound).
+SQL_TABLES = 2000
+#: (label, SQL typed, what the answer must hold).
+SQL_QUERIES: tuple[tuple[str, str, str], ...] = (
+    ("table", "SELECT * FROM customer_acc", "customer_accounts"),
+    ("column", "SELECT customer_accounts.reg", "region"),
+)
 
 
 def _ms(seconds: float) -> float:
@@ -107,6 +122,47 @@ async def cascade_completion(requests: int, folder: Path) -> dict[str, float]:
             _check(label, [item.name for item in result.items], result.source)
     await coordinator.shutdown()
     figures.update(_summary("completion", samples))
+    return figures
+
+
+def _sql_database(folder: Path) -> str:
+    path = folder / "big.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE customer_accounts (id INTEGER, region TEXT, name TEXT)")
+        for index in range(SQL_TABLES - 1):
+            db.execute(f"CREATE TABLE table_{index:04} (a INTEGER, b TEXT, c REAL, d, e)")
+    return f"sqlite:///{path}"
+
+
+async def sql_completion(requests: int, folder: Path) -> dict[str, float]:
+    coordinator = Coordinator(AsyncioKernel(cwd=folder), autosave=False, assume_trusted=True)
+    coordinator.new()
+    await coordinator.set_mode("lazy")
+    status = await coordinator.set_database(_sql_database(folder))
+    if not status.ok:
+        raise RuntimeError(f"cannot connect: {status.message}")
+    query = await coordinator.add_cell("sql", code="SELECT 1")
+    await coordinator.run_cell(query)
+    _label, code, expected = SQL_QUERIES[0]
+    start = time.perf_counter()
+    first = await coordinator.complete(query, code, 1, len(code))
+    figures: dict[str, float] = {"sql_completion_first_ms": _ms(time.perf_counter() - start)}
+    if expected not in [item.name for item in first.items]:
+        raise AssertionError(f"sql: {expected!r} not completed ({first.source})")
+    samples: dict[str, list[float]] = {label: [] for label, _, _ in SQL_QUERIES}
+    for _ in range(requests):
+        for label, code, expected in SQL_QUERIES:
+            # A different cursor position each time: the same request twice would refresh.
+            for text in (code, code[:-1]):
+                start = time.perf_counter()
+                result = await coordinator.complete(query, text, 1, len(text))
+                samples[label].append(time.perf_counter() - start)
+                names = [item.name for item in result.items]
+                if result.source != "kernel" or expected not in names:
+                    raise AssertionError(f"sql {label}: {expected!r} not in {names[:8]}")
+    await coordinator.shutdown()
+    figures.update(_summary("sql_completion", samples))
+    figures["sql_completion_tables"] = SQL_TABLES
     return figures
 
 
@@ -191,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="cascade-editor-bench-") as folder:
         figures.update(asyncio.run(cascade_completion(args.requests, Path(folder))))
+        figures.update(asyncio.run(sql_completion(args.requests, Path(folder))))
     if not args.no_peers:
         try:
             figures.update(ipykernel_completion(args.requests))

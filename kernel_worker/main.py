@@ -27,6 +27,7 @@ from kernel_worker.protocol import (
     ConfigureDatabase,
     DatabaseStatus,
     DescribeNamespace,
+    DescribeSchema,
     ExportTable,
     FetchRows,
     Inspect,
@@ -235,6 +236,8 @@ def _serve(
             from kernel_worker.completion import inspect_at
 
             writer.send(inspect_at(executor.namespace, request, folder))
+        elif isinstance(request, DescribeSchema):
+            writer.send(executor.sql.describe_schema(request))
         elif isinstance(request, DescribeNamespace):
             from kernel_worker.variables import describe_namespace  # only when the panel asks
 

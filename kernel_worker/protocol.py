@@ -22,7 +22,9 @@ compatible; bump the version for anything else (version 2: the framed header abo
 controls, :class:`ControlValue` updates carried by a :class:`RunPlan`; version 5:
 :class:`DescribeNamespace` / :class:`NamespaceSummary` for the Variables panel; version 6:
 :class:`Complete` and its answer :class:`Completions`, code completion from the live namespace,
-and :class:`Inspect` / :class:`Inspection`, signature help and docs).
+and :class:`Inspect` / :class:`Inspection`, signature help and docs; version 7:
+:class:`DescribeSchema` / :class:`DatabaseSchema`, the database's tables and columns for
+completion in SQL cells).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -53,7 +55,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 6
+PROTOCOL_VERSION = 7
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -350,6 +352,48 @@ class Inspection(Record):
 
 # -- end of code intelligence --------------------------------------------------------------------
 
+
+# -- the database's schema, for completion in SQL cells (version 7) -----------------------------
+class DescribeSchema(Record):
+    """The connected database's tables (default schema), with the columns of ``tables``
+    (the worker reads at most a few tables' columns per request, see
+    ``kernel_worker.sql_schema``). The worker answers from its cache, which it forgets when the
+    database is reconfigured and after a SQL cell runs DDL; ``refresh`` reads everything again.
+    Answered with :class:`DatabaseSchema`, like :class:`Complete` only while no plan runs."""
+
+    TYPE: ClassVar[str] = "describe_schema"
+    request_id: int
+    tables: tuple[str, ...] = ()
+    refresh: bool = False
+
+
+class TableColumns(Record):
+    """One table's column names and their database types (as the inspector names them)."""
+
+    TYPE: ClassVar[str] = "table_columns"
+    table: str
+    columns: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+
+class DatabaseSchema(Record):
+    """Answer to :class:`DescribeSchema`: ``tables`` and ``views`` (sorted; ``truncated``:
+    the database has more than were listed), ``columns`` of the tables asked for that exist,
+    the worker's cache ``generation`` (a new one: what the receiver kept is stale), ``error``
+    (no database, no SQLAlchemy, or the database refused) for a person."""
+
+    TYPE: ClassVar[str] = "database_schema"
+    request_id: int
+    tables: tuple[str, ...] = ()
+    views: tuple[str, ...] = ()
+    columns: tuple[TableColumns, ...] = ()
+    truncated: bool = False
+    generation: int = 0
+    error: str = ""
+
+
+# -- end of the database's schema -----------------------------------------------------------------
+
 # ``Request`` (the union of every request) is defined below, with ``Event``.
 
 
@@ -559,6 +603,7 @@ Request: TypeAlias = (
     | DescribeNamespace
     | Complete
     | Inspect
+    | DescribeSchema
 )
 Event: TypeAlias = (
     Ready
@@ -575,6 +620,7 @@ Event: TypeAlias = (
     | Inspection
     | WorkerLog
     | NamespaceSummary
+    | DatabaseSchema
 )
 Message: TypeAlias = Request | Event
 
@@ -601,6 +647,8 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     WorkerLog,
     DescribeNamespace,
     NamespaceSummary,
+    DescribeSchema,
+    DatabaseSchema,
 )
 
 # Nested message fields: (class, field) -> how to rebuild the value from JSON.
@@ -695,6 +743,7 @@ _NESTED[(Step, "sql")] = _sql
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
 _NESTED[(Completions, "items")] = lambda raw: tuple(_build(CompletionItem, item) for item in raw)
+_NESTED[(DatabaseSchema, "columns")] = lambda raw: tuple(_build(TableColumns, item) for item in raw)
 
 
 def _variables(raw: Any) -> tuple[VariableInfo, ...]:

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from kernel_worker import interrupts
-from kernel_worker.protocol import SqlStatementSpec
+from kernel_worker.protocol import DatabaseSchema, DescribeSchema, SqlStatementSpec
+from kernel_worker.sql_schema import SchemaCache, changes_schema
 
 #: How long a connection attempt may take before the user is told the server does not answer.
 CONNECT_TIMEOUT_S = 5
@@ -73,6 +74,8 @@ class SqlEngine:
         #: A URL accepted without SQLAlchemy (see :meth:`configure`): the engine is made
         #: when the first SQL cell runs.
         self._deferred: str | None = None
+        #: The connection's tables and columns, for completion (kernel_worker.sql_schema).
+        self.schema = SchemaCache()
 
     # -- configuration -------------------------------------------------------------------
     def configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
@@ -84,6 +87,7 @@ class SqlEngine:
         every start otherwise — and its engine is made by the first SQL cell. Connecting
         would create the file, so the answer is the same as after a full check."""
         path = _new_sqlite_file(url) if password is None else None
+        self.schema.forget()
         if path is not None:
             if self._engine is not None:
                 self._engine.dispose()
@@ -186,9 +190,35 @@ class SqlEngine:
             return f"No driver for this kind of database URL: {raw.splitlines()[0]}"
         return raw.strip().splitlines()[0] if raw.strip() else type(exc).__name__
 
+    # -- the schema, for completion -------------------------------------------------------------
+    def describe_schema(self, request: DescribeSchema) -> DatabaseSchema:
+        """Tables and columns of the database in force (nothing for a SQLite file that does
+        not exist yet: reading it would create it)."""
+        if self._deferred is not None and _new_sqlite_file(self._deferred) is not None:
+            return self.schema.describe(None, request)
+        engine = self._engine_now()
+        if (
+            engine is not None
+            and engine.dialect.name == "sqlite"
+            and _sqlite_file_to_create(engine.url)
+        ):
+            engine = None
+        if engine is None and self._problem:
+            return DatabaseSchema(request.request_id, error=self._problem)
+        return self.schema.describe(engine, request)
+
     # -- running -------------------------------------------------------------------------------
     def run(self, statements: tuple[SqlStatementSpec, ...], namespace: dict[str, Any]) -> SqlResult:
         """Run every statement in order, in one transaction; the last one's result counts."""
+        try:
+            return self._run(statements, namespace)
+        finally:
+            if any(changes_schema(_leading_text(parts)) for _line, parts in statements):
+                self.schema.forget()  # even a failed cell may have changed some of it
+
+    def _run(
+        self, statements: tuple[SqlStatementSpec, ...], namespace: dict[str, Any]
+    ) -> SqlResult:
         if self._engine_now() is None:
             if self._problem:
                 raise SqlCellError(self._problem, ename="DatabaseNotConnected")
@@ -253,6 +283,11 @@ class SqlEngine:
                 "\n" + "\n".join(message.splitlines()[1:]) if len(message.splitlines()) > 1 else ""
             )
         return SqlCellError(message, error_line, name)
+
+
+def _leading_text(parts: tuple[tuple[str, str], ...]) -> str:
+    """A statement's literal text up to its first placeholder."""
+    return parts[0][1] if parts and parts[0][0] == "text" else ""
 
 
 def _sqlite_file_to_create(url: Any) -> str:

@@ -59,6 +59,7 @@ _REQUEST_TYPES = frozenset(
         "complete",
         "inspect",
         "describe_namespace",
+        "describe_schema",
     }
 )
 

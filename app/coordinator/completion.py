@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from app.coordinator.events import CoordinatorEvent, Notice
+from app.coordinator.events import CoordinatorEvent, DatabaseStatusChanged, Notice
 from app.coordinator.kernel_client import (
     CompletionItem,
     KernelClient,
     KernelInspection,
     KernelUnavailable,
 )
+from app.coordinator.sql_completion import SqlCompleter
 from app.core.notebook import Notebook
 from kernel_worker.import_guard import source_only, standard_library
 
@@ -79,6 +80,9 @@ class KernelSide(Protocol):
     @property
     def python(self) -> str: ...
 
+    @property
+    def database_status(self) -> DatabaseStatusChanged | None: ...
+
 
 class Completer:
     """One notebook's completion; ``notebook`` and ``folder`` are read at each request."""
@@ -104,10 +108,33 @@ class Completer:
         self._told = False
         # One thread: jedi is not made for concurrent use, and requests are superseded anyway.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="completion")
+        self.sql = SqlCompleter(
+            lambda: kernel.client, lambda: kernel.idle, self._database_url, self._python_items
+        )
 
     async def complete(self, cell_id: str, code: str, line: int, column: int) -> CompletionResult:
         """Completions at 1-based ``line``, 0-based ``column`` (code points) of ``code``,
-        the text of cell ``cell_id`` as typed (it may differ from the notebook's copy)."""
+        the text of cell ``cell_id`` as typed (it may differ from the notebook's copy); in a
+        SQL cell, the database's names and SQL keywords (:mod:`app.coordinator.sql_completion`)."""
+        notebook = self._notebook()
+        if cell_id in notebook and notebook.cell(cell_id).kind == "sql":
+            items, live = await self.sql.complete(cell_id, code, line, column)
+            return CompletionResult(items, "kernel" if live else "static")
+        return await self._complete_python(cell_id, code, line, column)
+
+    async def _python_items(
+        self, cell_id: str, code: str, line: int, column: int
+    ) -> tuple[tuple[CompletionItem, ...], bool]:
+        result = await self._complete_python(cell_id, code, line, column)
+        return result.items, result.source == "kernel"
+
+    def _database_url(self) -> str:
+        status = self._kernel.database_status
+        return status.url if status is not None else ""
+
+    async def _complete_python(
+        self, cell_id: str, code: str, line: int, column: int
+    ) -> CompletionResult:
         if self._live_possible():
             try:
                 answer = await self._kernel.client.complete(code, line, column)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
@@ -45,6 +45,7 @@ __all__ = [
     "KernelStartError",
     "KernelUnavailable",
     "PageRequest",
+    "SchemaAnswer",
     "StepSpec",
     "TableExport",
     "TablePage",
@@ -143,6 +144,20 @@ class KernelCompletions:
 
 
 @dataclass(frozen=True, slots=True)
+class SchemaAnswer:
+    """The database's tables and views, the columns of the tables asked for (table ->
+    ((name, type), …)), whether more tables exist than were listed, the kernel's cache
+    generation (a new one: anything kept before is stale) and why nothing could be read."""
+
+    tables: tuple[str, ...] = ()
+    views: tuple[str, ...] = ()
+    columns: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    truncated: bool = False
+    generation: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class KernelInspection:
     """The call around a position (``signature``, its ``params``, the ``parameter`` being
     typed or -1) and, when asked, the ``doc`` of the name there and its ``module``."""
@@ -182,6 +197,7 @@ _Answer = TypeVar(
     p.NamespaceSummary,
     p.Completions,
     p.Inspection,
+    p.DatabaseSchema,
 )
 
 #: The answers that settle a pending request (matched by ``request_id``).
@@ -192,6 +208,7 @@ _ANSWERS = (
     p.NamespaceSummary,
     p.Completions,
     p.Inspection,
+    p.DatabaseSchema,
 )
 
 
@@ -333,6 +350,15 @@ class KernelClient:
             a.path,
             a.line,
         )
+
+    async def describe_schema(self, tables: Sequence[str], refresh: bool) -> SchemaAnswer:
+        """The database's tables and the columns of ``tables`` (read again with ``refresh``),
+        from the worker's cache of its connection (the worker answers when no plan runs)."""
+        a = await self._request(
+            lambda rid: p.DescribeSchema(rid, tuple(tables), refresh), p.DatabaseSchema
+        )
+        columns = {c.table: tuple(zip(c.columns, c.types, strict=False)) for c in a.columns}
+        return SchemaAnswer(a.tables, a.views, columns, a.truncated, a.generation, a.error)
 
     async def describe_namespace(self, names: tuple[str, ...]) -> tuple[VariableSummary, ...]:
         summary = await self._request(

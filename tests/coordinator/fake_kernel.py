@@ -39,6 +39,10 @@ class FakeKernel:
     interrupts: int = 0
     #: The answer to every Complete request (None: completion items for "live_name").
     completions: p.Completions | None = None
+    #: The database DescribeSchema reads: table -> its columns (all typed "INTEGER").
+    schema: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The worker's schema cache generation (a refresh request bumps it, as the worker does).
+    schema_generation: int = 0
     _handler: EventHandler | None = None
     _running: bool = False
     _hanging: tuple[p.RunPlan, int] | None = None
@@ -87,9 +91,24 @@ class FakeKernel:
             )
             answer_c = p.Completions(request.request_id, canned.items, canned.unavailable)
             asyncio.get_running_loop().call_soon(self._emit, answer_c)
+        elif isinstance(request, p.DescribeSchema):
+            asyncio.get_running_loop().call_soon(self._emit, self._describe_schema(request))
         elif isinstance(request, p.Inspect):
             inspected = p.Inspection(request.request_id, "live", "live(x)", ("x",), 0)
             asyncio.get_running_loop().call_soon(self._emit, inspected)
+
+    def _describe_schema(self, request: p.DescribeSchema) -> p.DatabaseSchema:
+        if request.refresh:
+            self.schema_generation += 1
+        columns = tuple(
+            p.TableColumns(t, self.schema[t], ("INTEGER",) * len(self.schema[t]))
+            for t in request.tables
+            if t in self.schema
+        )
+        tables = tuple(sorted(self.schema))
+        return p.DatabaseSchema(
+            request.request_id, tables, (), columns, generation=self.schema_generation
+        )
 
     def _emit(self, event: p.Event | KernelExited) -> None:
         assert self._handler is not None

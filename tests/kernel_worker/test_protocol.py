@@ -68,6 +68,17 @@ EXAMPLES: list[p.Message] = [
     p.Inspect(10, "os.path.join(", 1, 13),
     p.Inspect(11, "os.path.join", 1, 10, docs=True),
     p.Inspection(10, "join", "join(a, *p)", ("a", "p"), 0, "Join two…", "posixpath"),
+    p.DescribeSchema(12),
+    p.DescribeSchema(13, ("users", "orders"), refresh=True),
+    p.DatabaseSchema(
+        13,
+        ("orders", "users"),
+        ("active_users",),
+        (p.TableColumns("users", ("id", "name"), ("INTEGER", "TEXT")),),
+        truncated=True,
+        generation=3,
+    ),
+    p.DatabaseSchema(14, error="No database is configured for this notebook."),
 ]
 
 

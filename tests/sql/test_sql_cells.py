@@ -324,3 +324,31 @@ def test_default_database_is_sqlite_beside_the_notebook(arun: Run, tmp_path: Pat
         await c.shutdown()
 
     arun(body())
+
+
+def test_completion_reads_the_databases_tables_and_columns_and_sees_ddl(
+    nb: Coordinator, arun: Run, db_kind: str
+) -> None:
+    """The inspector path on both databases (PostgreSQL: the ``public`` schema's tables)."""
+
+    async def body() -> None:
+        (query,) = await cells(nb, ("SELECT 1 AS one", "one"))
+        await nb.run_cell(query)  # the kernel is started and connected
+        tables = await nb.complete(query, "SELECT * FROM us", 1, 16)
+        assert (tables.source, tables.items[0].name, tables.items[0].kind) == (
+            "kernel",
+            "users",
+            "table",
+        )
+        columns = await nb.complete(query, "SELECT users.", 1, 13)
+        assert [i.name for i in columns.items] == ["id", "name", "signup"]
+        assert all(i.kind == "column" for i in columns.items)
+        ddl = "CREATE TABLE audit_log (id INTEGER, note TEXT)"
+        if db_kind == "postgresql":  # a table outside the default schema is not listed
+            ddl += ";\nCREATE SCHEMA elsewhere;\nCREATE TABLE elsewhere.audit_hidden (x INTEGER)"
+        await nb.update_cell(query, ddl)  # autorun: the DDL runs
+        assert nb.states[query].status == "success", nb.states[query]
+        after = await nb.complete(query, "SELECT * FROM aud", 1, 17)
+        assert [i.name for i in after.items if i.kind == "table"] == ["audit_log"]
+
+    arun(body())

@@ -4,6 +4,7 @@ Enter/Tab accept, Escape closes, a dot opens it by itself, stale answers are dro
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.editor.completion_popup import CompletionPopup
 from app.ui.window.main_window import MainWindow
@@ -174,3 +177,42 @@ async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         waited += 0.01
         if waited > timeout:
             raise TimeoutError("condition not reached")
+
+
+def test_a_sql_cell_completes_a_table_of_the_connected_database(arun: Run, tmp_path: Path) -> None:
+    path = tmp_path / "notebook.py"
+    # The notebook's default database: a SQLite file beside it, with a table in it.
+    with sqlite3.connect(path.with_suffix(".sqlite")) as db:
+        db.execute("CREATE TABLE customer_accounts (id INTEGER, region TEXT)")
+    cells = (Cell("c1", "python", "x = 1"), Cell("q1", "sql", "SELECT 1", name="one"))
+    fileformat.save(Notebook(cells=cells, name="Test"), path)
+    window = open_window(path)
+
+    async def body() -> None:
+        await ran(window)  # the kernel is idle, connected to the notebook's database
+        editor = cell(window, 1).editor
+        # The offscreen platform may deactivate the window when the SQL cell's table output
+        # is made; a real window keeps the keyboard.
+        window.activateWindow()
+        editor.setFocus()
+        await until(window, editor.hasFocus)
+        replace_text(cell(window, 1), "SELECT * FROM cust")
+        popup = popup_of(window, 1)
+        QTest.keyClick(editor, Qt.Key.Key_Tab)
+        await until(window, lambda: popup.visible)
+        assert popup.current == "customer_accounts"
+        rows = popup.completer.completionModel()
+        assert rows.index(0, 1).data() == "table"
+        QTest.keyClick(popup.view, Qt.Key.Key_Return)
+        await until(window, lambda: not popup.visible)
+        assert editor.code() == "SELECT * FROM customer_accounts"
+        QTest.keyClicks(editor, " WHERE customer_accounts.")  # a dot opens the columns
+        await until(window, lambda: popup.visible)
+        assert popup.current == "id"
+        QTest.keyClicks(editor, "reg")
+        await until(window, lambda: popup.current == "region")
+        QTest.keyClick(popup.view, Qt.Key.Key_Tab)
+        await until(window, lambda: not popup.visible)
+        assert editor.code() == "SELECT * FROM customer_accounts WHERE customer_accounts.region"
+
+    arun(body())

@@ -24,7 +24,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+Alt+Up / Down", "Move the cell up / down"),
     ("Ctrl+/", "Toggle comment on the selected lines"),
     ("Tab / Shift+Tab", "Complete after a name (else indent) / dedent"),
-    ("Ctrl+Space", "Complete at the cursor"),
+    ("Ctrl+Space", "Complete at the cursor (twice in a SQL cell: re-read the database)"),
     ("Shift+Tab after a name", "Show its documentation"),
     ("Pointer on a name", "Show its signature and documentation"),
     ("F12 / Ctrl+click", "Go to definition: the defining cell, or the library's source"),

@@ -115,7 +115,8 @@ class EditorKeys(QPlainTextEdit):
         if action is None:
             if not self._typed_pair(event):
                 super().keyPressEvent(event)
-            if self.completion is not None and self._language == "python":
+            if self._completes():
+                assert self.completion is not None
                 self.completion.typed(event.text())
             if self.signature_help is not None and self._language == "python":
                 self.signature_help.typed(event.text())
@@ -281,7 +282,8 @@ class EditorKeys(QPlainTextEdit):
         self.ensureCursorVisible()
 
     def _completes(self) -> bool:
-        return self.completion is not None and self._language == "python"
+        """Python and SQL cells complete (SQL: the database's names, keywords, ``{name}``)."""
+        return self.completion is not None and self._language in ("python", "sql")
 
     def _request_completion(self) -> None:
         if self.completion is not None:
