@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import time
+from typing import Literal, TypeAlias
 
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPaintEvent, QPen
@@ -27,6 +28,11 @@ RADIUS = 6.0
 PULSE_S = 1.2
 #: Chips shown before "+N more".
 MAX_CHIPS = 4
+#: Length of one dash of a "will re-run" strip, and of the gap after it (pixels).
+DASH = 4
+
+Pending: TypeAlias = Literal["", "edited", "upstream"]
+"""A cell's own edit waits for its debounce ("edited"), or one upstream does ("upstream")."""
 
 STATUS_WORDS: dict[Status, str] = {
     "idle": "not run",
@@ -58,9 +64,12 @@ def paint_card(
     hovered: bool,
     selected: bool,
     focus: QRect | None,
+    pending: Pending = "",
 ) -> None:
     """The card: a rounded surface with a thin outline, the status strip on the left, an
-    accent outline when selected, and a focus ring around ``focus`` (the focused editor)."""
+    accent outline when selected, and a focus ring around ``focus`` (the focused editor).
+    A pending edit paints the strip stale: solid for the edited cell, muted dashes for the
+    cells that will re-run after it (the result they show is about to change)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     body = QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5)
     path = QPainterPath()
@@ -71,15 +80,28 @@ def paint_card(
     painter.drawPath(path)
     painter.save()
     painter.setClipPath(path)
-    painter.fillRect(
-        QRectF(body.left(), body.top(), STRIP_WIDTH, body.height()), strip_color(theme, status)
-    )
+    strip = QRectF(body.left(), body.top(), STRIP_WIDTH, body.height())
+    if pending == "edited":
+        painter.fillRect(strip, QColor(theme.status.stale))
+    elif pending == "upstream":
+        _paint_dashes(painter, strip, QColor(theme.status.stale))
+    else:
+        painter.fillRect(strip, strip_color(theme, status))
     painter.restore()
     if focus is not None:
         ring = QRectF(focus).adjusted(-2, -2, 2, 2)
         painter.setPen(QPen(QColor(theme.accent), 2.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(ring, 3.0, 3.0)
+
+
+def _paint_dashes(painter: QPainter, strip: QRectF, color: QColor) -> None:
+    """A muted dashed strip: the mark of a cell whose input is being edited."""
+    color.setAlphaF(0.7)
+    y = strip.top()
+    while y < strip.bottom():
+        painter.fillRect(QRectF(strip.left(), y, strip.width(), DASH), color)
+        y += 2 * DASH
 
 
 def chips_html(defs: list[str], reads: list[str], theme: Theme) -> str:

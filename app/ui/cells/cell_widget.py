@@ -31,10 +31,16 @@ from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
 from app.core.problems import Problem, Reason
 from app.core.state import CellRunState, Output, Status, StreamText
-from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, chips_html, paint_card
+from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, Pending, chips_html, paint_card
 from app.ui.cells.cell_folds import CellFolds
 from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
-from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
+from app.ui.cells.cell_words import (
+    EDITED_WORDS,
+    analysis_problem,
+    reason_words,
+    status_text,
+    upstream_edit_tip,
+)
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
 from app.ui.outputs.output_view import OutputArea
@@ -76,6 +82,9 @@ class CellWidget(QFrame):
     """(cell id, name): the user chose the quick fix for ``name`` defined by several cells."""
     show_cell_requested = Signal(str)
     """A cell named in a message was clicked (its id)."""
+    pending_edit_changed = Signal(str, bool)
+    """(cell id, waiting): an edit started or stopped waiting for its debounce (the view
+    marks the cells below that will re-run, see ``pending_marks.py``)."""
 
     def __init__(
         self,
@@ -173,6 +182,10 @@ class CellWidget(QFrame):
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
         self._debounce_started = 0.0
+        #: The edit waiting for the debounce (shown "edited", strip stale).
+        self._waiting = False
+        #: Words for an edit waiting upstream ("will re-run"), and in which cell; "" if none.
+        self._upstream: tuple[str, str] = ("", "")
 
     def _wire(self) -> None:
         """The editor's and the bar's signals to this cell's intents."""
@@ -223,6 +236,7 @@ class CellWidget(QFrame):
             self.countdown_label.show()
             self._ticker.start()
             self._tick()
+        self._set_waiting(True)
         self._update_chrome()
 
     def _cancel_debounce(self) -> None:
@@ -231,7 +245,39 @@ class CellWidget(QFrame):
         self.countdown_label.hide()
         if self._state.status != "running":
             self._ticker.stop()
+        self._set_waiting(False)
         self._update_chrome()
+
+    def _set_waiting(self, waiting: bool) -> None:
+        """The cell's own edit starts or stops waiting for the debounce (code cells only:
+        a markdown cell's edit re-runs nothing)."""
+        waiting = waiting and self.kind != "markdown"
+        if waiting != self._waiting:
+            self._waiting = waiting
+            self._show_status(self._state)
+            self.pending_edit_changed.emit(self.cell_id, waiting)
+
+    @property
+    def edit_waiting(self) -> bool:
+        """An edit of this cell waits for its debounce (the status says "edited")."""
+        return self._waiting
+
+    @property
+    def will_rerun(self) -> bool:
+        """Committing the waiting edit runs it (auto-run), rather than marking it stale."""
+        return self._autorun and self.bar.autorun_action.isChecked()
+
+    def set_upstream_edit(self, words: str, editing: str = "") -> None:
+        """An edit in the cell named ``editing`` waits upstream: the strip shows muted dashes
+        and the status ``words`` ("will re-run"); ``""`` clears the mark."""
+        if (words, editing) != self._upstream:
+            self._upstream = (words, editing)
+            self._show_status(self._state)
+
+    @property
+    def upstream_mark(self) -> str:
+        """The words of the pending mark ("" when no edit waits upstream)."""
+        return self._upstream[0]
 
     def _debounce_ended(self) -> None:
         code = self.take_pending_edit()
@@ -328,19 +374,34 @@ class CellWidget(QFrame):
             self._ticker.stop()
 
     def _show_status(self, state: CellRunState) -> None:
-        self.status_label.setText(status_text(self.kind, state))
+        words, editing = self._upstream
+        if self._waiting:
+            self.status_label.setText(EDITED_WORDS)
+        elif words:
+            self.status_label.setText(words)
+        else:
+            self.status_label.setText(status_text(self.kind, state))
         reason = self._words(state.reason, links=False) if state.reason else ""
         tip = reason or (state.error.evalue if state.error else "")
+        if words and not self._waiting:
+            tip = upstream_edit_tip(words, editing)
         self.status_label.setToolTip(tip)
+        self.setToolTip(tip if words and not self._waiting else "")
         self.setProperty("status", state.status)
         if state.status in ("blocked", "stale", "interrupted") and state.reason:
             self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
             self._show_problem(self._analysis_problem, "error")
-        if state.status != self._strip_status or state.status == "running":
+        strip = (state.status, self._pending())
+        if strip != self._strip or state.status == "running":
             # Only the strip: repainting the card would repaint every output child too.
-            self._strip_status = state.status
+            self._strip = strip
             self.update(0, 0, STRIP_WIDTH + 1, self.height())
+
+    def _pending(self) -> Pending:
+        if self.kind == "markdown":
+            return ""
+        return "edited" if self._waiting else "upstream" if self._upstream[0] else ""
 
     def _words(self, reason: Reason, *, links: bool) -> str:
         return reason_words(reason, self._name_cell, links=links)
@@ -350,7 +411,7 @@ class CellWidget(QFrame):
             self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
-    _strip_status: Status = "idle"
+    _strip: tuple[Status, Pending] = ("idle", "")
     _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
@@ -494,4 +555,5 @@ class CellWidget(QFrame):
             hovered=self._hovered,
             selected=self._selected,
             focus=focus,
+            pending=self._pending(),
         )

@@ -36,6 +36,7 @@ from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
 from app.ui.cells.inserter import CellInserter
+from app.ui.cells.pending_marks import PendingMarks
 from app.ui.dialogs.source_view import SourceView
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
@@ -98,6 +99,10 @@ class NotebookView(QScrollArea):
         self._empty = self._empty_notebook_bar()
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
+        #: "will re-run" on the cells below an edit waiting for its debounce.
+        self.pending_marks = PendingMarks(
+            lambda: self.cells, lambda: coordinator.graph, coordinator.cell_name
+        )
         self.inserter = CellInserter(self._container)
         self.inserter.insert_requested.connect(lambda index, kind: self.add_cell(kind, index))
         self.setWidget(page)
@@ -262,6 +267,7 @@ class NotebookView(QScrollArea):
             lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
         )
         widget.editor.edited.connect(self._mark_pending)
+        widget.pending_edit_changed.connect(self.pending_marks.edit_waiting)
         widget.editor.edited.connect(self.text_changed)
         widget.editor.set_inspect_source(
             lambda code, line, column, docs: c.inspect(cell_id, code, line, column, docs=docs)
