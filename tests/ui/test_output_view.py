@@ -479,7 +479,11 @@ def test_error_shows_a_header_and_the_traceback(area: OutputArea) -> None:
     assert error.line == 3  # for the caller to highlight in the editor
     assert widget.header.text() == "ValueError: bad"
     assert widget.header.font().bold()
-    assert view_text(widget.traceback) == ERROR.traceback.rstrip("\n")
+    # The traceback's last line says what the header says: shown once, in the header.
+    assert view_text(widget.traceback) == ERROR.traceback.rstrip("\n").removesuffix(
+        "\nValueError: bad"
+    )
+    assert "ValueError: bad" not in view_text(widget.traceback)
     assert base_color(widget.traceback) == colors_for(widget.palette()).error_bg
     assert not area.is_empty()
 

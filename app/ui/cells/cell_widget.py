@@ -363,6 +363,7 @@ class CellWidget(QFrame):
             self.outputs.set_outputs(state.outputs, None)
         elif state.outputs != previous.outputs or state.error != previous.error:
             self.outputs.set_outputs(state.outputs, state.error)
+        self._say_error_once()
         self.outputs.set_omitted(state.omitted_chars, state.full_output)
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:
@@ -403,6 +404,13 @@ class CellWidget(QFrame):
             return ""
         return "edited" if self._waiting else "upstream" if self._upstream[0] else ""
 
+    def _say_error_once(self) -> None:
+        """A syntax error is said once: by the line above the outputs ("Syntax error at line 2,
+        column 5: …"), the run's traceback adding only the excerpt with its caret."""
+        error = self._state.error
+        said = self._syntax_error and error is not None and error.ename == "SyntaxError"
+        self.outputs.set_error_said(said)
+
     def _words(self, reason: Reason, *, links: bool) -> str:
         return reason_words(reason, self._name_cell, links=links)
 
@@ -411,6 +419,7 @@ class CellWidget(QFrame):
             self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
+    _syntax_error = False
     _strip: tuple[Status, Pending] = ("idle", "")
     _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
@@ -419,6 +428,8 @@ class CellWidget(QFrame):
         """Chips: what the cell defines and reads (read names link to their definers);
         a syntax error or graph problem shows inline before anything runs."""
         self._analysis_problem = analysis_problem(analysis, problems, self._name_cell)
+        self._syntax_error = analysis.syntax_error is not None
+        self._say_error_once()
         if self._state.status not in ("blocked", "stale", "interrupted") or not self._state.reason:
             self._show_problem(self._analysis_problem, "error")
         reads = sorted(n for n in analysis.refs if n not in _BUILTINS)

@@ -30,6 +30,7 @@ from app.coordinator.events import (
     StructureChanged,
 )
 from app.core.notebook import Notebook
+from app.core.problems import quoted
 from app.ui.cells import definitions, quick_fixes
 from app.ui.cells.app_view import set_app_view
 from app.ui.cells.cell_parts import KIND_LABEL
@@ -421,7 +422,7 @@ class NotebookView(QScrollArea):
     def reveal_definer(self, name: str) -> None:
         definers = self.coordinator.graph.definers.get(name, ())
         if not definers:
-            self.message.emit(f"No cell defines `{name}`.")
+            self.message.emit(f"No cell defines {quoted(name)}.")
             return
         self.focus_cell(definers[0])
 
