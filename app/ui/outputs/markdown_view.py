@@ -12,8 +12,10 @@ import math
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+
+from app.ui.outputs.wheel_chain import pass_wheel_on, scrolls_further
 
 #: Link schemes a click may hand to the desktop (browser, mail client); anything else is ignored.
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -48,6 +50,13 @@ class SafeTextBrowser(QTextBrowser):
         layout = self.document().documentLayout()
         layout.documentSizeChanged.connect(self._fit_height)
         self._fit_height()
+
+    def wheelEvent(self, e: QWheelEvent) -> None:
+        """Scroll inside a tall output while there is more this way, else the notebook."""
+        if scrolls_further(self, e):
+            super().wheelEvent(e)
+        else:
+            pass_wheel_on(self, e)
 
     # -- resources ----------------------------------------------------------------------------
 
