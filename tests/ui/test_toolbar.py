@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from app.coordinator.events import DatabaseStatusChanged
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
 from app.ui.theme.apply import theme_controller
 from app.ui.window.status_words import database_name, database_text
-from tests.ui.test_window import Run, make_file, open_window
+from tests.ui.conftest import idle, until
+from tests.ui.test_window import Run, make_file, open_window, output_text, status
 
 pytestmark = pytest.mark.slow
 
@@ -83,11 +86,6 @@ def test_a_failed_database_url_leaves_the_status_naming_sqlite_still_in_use(
     arun: Run, tmp_path: Path
 ) -> None:
     """The status bar never says "not connected" while SQLite still serves SQL cells."""
-    from app.core import fileformat
-    from app.core.notebook import Cell, Notebook
-    from tests.ui.conftest import idle, until
-    from tests.ui.test_window import output_text, status
-
     path = tmp_path / "shop.py"
     cells = (Cell("q", "sql", "SELECT 41 + 1 AS answer", name="df"),)
     fileformat.save(Notebook(cells=cells, name="shop"), path)
