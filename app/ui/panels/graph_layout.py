@@ -84,7 +84,7 @@ class _Sugiyama(SugiyamaLayout):  # type: ignore[misc]
 
     def _detect_alignment_conflicts(self) -> None:
         super()._detect_alignment_conflicts()
-        self.conflicts = set(self.conflicts)
+        self.conflicts: set[tuple[Vertex, Vertex]] = set(self.conflicts)
 
 
 #: A component's shape: its size and its edges as (source, target) positions in it.
@@ -143,7 +143,7 @@ def layout_graph(
     edges: list[EdgeLine] = []
     links: list[tuple[str, str]] = []
     for target in cell_ids:
-        for source in sorted(graph.parents.get(target, ()), key=position.get):
+        for source in sorted(graph.parents.get(target, ()), key=lambda c: position.get(c, -1)):
             if source not in shown or source == target:
                 continue
             names = tuple(
