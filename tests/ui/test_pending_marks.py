@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.ui.cells.cell_widget import CellWidget
+from app.ui.theme.apply import theme_controller
 from tests.ui.conftest import idle, until
 from tests.ui.test_window import Run, cell, make_file, open_window, shows, status
 
@@ -86,5 +87,26 @@ def test_only_the_edited_cell_says_edited_since_it_last_ran(arun: Run, tmp_path:
             assert "an input changed" in below.problem_label.text()
             assert below.upstream_mark == ""
         assert _words(first) == "stale"
+
+    arun(body())
+
+
+def test_a_theme_change_is_not_an_edit(arun: Run, tmp_path: Path) -> None:
+    """Re-colouring the code (the highlighter re-runs) makes Qt say the text changed: no cell
+    may start a countdown or say "edited" for it."""
+    window = open_window(make_file(tmp_path, "a = 1", "b = a + 1\nb"))
+
+    async def body() -> None:
+        window.commands.run_all.trigger()
+        await until(window, shows(cell(window, 1), "2"))
+        await idle(window)
+        try:
+            theme_controller().set_choice("dark")
+            for index in (0, 1):
+                widget = cell(window, index)
+                assert not widget.edit_waiting and not widget.countdown.isVisibleTo(widget)
+                assert widget.upstream_mark == "" and not widget.has_pending_edit
+        finally:
+            theme_controller().set_choice("light")
 
     arun(body())

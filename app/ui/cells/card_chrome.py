@@ -187,7 +187,7 @@ class CellBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 0, 2, 0)
         row.setSpacing(2)
-        for widget in (self.chips, self.countdown_label, self.status_label):
+        for widget in (self.chips, self.status_label, self.countdown_label):
             row.addWidget(widget)
         for button in (self.run_button, self.up_button, self.down_button, self.more_button):
             row.addWidget(button)

@@ -393,6 +393,7 @@ class CellWidget(QFrame):
             self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
             self._show_problem(self._analysis_problem, "error")
+        self._refit_bar()
         strip = (state.status, self._pending())
         if strip != self._strip or state.status == "running":
             # Only the strip: repainting the card would repaint every output child too.
@@ -474,6 +475,7 @@ class CellWidget(QFrame):
             self.countdown.setValue(int(left))
             verb = "auto-run" if self._autorun and self.bar.autorun_action.isChecked() else "save"
             self.countdown_label.setText(f"{verb} in {left / 1000:.1f} s")
+            self._refit_bar()
         if self._state.status == "running":
             self._show_status(self._state)
 
@@ -512,6 +514,11 @@ class CellWidget(QFrame):
         if look != self._painted_look:  # the card's fill, outline or focus ring changes
             self._painted_look = look
             self.update()
+
+    def _refit_bar(self) -> None:
+        """The shown bar's words changed ("edited", the countdown): it grows to fit them."""
+        if self.controls_visible and self.bar.sizeHint().width() != self.bar.width():
+            self._place_bar()
 
     def _place_bar(self) -> None:
         self.bar.place(self.width(), MARGINS[0], MARGINS[2])
