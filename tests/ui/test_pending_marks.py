@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.ui.cells.cell_widget import CellWidget
+from app.ui.theme import is_dark
 from app.ui.theme.apply import theme_controller
 from tests.ui.conftest import idle, until
 from tests.ui.test_window import Run, cell, make_file, open_window, shows, status
@@ -102,6 +103,8 @@ def test_a_theme_change_is_not_an_edit(arun: Run, tmp_path: Path) -> None:
         await idle(window)
         try:
             theme_controller().set_choice("dark")
+            editors = [cell(window, i).editor for i in (0, 1)]
+            await until(window, lambda: all(is_dark(e.palette()) for e in editors))
             for index in (0, 1):
                 widget = cell(window, index)
                 assert not widget.edit_waiting and not widget.countdown.isVisibleTo(widget)
