@@ -387,7 +387,10 @@ class CellWidget(QFrame):
         if words and not self._waiting:
             tip = upstream_edit_tip(words, editing)
         self.status_label.setToolTip(tip)
-        self.setToolTip(tip if words and not self._waiting else "")
+        card_tip = tip if words and not self._waiting else ""
+        if card_tip != self._card_tip:  # most state changes leave it empty: no Qt call
+            self._card_tip = card_tip
+            self.setToolTip(card_tip)
         self.setProperty("status", state.status)
         if state.status in ("blocked", "stale", "interrupted") and state.reason:
             self._show_problem(self._words(state.reason, links=True), "warning")
@@ -421,6 +424,7 @@ class CellWidget(QFrame):
 
     _analysis_problem = ""
     _syntax_error = False
+    _card_tip = ""
     _strip: tuple[Status, Pending] = ("idle", "")
     _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
