@@ -32,6 +32,17 @@ RSS figures of 3 start from a heap no 500-cell window has grown):
    (:func:`benchmarks.engine._cascade_workload`, autosave off) and with a window-less
    coordinator with autosave on (as the window's coordinator has).
 
+5. **Variables panel after a cascade with 1,000 names** (10 cells of 100 assignments, run
+   all, the Variables dock shown): the GUI time of one refresh — the rows built from the
+   worker's summaries (``variable_rows``), the table model reset and the Qt queue drained
+   (the table repainted). The worker's own time (``describe_variables``, summaries computed
+   in the kernel process while the window stays free) is shown beside it.
+6. **dependency graph layout of a 500-cell notebook** (``layout_graph``, grandalf's Sugiyama
+   layout, what the Dependencies panel runs in a thread): the 500-cell chain of scenario 1,
+   and a densely linked 500-cell notebook (each cell reads three random cells above it: long
+   edges, many crossings — a worst case). First layout (shape cache cleared), and again after
+   an edit that keeps the links (the layout is cached per component shape).
+
 "Drained" means: ``QEventLoop.processEvents()`` called until :data:`IDLE_CALLS` consecutive
 calls each return within :data:`IDLE_CALL_S` (it always reports work, so it cannot be asked).
 ``processEvents`` is only ever called from a plain loop callback, never inside an asyncio task
@@ -50,6 +61,7 @@ import argparse
 import asyncio
 import gc
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -66,10 +78,15 @@ from PySide6.QtWidgets import QWidget
 
 from app.coordinator.coordinator import Coordinator
 from app.coordinator.qprocess_kernel import QProcessKernel
+from app.core.document import AnalysedNotebook
+from app.core.notebook import Cell, Notebook
 from app.core.state import StreamText
 from app.ui import tasks
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.outputs.text_output import TextOutput
+from app.ui.panels import graph_layout
+from app.ui.panels.graph_layout import layout_graph
+from app.ui.panels.variables import variable_rows
 from app.ui.window.main_window import MainWindow
 
 if __package__ in (None, ""):  # run as `python benchmarks/window.py`: make the package importable
@@ -107,7 +124,12 @@ TARGETS: dict[str, tuple[float, str]] = {
     #: "RSS must stay bounded": re-running the cell must not pile up memory.
     "print_1m_rss_accumulation": (5.0, "MB"),
     "chain_100_rerun_window": (60.0, "ms"),
+    "variables_1000_refresh_gui": (50.0, "ms"),
+    "graph_layout_500": (500.0, "ms"),
 }
+VARIABLE_CELLS = 10
+NAMES_PER_CELL = 100
+LAYOUT_CELLS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,6 +576,77 @@ async def _bench_chain(config: Config, folder: Path, results: WindowResults) -> 
     results.samples["chain_100_rerun_engine"] = engine.samples["chain_100_rerun"]
 
 
+# -- 5. variables panel ---------------------------------------------------------------------------
+async def _bench_variables(config: Config, folder: Path, results: WindowResults) -> None:
+    codes = [
+        "\n".join(f"v{i}_{k} = {k}" for k in range(NAMES_PER_CELL)) for i in range(VARIABLE_CELLS)
+    ]
+    window = await _open(_write_notebook(folder / "variables_1000.py", codes))
+    c = window.coordinator
+    assert c is not None
+    window.panels.docks["variables"].show()
+    await c.run_all()
+    await _kernel_idle(window)
+    await _drained()
+    panel = window.panels.variables
+
+    def refresh(summaries: Any) -> tuple[float, float]:
+        start = time.perf_counter()
+        rows = variable_rows(summaries, c.kernel_names, c.graph, c.cell_name)
+        panel.show_variables(rows)
+        shown = time.perf_counter()
+        drained = _drain()
+        return _ms(shown - start), _ms(drained - start)
+
+    for _ in range(config.chain_reps):
+        start = time.perf_counter()
+        summaries = await c.describe_variables()
+        results.add("variables_1000_worker", _ms(time.perf_counter() - start))
+        if len(summaries) < VARIABLE_CELLS * NAMES_PER_CELL:
+            raise AssertionError(f"the kernel holds {len(summaries)} names, not 1,000")
+        model_ms, gui_ms = await _outside(lambda summaries=summaries: refresh(summaries))
+        results.add("variables_1000_refresh_model", model_ms)
+        results.add("variables_1000_refresh_gui", gui_ms)
+    results.values["variables_1000_rows"] = panel.model_.rowCount()
+    await _close(window)
+
+
+# -- 6. dependency layout -------------------------------------------------------------------------
+def _dense(n: int, seed: int = 1) -> list[str]:
+    """Each cell reads up to three random cells above it (long edges, many crossings)."""
+    pick = random.Random(seed)
+    codes = []
+    for i in range(n):
+        reads = pick.sample(range(i), min(i, 3))
+        codes.append(f"v{i} = " + (" + ".join(f"v{j}" for j in reads) or "0"))
+    return codes
+
+
+def _bench_layout(config: Config, results: WindowResults) -> None:
+    for key, codes in (
+        ("graph_layout_500", list(chain(LAYOUT_CELLS).codes)),
+        ("graph_layout_500_dense", _dense(LAYOUT_CELLS)),
+    ):
+        document = AnalysedNotebook.of(
+            Notebook(cells=tuple(Cell(f"c{i}", "python", code) for i, code in enumerate(codes)))
+        )
+        cell_ids = list(document.notebook.cell_ids)
+        for _ in range(max(1, config.open_reps)):
+            graph_layout._shape_positions.cache_clear()
+            start = time.perf_counter()
+            layout = layout_graph(document.graph, cell_ids, str)
+            results.add(key, _ms(time.perf_counter() - start))
+            start = time.perf_counter()
+            layout_graph(document.graph, cell_ids, str)  # an edit that kept the links
+            results.add(f"{key}_cached", _ms(time.perf_counter() - start))
+        if len(layout.nodes) != LAYOUT_CELLS:
+            raise AssertionError("the layout lost cells")
+    if config.profile:
+        with _profiled("graph layout, dense 500 cells", True):
+            graph_layout._shape_positions.cache_clear()
+            layout_graph(document.graph, cell_ids, str)
+
+
 # -- report ---------------------------------------------------------------------------------------
 FIGURES: tuple[tuple[str, str, str], ...] = (
     ("open_500_responsive", "open 500 cells → responsive (0-ms timer fired)", "ms"),
@@ -584,6 +677,13 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("autosave_100_cells", "  · one autosave of the 100-cell file", "ms"),
     ("chain_100_rerun_engine", "  engine benchmark chain_100_rerun (autosave off)", "ms"),
     ("chain_100_ratio_window_vs_engine", "  ratio window / engine", "x"),
+    ("variables_1000_refresh_gui", "Variables panel, 1,000 names: GUI time, queue drained", "ms"),
+    ("variables_1000_refresh_model", "  · rows built and the model reset", "ms"),
+    ("variables_1000_worker", "  worker: summaries of 1,000 names (GUI free)", "ms"),
+    ("graph_layout_500", "graph layout, 500-cell chain", "ms"),
+    ("graph_layout_500_cached", "  · again after an edit keeping the links", "ms"),
+    ("graph_layout_500_dense", "graph layout, 500 densely linked cells", "ms"),
+    ("graph_layout_500_dense_cached", "  · again after an edit keeping the links", "ms"),
 )
 
 
@@ -700,6 +800,10 @@ async def _main(config: Config, folder: Path) -> WindowResults:
     del window
     await _bench_chain(config, folder, results)
     _log("window: chain 100 done")
+    await _bench_variables(config, folder, results)
+    _log("window: variables 1,000 done")
+    _bench_layout(config, results)
+    _log("window: graph layout done")
     await _drained()
     results.values["coordinators_alive_after_all_closed"] = _census()[0]
     return results

@@ -102,17 +102,19 @@ _STALE_TEXT: dict[StaleWhy, str] = {
 }
 
 
-def _code(name: str) -> str:
-    return f"`{name}`"
+def quoted(name: str) -> str:
+    """A variable name in plain-text words, quoted as Python's own messages do
+    (``name 'x' is not defined``): never Markdown backticks, which no plain label renders."""
+    return f"'{name}'"
 
 
 def describe(
     reason: Reason | Problem,
     name: Callable[[str], str],
-    code: Callable[[str], str] = _code,
+    code: Callable[[str], str] = quoted,
 ) -> str:
     """Words for ``reason``. ``name(cell_id)`` names a cell (plain text, or a link in HTML);
-    ``code(identifier)`` marks a variable name (backticks, or ``<code>`` in HTML)."""
+    ``code(identifier)`` marks a variable name (quotes, or ``<code>`` in HTML)."""
     match reason:
         case MultipleDefinition(name=variable, cells=cells):
             where = ", ".join(name(c) for c in cells)

@@ -54,8 +54,12 @@ def math_to_mathml(source: str, display: bool) -> str:
 def math_to_svg(source: str, display: bool, size: float = 16.0, color: str = "black") -> str | None:
     """SVG text for a formula, ``size`` in points; None if it cannot be drawn."""
     try:
+        from ziamath.config import config
         from ziamath.zmath import Latex
 
+        # SVG 1.1: glyphs as plain paths. Qt's SVG renderer (SVG Tiny) draws nothing for
+        # ziamath's default SVG 2 glyphs (<symbol> reused by <use> without xlink).
+        config.svg2 = False
         style = "displaystyle" if display else "textstyle"
         svg = Latex(source, size=size, color=color, mathstyle=style).svg()
     except Exception:  # ziamath cannot lay this formula out: the caller shows the source

@@ -140,7 +140,7 @@ def test_multiple_definitions_block_every_definer_and_reader() -> None:
         assert kernel.plans == []  # nothing runnable and nothing to delete: no plan at all
         assert statuses(c, [a, b, d]) == ["blocked"] * 3
         # Messages name cells by what they define, never by a position the window hides.
-        assert words(c, a) == "`x` is defined by more than one cell: x, x #2"
+        assert words(c, a) == "'x' is defined by more than one cell: x, x #2"
         assert words(c, d) == "blocked by x, which cannot run"
         await c.update_cell(b, "w = 2")  # fixing it clears the error and runs what was blocked
         assert statuses(c, [a, b, d]) == ["success"] * 3

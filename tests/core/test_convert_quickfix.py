@@ -96,13 +96,13 @@ def _apply(notebook: Notebook, cell: int, name: str) -> Notebook:
 def test_quick_fix(cells: list[CellSpec], cell: int, name: str, expected: list[CellSpec]) -> None:
     before = make_notebook(cells)
     assert any(
-        f"`{name}` is defined by more than one cell" in m
+        f"'{name}' is defined by more than one cell" in m
         for m in in_words(graph_of(before).problems).values()
     )
     after = _apply(before, cell, name)
     assert after == make_notebook(expected)
     # The fixed cell conflicts no more (a third definition elsewhere is another fix).
-    assert f"`{name}`" not in in_words(graph_of(after).problems).get(f"c{cell}", "")
+    assert f"'{name}'" not in in_words(graph_of(after).problems).get(f"c{cell}", "")
 
 
 def test_title_diff_and_readers() -> None:

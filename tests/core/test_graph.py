@@ -173,35 +173,35 @@ ERROR_CASES: list[tuple[str, Sequence[CellSpec], dict[str, str]]] = [
         "sec2-multiple-definitions-two-cells",
         ["x = 1", "print(x)", "x = 2"],
         {
-            "c1": "`x` is defined by more than one cell: cell 1, cell 3",
-            "c3": "`x` is defined by more than one cell: cell 1, cell 3",
+            "c1": "'x' is defined by more than one cell: cell 1, cell 3",
+            "c3": "'x' is defined by more than one cell: cell 1, cell 3",
         },
     ),
     (
         "sec2-multiple-definitions-three-cells",
         ["x = 1", "def x(): pass", "y = 0", "import x"],
         {
-            "c1": "`x` is defined by more than one cell: cell 1, cell 2, cell 4",
-            "c2": "`x` is defined by more than one cell: cell 1, cell 2, cell 4",
-            "c4": "`x` is defined by more than one cell: cell 1, cell 2, cell 4",
+            "c1": "'x' is defined by more than one cell: cell 1, cell 2, cell 4",
+            "c2": "'x' is defined by more than one cell: cell 1, cell 2, cell 4",
+            "c4": "'x' is defined by more than one cell: cell 1, cell 2, cell 4",
         },
     ),
     (
         "sec2-multiple-definitions-two-names",
         ["x = 1; y = 1", "x = 2; y = 2"],
         {
-            "c1": "`x` is defined by more than one cell: cell 1, cell 2; "
-            "`y` is defined by more than one cell: cell 1, cell 2",
-            "c2": "`x` is defined by more than one cell: cell 1, cell 2; "
-            "`y` is defined by more than one cell: cell 1, cell 2",
+            "c1": "'x' is defined by more than one cell: cell 1, cell 2; "
+            "'y' is defined by more than one cell: cell 1, cell 2",
+            "c2": "'x' is defined by more than one cell: cell 1, cell 2; "
+            "'y' is defined by more than one cell: cell 1, cell 2",
         },
     ),
     (
         "sec2-sql-name-clashes-with-python",
         ["df = 1", ("sql", "SELECT 1", "df")],
         {
-            "c1": "`df` is defined by more than one cell: cell 1, cell 2",
-            "c2": "`df` is defined by more than one cell: cell 1, cell 2",
+            "c1": "'df' is defined by more than one cell: cell 1, cell 2",
+            "c2": "'df' is defined by more than one cell: cell 1, cell 2",
         },
     ),
     (
@@ -268,9 +268,9 @@ ERROR_CASES: list[tuple[str, Sequence[CellSpec], dict[str, str]]] = [
         "sec2-cycle-and-multiple-definition-both-reported",
         ["x = x + 1", "x = x + 1"],
         {
-            "c1": "`x` is defined by more than one cell: cell 1, cell 2; "
+            "c1": "'x' is defined by more than one cell: cell 1, cell 2; "
             "cycle: cell 1 (x) → cell 2 (x) → cell 1",
-            "c2": "`x` is defined by more than one cell: cell 1, cell 2; "
+            "c2": "'x' is defined by more than one cell: cell 1, cell 2; "
             "cycle: cell 1 (x) → cell 2 (x) → cell 1",
         },
     ),

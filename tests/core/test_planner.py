@@ -160,7 +160,7 @@ def test_run_all_is_every_cell_in_order(specs: Sequence[CellSpec], steps: tuple[
 # -- §2 / §5 / §6 blocked cells -----------------------------------------------------------------
 
 MULTI = ["x = 1", "y = x", "x = 2", "z = y", "w = 0"]
-MULTI_ERROR = "`x` is defined by more than one cell: cell 1, cell 3"
+MULTI_ERROR = "'x' is defined by more than one cell: cell 1, cell 3"
 CYCLE = ["a = 0", "x = y + a", "y = x", "z = x", "print(z)"]
 CYCLE_ERROR = "cycle: cell 2 (x) → cell 3 (y) → cell 2"
 
@@ -224,8 +224,8 @@ BLOCKED_CASES: list[
         {
             "c1": "cycle: cell 1 (p) → cell 2 (q) → cell 1",
             "c2": "cycle: cell 1 (p) → cell 2 (q) → cell 1",
-            "c3": "`x` is defined by more than one cell: cell 3, cell 4",
-            "c4": "`x` is defined by more than one cell: cell 3, cell 4",
+            "c3": "'x' is defined by more than one cell: cell 3, cell 4",
+            "c4": "'x' is defined by more than one cell: cell 3, cell 4",
             "c5": "blocked by cell 1, which cannot run",
         },
     ),
@@ -235,7 +235,7 @@ BLOCKED_CASES: list[
         None,
         ("c3",),
         {
-            "c1": "`limit_rows` is not defined by any cell",
+            "c1": "'limit_rows' is not defined by any cell",
             "c2": "blocked by cell 1, which cannot run",
         },
     ),
@@ -244,7 +244,7 @@ BLOCKED_CASES: list[
         [("sql", "SELECT {b}, {a}", "df")],
         None,
         (),
-        {"c1": "`a`, `b` are not defined by any cell"},
+        {"c1": "'a', 'b' are not defined by any cell"},
     ),
     (
         "sec6-sql-undefined-placeholder-run-descendant",
@@ -252,7 +252,7 @@ BLOCKED_CASES: list[
         ["c3"],
         (),
         {
-            "c1": "`missing` is not defined by any cell",
+            "c1": "'missing' is not defined by any cell",
             "c2": "blocked by cell 1, which cannot run",
             "c3": "blocked by cell 1, which cannot run",
         },
@@ -269,7 +269,7 @@ BLOCKED_CASES: list[
         [("sql", "SELECT {len}", "df")],
         None,
         (),
-        {"c1": "`len` is not defined by any cell"},
+        {"c1": "'len' is not defined by any cell"},
     ),
     (
         "sec1-python-undefined-name-is-not-blocked",

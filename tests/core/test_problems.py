@@ -29,11 +29,11 @@ def name(cell_id: str) -> str:
     [
         (
             MultipleDefinition("df", ("a", "b")),
-            "`df` is defined by more than one cell: load, clean",
+            "'df' is defined by more than one cell: load, clean",
         ),
         (Cycle((("a", ("x",)), ("b", ("y", "z")))), "cycle: load (x) → clean (y, z) → load"),
-        (MissingNames(("since",)), "`since` is not defined by any cell"),
-        (MissingNames(("a1", "b2")), "`a1`, `b2` are not defined by any cell"),
+        (MissingNames(("since",)), "'since' is not defined by any cell"),
+        (MissingNames(("a1", "b2")), "'a1', 'b2' are not defined by any cell"),
         (BlockedBy("a", failed=True), "blocked by load, which failed"),
         (BlockedBy("b", failed=False), "blocked by clean, which cannot run"),
         (Stale("edited"), "edited since it last ran"),
@@ -48,7 +48,7 @@ def name(cell_id: str) -> str:
             Unrunnable(
                 (MultipleDefinition("x", ("a", "c")), Cycle((("a", ("x",)), ("c", ("y",)))))
             ),
-            "`x` is defined by more than one cell: load, plot; cycle: load (x) → plot (y) → load",
+            "'x' is defined by more than one cell: load, plot; cycle: load (x) → plot (y) → load",
         ),
     ],
 )

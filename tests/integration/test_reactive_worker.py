@@ -78,7 +78,7 @@ def test_multiple_definitions_block_until_fixed(coordinator: Coordinator, arun: 
         a, b, r = await cells(coordinator, "x = 1", "x = 2", "x")
         await coordinator.run_all()
         assert [coordinator.states[c].status for c in (a, b, r)] == ["blocked"] * 3
-        assert words(coordinator, a) == "`x` is defined by more than one cell: x, x #2"
+        assert words(coordinator, a) == "'x' is defined by more than one cell: x, x #2"
         await coordinator.update_cell(b, "w = 2")
         assert value(coordinator, r) == "1"
 

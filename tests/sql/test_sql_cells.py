@@ -162,7 +162,7 @@ def test_undefined_placeholder_blocks_the_cell(nb: Coordinator, arun: Run) -> No
         assert nb.states[q].status == "blocked"
         reason = nb.states[q].reason
         assert reason is not None
-        assert describe(reason, nb.cell_name) == "`nowhere` is not defined by any cell"
+        assert describe(reason, nb.cell_name) == "'nowhere' is not defined by any cell"
 
     arun(body())
 

@@ -199,3 +199,30 @@ def test_variable_sizes_read_briefly() -> None:
     assert human_size(512) == "512 B"
     assert human_size(2048) == "2.0 KB"
     assert human_size(5 * 1024**3) == "5.0 GB"
+
+
+def test_layout_is_cached_by_component_shape_and_components_do_not_overlap() -> None:
+    """An edit that keeps a component's links lays nothing out again; identical shapes (lone
+    cells, pairs) share one layout; components sit side by side."""
+    from itertools import pairwise
+
+    from app.core.analysis import analyze
+    from app.core.graph import build_graph
+    from app.core.notebook import Cell, Notebook
+    from app.ui.panels import graph_layout
+
+    def layout(codes: list[str]) -> graph_layout.GraphLayout:
+        cells = tuple(Cell(f"c{i}", "python", code) for i, code in enumerate(codes))
+        graph = build_graph(Notebook(cells=cells), {c.id: analyze(c.code) for c in cells})
+        return graph_layout.layout_graph(graph, [c.id for c in cells], str)
+
+    graph_layout._shape_positions.cache_clear()
+    first = layout(["a = 1", "b = a + 1", "p = 1", "q = p * 2", "z = 0"])
+    assert graph_layout._shape_positions.cache_info().misses == 2  # the pair shape, once
+    edited = layout(["a = 2", "b = a - 1", "p = 3", "q = p * 5", "z = 9"])
+    assert graph_layout._shape_positions.cache_info().misses == 2  # nothing laid out again
+    assert edited.nodes == first.nodes
+    boxes = sorted((box.x, box.y) for box in first.nodes.values())
+    xs = sorted({round(x) for x, _ in boxes})
+    assert all(b - a >= graph_layout.NODE_W for a, b in pairwise(xs))
+    assert first.nodes["c0"].y < first.nodes["c1"].y  # each pair still points down

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from app.coordinator.events import DatabaseStatusChanged
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
 from app.ui.theme.apply import theme_controller
 from app.ui.window.status_words import database_name, database_text
-from tests.ui.test_window import Run, make_file, open_window
+from tests.ui.conftest import idle, until
+from tests.ui.test_window import Run, make_file, open_window, output_text, status
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +80,31 @@ def test_a_failed_change_still_names_the_database_in_use() -> None:
     assert "could not connect" in tip and "sqlite:////tmp/a.db" in tip
     assert database_text(DatabaseStatusChanged(False, "no", "", ""))[0] == "DB: not connected"
     assert database_text(DatabaseStatusChanged(True, "", "", "sqlite:////x/b.db"))[0] == "DB: b.db"
+
+
+def test_a_failed_database_url_leaves_the_status_naming_sqlite_still_in_use(
+    arun: Run, tmp_path: Path
+) -> None:
+    """The status bar never says "not connected" while SQLite still serves SQL cells."""
+    path = tmp_path / "shop.py"
+    cells = (Cell("q", "sql", "SELECT 41 + 1 AS answer", name="df"),)
+    fileformat.save(Notebook(cells=cells, name="shop"), path)
+    window = open_window(path)
+
+    async def body() -> None:
+        c = window.coordinator
+        assert c is not None
+        answer = await c.set_database("postgresql://nobody@127.0.0.1:1/nowhere")
+        assert not answer.ok
+        assert window.database_label.text() == "DB: shop.sqlite (change failed)"
+        assert "Still using sqlite:///" in window.database_label.toolTip()
+        window.commands.run_all.trigger()
+        await until(window, lambda: status(window, 0) in ("success", "error"))
+        await idle(window)
+        widget = window.view.cells["q"]  # type: ignore[union-attr]
+        assert status(window, 0) == "success", output_text(widget)
+        assert "1 row" in output_text(widget)
+        assert (tmp_path / "shop.sqlite").exists()  # SQLite answered the query
+        assert window.database_label.text().startswith("DB: shop.sqlite")
+
+    arun(body())

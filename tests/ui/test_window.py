@@ -194,7 +194,8 @@ def test_5_syntax_error_shows_line_and_column_then_runs(arun: Run, tmp_path: Pat
         await until(window, lambda: status(window, 0) == "error")
         assert "line 2" in first.problem_label.text()
         assert "column" in first.problem_label.text()
-        assert "SyntaxError" in output_text(first)
+        assert "^" in output_text(first)  # the run's excerpt with its caret; said once
+        assert "never closed" not in output_text(first)
         replace_text(first, "x = 1\ny = (2 + 3)\ny")
         QTest.keyClick(first.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         await until(window, shows(first, "5"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from app.core.notebook import Cell
+from app.core.notebook import Cell, Notebook
 from app.ui.cells.cell_widget import CellWidget
 
 
@@ -26,6 +26,12 @@ def shown_in_app(widget: CellWidget, cell: Cell) -> bool:
     if cell.hidden_in_app:
         return False
     return cell.kind == "markdown" or not widget.outputs.is_empty()
+
+
+def follow_app_view(widget: CellWidget, notebook: Notebook) -> None:
+    """In app view a cell shows once it has outputs (and goes when they do)."""
+    if widget.cell_id in notebook:
+        widget.setVisible(shown_in_app(widget, notebook.cell(widget.cell_id)))
 
 
 def _chrome(widget: CellWidget) -> list[QWidget]:

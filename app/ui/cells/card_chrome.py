@@ -11,6 +11,7 @@ import html
 import math
 import time
 from collections.abc import Callable
+from typing import Literal, TypeAlias
 
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPaintEvent, QPen
@@ -28,6 +29,11 @@ RADIUS = 6.0
 PULSE_S = 1.2
 #: Chips shown before "+N more".
 MAX_CHIPS = 4
+#: Length of one dash of a "will re-run" strip, and of the gap after it (pixels).
+DASH = 4
+
+Pending: TypeAlias = Literal["", "edited", "upstream"]
+"""A cell's own edit waits for its debounce ("edited"), or one upstream does ("upstream")."""
 
 STATUS_WORDS: dict[Status, str] = {
     "idle": "not run",
@@ -59,9 +65,12 @@ def paint_card(
     hovered: bool,
     selected: bool,
     focus: QRect | None,
+    pending: Pending = "",
 ) -> None:
     """The card: a rounded surface with a thin outline, the status strip on the left, an
-    accent outline when selected, and a focus ring around ``focus`` (the focused editor)."""
+    accent outline when selected, and a focus ring around ``focus`` (the focused editor).
+    A pending edit paints the strip stale: solid for the edited cell, muted dashes for the
+    cells that will re-run after it (the result they show is about to change)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     body = QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5)
     path = QPainterPath()
@@ -72,15 +81,28 @@ def paint_card(
     painter.drawPath(path)
     painter.save()
     painter.setClipPath(path)
-    painter.fillRect(
-        QRectF(body.left(), body.top(), STRIP_WIDTH, body.height()), strip_color(theme, status)
-    )
+    strip = QRectF(body.left(), body.top(), STRIP_WIDTH, body.height())
+    if pending == "edited":
+        painter.fillRect(strip, QColor(theme.status.stale))
+    elif pending == "upstream":
+        _paint_dashes(painter, strip, QColor(theme.status.stale))
+    else:
+        painter.fillRect(strip, strip_color(theme, status))
     painter.restore()
     if focus is not None:
         ring = QRectF(focus).adjusted(-2, -2, 2, 2)
         painter.setPen(QPen(QColor(theme.accent), 2.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(ring, 3.0, 3.0)
+
+
+def _paint_dashes(painter: QPainter, strip: QRectF, color: QColor) -> None:
+    """A muted dashed strip: the mark of a cell whose input is being edited."""
+    color.setAlphaF(0.7)
+    y = strip.top()
+    while y < strip.bottom():
+        painter.fillRect(QRectF(strip.left(), y, strip.width(), DASH), color)
+        y += 2 * DASH
 
 
 def chips_html(defs: list[str], reads: list[str], theme: Theme) -> str:
@@ -169,7 +191,7 @@ class CellBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 0, 2, 0)
         row.setSpacing(2)
-        for widget in (self.chips, self.countdown_label, self.status_label):
+        for widget in (self.chips, self.status_label, self.countdown_label):
             row.addWidget(widget)
         for button in (self.run_button, self.up_button, self.down_button, self.more_button):
             row.addWidget(button)
@@ -200,12 +222,17 @@ BUSY_STRIP_DELAY_MS = 120
 
 class StatusStrip:
     """Repaints a card's status strip (only the strip: a full card repaint would repaint
-    every output child) when the status it shows changes; busy states wait a moment."""
+    every output child) when what it shows changes — the status, and the pending mark of an
+    edit waiting upstream; busy states wait a moment."""
 
-    def __init__(self, card: QWidget, status: Callable[[], Status]) -> None:
+    def __init__(
+        self, card: QWidget, status: Callable[[], Status], pending: Callable[[], Pending]
+    ) -> None:
         self._card = card
         self._status = status
+        self._pending = pending
         self.shown: Status = "idle"
+        self._shown_pending: Pending = ""
         self._delay = QTimer(card)
         self._delay.setSingleShot(True)
         self._delay.setInterval(BUSY_STRIP_DELAY_MS)
@@ -213,16 +240,16 @@ class StatusStrip:
 
     def follow(self) -> None:
         """The cell's status may have changed (or a running cell's pulse moved on)."""
-        status = self._status()
+        status, pending = self._status(), self._pending()
         busy = ("queued", "running")
-        if status in busy and self.shown not in busy:
+        if status in busy and self.shown not in busy and pending == self._shown_pending:
             if not self._delay.isActive():
                 self._delay.start()
             return
         self._delay.stop()
-        if status != self.shown or status == "running":
+        if (status, pending) != (self.shown, self._shown_pending) or status == "running":
             self._repaint()
 
     def _repaint(self) -> None:
-        self.shown = self._status()
+        self.shown, self._shown_pending = self._status(), self._pending()
         self._card.update(0, 0, STRIP_WIDTH + 1, self._card.height())

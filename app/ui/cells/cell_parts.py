@@ -54,7 +54,7 @@ def countdown_bar(bar: QWidget, duration_ms: int) -> QProgressBar:
     countdown.setTextVisible(False)
     countdown.setFixedSize(40, 4)
     countdown.hide()
-    bar.layout().insertWidget(2, countdown)  # type: ignore[union-attr]
+    bar.layout().insertWidget(3, countdown)  # type: ignore[union-attr]  # after its words
     return countdown
 
 

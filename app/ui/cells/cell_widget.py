@@ -12,14 +12,7 @@ import html
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import (
-    QEnterEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-)
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QSizePolicy,
@@ -31,10 +24,22 @@ from app.core.analysis import CellAnalysis
 from app.core.notebook import Cell
 from app.core.problems import Problem, Reason
 from app.core.state import CellRunState, Output
-from app.ui.cells.card_chrome import STRIP_WIDTH, CellBar, StatusStrip, chips_html, paint_card
+from app.ui.cells.card import MARGINS, Card
+from app.ui.cells.card_chrome import (
+    CellBar,
+    Pending,
+    StatusStrip,
+    chips_html,
+)
 from app.ui.cells.cell_folds import CellFolds
 from app.ui.cells.cell_parts import SqlHeader, countdown_bar, link_label, set_text_colour
-from app.ui.cells.cell_words import analysis_problem, reason_words, status_text
+from app.ui.cells.cell_words import (
+    EDITED_WORDS,
+    analysis_problem,
+    reason_words,
+    status_text,
+    upstream_edit_tip,
+)
 from app.ui.cells.run_outputs import RunOutputs
 from app.ui.editor.code_editor import CodeEditor
 from app.ui.outputs.markdown_view import MarkdownView
@@ -47,11 +52,9 @@ DEBOUNCE_MS = 1500
 TICK_MS = 100
 
 _BUILTINS = frozenset(dir(builtins))
-#: Card padding: the strip's width plus a gap on the left, a little elsewhere.
-MARGINS = (STRIP_WIDTH + 7, 5, 6, 5)
 
 
-class CellWidget(QFrame):
+class CellWidget(Card):
     """See the module docstring."""
 
     run_requested = Signal(str, str)
@@ -65,8 +68,6 @@ class CellWidget(QFrame):
     """(cell id, -1 | +1)"""
     duplicate_requested = Signal(str)
     clear_output_requested = Signal(str)
-    activated = Signal(str)
-    """The user clicked into the cell or its editor took the focus: select it."""
     navigate_requested = Signal(str, int)
     """(cell id, -1 | +1): move keyboard focus to a neighbour cell."""
     sql_name_changed = Signal(str, str)
@@ -77,6 +78,9 @@ class CellWidget(QFrame):
     """(cell id, name): the user chose the quick fix for ``name`` defined by several cells."""
     show_cell_requested = Signal(str)
     """A cell named in a message was clicked (its id)."""
+    pending_edit_changed = Signal(str, bool)
+    """(cell id, waiting): an edit started or stopped waiting for its debounce (the view
+    marks the cells below that will re-run, see ``pending_marks.py``)."""
 
     def __init__(
         self,
@@ -122,7 +126,7 @@ class CellWidget(QFrame):
         self._build_body(cell)
         self._lay_out()
         self._build_timers()
-        self._strip = StatusStrip(self, lambda: self._state.status)
+        self._strip = StatusStrip(self, lambda: self._state.status, self._pending)
         self._wire()
         self.set_state(CellRunState())
 
@@ -176,6 +180,10 @@ class CellWidget(QFrame):
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
         self._debounce_started = 0.0
+        #: The edit waiting for the debounce (shown "edited", strip stale).
+        self._waiting = False
+        #: Words for an edit waiting upstream ("will re-run"), and in which cell; "" if none.
+        self._upstream: tuple[str, str] = ("", "")
 
     def _wire(self) -> None:
         """The editor's and the bar's signals to this cell's intents."""
@@ -226,6 +234,7 @@ class CellWidget(QFrame):
             self.countdown_label.show()
             self._ticker.start()
             self._tick()
+        self._set_waiting(True)
         self._update_chrome()
 
     def _cancel_debounce(self) -> None:
@@ -234,7 +243,39 @@ class CellWidget(QFrame):
         self.countdown_label.hide()
         if self._state.status != "running":
             self._ticker.stop()
+        self._set_waiting(False)
         self._update_chrome()
+
+    def _set_waiting(self, waiting: bool) -> None:
+        """The cell's own edit starts or stops waiting for the debounce (code cells only:
+        a markdown cell's edit re-runs nothing)."""
+        waiting = waiting and self.kind != "markdown"
+        if waiting != self._waiting:
+            self._waiting = waiting
+            self._show_status(self._state)
+            self.pending_edit_changed.emit(self.cell_id, waiting)
+
+    @property
+    def edit_waiting(self) -> bool:
+        """An edit of this cell waits for its debounce (the status says "edited")."""
+        return self._waiting
+
+    @property
+    def will_rerun(self) -> bool:
+        """Committing the waiting edit runs it (auto-run), rather than marking it stale."""
+        return self._autorun and self.bar.autorun_action.isChecked()
+
+    def set_upstream_edit(self, words: str, editing: str = "") -> None:
+        """An edit in the cell named ``editing`` waits upstream: the strip shows muted dashes
+        and the status ``words`` ("will re-run"); ``""`` clears the mark."""
+        if (words, editing) != self._upstream:
+            self._upstream = (words, editing)
+            self._show_status(self._state)
+
+    @property
+    def upstream_mark(self) -> str:
+        """The words of the pending mark ("" when no edit waits upstream)."""
+        return self._upstream[0]
 
     def _debounce_ended(self) -> None:
         code = self.take_pending_edit()
@@ -287,6 +328,13 @@ class CellWidget(QFrame):
             self.name_edit.setStyleSheet(f"color: {theme_for(self.palette()).error_text};")
             self.name_edit.setToolTip(f"{name!r} is not a Python variable name")
 
+    def follow_cell(self, cell: Cell) -> None:
+        """The cell's settings as the notebook has them: its result name, ⋯ → Auto-run this
+        cell, ⋯ → Hide in app view."""
+        self.set_sql_name(cell.name)
+        self.bar.autorun_action.setChecked(cell.auto_runs)
+        self.bar.hide_in_app_action.setChecked(cell.hidden_in_app)
+
     def set_sql_name(self, name: str | None) -> None:
         if name is not None and self.name_edit.text() != name:
             self.name_edit.setText(name)
@@ -314,6 +362,7 @@ class CellWidget(QFrame):
         if self.kind == "markdown":
             return
         self._run_outputs.show(state, previous, appended)
+        self._say_error_once()
         self.outputs.set_omitted(state.omitted_chars, state.full_output)
         self.outputs.set_stale(state.status == "stale")
         if state.error != previous.error:
@@ -325,16 +374,41 @@ class CellWidget(QFrame):
             self._ticker.stop()
 
     def _show_status(self, state: CellRunState) -> None:
-        self.status_label.setText(status_text(self.kind, state))
+        words, editing = self._upstream
+        if self._waiting:
+            self.status_label.setText(EDITED_WORDS)
+        elif words:
+            self.status_label.setText(words)
+        else:
+            self.status_label.setText(status_text(self.kind, state))
         reason = self._words(state.reason, links=False) if state.reason else ""
         tip = reason or (state.error.evalue if state.error else "")
+        if words and not self._waiting:
+            tip = upstream_edit_tip(words, editing)
         self.status_label.setToolTip(tip)
+        card_tip = tip if words and not self._waiting else ""
+        if card_tip != self._card_tip:  # most state changes leave it empty: no Qt call
+            self._card_tip = card_tip
+            self.setToolTip(card_tip)
         self.setProperty("status", state.status)
         if state.status in ("blocked", "stale", "interrupted") and state.reason:
             self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
             self._show_problem(self._analysis_problem, "error")
+        self._refit_bar()
         self._strip.follow()
+
+    def _pending(self) -> Pending:
+        if self.kind == "markdown":
+            return ""
+        return "edited" if self._waiting else "upstream" if self._upstream[0] else ""
+
+    def _say_error_once(self) -> None:
+        """A syntax error is said once: by the line above the outputs ("Syntax error at line 2,
+        column 5: …"), the run's traceback adding only the excerpt with its caret."""
+        error = self._state.error
+        said = self._syntax_error and error is not None and error.ename == "SyntaxError"
+        self.outputs.set_error_said(said)
 
     def _words(self, reason: Reason, *, links: bool) -> str:
         return reason_words(reason, self._name_cell, links=links)
@@ -344,6 +418,8 @@ class CellWidget(QFrame):
             self.show_cell_requested.emit(href.removeprefix("cell:"))
 
     _analysis_problem = ""
+    _syntax_error = False
+    _card_tip = ""
     _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
@@ -351,6 +427,8 @@ class CellWidget(QFrame):
         """Chips: what the cell defines and reads (read names link to their definers);
         a syntax error or graph problem shows inline before anything runs."""
         self._analysis_problem = analysis_problem(analysis, problems, self._name_cell)
+        self._syntax_error = analysis.syntax_error is not None
+        self._say_error_once()
         if self._state.status not in ("blocked", "stale", "interrupted") or not self._state.reason:
             self._show_problem(self._analysis_problem, "error")
         reads = sorted(n for n in analysis.refs if n not in _BUILTINS)
@@ -395,96 +473,6 @@ class CellWidget(QFrame):
             self.countdown.setValue(int(left))
             verb = "auto-run" if self._autorun and self.bar.autorun_action.isChecked() else "save"
             self.countdown_label.setText(f"{verb} in {left / 1000:.1f} s")
+            self._refit_bar()
         if self._state.status == "running":
             self._show_status(self._state)
-
-    # -- the card: hover, focus, selection, collapse ---------------------------------------------
-    def set_selected(self, selected: bool) -> None:
-        """Mark this cell as the selected one (an accent outline) or not."""
-        if selected != self._selected:
-            self._selected = selected
-            self._update_chrome()
-
-    @property
-    def selected(self) -> bool:
-        return self._selected
-
-    @property
-    def controls_visible(self) -> bool:
-        """Whether the floating controls and chips are shown (hover, focus or selection)."""
-        return not self.bar.isHidden()
-
-    def set_collapsed(self, collapsed: bool) -> None:
-        """Fold the cell to one muted line (its first line of code); outputs hidden too."""
-        self.folds.fold(collapsed, collapsed)
-
-    @property
-    def collapsed(self) -> bool:
-        """Whether the code is folded to its first line."""
-        return self.folds.code_hidden
-
-    def _update_chrome(self) -> None:
-        wanted = self._hovered or self._focused or self._selected or self._debounce.isActive()
-        show = wanted and not self.in_app_view
-        if show != self.controls_visible:
-            self.bar.setVisible(show)
-            self._place_bar()
-        look = (self._hovered, self._focused, self._selected)
-        if look != self._painted_look:  # the card's fill, outline or focus ring changes
-            self._painted_look = look
-            self.update()
-
-    def _place_bar(self) -> None:
-        self.bar.place(self.width(), MARGINS[0], MARGINS[2])
-
-    def enterEvent(self, event: QEnterEvent) -> None:
-        self._hovered = True
-        self._update_chrome()
-        super().enterEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        self._hovered = False
-        self._update_chrome()
-        super().leaveEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.activated.emit(self.cell_id)
-        super().mousePressEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
-            focused = any(
-                w is not None and w.hasFocus()
-                for w in (self.editor, self.name_edit, self.markdown_view)
-            )
-            if focused != self._focused:
-                self._focused = focused
-                self._update_chrome()
-            if event.type() == QEvent.Type.FocusIn:
-                self.activated.emit(self.cell_id)
-        return False
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_bar()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._paint_chips()  # chips carry the theme's colours
-            self._colour_problem()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        focus = (
-            self.editor.geometry() if self.editor.hasFocus() and self.editor.isVisible() else None
-        )
-        paint_card(
-            painter,
-            self.rect(),
-            theme_for(self.palette()),
-            self._state.status if self.kind != "markdown" else "idle",
-            hovered=self._hovered,
-            selected=self._selected and not self.in_app_view,
-            focus=focus,
-        )

@@ -13,6 +13,18 @@ from app.core.problems import Problem, Reason, Unrunnable, describe
 from app.core.state import CellRunState
 from app.ui.cells.card_chrome import STATUS_WORDS
 
+#: The status of a cell whose edit waits for its debounce (the countdown follows it).
+EDITED_WORDS = "edited"
+#: The pending mark of a cell below a waiting edit: it re-runs (auto-run) or goes stale.
+WILL_RERUN = "will re-run"
+WILL_GO_STALE = "will go stale"
+
+
+def upstream_edit_tip(words: str, editing: str) -> str:
+    """The tooltip of a cell marked "will re-run": which edit it waits for."""
+    where = f" in {editing}" if editing else " upstream"
+    return f"{words[0].upper()}{words[1:]} when the edit{where} is committed"
+
 
 def status_text(kind: CellKind, state: CellRunState) -> str:
     """The bar's status words: "done in 12 ms", "running 3.4 s", "stale"…; none for markdown."""

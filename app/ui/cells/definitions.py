@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.core.problems import quoted
 from app.ui.dialogs.source_view import SourceView
 from app.ui.tasks import spawn
 
@@ -33,13 +34,13 @@ async def _open_source(
     answer = await view.coordinator.inspect(cell_id, code, line, column, docs=True)
     if not answer.path:
         view.message.emit(
-            f"No cell defines `{name}`, and its source is not available "
+            f"No cell defines {quoted(name)}, and its source is not available "
             "(a builtin, a compiled module, or a name nothing defines)."
         )
         return
     try:
         view.source_view = SourceView(answer.name or name, answer.path, answer.line, view)
     except (OSError, ValueError) as exc:
-        view.message.emit(f"Cannot show the source of `{name}`: {exc}")
+        view.message.emit(f"Cannot show the source of {quoted(name)}: {exc}")
         return
     view.source_view.open()

@@ -30,12 +30,14 @@ from app.coordinator.events import (
     StructureChanged,
 )
 from app.core.notebook import Notebook
+from app.core.problems import quoted
 from app.ui.cells import definitions, quick_fixes
-from app.ui.cells.app_view import set_app_view, shown_in_app
+from app.ui.cells.app_view import follow_app_view, set_app_view, shown_in_app
 from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.command_mode import CommandMode
 from app.ui.cells.inserter import CellInserter
+from app.ui.cells.pending_marks import PendingMarks
 from app.ui.dialogs.source_view import SourceView
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
@@ -98,6 +100,10 @@ class NotebookView(QScrollArea):
         self._empty = self._empty_notebook_bar()
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
+        #: "will re-run" on the cells below an edit waiting for its debounce.
+        self.pending_marks = PendingMarks(
+            lambda: self.cells, lambda: coordinator.graph, coordinator.cell_name
+        )
         self.inserter = CellInserter(self._container)
         self.inserter.insert_requested.connect(lambda index, kind: self.add_cell(kind, index))
         self.setWidget(page)
@@ -156,9 +162,7 @@ class NotebookView(QScrollArea):
             if self._layout.indexOf(widget) != index:
                 self._layout.insertWidget(index, widget)
                 widget.show()  # now, not on Qt's queued show: focus_cell scrolls to it at once
-            widget.set_sql_name(cell.name)
-            widget.bar.autorun_action.setChecked(cell.auto_runs)  # ⋯ → Auto-run this cell
-            widget.bar.hide_in_app_action.setChecked(cell.hidden_in_app)
+            widget.follow_cell(cell)
             if self.app_view:
                 widget.setVisible(shown_in_app(widget, cell))
         self._empty.setVisible(not notebook.cells)
@@ -187,22 +191,18 @@ class NotebookView(QScrollArea):
         widget = self.cells.get(event.cell_id)
         if widget is not None:
             widget.set_state(event.state, event.appended)
-            self._follow_app_view(widget)
-
-    def _follow_app_view(self, widget: CellWidget) -> None:
-        """In app view a cell shows once it has outputs (and goes when they do)."""
-        if self.app_view and widget.cell_id in self.coordinator.notebook:
-            widget.setVisible(shown_in_app(widget, self.coordinator.notebook.cell(widget.cell_id)))
+            if self.app_view:
+                follow_app_view(widget, self.coordinator.notebook)
 
     def _on_states(self, event: CellStatesChanged) -> None:
-        """Many cells at once (a plan queued, a batch of brief steps). Qt paints what changed
-        once, after this returns; no setUpdatesEnabled toggle here: re-enabling updates
-        repaints the whole column (every card, editor and output) on every batch."""
+        """Many cells at once (a plan queued, a batch of quiet steps). No setUpdatesEnabled
+        toggle: turning updates back on repaints every card, editor and output."""
         for cell_id, state in event.states.items():
             widget = self.cells.get(cell_id)
             if widget is not None:
                 widget.set_state(state)
-                self._follow_app_view(widget)
+                if self.app_view:
+                    follow_app_view(widget, self.coordinator.notebook)
 
     # -- building -----------------------------------------------------------------------------
     def _rebuild(self, notebook: Notebook) -> None:
@@ -260,11 +260,10 @@ class NotebookView(QScrollArea):
         widget.installEventFilter(self)  # the pointer entering a card hides the "+"
         widget.set_selected(cell_id in self._marked)
         widget.clear_output_requested.connect(self.clear_outputs)
-        widget.bar.autorun_action.setChecked(c.notebook.cell(cell_id).auto_runs)
+        widget.follow_cell(c.notebook.cell(cell_id))
         widget.bar.autorun_action.triggered.connect(
             lambda on: self.coordinator.set_cell_autorun(cell_id, on)
         )
-        widget.bar.hide_in_app_action.setChecked(c.notebook.cell(cell_id).hidden_in_app)
         widget.bar.hide_in_app_action.triggered.connect(
             lambda hidden: self.coordinator.set_hidden_in_app(cell_id, hidden)
         )
@@ -276,6 +275,7 @@ class NotebookView(QScrollArea):
             lambda cid, name: spawn(self.coordinator.set_sql_name(cid, name))
         )
         widget.editor.edited.connect(self._mark_pending)
+        widget.pending_edit_changed.connect(self.pending_marks.edit_waiting)
         widget.editor.edited.connect(self.text_changed)
         widget.editor.set_inspect_source(
             lambda code, line, column, docs: c.inspect(cell_id, code, line, column, docs=docs)
@@ -429,7 +429,7 @@ class NotebookView(QScrollArea):
     def reveal_definer(self, name: str) -> None:
         definers = self.coordinator.graph.definers.get(name, ())
         if not definers:
-            self.message.emit(f"No cell defines `{name}`.")
+            self.message.emit(f"No cell defines {quoted(name)}.")
             return
         self.focus_cell(definers[0])
 

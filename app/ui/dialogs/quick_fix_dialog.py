@@ -41,8 +41,8 @@ class QuickFixDialog(QDialog):
         self.fix = fix
         cells = len(fix.changes)
         self.title_label = QLabel(
-            f"<b>{html.escape(fix.title)}</b><br>`{html.escape(fix.name)}` becomes "
-            f"`{html.escape(fix.new_name)}` in {plural(cells, 'cell')}; "
+            f"<b>{html.escape(fix.title)}</b><br><code>{html.escape(fix.name)}</code> becomes "
+            f"<code>{html.escape(fix.new_name)}</code> in {plural(cells, 'cell')}; "
             "Edit → Undo takes it back."
         )
         self.title_label.setWordWrap(True)

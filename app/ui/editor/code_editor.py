@@ -92,6 +92,8 @@ class CodeEditor(EditorKeys):
         super().__init__(parent)
         self._language = check_language(language)
         self._setting_code = False
+        #: The text last seen, to tell an edit from a re-colouring (``_on_text_changed``).
+        self._text = ""
         self._error_line: int | None = None
         self._preferred_height = 0
         self._hscroll_needed = False
@@ -265,6 +267,12 @@ class CodeEditor(EditorKeys):
 
     # -- text, height and gutter ------------------------------------------------------------
     def _on_text_changed(self) -> None:
+        """Qt says the text changed also when only its colours did (the highlighter re-run on
+        a theme change): only a change of the text itself is an edit."""
+        text = self.toPlainText()
+        if text == self._text:
+            return
+        self._text = text
         if self._error_line is not None:
             self.set_error_line(None)  # the code the error pointed at is gone
         if not self._setting_code:

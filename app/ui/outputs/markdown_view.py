@@ -11,9 +11,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+
+from app.outputs.markdown import markdown_to_html
+from app.ui.outputs.math_images import math_images
+from app.ui.outputs.wheel_chain import pass_wheel_on, scrolls_further
+from app.ui.theme.fonts import monospace_font
 
 #: Link schemes a click may hand to the desktop (browser, mail client); anything else is ignored.
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -45,9 +50,19 @@ class SafeTextBrowser(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.anchorClicked.connect(self._open_link)
+        # Inline code (in lists and tables too) and code blocks in the app's code font.
+        family = monospace_font().family()
+        self.document().setDefaultStyleSheet(f"code, pre, tt {{ font-family: '{family}'; }}")
         layout = self.document().documentLayout()
         layout.documentSizeChanged.connect(self._fit_height)
         self._fit_height()
+
+    def wheelEvent(self, e: QWheelEvent) -> None:
+        """Scroll inside a tall output while there is more this way, else the notebook."""
+        if scrolls_further(self, e):
+            super().wheelEvent(e)
+        else:
+            pass_wheel_on(self, e)
 
     # -- resources ----------------------------------------------------------------------------
 
@@ -112,12 +127,19 @@ class MarkdownView(SafeTextBrowser):
         self._markdown = ""
 
     def set_markdown(self, text: str) -> None:
-        """Render ``text``; blank text leaves the document empty so the placeholder shows."""
+        """Render ``text`` as markdown outputs are (CommonMark, tables, ``$…$`` and ``$$…$$``
+        math drawn in the text colour); blank text leaves the document empty so the
+        placeholder shows."""
         self._markdown = text
         if text.strip():
-            self.setMarkdown(text)
+            self.setHtml(markdown_to_html(text, math_images(self.palette())))
         else:
             self.clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._markdown.strip():
+            self.set_markdown(self._markdown)  # math is drawn in the theme's text colour
 
     def markdown(self) -> str:
         """The source last given to :meth:`set_markdown`."""

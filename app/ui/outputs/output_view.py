@@ -42,8 +42,16 @@ def _error_text(palette: QPalette) -> QColor:
 # -- error ------------------------------------------------------------------------------------
 
 
+def _without_last_line(traceback: str, heading: str) -> str:
+    """``traceback`` less its last line when that line is ``heading`` (Python ends every
+    traceback with "ename: evalue", which the header already shows)."""
+    head, _, last = traceback.rpartition("\n")
+    return head.rstrip("\n") if last.strip() == heading.strip() else traceback
+
+
 class ErrorOutput(QWidget):
     """A cell's error: a bold "ValueError: bad" header over the traceback, error-tinted.
+    The traceback's own last line, which says the same as the header, is not repeated.
 
     ``error.line`` stays on :attr:`error` for a caller that links it to the editor.
     """
@@ -52,7 +60,8 @@ class ErrorOutput(QWidget):
         super().__init__(parent)
         self.error = error
         self.header = QLabel(self)
-        self.header.setText(f"{error.ename}: {error.evalue}" if error.evalue else error.ename)
+        heading = f"{error.ename}: {error.evalue}" if error.evalue else error.ename
+        self.header.setText(heading)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -60,9 +69,11 @@ class ErrorOutput(QWidget):
         font.setBold(True)
         self.header.setFont(font)
         self.traceback = TextOutput(tint="error", parent=self)
-        self.traceback.append_text(error.traceback.rstrip("\n"))
+        trace = _without_last_line(error.traceback.rstrip("\n"), heading)
+        self.traceback.append_text(trace)
         self.traceback.flush()
-        self.traceback.setVisible(bool(error.traceback.strip()))
+        self.has_traceback = bool(trace.strip())
+        self.traceback.setVisible(self.has_traceback)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +119,7 @@ class OutputArea(QWidget):
         self._table_source: TableSource | None = None
         self._control_sink: ControlSink | None = None
         self._summarise_errors = False
+        self._error_said = False
         # Rich outputs that describe a kernel table, by piece: rebuilt when the source changes.
         self._table_outputs: list[tuple[QWidget, RichOutput]] = []
         self._layout = QVBoxLayout(self)
@@ -220,13 +232,22 @@ class OutputArea(QWidget):
             self._error_piece = ErrorOutput(error, self)
             self._layout.addWidget(self._error_piece)
             self.set_summarise_errors(self._summarise_errors)
+            self.set_error_said(self._error_said)
+
+    def set_error_said(self, said: bool) -> None:
+        """The cell already says this error above the outputs (a syntax error it shows before
+        anything runs): the error's header is not repeated, only the excerpt with its caret."""
+        self._error_said = said
+        piece = self._error_piece
+        if piece is not None:
+            piece.header.setVisible(not said or not piece.has_traceback)
 
     def set_summarise_errors(self, on: bool) -> None:
         """Show an error as its one-line header only, without the traceback (app view)."""
         self._summarise_errors = on
         piece = self._error_piece
         if piece is not None:
-            piece.traceback.setVisible(not on and bool(piece.error.traceback.strip()))
+            piece.traceback.setVisible(not on and piece.has_traceback)
 
     def clear(self) -> None:
         """Remove every output and the error."""

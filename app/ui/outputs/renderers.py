@@ -13,7 +13,6 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
@@ -28,15 +27,14 @@ from app.core.controls import ControlSpec
 from app.core.mime import IMAGE_SIZE_MIME
 from app.core.state import RichOutput
 from app.outputs.latex import latex_source, math_to_svg
-from app.outputs.markdown import escape_math, markdown_to_html
+from app.outputs.markdown import markdown_to_html
 from app.outputs.registry import candidates
+from app.ui.outputs.math_images import MATH_POINTS, math_images, text_color
 from app.ui.outputs.pictures import HtmlOutput, ImageOutput, SvgOutput
 from app.ui.outputs.table_view import TableInfo, TableOutput, TableSource
 from app.ui.outputs.text_output import TextOutput
 
 _RASTER_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF"}
-#: Math in markdown and ``text/latex`` outputs, in points (about the body text's size).
-MATH_POINTS = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +123,7 @@ def html(mime: str, data: str, output: RichOutput, context: RenderContext) -> QW
 
 def latex(mime: str, data: str, output: RichOutput, context: RenderContext) -> QWidget | None:
     source, display = latex_source(data)
-    svg = math_to_svg(source, display, MATH_POINTS * 1.2, _text_color(QPalette()))
+    svg = math_to_svg(source, display, MATH_POINTS * 1.2, text_color(QPalette()))
     if svg is None:
         return None  # the text/plain form shows
     renderer = QSvgRenderer(svg.encode("utf-8"))
@@ -170,28 +168,6 @@ BUILDERS: dict[str, Builder] = {
     "json": json_text,
     "plain": plain,
 }
-
-
-# -- math in the window ----------------------------------------------------------------------------
-
-
-def math_images(palette: QPalette) -> Callable[[str, bool], str]:
-    """A markdown math renderer drawing each formula as an inline SVG picture in the text
-    colour of ``palette`` (dark themes too)."""
-    return partial(_math_image, _text_color(palette))
-
-
-def _math_image(color: str, source: str, display: bool) -> str:
-    svg = math_to_svg(source, display, MATH_POINTS * (1.2 if display else 1.0), color)
-    if svg is None:
-        return escape_math(source, display)
-    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    image = f'<img src="data:image/svg+xml;base64,{encoded}">'
-    return f'<p align="center">{image}</p>' if display else image
-
-
-def _text_color(palette: QPalette) -> str:
-    return palette.color(QPalette.ColorRole.Text).name()
 
 
 def _logical_size(output: RichOutput) -> QSize | None:

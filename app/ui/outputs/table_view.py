@@ -39,6 +39,7 @@ from app.ui.outputs.table_paging import (
     STALE_MESSAGE,
 )
 from app.ui.outputs.table_transfer import COPY_ROW_LIMIT, TableTransfer
+from app.ui.outputs.wheel_chain import pass_wheel_on, scrolls_further
 from app.ui.theme import colors_for
 
 __all__ = [
@@ -77,8 +78,8 @@ SORTING_MESSAGE = "Sorting…"
 
 
 class _TableView(QTableView):
-    """Copy on Ctrl+C as TSV (Qt's own copies one cell); short tables let the wheel through
-    to the notebook."""
+    """Copy on Ctrl+C as TSV (Qt's own copies one cell); the wheel past the first or last row
+    scrolls the notebook."""
 
     copy_requested = Signal()
 
@@ -90,11 +91,11 @@ class _TableView(QTableView):
         super().keyPressEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        vertical = abs(event.angleDelta().y()) >= abs(event.angleDelta().x())
-        if vertical and self.verticalScrollBar().maximum() == 0:
-            event.ignore()  # nothing to scroll here: the notebook scrolls
-            return
-        super().wheelEvent(event)
+        """Scroll the rows while there are more this way; past the end the notebook scrolls."""
+        if scrolls_further(self, event):
+            super().wheelEvent(event)
+        else:
+            pass_wheel_on(self, event)
 
 
 class TableOutput(TableTransfer):

@@ -39,6 +39,7 @@ from app.core.state import MAX_STREAM_CHARS, StreamName
 from app.core.words import plural
 from app.ui.editor.preferences import editor_preferences
 from app.ui.outputs.ansi import AnsiFormatter
+from app.ui.outputs.wheel_chain import pass_wheel_on, scrolls_further
 from app.ui.theme import colors_for
 
 #: How long appended text may wait before it reaches the view (one insert per interval).
@@ -63,8 +64,8 @@ class _TextView(QPlainTextEdit):
     """Read-only monospace text as tall as its lines up to :data:`MAX_PIECE_HEIGHT`.
 
     Lines do not wrap (tables and progress logs keep their columns; long lines scroll
-    sideways). Below the cap the widget has no vertical scrollbar and lets wheel events through
-    to the notebook's scroll area.
+    sideways). Below the cap the widget has no vertical scrollbar; the wheel scrolls inside only
+    while there is more to see that way, else the notebook (``wheel_chain``).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -127,10 +128,11 @@ class _TextView(QPlainTextEdit):
             self.fit_height()  # zoom changes the line height
 
     def wheelEvent(self, e: QWheelEvent) -> None:
-        if not self._capped and abs(e.angleDelta().y()) >= abs(e.angleDelta().x()):
-            e.ignore()  # the notebook scrolls, not this short output
-            return
-        super().wheelEvent(e)
+        """Scroll inside while there is more this way; past the end the notebook scrolls."""
+        if scrolls_further(self, e):
+            super().wheelEvent(e)
+        else:
+            pass_wheel_on(self, e)
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.height())

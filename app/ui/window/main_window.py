@@ -35,6 +35,7 @@ from app.ui.event_routes import EventRoutes
 from app.ui.panels.docks import Panels
 from app.ui.tasks import spawn
 from app.ui.theme.apply import theme_controller
+from app.ui.window.about import about_box
 from app.ui.window.actions import WindowActions
 from app.ui.window.banners import ChangedOnDiskBar, SaveFailedBar, TrustBar, UndoToast
 from app.ui.window.closing import UnsavedAnswer, WindowClosing
@@ -93,6 +94,7 @@ class MainWindow(
         self.refresh_recovered()
         self._update_title()
         self.import_dialog = None
+        self.about_box: QMessageBox | None = None
         self.setAcceptDrops(True)
 
     def _build_central(self) -> None:
@@ -290,6 +292,5 @@ class MainWindow(
         self._dialog = dialog
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About Cascade", "<b>Cascade</b><br>A reactive Python + SQL notebook."
-        )
+        self.about_box = about_box(self)
+        self.about_box.open()

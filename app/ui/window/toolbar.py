@@ -91,6 +91,9 @@ class NotebookToolbar:
             action.setToolTip(f"{action.toolTip()} ({shortcut})")
         controller = theme_controller()
         controller.changed.connect(self.set_icons)
+        # Not a QObject: Qt cannot drop the connection when the window goes, so it is dropped
+        # here (a theme change after a window closed would re-colour deleted actions).
+        bar.destroyed.connect(lambda: controller.changed.disconnect(self.set_icons))
         self.set_icons(controller.theme)
 
     def set_icons(self, theme: Theme) -> None:
