@@ -366,3 +366,21 @@ def test_ctrl_z_in_an_editor_undoes_text_first_then_the_last_cell_operation(
         await until(window, lambda: ids(window) == (first, second))  # then the delete
 
     arun(body())
+
+
+def test_the_card_menu_changes_the_cell_type_undoably(arun: Run, tmp_path: Path) -> None:
+    window = open_window(make_file(tmp_path, "x = 1", "# Notes"))
+
+    async def body() -> None:
+        _first, second = ids(window)
+        menu = cell(window, 1).bar.kind_menu
+        labels = [action.text() for action in menu.actions()]
+        assert labels == ["Python", "Markdown", "SQL"]
+        menu.actions()[1].trigger()  # ⋯ → Type → Markdown
+        await until(window, lambda: view_of(window).cells[second].kind == "markdown")
+        assert window.coordinator is not None
+        assert window.coordinator.history.next_undo() is not None
+        await window.coordinator.undo()
+        await until(window, lambda: view_of(window).cells[second].kind == "python")
+
+    arun(body())

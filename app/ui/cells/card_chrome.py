@@ -146,6 +146,8 @@ class CellBar(QWidget):
     delete_requested = Signal()
     collapse_toggled = Signal(bool)
     clear_output_requested = Signal()
+    kind_requested = Signal(str)
+    """⋯ → Type: make the cell "python", "markdown" or "sql"."""
 
     def __init__(self, parent: QWidget, markdown: bool) -> None:
         super().__init__(parent)
@@ -179,6 +181,10 @@ class CellBar(QWidget):
         self.duplicate_action.triggered.connect(self.duplicate_requested)
         self.collapse_action.toggled.connect(self.collapse_toggled)
         self.delete_action.triggered.connect(self.delete_requested)
+        self.kind_menu = self.menu.addMenu("Type")
+        for kind, label in (("python", "Python"), ("markdown", "Markdown"), ("sql", "SQL")):
+            action = self.kind_menu.addAction(label)
+            action.triggered.connect(lambda _checked=False, k=kind: self.kind_requested.emit(k))
         self.menu.addAction(self.duplicate_action)
         self.menu.addAction(self.collapse_action)
         if not markdown:

@@ -190,6 +190,11 @@ class CommandMode:
         if selected is not None:
             spawn(self._set_kind(selected, kind))
 
+    def set_kind_of(self, cell_id: str, kind: str) -> None:
+        """⋯ → Type on a card: that cell, whichever is selected."""
+        if kind in ("python", "markdown", "sql") and cell_id in self._view.coordinator.notebook:
+            spawn(self._set_kind(cell_id, kind))  # type: ignore[arg-type]
+
     async def _set_kind(self, cell_id: str, kind: CellKind) -> None:
         self._view.commit_pending_edits()
         await self._view.coordinator.set_cell_kind(cell_id, kind)

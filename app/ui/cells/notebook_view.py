@@ -260,6 +260,7 @@ class NotebookView(QScrollArea):
         widget.installEventFilter(self)  # the pointer entering a card hides the "+"
         widget.set_selected(cell_id in self._marked)
         widget.clear_output_requested.connect(self.clear_outputs)
+        widget.bar.kind_requested.connect(lambda kind: self.command_mode.set_kind_of(cell_id, kind))
         widget.follow_cell(c.notebook.cell(cell_id))
         widget.bar.autorun_action.triggered.connect(
             lambda on: self.coordinator.set_cell_autorun(cell_id, on)
