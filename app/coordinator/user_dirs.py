@@ -7,6 +7,7 @@ state: the log. Each is created user-only (0700) when first needed.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -34,3 +35,11 @@ def ensure_private(folder: Path) -> Path:
     """Create ``folder`` (and parents) readable by the user only; return it."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+def shipped_demo() -> Path:
+    """The demo notebook Cascade ships: ``notebooks/demo.py`` beside the ``app`` package, from
+    source and in the frozen bundle (which carries it in ``_internal``)."""
+    base = getattr(sys, "_MEIPASS", None)
+    root = Path(base) if base else Path(__file__).resolve().parents[2]
+    return root / "notebooks" / "demo.py"

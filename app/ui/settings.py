@@ -26,6 +26,12 @@ def add_recent(path: Path) -> None:
     _settings().setValue("recent", [str(p) for p in [path, *items][:MAX_RECENT]])
 
 
+def remove_recent(path: Path) -> None:
+    """Take ``path`` off the recent list (the file is not touched)."""
+    items = [p for p in recent_notebooks() if p != path]
+    _settings().setValue("recent", [str(p) for p in items])
+
+
 def default_save_path(name: str = "") -> Path:
     """Where Save As starts for a notebook that has no file: the user's Documents folder (or
     home), under its name, never over an existing file. Nothing is created here."""

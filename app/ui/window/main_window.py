@@ -104,6 +104,7 @@ class MainWindow(
         self.start_screen.new_requested.connect(self.new_notebook)
         self.start_screen.browse_requested.connect(self.browse_open)
         self.start_screen.import_requested.connect(self.browse_import)
+        self.start_screen.demo_requested.connect(self.open_demo)
         self.start_screen.restore_requested.connect(self.restore)
         self.start_screen.discard_requested.connect(self._discard_recovered)
         self.changed_bar = ChangedOnDiskBar()

@@ -3,6 +3,7 @@ showing an opened notebook (its coordinator, view and kernel) in a window."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -14,6 +15,7 @@ from app.coordinator.events import ModeChanged
 from app.coordinator.qprocess_kernel import QProcessKernel
 from app.coordinator.recovery import RecoveredNotebook, RecoveryStore
 from app.coordinator.trust_store import TrustStore
+from app.coordinator.user_dirs import data_dir, ensure_private, shipped_demo
 from app.core import fileformat
 from app.core.fileformat import NotebookFormatError
 from app.core.importing import (
@@ -75,6 +77,19 @@ class NotebookOpening(WindowParts):
         coordinator = target._make_coordinator(None)
         coordinator.new()
         target._show_notebook(coordinator)
+
+    def open_demo(self) -> None:
+        """The demo notebook, as the user's own copy in their data folder (the shipped file,
+        and the SQLite file it makes, stay untouched); copied once, then reopened as edited."""
+        copy = data_dir() / "demo" / "demo.py"
+        if not copy.is_file():
+            try:
+                ensure_private(copy.parent)
+                shutil.copyfile(shipped_demo(), copy)
+            except OSError as exc:
+                self._show_error("Cannot open the demo", f"Could not copy it to {copy}: {exc}")
+                return
+        self.open_path(str(copy))
 
     def open_path(self, path: str) -> bool:
         """Open ``path`` (or focus the window that has it). False if it cannot be read."""
