@@ -20,7 +20,8 @@ coordinator refuses a worker that speaks another version. Add fields with defaul
 compatible; bump the version for anything else (version 2: the framed header above; version 3:
 :class:`StepsFinished`, many brief steps of a plan in one frame; version 4: reactive
 controls, :class:`ControlValue` updates carried by a :class:`RunPlan`; version 5:
-:class:`DescribeNamespace` / :class:`NamespaceSummary` for the Variables panel).
+:class:`DescribeNamespace` / :class:`NamespaceSummary` for the Variables panel; version 6:
+a :class:`RunPlan`'s steps as arrays, see :class:`Step`).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -51,7 +52,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 5
+PROTOCOL_VERSION = 6
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -189,6 +190,10 @@ class Step(Record):
     ``_private`` names, removed from the namespace after it runs. ``name``: a SQL cell's result
     variable (absent for Python). ``sql``: a SQL cell's statements, already split and parsed
     by the coordinator (the worker never parses templates).
+
+    On the wire (version 6) a step is an array of its fields in this order, every one present:
+    ``[cell_id, kind, code, label, [depends_on…], [private_names…], name, sql]`` — a
+    10,000-step plan is encoded and decoded several times faster than as objects.
     """
 
     TYPE: ClassVar[str] = "step"
@@ -563,10 +568,56 @@ def _build(cls: type[Any], raw: Any) -> Any:
         raise ProtocolError(f"bad {cls.__name__}: {exc}") from None
 
 
+def _strings(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ValueError(raw)
+    return tuple(raw)
+
+
+def _step(item: Any) -> Step:
+    cell_id, kind, code, label, depends_on, private_names, name, sql = item
+    if (
+        not isinstance(cell_id, str)
+        or kind not in ("python", "sql")
+        or not isinstance(code, str)
+        or not isinstance(label, str)
+        or not (name is None or isinstance(name, str))
+        or not isinstance(sql, list)
+    ):
+        raise ValueError(item)
+    return Step(
+        cell_id,
+        kind,
+        code,
+        label,
+        _strings(depends_on),
+        _strings(private_names),
+        name,
+        _sql(sql),
+    )
+
+
 def _steps(raw: Any) -> tuple[Step, ...]:
-    if not isinstance(raw, list):
-        raise ProtocolError("steps must be a list")
-    return tuple(_build(Step, item) for item in raw)
+    try:
+        return tuple(map(_step, raw))
+    except (TypeError, ValueError):
+        raise ProtocolError(
+            "steps must be a list of [cell_id, kind, code, label, [depends_on…], "
+            "[private_names…], name, sql]"
+        ) from None
+
+
+def _step_array(step: Step) -> list[Any]:
+    return [
+        step.cell_id,
+        step.kind,
+        step.code,
+        step.label,
+        step.depends_on,
+        step.private_names,
+        step.name,
+        step.sql,
+    ]
 
 
 def _sql(raw: Any) -> tuple[SqlStatementSpec, ...]:
@@ -601,9 +652,12 @@ def _step_results(raw: Any) -> tuple[StepResult, ...]:
 
 
 _NESTED[(RunPlan, "steps")] = _steps
+_COMPACT[(RunPlan, "steps")] = lambda steps: list(map(_step_array, steps))
 _NESTED[(RunPlan, "control_values")] = lambda raw: tuple(_build(ControlValue, item) for item in raw)
 _NESTED[(StepsFinished, "steps")] = _step_results
-_COMPACT[(StepsFinished, "steps")] = lambda steps: [step.values() for step in steps]
+_COMPACT[(StepsFinished, "steps")] = lambda steps: [
+    (step.cell_id, step.status, step.duration_ms, step.blocked_by) for step in steps
+]
 _NESTED[(Step, "sql")] = _sql
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
