@@ -102,16 +102,19 @@ class ProtocolError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
-def _make_init(names: tuple[str, ...], defaults: tuple[object, ...]) -> Callable[..., None]:
+def _make_init(cls: type, names: tuple[str, ...], defaults: tuple[object, ...]) -> Callable[..., None]:
     """An ``__init__`` taking ``names`` (the last ``len(defaults)`` optional), as a dataclass's
-    would: one small function compiled per class (this is what ``dataclasses`` does too)."""
+    would: one small function compiled per class (this is what ``dataclasses`` does too). It
+    sets each field through its slot's descriptor, past the ``__setattr__`` that refuses
+    changes (a third faster than ``object.__setattr__``: every step of a plan is a record)."""
     first_default = len(names) - len(defaults)
     params = "".join(
         f", {name}" if i < first_default else f", {name}=_defaults[{i - first_default}]"
         for i, name in enumerate(names)
     )
-    body = "".join(f"\n    _set(self, {name!r}, {name})" for name in names) or "\n    pass"
-    scope: dict[str, object] = {"_defaults": defaults, "_set": object.__setattr__}
+    body = "".join(f"\n    _set_{name}(self, {name})" for name in names) or "\n    pass"
+    scope: dict[str, object] = {"_defaults": defaults}
+    scope.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
     exec(f"def __init__(self{params}):{body}", scope)
     init: Callable[..., None] = scope["__init__"]  # type: ignore[assignment]
     return init
@@ -121,7 +124,7 @@ def _first_init(self: Record, *args: object, **kwargs: object) -> None:
     """Every record class's ``__init__`` until it is first called: compiles the real one then
     (a quarter of a millisecond per class that a worker start would otherwise pay for all)."""
     cls = type(self)
-    init = _make_init(cls.FIELDS, cls.DEFAULTS)
+    init = _make_init(cls, cls.FIELDS, cls.DEFAULTS)
     cls.__init__ = init  # type: ignore[method-assign]
     init(self, *args, **kwargs)
 
@@ -569,20 +572,23 @@ def _build(cls: type[Any], raw: Any) -> Any:
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+    if type(raw) is not list:
         raise ValueError(raw)
+    for item in raw:
+        if type(item) is not str:
+            raise ValueError(item)
     return tuple(raw)
 
 
 def _step(item: Any) -> Step:
     cell_id, kind, code, label, depends_on, private_names, name, sql = item
     if (
-        not isinstance(cell_id, str)
-        or kind not in ("python", "sql")
-        or not isinstance(code, str)
-        or not isinstance(label, str)
-        or not (name is None or isinstance(name, str))
-        or not isinstance(sql, list)
+        type(cell_id) is not str
+        or (kind != "python" and kind != "sql")
+        or type(code) is not str
+        or type(label) is not str
+        or (name is not None and type(name) is not str)
+        or type(sql) is not list
     ):
         raise ValueError(item)
     return Step(
@@ -593,7 +599,7 @@ def _step(item: Any) -> Step:
         _strings(depends_on),
         _strings(private_names),
         name,
-        _sql(sql),
+        _sql(sql) if sql else (),
     )
 
 
