@@ -102,7 +102,9 @@ class ProtocolError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
-def _make_init(cls: type, names: tuple[str, ...], defaults: tuple[object, ...]) -> Callable[..., None]:
+def _make_init(
+    cls: type, names: tuple[str, ...], defaults: tuple[object, ...]
+) -> Callable[..., None]:
     """An ``__init__`` taking ``names`` (the last ``len(defaults)`` optional), as a dataclass's
     would: one small function compiled per class (this is what ``dataclasses`` does too). It
     sets each field through its slot's descriptor, past the ``__setattr__`` that refuses
