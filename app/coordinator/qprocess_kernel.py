@@ -85,9 +85,6 @@ class QProcessKernel(WorkerLauncher):
         if self._process is None or self._session is None or not self.is_running:
             raise KernelStartError("the kernel is not running")
         self._process.write(p.encode(request, self._session.nonce))
-        # Into the pipe now (a poll with no wait), not when the loop next runs: the worker
-        # starts on a plan while the coordinator folds its queued states.
-        self._process.waitForBytesWritten(0)
 
     def kill(self) -> None:
         """SIGKILL the worker's group and reap the worker at once (milliseconds), so a restart
