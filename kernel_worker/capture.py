@@ -90,6 +90,8 @@ class FdCapture:
         self._readers: dict[int, tuple[StreamName, codecs.BufferedIncrementalDecoder]] = {}
         #: fd 1 / 2 -> the read end of its pipe
         self._targets: dict[int, int] = {}
+        #: The read ends again, for :meth:`drain` to ask which have anything in one syscall.
+        self._ready = select.poll()
         self._wake_read, self._wake_write = private_pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -110,6 +112,7 @@ class FdCapture:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         with self._lock:
             self._readers[read_end] = (stream, decoder)
+            self._ready.register(read_end, _POLL_FLAGS)
         self._targets[fd] = read_end
         self._wake()
 
@@ -151,6 +154,7 @@ class FdCapture:
             if not data:
                 self._router.write(stream, decoder.decode(b"", final=True))
                 del self._readers[read_end]
+                self._ready.unregister(read_end)
                 with contextlib.suppress(OSError):
                     os.close(read_end)
                 return
@@ -185,10 +189,13 @@ class FdCapture:
 
         Writes by this process are complete once ``write`` returned, so reading the pipes dry
         under the reader's lock leaves nothing of the step behind, without a thread handoff.
+        One ``poll`` says which pipes have anything (or were closed): most steps write
+        nothing at the fd level, and a failed read per pipe cost more than the cell.
         """
         with self._lock:
-            for read_end in list(self._readers):
-                self._drain(read_end)
+            for read_end, _flags in self._ready.poll(0):
+                if read_end in self._readers:
+                    self._drain(read_end)
 
 
 def install_streams(router: OutputRouter) -> tuple[TextIO, TextIO]:

@@ -134,6 +134,8 @@ def patch_show(display: Display) -> None:
     left open. Cheap when pyplot isn't imported (the import hook from :func:`prepare` patches
     it when the cell imports it)."""
     _state.display = display
+    if "matplotlib" not in sys.modules:
+        return  # nothing can have been shown or drawn (the usual cell: one dict lookup)
     _state.shown.clear()
     plt = sys.modules.get(_PYPLOT)
     if plt is not None:
@@ -175,6 +177,8 @@ def after_cell(display: Display, value: Any) -> None:
 def close_all() -> None:
     """Close every pyplot figure and forget what was shown, so nothing leaks into the next cell
     (call after a failed or interrupted cell). Never raises; a no-op without pyplot."""
+    if "matplotlib" not in sys.modules:
+        return  # no figure was ever shown or drawn
     _state.shown.clear()
     plt = sys.modules.get(_PYPLOT)
     if plt is not None:

@@ -77,6 +77,8 @@ class OutputRouter:
             self._flush_locked(announce, final=False)
 
     def _flush_locked(self, announce: bool, final: bool) -> None:
+        if not self._pieces and not self._spilling and not (announce and self._unannounced):
+            return  # nothing to send: the usual case between brief quiet steps
         pieces, self._pieces, self._size = self._pieces, [], 0
         if self._unannounced is not None and (pieces or announce):
             self._writer.send(self._unannounced)

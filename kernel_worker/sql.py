@@ -12,11 +12,14 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
 
 from kernel_worker import interrupts
 from kernel_worker.protocol import DatabaseSchema, DescribeSchema, SqlStatementSpec
 from kernel_worker.sql_schema import SchemaCache, changes_schema
+
+TYPE_CHECKING = False  # typing costs a worker's first ConfigureDatabase ~7 ms (see protocol)
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
 
 #: How long a connection attempt may take before the user is told the server does not answer.
 CONNECT_TIMEOUT_S = 5
@@ -34,11 +37,18 @@ class SqlCellError(Exception):
         self.ename = ename
 
 
-class SqlResult(NamedTuple):
-    """What a cell's last statement produced: a DataFrame, or an affected-row count."""
+if TYPE_CHECKING:
 
-    frame: Any | None
-    rowcount: int | None
+    class SqlResult(NamedTuple):
+        """What a cell's last statement produced: a DataFrame, or an affected-row count."""
+
+        frame: Any | None
+        rowcount: int | None
+
+else:
+    from collections import namedtuple
+
+    SqlResult = namedtuple("SqlResult", "frame rowcount")
 
 
 def expand_env(url: str) -> str:

@@ -52,6 +52,10 @@ __all__ = [
 ]
 
 
+#: Protocol steps kept for re-sending: twice the largest notebook Cascade opens (10,000 cells).
+WIRE_STEPS_KEPT = 20_000
+
+
 class KernelUnavailable(RuntimeError):
     """The kernel is not running, or went away before it answered."""
 
@@ -222,6 +226,8 @@ class KernelClient:
         self._on_event = on_event
         self._requests = 0
         self._pending: dict[int, asyncio.Future[p.Event]] = {}
+        #: cell id -> (the step last sent for it, its protocol form)
+        self._wire: dict[str, tuple[StepSpec, p.Step]] = {}
         connection.set_handler(self._receive)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -266,7 +272,7 @@ class KernelClient:
         """Send a plan; ``control_values`` (control id -> wire value) are set first."""
         request = p.RunPlan(
             plan_id=plan_id,
-            steps=tuple(_protocol_step(step) for step in steps),
+            steps=tuple(map(self._wire_step, steps)),
             delete_names=tuple(delete_names),
             control_values=tuple(
                 p.ControlValue(control_id, value)
@@ -274,6 +280,18 @@ class KernelClient:
             ),
         )
         self._send(request)
+
+    def _wire_step(self, step: StepSpec) -> p.Step:
+        """The protocol form of ``step``, kept per cell while the same step is sent again
+        (a re-run sends mostly unchanged steps; see :mod:`app.coordinator.step_specs`)."""
+        entry = self._wire.get(step.cell_id)
+        if entry is not None and entry[0] is step:
+            return entry[1]
+        if len(self._wire) >= WIRE_STEPS_KEPT:
+            self._wire.clear()
+        wire = _protocol_step(step)
+        self._wire[step.cell_id] = (step, wire)
+        return wire
 
     def _send(self, request: p.Request) -> None:
         if not self._connection.is_running:

@@ -33,11 +33,11 @@ from app.coordinator.kernel_client import (
     KernelLog,
     KernelUnavailable,
     PageRequest,
-    StepSpec,
     TableExport,
     TablePage,
     VariableSummary,
 )
+from app.coordinator.step_specs import StepSpecs
 from app.core.document import AnalysedNotebook
 from app.core.planner import Mode, Plan, plan_run
 from app.core.problems import Stale
@@ -80,6 +80,7 @@ class Runner:
         self._emit = emit
         self.client = KernelClient(connection, self._on_client_event)
         self.session = RunSession()
+        self._specs = StepSpecs()
         self.status: KernelStatus = "not_started"
         self.python = ""
         #: The last answer about the database connection (None before the first check).
@@ -222,10 +223,22 @@ class Runner:
     ) -> None:
         held = self.session.held_names(plan.delete_names)
         self._plan_ids += 1
+        plan_id = self._plan_ids
+        sending = bool(plan.steps or held or control_values)
+        failure: KernelUnavailable | None = None
+        if sending:
+            # Sent before the run state is updated, so the worker starts on it while the
+            # queued states are folded and announced: nothing it answers is read before the
+            # await below.
+            steps = self._specs.build(document, plan.steps)
+            try:
+                self.client.run_plan(plan_id, steps, plan.delete_names, control_values)
+            except KernelUnavailable as exc:
+                failure = exc
         defs = {s.cell_id: document.analyses[s.cell_id].defs for s in plan.steps}
         self.publish(
             self.session.begin_plan(
-                self._plan_ids,
+                plan_id,
                 plan.cell_ids,
                 defs,
                 plan.delete_names,
@@ -234,14 +247,16 @@ class Runner:
                 plan.held,
             )
         )
-        if not plan.steps and not held and not control_values:
+        if not sending:
             self.session.active = None
             return  # nothing to run, nothing in the kernel to remove, no value to set
+        if failure is None and not self.client.is_running:
+            failure = KernelUnavailable("the kernel stopped")  # while the plan was sent
         self._plan_done = asyncio.get_running_loop().create_future()
-        steps = [self._step(document, s.cell_id, s.depends_on) for s in plan.steps]
         self._set_status("busy")
         try:
-            self.client.run_plan(self._plan_ids, steps, plan.delete_names, control_values)
+            if failure is not None:
+                raise failure
             await self._plan_done
         except KernelUnavailable as exc:
             self.publish(self.session.lose_kernel(str(exc), forget=False))
@@ -250,19 +265,6 @@ class Runner:
             self._plan_done = None
             if self.status == "busy":
                 self._set_status("idle")
-
-    @staticmethod
-    def _step(document: AnalysedNotebook, cell_id: str, depends_on: tuple[str, ...]) -> StepSpec:
-        cell = document.notebook.cell(cell_id)
-        return StepSpec(
-            cell_id=cell_id,
-            kind=cell.kind,
-            code=cell.code,
-            label=document.cell_name(cell_id),
-            depends_on=depends_on,
-            private_names=tuple(sorted(document.analyses[cell_id].private_defs)),
-            name=cell.name,
-        )
 
     def interrupt_if_affected(self, cells: set[str]) -> None:
         """An edit that touches the running plan stops it, so no cell runs on an old value."""

@@ -47,8 +47,12 @@ class Graph:
         return _reach(cell_ids, self.children)
 
     def sort(self, cell_ids: Iterable[str]) -> list[str]:
-        """The given cells in run order."""
-        return sorted(cell_ids, key=self.rank.__getitem__)
+        """The given cells in run order (a large share of the notebook: picked from
+        ``order`` in one pass rather than sorted)."""
+        wanted = cell_ids if isinstance(cell_ids, set | frozenset) else set(cell_ids)
+        if 8 * len(wanted) < len(self.order):
+            return sorted(wanted, key=self.rank.__getitem__)
+        return [cell_id for cell_id in self.order if cell_id in wanted]
 
 
 def _reach(start: Iterable[str], edges: Mapping[str, frozenset[str]]) -> set[str]:

@@ -120,7 +120,7 @@ class Notebook:
 
     @property
     def cell_ids(self) -> tuple[str, ...]:
-        return tuple(cell.id for cell in self.cells)
+        return tuple(self._index)  # ids in display order (dicts keep insertion order)
 
     def label(self, cell_id: str) -> str:
         """How messages name a cell: by its 1-based display position."""

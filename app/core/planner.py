@@ -55,6 +55,7 @@ def _closure(
     downstream: set[str] = set()  # roots and their descendants: all of their children follow
     climbed: set[str] = set()
     pulled: set[str] = set()
+    autorun = mode == "autorun"
     todo = [(root, True) for root in roots]
     while todo:
         cell, down = todo.pop()
@@ -63,7 +64,7 @@ def _closure(
         planned.add(cell)
         if down:
             downstream.add(cell)
-        if mode == "autorun":
+        if autorun:
             todo.extend((child, down) for child in graph.children[cell] if down or child in ran)
         climb = [cell]
         while climb:
@@ -72,7 +73,10 @@ def _closure(
                     continue
                 climbed.add(parent)
                 climb.append(parent)
-                if parent not in up_to_date:
+                if parent not in up_to_date and not (autorun and parent in downstream):
+                    # (In autorun every descendant of a downstream cell is planned already:
+                    # pulling one in would add nothing, at the cost of two walks of the
+                    # graph, as when an edited root's children climb back to it.)
                     pulled.add(parent)
                     todo.append((parent, False))
     if pulled:
@@ -147,6 +151,14 @@ def readers_of(graph: Graph, names: Iterable[str]) -> set[str]:
     return {cid for cid in graph.cell_ids if graph.refs[cid] & wanted and cid not in definers}
 
 
+def _inputs(graph: Graph, parents: frozenset[str], running: Set[str]) -> tuple[str, ...]:
+    """The parents that run earlier in the same plan, in run order."""
+    inputs = [parent for parent in parents if parent in running]
+    if len(inputs) > 1:
+        inputs.sort(key=graph.rank.__getitem__)
+    return tuple(inputs)
+
+
 def plan_run(
     notebook: Notebook,
     graph: Graph,
@@ -178,15 +190,7 @@ def plan_run(
     runnable = [cid for cid in graph.sort(planned) if cid not in blocked]
     runnable_set = set(runnable)
     steps = tuple(
-        PlannedStep(
-            cid,
-            tuple(
-                sorted(
-                    (p for p in graph.parents[cid] if p in runnable_set), key=graph.rank.__getitem__
-                )
-            ),
-        )
-        for cid in runnable
+        PlannedStep(cid, _inputs(graph, graph.parents[cid], runnable_set)) for cid in runnable
     )
     stale: set[str] = waiting - held
     if mode == "lazy":

@@ -24,6 +24,7 @@ from app.core.state import (
     OutputOmitted,
     OutputsCleared,
     Queued,
+    Ran,
     RichOutput,
     RunEvent,
     Started,
@@ -347,12 +348,15 @@ class RunSession:
     ) -> None:
         cell_id = step.cell_id
         if unannounced:
-            # A brief, silent step: this is its start and its end; one state change.
+            # A brief, silent step: this is its start and its end.
             self._mark_started(active, cell_id, changes)
-            if cell_id in self.states:
-                self.states[cell_id] = reduce(self.states[cell_id], Started(at))
         active.finished.add(cell_id)
         active.running = None
+        if unannounced and step.status == "success":
+            self.set_state(cell_id, Ran(step.duration_ms), changes)  # one state change
+            return
+        if unannounced and cell_id in self.states:
+            self.states[cell_id] = reduce(self.states[cell_id], Started(at))
         if step.status == "blocked":
             culprit = next(iter(step.blocked_by), "")
             self.set_state(cell_id, Blocked(BlockedBy(culprit, failed=True)), changes)

@@ -519,6 +519,29 @@ def test_rerun_root_of_long_chain() -> None:
     assert plan.blocked == {}
 
 
+def test_an_edited_root_is_not_pulled_back_in_by_its_children(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After an edit, the root is the one cell not up to date: its children climbing back to
+    it must not pull it in as an ancestor (two extra walks of the whole graph per plan,
+    a third of planning a 10,000-cell re-run). Counted: no graph walk at all."""
+    from app.core import graph as graph_module
+
+    walks: list[int] = []
+    real_reach = graph_module._reach
+
+    def counting_reach(start: object, edges: object) -> set[str]:
+        walks.append(1)
+        return real_reach(start, edges)  # type: ignore[arg-type]
+
+    notebook, graph = build(chain(500))
+    ids = notebook.cell_ids
+    monkeypatch.setattr(graph_module, "_reach", counting_reach)
+    plan = plan_run(notebook, graph, ["c1"], frozenset(ids[1:]), {}, "autorun", frozenset(ids))
+    assert plan.cell_ids == ids
+    assert walks == []
+
+
 def test_run_leaf_of_long_chain_with_nothing_up_to_date() -> None:
     notebook, graph = build(chain(2000))
     plan = plan_run(notebook, graph, ["c2000"], frozenset(), {}, "lazy")

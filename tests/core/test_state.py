@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.core.problems import (
@@ -20,6 +22,7 @@ from app.core.state import (
     MadeStale,
     OutputAdded,
     Queued,
+    Ran,
     RichOutput,
     Started,
     StreamText,
@@ -144,6 +147,30 @@ TRANSITIONS: list[tuple[str, CellRunState, object, CellRunState]] = [
 )
 def test_reduce(before: CellRunState, event: object, after: CellRunState) -> None:
     assert reduce(before, event) == after  # type: ignore[arg-type]
+
+
+CAPPED = CellRunState(
+    status="success", outputs=OLD_OUT, omitted_chars=9, full_output="/tmp/out.txt"
+)
+EVERY_STATE = (CellRunState(), SUCCESS, FAILED, RUNNING, STALE, BLOCKED, CAPPED)
+
+
+@pytest.mark.parametrize("state", EVERY_STATE)
+def test_spelled_out_transitions_keep_every_other_field(state: CellRunState) -> None:
+    """Queued and Finished build the new state field by field (faster than
+    dataclasses.replace): they must agree with replace, so a field added later is kept."""
+    assert reduce(state, Queued()) == replace(state, status="queued", reason=None)
+    finished = Finished("error", 4.0, ERROR)
+    assert reduce(state, finished) == replace(
+        state, status="error", duration_ms=4.0, error=ERROR, reason=None, started_at=None
+    )
+
+
+@pytest.mark.parametrize("state", EVERY_STATE)
+def test_ran_is_started_then_finished(state: CellRunState) -> None:
+    """A brief quiet step's one transition gives what its start and end would give."""
+    both = reduce(reduce(state, Started(at=3.0)), Finished("success", 2.5))
+    assert reduce(state, Ran(2.5)) == both
 
 
 def test_reduce_does_not_mutate() -> None:

@@ -160,3 +160,50 @@ def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:
     raw = p.to_dict(p.StepStarted(1, "a"))
     raw["added_in_a_later_version"] = True
     assert p.from_dict(raw) == p.StepStarted(1, "a")
+
+
+def test_plan_steps_travel_as_arrays() -> None:
+    """Version 6: a RunPlan's steps are arrays of their fields, in field order."""
+    plan = EXAMPLES[0]
+    assert isinstance(plan, p.RunPlan)
+    raw = p.to_dict(plan)
+    assert raw["steps"][0] == ["a", "python", "x = 1", "cell 1", (), (), None, ()]
+    assert len(raw["steps"][1]) == len(p.Step.FIELDS)
+
+
+def _plan_with_step(step: object) -> bytes:
+    import json
+
+    body = {"type": "run_plan", "plan_id": 1, "steps": [step]}
+    return _frame(json.dumps(body).encode())
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"cell_id": "a", "kind": "python", "code": "x = 1"},  # the old (version 5) object form
+        ["a", "python", "x = 1"],  # too short
+        ["a", "python", "x = 1", "", [], [], None, [], "extra"],
+        ["a", "markdown", "x", "", [], [], None, []],  # not a kind the worker runs
+        [1, "python", "x", "", [], [], None, []],
+        ["a", "python", None, "", [], [], None, []],
+        ["a", "python", "x", "", ["b", 2], [], None, []],
+        ["a", "python", "x", "", [], "ab", None, []],
+        ["a", "python", "x", "", [], [], 5, []],
+        ["a", "sql", "x", "", [], [], "df", [[1, "text"]]],
+        ["a", "sql", "x", "", [], [], "df", {}],
+        "a",
+        None,
+    ],
+)
+def test_a_malformed_step_is_a_clear_protocol_error(step: object) -> None:
+    with pytest.raises(p.ProtocolError, match="steps must be a list of"):
+        p.FrameDecoder(NONCE).feed(_plan_with_step(step))
+
+
+def test_steps_that_are_not_a_list_are_a_protocol_error() -> None:
+    import json
+
+    body = json.dumps({"type": "run_plan", "plan_id": 1, "steps": 3}).encode()
+    with pytest.raises(p.ProtocolError, match="steps must be a list of"):
+        p.FrameDecoder(NONCE).feed(_frame(body))

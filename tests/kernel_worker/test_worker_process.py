@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,19 @@ def test_ready_handshake(worker: WorkerClient) -> None:
     assert worker.ready.protocol_version == p.PROTOCOL_VERSION
     assert worker.ready.pid == worker.process.pid
     assert worker.ready.python.startswith("3.")
+
+
+def test_the_channel_pipes_are_widened(worker: WorkerClient) -> None:
+    """A 10,000-step plan (~0.8 MB) fits the requests pipe at once, and a busy coordinator
+    does not stall the worker after 64 KiB of results (the pipes are the same objects at
+    both ends: their size is read at ours; F_SETPIPE_SZ is Linux's, as this test is)."""
+    from kernel_worker.transport import CHANNEL_PIPE_BYTES
+
+    with open("/proc/sys/fs/pipe-max-size", encoding="ascii") as limit:
+        wanted = min(CHANNEL_PIPE_BYTES, int(limit.read()))
+    assert worker.process.stdin is not None and worker.process.stdout is not None
+    for end in (worker.process.stdin, worker.process.stdout):
+        assert fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ) >= wanted
 
 
 def test_events_of_one_step_arrive_in_order(worker: WorkerClient) -> None:
