@@ -59,6 +59,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
 
 import argparse
 import asyncio
+import functools
 import gc
 import platform
 import random
@@ -604,7 +605,7 @@ async def _bench_variables(config: Config, folder: Path, results: WindowResults)
         results.add("variables_1000_worker", _ms(time.perf_counter() - start))
         if len(summaries) < VARIABLE_CELLS * NAMES_PER_CELL:
             raise AssertionError(f"the kernel holds {len(summaries)} names, not 1,000")
-        model_ms, gui_ms = await _outside(lambda summaries=summaries: refresh(summaries))
+        model_ms, gui_ms = await _outside(functools.partial(refresh, summaries))
         results.add("variables_1000_refresh_model", model_ms)
         results.add("variables_1000_refresh_gui", gui_ms)
     results.values["variables_1000_rows"] = panel.model_.rowCount()
