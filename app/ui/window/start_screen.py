@@ -51,35 +51,8 @@ class StartScreen(QWidget):
         tagline.setWordWrap(True)
         for label in (title, tagline):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.new_button = QPushButton("New notebook")
-        self.new_button.setDefault(True)
-        self.new_button.clicked.connect(self.new_requested)
-        self.open_button = QPushButton("Open…")
-        self.open_button.clicked.connect(self.browse_requested)
-        self.import_button = QPushButton("Import .ipynb…")
-        self.import_button.setToolTip("A Jupyter (or marimo) notebook, as a new notebook")
-        self.import_button.clicked.connect(self.import_requested)
-        self.demo_button = QPushButton("Try the demo")
-        self.demo_button.setToolTip("A copy of the demo notebook in your data folder")
-        self.demo_button.clicked.connect(self.demo_requested)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.new_button, self.open_button, self.import_button, self.demo_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.recovered_title = QLabel("<b>Unsaved work from an earlier session</b>")
-        self.recovered = QListWidget()
-        self.restore_button = QPushButton("Restore")
-        self.discard_button = QPushButton("Discard")
-        self.restore_button.clicked.connect(lambda: self._emit_selected(self.restore_requested))
-        self.discard_button.clicked.connect(lambda: self._emit_selected(self.discard_requested))
-        self.recovered.itemActivated.connect(
-            lambda item: self.restore_requested.emit(item.data(Qt.ItemDataRole.UserRole))
-        )
-        recovered_buttons = QHBoxLayout()
-        recovered_buttons.addStretch(1)
-        recovered_buttons.addWidget(self.restore_button)
-        recovered_buttons.addWidget(self.discard_button)
+        buttons = self._build_buttons()
+        recovered_buttons = self._build_recovered()
         self.recent_title = QLabel("<b>Recent notebooks</b>")
         self.recent = QListWidget()
         self.recent.setSpacing(1)
@@ -115,6 +88,43 @@ class StartScreen(QWidget):
         )
         self.refresh()
         self.show_recovered([])
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """New, Open, Import and the demo, in a row."""
+        self.new_button = QPushButton("New notebook")
+        self.new_button.setDefault(True)
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button = QPushButton("Open…")
+        self.open_button.clicked.connect(self.browse_requested)
+        self.import_button = QPushButton("Import .ipynb…")
+        self.import_button.setToolTip("A Jupyter (or marimo) notebook, as a new notebook")
+        self.import_button.clicked.connect(self.import_requested)
+        self.demo_button = QPushButton("Try the demo")
+        self.demo_button.setToolTip("A copy of the demo notebook in your data folder")
+        self.demo_button.clicked.connect(self.demo_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.new_button, self.open_button, self.import_button, self.demo_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _build_recovered(self) -> QHBoxLayout:
+        """The list of unsaved work an earlier session left, with Restore and Discard."""
+        self.recovered_title = QLabel("<b>Unsaved work from an earlier session</b>")
+        self.recovered = QListWidget()
+        self.restore_button = QPushButton("Restore")
+        self.discard_button = QPushButton("Discard")
+        self.restore_button.clicked.connect(lambda: self._emit_selected(self.restore_requested))
+        self.discard_button.clicked.connect(lambda: self._emit_selected(self.discard_requested))
+        self.recovered.itemActivated.connect(
+            lambda item: self.restore_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        recovered_buttons = QHBoxLayout()
+        recovered_buttons.addStretch(1)
+        recovered_buttons.addWidget(self.restore_button)
+        recovered_buttons.addWidget(self.discard_button)
+        return recovered_buttons
 
     def refresh(self) -> None:
         """The recent notebooks, most recent first: title, folder and when it last changed."""
