@@ -375,22 +375,22 @@ class CellWidget(Card):
 
     def _show_status(self, state: CellRunState) -> None:
         words, editing = self._upstream
-        if self._waiting:
-            self.status_label.setText(EDITED_WORDS)
-        elif words:
-            self.status_label.setText(words)
-        else:
-            self.status_label.setText(status_text(self.kind, state))
+        text = EDITED_WORDS if self._waiting else words or status_text(self.kind, state)
         reason = self._words(state.reason, links=False) if state.reason else ""
         tip = reason or (state.error.evalue if state.error else "")
         if words and not self._waiting:
             tip = upstream_edit_tip(words, editing)
-        self.status_label.setToolTip(tip)
+        # Only what changed reaches Qt: a cascade sets every cell's state twice per run.
+        if (text, tip) != self._status_shown:
+            self._status_shown = (text, tip)
+            self.status_label.setText(text)
+            self.status_label.setToolTip(tip)
         card_tip = tip if words and not self._waiting else ""
         if card_tip != self._card_tip:  # most state changes leave it empty: no Qt call
             self._card_tip = card_tip
             self.setToolTip(card_tip)
-        self.setProperty("status", state.status)
+        if self.property("status") != state.status:
+            self.setProperty("status", state.status)
         if state.status in ("blocked", "stale", "interrupted") and state.reason:
             self._show_problem(self._words(state.reason, links=True), "warning")
         elif state.status not in ("blocked", "stale", "interrupted"):
@@ -420,6 +420,7 @@ class CellWidget(Card):
     _analysis_problem = ""
     _syntax_error = False
     _card_tip = ""
+    _status_shown = ("", "")
     _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
