@@ -30,6 +30,9 @@ class Card(QFrame):
 
     activated = Signal(str)
     """The user clicked into the cell or its editor took the focus: select it."""
+    entered = Signal()
+    """The pointer came onto the card (the view hides its "+" inserter: no event filter on
+    every card, which would run Python for each of its events)."""
 
     cell_id: str
     kind: CellKind
@@ -98,6 +101,7 @@ class Card(QFrame):
         self.bar.place(self.width(), MARGINS[0], MARGINS[2])
 
     def enterEvent(self, event: QEnterEvent) -> None:
+        self.entered.emit()
         self._hovered = True
         self._update_chrome()
         super().enterEvent(event)

@@ -257,7 +257,7 @@ class NotebookView(QScrollArea):
         widget.move_requested.connect(self._move_requested)
         widget.duplicate_requested.connect(self.duplicate_cell)
         widget.activated.connect(self.select)
-        widget.installEventFilter(self)  # the pointer entering a card hides the "+"
+        widget.entered.connect(self.inserter.hide)  # the pointer on a card hides the "+"
         widget.set_selected(cell_id in self._marked)
         widget.clear_output_requested.connect(self.clear_outputs)
         widget.bar.kind_requested.connect(lambda kind: self.command_mode.set_kind_of(cell_id, kind))
@@ -490,7 +490,7 @@ class NotebookView(QScrollArea):
                 self.inserter.hide()
             else:
                 self.inserter.show_at(gap[0], QPoint(self._container.width() // 2, gap[1]))
-        elif (event.type() == QEvent.Type.Enter and watched is not self._container) or (
+        elif (
             watched is self._container
             and event.type() == QEvent.Type.Leave
             and not self.inserter.menu().isVisible()
