@@ -143,6 +143,13 @@ def test_inserter_appears_between_cells_and_inserts_the_chosen_kind(
         assert window.view.inserter.index == 1
         move_mouse(window, second.geometry().bottom() + 12)  # below the last cell
         assert window.view.inserter.index == 2
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QEnterEvent
+        from PySide6.QtWidgets import QApplication
+
+        point = QPointF(5, 5)
+        QApplication.sendEvent(second, QEnterEvent(point, point, point))  # onto a card
+        assert not window.view.inserter.isVisible()
         move_mouse(window, gap_y)
         window.view.inserter.kind_actions["sql"].trigger()
         await until(window, lambda: len(window.coordinator.notebook) == 3)  # type: ignore[union-attr]
