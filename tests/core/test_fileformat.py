@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.core.fileformat import (
@@ -21,6 +21,7 @@ from app.core.fileformat import (
     parse,
     strip_password,
 )
+from app.core.fileformat.strings import StringParser
 from app.core.notebook import CELL_KINDS, Cell, Notebook
 
 REPO = Path(__file__).resolve().parents[2]
@@ -209,6 +210,24 @@ FILE_TEXT = st.tuples(
 ).map(lambda parts: parts[1].join(parts[0]) + parts[1])
 
 
+def leaves_string_open(code: str) -> bool:
+    """Python code ending inside a triple-quoted string (a half-typed docstring): the markers
+    after it are text when read back, in Cascade as in Jupytext (FILEFORMAT.md, "Cell
+    marker"), so such a notebook reads back as fewer cells (with all its text)."""
+    parser = StringParser()
+    parser.read_lines(code.split("\n"))
+    return parser.is_quoted()
+
+
+def test_a_cell_that_leaves_a_string_open_keeps_all_its_text_on_reading() -> None:
+    # The documented limit the round trips leave out: nothing is lost, cells merge.
+    assert leaves_string_open('"""') and leaves_string_open("x = '''\ny")
+    assert not leaves_string_open('s = """a"""') and not leaves_string_open("x = 1")
+    nb = Notebook((Cell("c0", "python", '"""'), Cell("c1", "python", "x = 1")))
+    (merged,) = loads(dumps(nb)).cells
+    assert merged.code.startswith('"""') and merged.code.endswith("x = 1")
+
+
 def _assert_saveable(loaded: LoadedNotebook) -> None:
     """Every notebook a file opens to can be saved and reads back the same."""
     text = dumps(loaded.notebook)
@@ -221,6 +240,7 @@ def _assert_saveable(loaded: LoadedNotebook) -> None:
 @settings(max_examples=200, deadline=None)
 @given(notebooks())
 def test_loads_dumps_round_trip(nb: Notebook) -> None:
+    assume(not any(c.kind == "python" and leaves_string_open(c.code) for c in nb.cells))
     text = dumps(nb)
     loaded = parse(text)
     assert loaded.notebook == nb
@@ -945,6 +965,7 @@ LAYOUT_META = st.lists(
 def test_layout_metadata_round_trips(drafts: list[tuple[str, str, list[tuple[str, str]]]]) -> None:
     """Jupytext's layout keys (blank lines after a cell, triple quotes, title, depth, raw) are
     written as layout when they can be, in the marker otherwise: every notebook reads back."""
+    assume(not any(kind == "python" and leaves_string_open(code) for kind, code, _ in drafts))
     cells = tuple(
         Cell(f"c{i}", kind, code, "df" if kind == "sql" else None, tuple(meta))  # type: ignore[arg-type]
         for i, (kind, code, meta) in enumerate(drafts)

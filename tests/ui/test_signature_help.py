@@ -42,6 +42,11 @@ def test_signature_after_paren_and_comma_then_docs_on_shift_tab(arun: Run, tmp_p
         await idle(window)
         editor = cell(window, 1).editor
         helper = help_of(window, 1)
+        # The tip answers only while the editor has the keyboard: make sure it can have it (a
+        # window left active by an earlier test would keep the focus otherwise).
+        window.activateWindow()
+        editor.setFocus()
+        await until(window, editor.hasFocus)
         replace_text(cell(window, 1), "os.path.join(")
         await until(window, lambda: helper.visible)
         assert "join(" in helper.text() and "<b>a</b>" in helper.text()
