@@ -16,10 +16,6 @@ from app.core.notebook import Cell, Notebook
 from app.ui.cells.cell_widget import CellWidget
 
 
-def hidden_in_app(cell: Cell) -> bool:
-    return cell.hidden_in_app
-
-
 def shown_in_app(widget: CellWidget, cell: Cell) -> bool:
     """Whether the app shows this cell: markdown, or a cell with something to show (a code
     cell with no output would be an empty card), unless its metadata keeps it out."""

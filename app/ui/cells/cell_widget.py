@@ -421,7 +421,6 @@ class CellWidget(Card):
     _syntax_error = False
     _card_tip = ""
     _status_shown = ("", "")
-    _painted_look = (False, False, False)
     _problem_shown: tuple[str, str] = ("", "")
 
     def set_analysis(self, analysis: CellAnalysis, problems: tuple[Problem, ...] = ()) -> None:

@@ -23,6 +23,7 @@ from app.ui.editor.line_edits import (
     indent_edits,
     index_of_column,
     newline_indent,
+    word_span,
 )
 
 if TYPE_CHECKING:
@@ -70,13 +71,8 @@ class EditorKeys(QPlainTextEdit):
         cursor = self.textCursor()
         text = cursor.block().text()
         column = index_of_column(text, cursor.positionInBlock())
-        start = end = column
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            start -= 1
-        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-            end += 1
-        word = text[start:end]
-        return word if word.isidentifier() else ""
+        span = word_span(text, column) or word_span(text, column - 1)
+        return text[span[0] : span[1]] if span is not None else ""
 
     def event(self, event: QEvent) -> bool:
         # Claim our keys before window shortcuts (e.g. a Ctrl+Enter menu action) take them.

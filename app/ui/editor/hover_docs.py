@@ -10,21 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
-from app.ui.editor.line_edits import index_of_column
+from app.ui.editor.line_edits import index_of_column, word_span
 from app.ui.editor.signature_help import InspectSource, inspection_html
 from app.ui.tasks import spawn
-
-
-def word_span(text: str, index: int) -> tuple[int, int] | None:
-    """(start, end) of the identifier at ``index`` of ``text`` (a line), or None."""
-    if not 0 <= index < len(text) or not (text[index].isalnum() or text[index] == "_"):
-        return None
-    start = end = index
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        start -= 1
-    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-        end += 1
-    return (start, end) if text[start:end].isidentifier() else None
 
 
 class HoverDocs(QObject):

@@ -34,6 +34,18 @@ def code_point_offset(text: str, utf16_position: int) -> int:
     return len(prefix.decode("utf-16-le", errors="ignore"))
 
 
+def word_span(text: str, index: int) -> tuple[int, int] | None:
+    """(start, end) of the identifier at ``index`` of ``text`` (a line), or None."""
+    if not 0 <= index < len(text) or not (text[index].isalnum() or text[index] == "_"):
+        return None
+    start = end = index
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return (start, end) if text[start:end].isidentifier() else None
+
+
 def indent_edits(lines: Sequence[str], width: int = len(INDENT)) -> list[LineEdit]:
     """Indent every line by `width` spaces (blank lines too, so blocks stay aligned)."""
     return [LineEdit(i, 0, 0, " " * width) for i in range(len(lines))]
