@@ -247,8 +247,9 @@ def test_delete_is_undone_with_its_outputs(arun: Run, tmp_path: Path) -> None:
         assert window.coordinator.notebook.position(doomed_id) == 1
         assert "y is 10" in output_text(window.view.cells[doomed_id])
         assert "print('y is'" in path.read_text()
-        await until(window, lambda: status(window, 2) == "success")
-        assert "11" in output_text(cell(window, 2))
+        # The window hears of the state after the coordinator: wait for the output itself.
+        await until(window, lambda: "11" in output_text(cell(window, 2)))
+        assert status(window, 2) == "success"
 
     arun(body())
 

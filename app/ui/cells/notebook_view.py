@@ -7,7 +7,7 @@ intents. It decides nothing about running: that is the coordinator's job.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from app.ui.cells import definitions, quick_fixes
 from app.ui.cells.app_view import follow_app_view, set_app_view, shown_in_app
 from app.ui.cells.cell_parts import KIND_LABEL
 from app.ui.cells.cell_widget import CellWidget
+from app.ui.cells.column_builder import ColumnBuilder
 from app.ui.cells.command_mode import CommandMode
 from app.ui.cells.inserter import CellInserter
 from app.ui.cells.pending_marks import PendingMarks
@@ -42,9 +43,6 @@ from app.ui.dialogs.source_view import SourceView
 from app.ui.event_routes import EventRoutes
 from app.ui.tasks import spawn
 
-#: Cells built before the window shows a notebook (a screenful), then per event-loop turn.
-FIRST_BATCH = 12
-BATCH = 16
 #: The notebook column's widest (pixels) unless "full width" is on: lines stay readable.
 COLUMN_WIDTH = 920
 #: The gap between two cards, where the "+" inserter appears.
@@ -73,7 +71,6 @@ class NotebookView(QScrollArea):
         #: Outputs and controls only, code hidden (app_view.py); cells built later follow it.
         self.app_view = False
         self._pending = False
-        self._unbuilt: list[str] = []
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.selected_id: str | None = None
@@ -100,6 +97,9 @@ class NotebookView(QScrollArea):
         self._empty = self._empty_notebook_bar()
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
+        self._builder = ColumnBuilder(
+            self._container, self._layout, self._build_card, self._code_of, GAP
+        )
         #: "will re-run" on the cells below an edit waiting for its debounce.
         self.pending_marks = PendingMarks(
             lambda: self.cells, lambda: coordinator.graph, coordinator.cell_name
@@ -215,30 +215,27 @@ class NotebookView(QScrollArea):
         self.selected_id = None
         self._anchor = None
         self._marked = set()
-        self._unbuilt = list(notebook.cell_ids)
-        self._build_batch(FIRST_BATCH)
+        self._builder.start(notebook.cell_ids)
         self._empty.setVisible(not notebook.cells)
 
-    def _build_batch(self, size: int = BATCH) -> None:
-        batch, self._unbuilt = self._unbuilt[:size], self._unbuilt[size:]
-        if not batch:
-            return  # a queued call after everything was built: nothing to repaint for
-        self._container.setUpdatesEnabled(False)
-        for cell_id in batch:
-            if cell_id in self.coordinator.notebook and cell_id not in self.cells:
-                self._layout.insertWidget(len(self.cells), self._make_cell(cell_id))
-        self._container.setUpdatesEnabled(True)
-        if self._unbuilt:
-            QTimer.singleShot(0, self._build_batch)
+    def _build_card(self, cell_id: str) -> CellWidget | None:
+        if cell_id not in self.coordinator.notebook or cell_id in self.cells:
+            return None
+        widget = self._make_cell(cell_id)
+        self._layout.insertWidget(len(self.cells) - 1, widget)
+        return widget
+
+    def _code_of(self, cell_id: str) -> str | None:
+        notebook = self.coordinator.notebook
+        return notebook.cell(cell_id).code if cell_id in notebook else None
 
     def finish_building(self) -> None:
         """Build every cell still waiting (before a structural change or a test)."""
-        while self._unbuilt:
-            self._build_batch(len(self._unbuilt))
+        self._builder.finish()
 
     @property
     def fully_built(self) -> bool:
-        return not self._unbuilt
+        return self._builder.done
 
     def _make_cell(self, cell_id: str) -> CellWidget:
         c = self.coordinator
