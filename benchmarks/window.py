@@ -5,6 +5,9 @@ cProfile one pass of every scenario to stderr). Everything runs on one QApplicat
 offscreen platform, against the real worker process, the way ``app/ui/window/screenshot.py`` drives a
 window.
 
+Every window shows the Variables, Outline and Dependencies panels (issue 12: the figures hold
+with the panels open; ``--no-panels`` shuts them, to compare).
+
 Scenarios (each the median of several runs; min shown too; run in the order 3, 1, 2, 4 so the
 RSS figures of 3 start from a heap no 500-cell window has grown):
 
@@ -72,7 +75,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -142,6 +145,9 @@ class Config:
     chain_reps: int
     engine_reps: int
     profile: bool
+    #: The Variables, Outline and Dependencies panels open in every window (issue 12: the
+    #: figures hold "with the panels open"); ``--no-panels`` measures without them.
+    panels: bool = True
 
 
 # -- the loop and the Qt queue -------------------------------------------------------------------
@@ -777,14 +783,21 @@ def _report(config: Config, results: WindowResults) -> dict[str, Any]:
         "print_reps": config.print_reps,
         "chain_reps": config.chain_reps,
         "engine_reps": config.engine_reps,
+        "panels_open": config.panels,
         **machine(),
     }
     return document
 
 
 # -- entry point ----------------------------------------------------------------------------------
+PANELS = ("variables", "outline", "dependencies")
+
+
 async def _main(config: Config, folder: Path) -> WindowResults:
     results = WindowResults()
+    # The scratch folder holds the settings: every window opened from here shows the panels.
+    for key in PANELS:
+        QSettings("Cascade", "Cascade").setValue(f"panels/{key}", config.panels)
     # The print scenario goes first: its RSS figures need a heap that earlier windows have not
     # grown (freed memory is reused, which would hide the growth).
     await _bench_print(config, folder, results)
@@ -826,10 +839,14 @@ def _config(argv: Sequence[str] | None) -> Config:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.window", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
     parser.add_argument("--profile", action="store_true", help="cProfile each scenario (stderr)")
+    parser.add_argument(
+        "--no-panels", action="store_true", help="the Variables, Outline, Dependencies panels shut"
+    )
     args = parser.parse_args(argv)
+    panels = not args.no_panels
     if args.quick:
-        return Config(2, 16, 8, 1, 5, 2, args.profile)
-    return Config(5, 51, 20, 3, 15, 5, args.profile)
+        return Config(2, 16, 8, 1, 5, 2, args.profile, panels)
+    return Config(5, 51, 20, 3, 15, 5, args.profile, panels)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

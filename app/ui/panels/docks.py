@@ -24,6 +24,10 @@ from app.ui.tasks import spawn
 
 #: Starting width of the right-hand panels (pixels).
 RIGHT_WIDTH = 380
+#: Panels follow the notebook at most this often: a cascade sends several events (queued,
+#: done, analysis) and the cells' own results come first; each refresh of the three panels
+#: cost about as much as the cells' widgets of a 100-cell re-run (benchmarks/window.py).
+REFRESH_MS = 100
 _RUN_EVENTS = (CellStateChanged, CellStatesChanged, KernelStateChanged, NotebookLoaded)
 
 
@@ -67,7 +71,7 @@ class Panels(QObject):
         window.resizeDocks([self.docks["outline"]], [220], Qt.Orientation.Horizontal)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
+        self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
 
     def _add(
@@ -137,7 +141,8 @@ class Panels(QObject):
     def _on_event(self, event: CoordinatorEvent) -> None:
         if isinstance(event, _RUN_EVENTS):
             self._variables_dirty = True
-        self._refresh_timer.start()
+        if not self._refresh_timer.isActive():  # at most one refresh per REFRESH_MS
+            self._refresh_timer.start()
 
     def refresh(self) -> None:
         c = self._coordinator
