@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+from app.coordinator.events import CellStatesChanged
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.state import CellRunState
+from app.ui.panels.docks import REFRESH_MS
 from app.ui.panels.outline_model import outline_rows
 from tests.ui.conftest import until
 from tests.ui.test_window import Run, open_window
@@ -226,3 +230,39 @@ def test_layout_is_cached_by_component_shape_and_components_do_not_overlap() -> 
     xs = sorted({round(x) for x, _ in boxes})
     assert all(b - a >= graph_layout.NODE_W for a, b in pairwise(xs))
     assert first.nodes["c0"].y < first.nodes["c1"].y  # each pair still points down
+
+
+def test_panels_refresh_once_for_a_burst_of_events_and_still_catch_up(
+    arun: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cascade sends several events (queued, done, analysis): the panels follow at most once
+    per REFRESH_MS, never once per event, and still show the last state."""
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        assert window.view is not None and window.coordinator is not None
+        panels = window.panels
+        panels.docks["outline"].show()
+        outline = panels.outline
+        await until(window, lambda: outline.count() == 6)
+        refreshes: list[float] = []
+        original = type(panels).refresh
+
+        def counted(self: object) -> None:
+            refreshes.append(1.0)
+            original(self)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(type(panels), "refresh", counted)
+        coordinator = window.coordinator
+        start = time.perf_counter()
+        for _ in range(20):  # a burst over many loop turns, as a cascade sends its events
+            panels._on_event(CellStatesChanged({"c1": coordinator.states["c1"]}))
+            await asyncio.sleep(0)
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        # The rate is bounded, whatever the machine's speed: one per REFRESH_MS at most.
+        assert len(refreshes) <= 1 + elapsed_ms / REFRESH_MS
+        window.commands.run_all.trigger()
+        await until(window, lambda: "error" in outline.item(3).toolTip())  # caught up
+        assert refreshes
+
+    arun(body())
