@@ -50,7 +50,11 @@ def test_a_series_a_polars_frame_and_arrays_are_tables_too() -> None:
     assert [c["name"] for c in _view(views, namespace, "s")["columns"]] == ["v"]
     assert _view(views, namespace, "pf")["rows"] == 3
     grid = _view(views, namespace, "grid")
-    assert (grid["rows"], len(grid["columns"]), grid["first_rows"][1]) == (2, 3, ["1", "3", "4", "5"])
+    assert (grid["rows"], len(grid["columns"]), grid["first_rows"][1]) == (
+        2,
+        3,
+        ["1", "3", "4", "5"],
+    )
     assert _view(views, namespace, "line")["rows"] == 4
 
 
@@ -136,13 +140,18 @@ def test_a_real_worker_opens_pages_and_releases_a_frame() -> None:
         table_id = json.loads(answer.table)["table_id"]
         worker.send(p.FetchRows(8, table_id, 99_998, 5))
         rows = worker.read_until(p.TableRows)[-1]
-        assert isinstance(rows, p.TableRows) and rows.rows == (("99998", "99998"), ("99999", "99999"))
+        assert isinstance(rows, p.TableRows) and rows.rows == (
+            ("99998", "99998"),
+            ("99999", "99999"),
+        )
         worker.send(p.ViewVariable(9, "s", "c1"))
         series = worker.read_until(p.VariableTable)[-1]
         assert isinstance(series, p.VariableTable) and json.loads(series.table)["rows"] == 100_000
         worker.send(p.ViewVariable(10, "n", "c1"))
         number = worker.read_until(p.VariableTable)[-1]
-        assert isinstance(number, p.VariableTable) and number.problem.startswith("n is an int, not a table")
+        assert isinstance(number, p.VariableTable) and number.problem.startswith(
+            "n is an int, not a table"
+        )
         # The defining cell runs again with another frame: the viewed one is freed.
         worker.run("df = pd.DataFrame({'b': [1, 2]})")
         worker.send(p.FetchRows(11, table_id, 0, 5))
