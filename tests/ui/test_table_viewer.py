@@ -186,6 +186,19 @@ def test_a_restart_is_said_and_closing_releases_the_table(arun: Run, tmp_path: P
     arun(body())
 
 
+def test_closing_the_window_closes_its_viewers(arun: Run, tmp_path: Path) -> None:
+    """A viewer left open would keep the application running after its window closed."""
+    window = _window(tmp_path)
+
+    async def body() -> None:
+        _, viewer = await _viewing_df(window)
+        window.ask_unsaved = lambda: "discard"  # type: ignore[method-assign,assignment]
+        window.close()
+        assert not viewer.isVisible() and window.panels.viewers.viewers == {}
+
+    arun(body())
+
+
 @pytest.mark.parametrize(
     ("type_name", "summary", "table"),
     [
