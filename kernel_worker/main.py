@@ -33,10 +33,12 @@ from kernel_worker.protocol import (
     Inspect,
     ProtocolError,
     Ready,
+    ReleaseTables,
     RunPlan,
     Shutdown,
     TableExported,
     TableRows,
+    ViewVariable,
     WorkerLog,
 )
 from kernel_worker.transport import Channel, ChannelLost, FrameReader, FrameWriter, open_channel
@@ -44,7 +46,9 @@ from kernel_worker.transport import Channel, ChannelLost, FrameReader, FrameWrit
 TYPE_CHECKING = False  # typing is not imported at start (see kernel_worker.protocol)
 if TYPE_CHECKING:
     from kernel_worker.executor import Executor
+    from kernel_worker.protocol import Request
     from kernel_worker.router import OutputRouter
+    from kernel_worker.variable_tables import VariableTables
 
 #: Exit code of a worker whose request stream was corrupted (it cannot resynchronise).
 EXIT_CORRUPT_REQUESTS = 70
@@ -200,6 +204,7 @@ def _serve(
 ) -> int:
     """Handle requests until Shutdown (0) or the coordinator hangs up. ``folder``: the
     notebook's, from which completion never loads a compiled module."""
+    views: VariableTables | None = None  # made when the table viewer first asks
     while True:
         try:
             request = reader.read()
@@ -220,26 +225,54 @@ def _serve(
             session.end_group(include_self=True)
             return 0
         if isinstance(request, RunPlan):
-            executor.run_plan(request)
-        elif isinstance(request, ConfigureDatabase):
-            ok, message, server = executor.sql.configure(request.url, request.password)
-            writer.send(DatabaseStatus(request.request_id, ok, message, server))
-        elif isinstance(request, FetchRows):
-            writer.send(_fetch(executor, request))
-        elif isinstance(request, ExportTable):
-            writer.send(_export(executor, request))
-        elif isinstance(request, Complete):
-            from kernel_worker.completion import complete
-
-            writer.send(complete(executor.namespace, request, folder))
-        elif isinstance(request, Inspect):
-            from kernel_worker.completion import inspect_at
-
-            writer.send(inspect_at(executor.namespace, request, folder))
-        elif isinstance(request, DescribeSchema):
-            writer.send(executor.sql.describe_schema(request))
-        elif isinstance(request, DescribeNamespace):
-            from kernel_worker.variables import describe_namespace  # only when the panel asks
-
-            writer.send(describe_namespace(executor.namespace, request))
+            _run_plan(executor, request, views)
+        elif isinstance(request, ViewVariable | ReleaseTables):
+            if views is None:
+                views = _variable_tables(executor)
+            if isinstance(request, ViewVariable):
+                writer.send(views.view(executor.namespace, request))
+            else:
+                views.release(request)
+        else:
+            _answer(request, writer, executor, folder)
         session.state.busy = False
+
+
+def _run_plan(executor: Executor, plan: RunPlan, views: VariableTables | None) -> None:
+    """Run a plan; tables opened in the table viewer go as soon as their values do."""
+    if views:
+        views.before_plan(plan)
+    executor.run_plan(plan)
+    if views:
+        views.after_plan(executor.namespace)
+
+
+def _variable_tables(executor: Executor) -> VariableTables:
+    from kernel_worker.variable_tables import VariableTables  # only once the viewer asks
+
+    return VariableTables(executor.tables)
+
+
+def _answer(request: Request, writer: FrameWriter, executor: Executor, folder: str | None) -> None:
+    """Answer a request that runs no user code (tables, completion, schema, namespace)."""
+    if isinstance(request, ConfigureDatabase):
+        ok, message, server = executor.sql.configure(request.url, request.password)
+        writer.send(DatabaseStatus(request.request_id, ok, message, server))
+    elif isinstance(request, FetchRows):
+        writer.send(_fetch(executor, request))
+    elif isinstance(request, ExportTable):
+        writer.send(_export(executor, request))
+    elif isinstance(request, Complete):
+        from kernel_worker.completion import complete
+
+        writer.send(complete(executor.namespace, request, folder))
+    elif isinstance(request, Inspect):
+        from kernel_worker.completion import inspect_at
+
+        writer.send(inspect_at(executor.namespace, request, folder))
+    elif isinstance(request, DescribeSchema):
+        writer.send(executor.sql.describe_schema(request))
+    elif isinstance(request, DescribeNamespace):
+        from kernel_worker.variables import describe_namespace  # only when the panel asks
+
+        writer.send(describe_namespace(executor.namespace, request))

@@ -24,7 +24,9 @@ controls, :class:`ControlValue` updates carried by a :class:`RunPlan`; version 5
 :class:`Complete` and its answer :class:`Completions`, code completion from the live namespace,
 and :class:`Inspect` / :class:`Inspection`, signature help and docs; version 7:
 :class:`DescribeSchema` / :class:`DatabaseSchema`, the database's tables and columns for
-completion in SQL cells; version 8: a :class:`RunPlan`'s steps as arrays, see :class:`Step`).
+completion in SQL cells; version 8: a :class:`RunPlan`'s steps as arrays, see :class:`Step`;
+version 9: :class:`ViewVariable` / :class:`VariableTable` and :class:`ReleaseTables`, a
+namespace value opened in the table viewer).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -55,7 +57,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 8
+PROTOCOL_VERSION = 9
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -603,6 +605,51 @@ class NamespaceSummary(Record):
     variables: tuple[VariableInfo, ...] = ()
 
 
+# --------------------------------------------------------------------------------------------
+# The table viewer (version 9): a namespace value paged like a displayed table
+# --------------------------------------------------------------------------------------------
+
+
+class ViewVariable(Record):
+    """Keep the value the namespace calls ``name`` (a pandas or polars DataFrame or Series; a
+    1-D or 2-D numpy array, wrapped without a copy when pandas is already imported) as a
+    kernel table, paged with :class:`FetchRows` like a displayed one. Answered with
+    :class:`VariableTable`. Read between plans, like :class:`DescribeNamespace`: asked while a
+    plan runs, it is answered after the plan, about the value the plan left.
+
+    ``owner``: the cell that defines ``name``; the table is dropped when a plan runs that cell
+    again (before it runs, as that cell's displayed tables are), when ``name`` is deleted or
+    bound to another value by a plan, when ``name`` is viewed again as another value, and on
+    :class:`ReleaseTables`. Asked again while ``name`` holds the same value (of the same
+    shape), the worker answers with the same table: nothing is registered twice."""
+
+    TYPE: ClassVar[str] = "view_variable"
+    request_id: int
+    name: str
+    owner: str = ""
+
+
+class VariableTable(Record):
+    """Answer to :class:`ViewVariable`: ``table`` is the :data:`TABLE_MIME` JSON of the
+    registered table, or "" with ``problem`` saying why in words ("df is a dict, not a
+    table"); ``defined`` is False when the namespace has no ``name`` (any more)."""
+
+    TYPE: ClassVar[str] = "variable_table"
+    request_id: int
+    name: str
+    table: str = ""
+    problem: str = ""
+    defined: bool = True
+
+
+class ReleaseTables(Record):
+    """The viewer of these tables closed: the worker forgets them (only tables registered by
+    :class:`ViewVariable`; ids it does not know are ignored). Nothing is answered."""
+
+    TYPE: ClassVar[str] = "release_tables"
+    table_ids: tuple[str, ...]
+
+
 Request: TypeAlias = (
     RunPlan
     | ConfigureDatabase
@@ -613,6 +660,8 @@ Request: TypeAlias = (
     | Complete
     | Inspect
     | DescribeSchema
+    | ViewVariable
+    | ReleaseTables
 )
 Event: TypeAlias = (
     Ready
@@ -630,6 +679,7 @@ Event: TypeAlias = (
     | WorkerLog
     | NamespaceSummary
     | DatabaseSchema
+    | VariableTable
 )
 Message: TypeAlias = Request | Event
 
@@ -658,6 +708,9 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     NamespaceSummary,
     DescribeSchema,
     DatabaseSchema,
+    ViewVariable,
+    VariableTable,
+    ReleaseTables,
 )
 
 # Nested message fields: (class, field) -> how to rebuild the value from JSON.

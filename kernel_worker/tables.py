@@ -148,6 +148,10 @@ class TableStore:
         for table_id in [t for t, table in self._tables.items() if table.cell_id in cell_ids]:
             del self._tables[table_id]
 
+    def release(self, table_id: str) -> None:
+        """Forget one table (a viewer of it closed); an unknown id is ignored."""
+        self._tables.pop(table_id, None)
+
     def __contains__(self, table_id: object) -> bool:
         return table_id in self._tables
 

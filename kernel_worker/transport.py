@@ -60,6 +60,8 @@ _REQUEST_TYPES = frozenset(
         "inspect",
         "describe_namespace",
         "describe_schema",
+        "view_variable",
+        "release_tables",
     }
 )
 

@@ -36,7 +36,13 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
-from app.coordinator.kernel_client import PageRequest, TableExport, TablePage, VariableSummary
+from app.coordinator.kernel_client import (
+    PageRequest,
+    TableExport,
+    TablePage,
+    VariableSummary,
+    VariableTable,
+)
 from app.coordinator.recovery import RecoveryStore
 from app.coordinator.runner import Runner
 from app.coordinator.saving import Autosave
@@ -460,6 +466,13 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
     ) -> TableExport:
         return await self._runner.export_table(table_id, path, sort_column, ascending)
+
+    async def view_variable(self, name: str) -> VariableTable:
+        """``name``'s value as a kernel table for the table viewer, or why it is not one."""
+        return await self._runner.view_variable(name)
+
+    def release_tables(self, table_ids: tuple[str, ...]) -> None:
+        self._runner.release_tables(table_ids)
 
     # -- code intelligence ------------------------------------------------------------------------
     def _folder(self) -> Path | None:

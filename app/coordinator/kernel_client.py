@@ -122,6 +122,17 @@ class VariableSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class VariableTable:
+    """A name's value as a kernel table for the viewer: ``table``, the ``TABLE_MIME`` JSON, or
+    "" and ``problem`` in words; ``defined`` False when the kernel has no such name."""
+
+    name: str
+    table: str = ""
+    problem: str = ""
+    defined: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class TableExport:
     ok: bool
     message: str
@@ -202,6 +213,7 @@ _Answer = TypeVar(
     p.Completions,
     p.Inspection,
     p.DatabaseSchema,
+    p.VariableTable,
 )
 
 #: The answers that settle a pending request (matched by ``request_id``).
@@ -213,6 +225,7 @@ _ANSWERS = (
     p.Completions,
     p.Inspection,
     p.DatabaseSchema,
+    p.VariableTable,
 )
 
 
@@ -383,6 +396,15 @@ class KernelClient:
             lambda rid: p.DescribeNamespace(rid, names), p.NamespaceSummary
         )
         return tuple(VariableSummary(*v.values()) for v in summary.variables)
+
+    async def view_variable(self, name: str, owner: str) -> VariableTable:
+        """Keep ``name``'s value (defined by cell ``owner``) as a table the viewer pages."""
+        a = await self._request(lambda rid: p.ViewVariable(rid, name, owner), p.VariableTable)
+        return VariableTable(a.name, a.table, a.problem, a.defined)
+
+    def release_tables(self, table_ids: tuple[str, ...]) -> None:
+        """The kernel may forget these viewer tables (nothing is answered)."""
+        self._send(p.ReleaseTables(table_ids))
 
     # -- receiving ----------------------------------------------------------------------------
     def _receive(self, event: KernelEvent) -> None:

@@ -36,6 +36,7 @@ from app.coordinator.kernel_client import (
     TableExport,
     TablePage,
     VariableSummary,
+    VariableTable,
 )
 from app.coordinator.step_specs import StepSpecs
 from app.core.document import AnalysedNotebook
@@ -356,6 +357,22 @@ class Runner:
             return await self.client.export_table(table_id, path, sort_column, ascending)
         except KernelUnavailable as exc:
             return TableExport(False, str(exc))
+
+    async def view_variable(self, name: str) -> VariableTable:
+        """``name``'s value kept as a kernel table for the table viewer (the worker answers
+        between plans, about the value the last plan left)."""
+        if not self.alive:
+            return VariableTable(name, problem="the kernel is not running", defined=False)
+        try:
+            return await self.client.view_variable(name, self.session.kernel_names.get(name, ""))
+        except KernelUnavailable as exc:
+            return VariableTable(name, problem=str(exc), defined=False)
+
+    def release_tables(self, table_ids: tuple[str, ...]) -> None:
+        """The kernel may forget these viewer tables (nothing to do if it is gone)."""
+        if self.alive:
+            with contextlib.suppress(KernelUnavailable):
+                self.client.release_tables(table_ids)
 
     # -- what the kernel says ----------------------------------------------------------------------
     def _on_client_event(self, event: ClientEvent) -> None:

@@ -3,6 +3,7 @@ that is not a frame of this session is refused at once."""
 
 from __future__ import annotations
 
+import typing
 import zlib
 
 import pytest
@@ -79,11 +80,27 @@ EXAMPLES: list[p.Message] = [
         generation=3,
     ),
     p.DatabaseSchema(14, error="No database is configured for this notebook."),
+    p.ViewVariable(15, "df", "c1"),
+    p.ViewVariable(16, "x"),
+    p.VariableTable(15, "df", '{"table_id": "c1:ab-1", "rows": 3}'),
+    p.VariableTable(16, "x", "", "x is an int, not a table"),
+    p.VariableTable(17, "gone", "", "gone is not defined", defined=False),
+    p.ReleaseTables(("c1:ab-1", "c2:ab-4")),
 ]
 
 
 def test_every_message_type_has_an_example() -> None:
     assert {type(m) for m in EXAMPLES} == set(p.MESSAGE_TYPES)
+
+
+def test_the_worker_reads_every_request_and_nothing_else() -> None:
+    """The worker's list of request tags is the protocol's ``Request`` union, and every
+    message type is a request or an event (a new request the worker refused would end it)."""
+    from kernel_worker.transport import _REQUEST_TYPES
+
+    requests = set(typing.get_args(p.Request))
+    assert {cls.TYPE for cls in requests} == _REQUEST_TYPES
+    assert requests | set(typing.get_args(p.Event)) == set(p.MESSAGE_TYPES)
 
 
 @pytest.mark.parametrize("message", EXAMPLES, ids=lambda m: type(m).__name__)

@@ -19,6 +19,7 @@ from app.ui.bridge import CoordinatorBridge
 from app.ui.cells.notebook_view import NotebookView
 from app.ui.panels.dependencies import DependenciesPanel
 from app.ui.panels.outline import OutlinePanel
+from app.ui.panels.table_viewer import TableViewers
 from app.ui.panels.variables import VariablesPanel, variable_rows
 from app.ui.tasks import spawn
 
@@ -45,6 +46,9 @@ class Panels(QObject):
         self.dependencies.jump_requested.connect(self._jump)
         self.variables = VariablesPanel()
         self.variables.jump_requested.connect(self._jump)
+        self.viewers = TableViewers(window)
+        self.variables.open_requested.connect(self.viewers.open)
+        self._viewers_dirty = False
         self._variables_in_flight = False
         self._variables_dirty = False
         self.docks: dict[str, QDockWidget] = {}
@@ -132,6 +136,7 @@ class Panels(QObject):
         """Show this notebook's state from now on."""
         self._coordinator = coordinator
         self._view = view
+        self.viewers.attach(coordinator)
         bridge.notified.connect(self._on_event)
         view.selection_changed.connect(self.dependencies.follow)
         self.dependencies.follow(view.selected_id or "")
@@ -141,6 +146,7 @@ class Panels(QObject):
     def _on_event(self, event: CoordinatorEvent) -> None:
         if isinstance(event, _RUN_EVENTS):
             self._variables_dirty = True
+            self._viewers_dirty = bool(self.viewers.viewers)
         if not self._refresh_timer.isActive():  # at most one refresh per REFRESH_MS
             self._refresh_timer.start()
 
@@ -154,6 +160,9 @@ class Panels(QObject):
             and c.kernel_status != "busy"
         ):
             self.refresh_variables()
+        if self._viewers_dirty and c.kernel_status != "busy":
+            self._viewers_dirty = False
+            self.viewers.refresh_all()  # a viewed name may hold another value now
         if not self.docks["outline"].isHidden():
             self.outline.refresh(c, c.cell_name)
         if not self.docks["dependencies"].isHidden():

@@ -1,19 +1,32 @@
 """Variables panel: every name the kernel holds — type, short value or shape, size, the cell
-that defined it and the cells that read it; click a row to jump to its cell. The summaries
-are computed in the worker (``kernel_worker.variables``); this is a table model over them."""
+that defined it and the cells that read it; click a row to jump to its cell; double-click (or
+Enter, or the context menu) a DataFrame, Series or array opens it in the table viewer
+(:mod:`app.ui.panels.table_viewer`), any other row jumps as a click does. The summaries are
+computed in the worker (``kernel_worker.variables``); this is a table model over them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from app.coordinator.kernel_client import VariableSummary
 from app.core.graph import Graph
 
 HEADERS = ("Name", "Type", "Value", "Size", "Defined in", "Read by")
+OPEN_IN_VIEWER = "Open in table viewer"
+#: Types the table viewer shows (pandas and polars), besides 1-D and 2-D numpy arrays.
+TABLE_TYPES = frozenset({"DataFrame", "Series"})
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -54,6 +67,17 @@ def variable_rows(
             )
         )
     return rows
+
+
+def opens_as_table(row: VariableRow) -> bool:
+    """Whether the table viewer shows this name: a DataFrame, a Series, or an array of one or
+    two dimensions (its summary reads "(3, 4) float64")."""
+    if row.type_name in TABLE_TYPES:
+        return True
+    if row.type_name != "ndarray" or not row.summary.startswith("("):
+        return False
+    dimensions = [d for d in row.summary[1:].split(")")[0].split(",") if d.strip()]
+    return 1 <= len(dimensions) <= 2
 
 
 def human_size(size: int) -> str:
@@ -108,6 +132,8 @@ class VariablesPanel(QTableView):
     """See the module docstring."""
 
     jump_requested = Signal(str)
+    #: Open this name in the table viewer.
+    open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +151,9 @@ class VariablesPanel(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.clicked.connect(self._clicked)
+        self.doubleClicked.connect(self._activate)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
 
     def show_variables(self, rows: list[VariableRow]) -> None:
         self.model_.set_rows(rows)
@@ -133,3 +162,36 @@ class VariablesPanel(QTableView):
         cell_id = self.model_.rows[index.row()].cell_id
         if cell_id:
             self.jump_requested.emit(cell_id)
+
+    def _activate(self, index: QModelIndex) -> None:
+        """Double-click or Enter: a table opens in the viewer, anything else jumps."""
+        row = self.model_.rows[index.row()]
+        if opens_as_table(row):
+            self.open_requested.emit(row.name)
+        else:
+            self._clicked(index)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
+            self._activate(index)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """Open in table viewer (for tables) and Go to defining cell."""
+        row = self.model_.rows[index.row()]
+        menu = QMenu(self)
+        viewer = menu.addAction(OPEN_IN_VIEWER)
+        viewer.setEnabled(opens_as_table(row))
+        viewer.triggered.connect(lambda: self.open_requested.emit(row.name))
+        jump = menu.addAction("Go to defining cell")
+        jump.setEnabled(bool(row.cell_id))
+        jump.triggered.connect(lambda: self.jump_requested.emit(row.cell_id))
+        return menu
+
+    def _menu(self, position: QPoint) -> None:
+        index = self.indexAt(position)
+        if index.isValid():
+            self.context_menu(index).exec(self.viewport().mapToGlobal(position))

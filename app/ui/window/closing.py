@@ -72,6 +72,7 @@ class WindowClosing(WindowParts):
             event.ignore()
             return
         self._closed = True
+        self.panels.viewers.close_all()  # a table viewer left open would keep the app running
         if self.coordinator is not None:
             self.coordinator.close()
         if self.bridge is not None:
