@@ -266,3 +266,22 @@ def test_panels_refresh_once_for_a_burst_of_events_and_still_catch_up(
         assert refreshes
 
     arun(body())
+
+
+def test_a_closed_window_s_panels_refresh_no_more(arun: Run, tmp_path: Path) -> None:
+    """A refresh queued when the window closes is dropped: it would ask a shut kernel (and, in
+    a test run, fire after the test's event loop is gone)."""
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        assert window.coordinator is not None
+        panels = window.panels
+        panels.docks["variables"].show()
+        panels._on_event(CellStatesChanged({"c1": window.coordinator.states["c1"]}))
+        assert panels._refresh_timer.isActive()
+        window.close()
+        assert not panels._refresh_timer.isActive()
+        panels.refresh()  # nothing to follow: a no-op, not an error
+        assert panels._coordinator is None
+
+    arun(body())

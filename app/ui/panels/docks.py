@@ -150,9 +150,14 @@ class Panels(QObject):
         if not self._refresh_timer.isActive():  # at most one refresh per REFRESH_MS
             self._refresh_timer.start()
 
+    def detach(self) -> None:
+        """The window closed: follow nothing any more (a refresh still queued is dropped)."""
+        self._refresh_timer.stop()
+        self._coordinator = None
+
     def refresh(self) -> None:
         c = self._coordinator
-        if c is None:
+        if c is None or not self._window.isVisible():
             return
         if (
             self._variables_dirty

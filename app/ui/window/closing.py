@@ -73,6 +73,7 @@ class WindowClosing(WindowParts):
             return
         self._closed = True
         self.panels.viewers.close_all()  # a table viewer left open would keep the app running
+        self.panels.detach()
         if self.coordinator is not None:
             self.coordinator.close()
         if self.bridge is not None:
