@@ -144,6 +144,8 @@ class Panels(QObject):
         self.refresh()
 
     def _on_event(self, event: CoordinatorEvent) -> None:
+        if self._coordinator is None:
+            return  # detached: the window closed
         if isinstance(event, _RUN_EVENTS):
             self._variables_dirty = True
             self._viewers_dirty = bool(self.viewers.viewers)
