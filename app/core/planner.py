@@ -44,13 +44,15 @@ class Plan:
 
 
 def _closure(
-    graph: Graph, roots: Iterable[str], up_to_date: Set[str], ran: Set[str], mode: Mode
+    graph: Graph, roots: set[str], up_to_date: Set[str], ran: Set[str], mode: Mode
 ) -> set[str]:
     """Roots, their descendants (autorun), and every ancestor of a planned cell that is not
     up to date (SEMANTICS.md §3). A pulled-in ancestor re-runs, so whatever was computed from
     its old value must follow: in autorun its descendants that have run before (``ran``); in
     lazy mode, the cells between it and the roots. Linear: each cell is expanded at most once
     in each direction."""
+    if len(roots) == len(graph.cell_ids) and roots.issuperset(graph.cell_ids):
+        return set(roots)  # every cell is a root: nothing more to find (a run-all)
     planned: set[str] = set()
     downstream: set[str] = set()  # roots and their descendants: all of their children follow
     climbed: set[str] = set()
@@ -147,6 +149,8 @@ def readers_of(graph: Graph, names: Iterable[str]) -> set[str]:
     the *value* of a name changes without its cell running (a control the user moved,
     SEMANTICS.md §8), these are the roots of the plan."""
     wanted = set(names)
+    if not wanted:
+        return set()
     definers = {cid for name in wanted for cid in graph.definers.get(name, ())}
     return {cid for cid in graph.cell_ids if graph.refs[cid] & wanted and cid not in definers}
 
