@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from app.core.analysis import CellAnalysis
+from app.core.gc_pause import gc_paused
 from app.core.notebook import Notebook
 from app.core.ordering import acyclic_order, strongly_connected_cycles, topological_order
 from app.core.problems import Cycle, MultipleDefinition, Problem
@@ -69,6 +70,11 @@ def _reach(start: Iterable[str], edges: Mapping[str, frozenset[str]]) -> set[str
 
 def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Graph:
     """A fresh snapshot from the notebook's cells and their analyses (O(cells + names))."""
+    with gc_paused():  # tens of thousands of small sets for a large notebook
+        return _build_graph(notebook, analyses)
+
+
+def _build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Graph:
     cell_ids = notebook.cell_ids
     defs: dict[str, frozenset[str]] = {}
     refs: dict[str, frozenset[str]] = {}

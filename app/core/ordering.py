@@ -80,6 +80,16 @@ def topological_order(
         acyclic = acyclic_order(nodes, parents, children)
         if acyclic is not None:
             return acyclic
+    return condensed_order(nodes, parents, children, cycles)
+
+
+def condensed_order(
+    nodes: Sequence[str],
+    parents: Mapping[str, Set[str]],
+    children: Mapping[str, Set[str]],
+    cycles: Sequence[Sequence[str]],
+) -> tuple[str, ...]:
+    """:func:`topological_order` given the graph's cycles, each one unit."""
     position = {node: i for i, node in enumerate(nodes)}
     unit_of = {node: node for node in nodes}
     members: dict[str, list[str]] = {node: [node] for node in nodes}
