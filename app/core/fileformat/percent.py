@@ -45,24 +45,29 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     kind is looked up once per quote passed, not once per marker (linear however many)."""
     found: list[re.Match[str]] = []
     parser = StringParser()
+    quoted = False
     fed = start
-    double = single = -1  # where the next triple quote of each kind at or after `fed` starts
+    double = _find_or_end(text, '"""', start)  # the next triple quote of each kind from `fed`
+    single = _find_or_end(text, "'''", start)
+    quote_end = min(double, single) + 3
     for match in MARKER_LINE.finditer(text, start):
         begin = match.start()
-        if double < fed:
-            double = _find_or_end(text, '"""', fed)
-        if single < fed:
-            single = _find_or_end(text, "'''", fed)
-        if parser.is_quoted() or min(double, single) + 3 <= begin:  # a quote in text[fed:begin]
+        if quoted or quote_end <= begin:  # a triple quote in text[fed:begin] may open a string
             parser.read_lines(split_lines(text[fed:begin]))
             fed = begin
-            if parser.is_quoted():
+            if double < fed:
+                double = _find_or_end(text, '"""', fed)
+            if single < fed:
+                single = _find_or_end(text, "'''", fed)
+            quote_end = min(double, single) + 3
+            quoted = parser.is_quoted()
+            if quoted:
                 continue
             parser = StringParser()
         if len(found) == MAX_CELLS:
             raise too_many_cells(text, begin)
         found.append(match)
-        fed = begin
+        fed = begin  # (a quote never starts within the two characters before a line)
     return found
 
 
