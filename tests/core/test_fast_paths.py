@@ -1,8 +1,9 @@
 """The core's fast paths for opening large notebooks give exactly what the general paths give.
 
-Each fast path (a common marker read by one regex, triple quotes looked up once when finding
-markers, many cells parsed by one ``ast.parse``, a run order without a search for cycles, a
-run-all planned without walking the graph) is compared with its general path on generated input.
+Each fast path (a common marker read by one regex, the spacing after a cell decided by the line
+after its marker, triple quotes looked up once when finding markers, many cells parsed by one
+``ast.parse``, a run order without a search for cycles, a run-all planned without walking the
+graph) is compared with its general path on generated input.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import analysis, joint_parse
+from app.core import analysis
 from app.core.analysis import analyze_cells
-from app.core.fileformat.markers import MarkerProblem, parse_marker, parse_marker_text
+from app.core.fileformat.markers import (
+    MAX_MARKER_CHARS,
+    MarkerProblem,
+    parse_marker,
+    parse_marker_text,
+)
+from app.core.fileformat.pep8 import NextHasCode, NextIsDefinition
 from app.core.fileformat.percent import find_markers
 from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import MARKER_LINE, split_lines
@@ -57,6 +64,44 @@ def test_a_marker_reads_the_same_by_the_fast_path(rest: str) -> None:
 def test_the_markers_cascade_writes_take_the_fast_path(rest: str) -> None:
     assert parse_marker(rest) == parse_marker_text(rest)
     assert parse_marker(rest).meta == ()
+
+
+def test_a_marker_too_long_is_refused_by_the_fast_path_too() -> None:
+    rest = f' id="{"a" * MAX_MARKER_CHARS}"'
+    with pytest.raises(MarkerProblem, match="longer than"):
+        parse_marker(rest)
+
+
+# -- PEP 8 spacing: the scan of what follows a cell --------------------------------------------
+
+
+class _FullScan(NextIsDefinition):
+    _scan = NextIsDefinition._scan_lines  # the general scan only
+
+
+class _FullCodeScan(NextHasCode):
+    _scan = NextHasCode._scan_lines
+
+
+SCAN_LINES = st.sampled_from(
+    ["# %%", "\t# %%", "  # %%", "# %% [markdown]", "def f():", "    return 1", "x = 1", "",
+     "  ", "# c", "@dec", ")", 's = """', '"""', "class C:", "async def g(): pass", "\tx"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(SCAN_LINES, max_size=5), max_size=6))
+def test_the_scan_of_what_follows_a_cell_is_the_full_scan(cells: list[list[str]]) -> None:
+    for fast, full in ((NextIsDefinition, _FullScan), (NextHasCode, _FullCodeScan)):
+        fast_scan, full_scan = fast(cells), full(cells)
+        assert [fast_scan(k) for k in reversed(range(len(cells)))] == [
+            full_scan(k) for k in reversed(range(len(cells)))
+        ]
+
+
+def test_a_tab_before_a_marker_decides_as_the_full_scan() -> None:
+    cells = [["x = 1"], ["\t# %%", "def f():", "    pass"]]
+    assert NextIsDefinition(cells)(1) is _FullScan(cells)(1) is False
 
 
 # -- finding markers ---------------------------------------------------------------------------
@@ -145,7 +190,7 @@ def test_valid_cells_are_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(source)
         return real(source)
 
-    monkeypatch.setattr(joint_parse.ast, "parse", counting)
+    monkeypatch.setattr(ast, "parse", counting)
     analysis._MEMO.cache_clear()
     codes = [f"x_{i} = x_{i - 1} + 1" for i in range(1, 200)]
     found = analyze_cells(Cell(id=str(i), code=code) for i, code in enumerate(codes))
@@ -168,7 +213,9 @@ EDGES = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=14)
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(0, 8), EDGES)
-def test_the_order_without_a_cycle_search_is_the_general_order(size: int, edges: list) -> None:
+def test_the_order_without_a_cycle_search_is_the_general_order(
+    size: int, edges: list[tuple[int, int]]
+) -> None:
     nodes = [f"n{i}" for i in range(size)]
     parents: dict[str, set[str]] = {node: set() for node in nodes}
     children: dict[str, set[str]] = {node: set() for node in nodes}

@@ -85,7 +85,7 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
 
     Raises :class:`MarkerProblem`.
     """
-    if kind is None and cell_id is None:
+    if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
         simple = _SIMPLE_MARKER.fullmatch(rest)
         if simple is not None and (simple[3] is None or simple[1] == "sql"):
             return Marker(KIND_NAMES[simple[1] or "python"], simple[2], simple[3], ())

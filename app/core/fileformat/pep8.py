@@ -102,12 +102,16 @@ class _ForwardScan:
 
     def _scan(self, k: int) -> bool:
         lines = self._cells[k]
-        if len(lines) > 1 and lines[0].lstrip().startswith("#") and lines[0].strip():
-            # A comment line (a marker) leaves the parser outside strings and decides nothing;
-            # most cells are decided by the line after it, as the loop below would find.
+        first = lines[0] if lines else ""
+        if len(lines) > 1 and first.lstrip().startswith("#") and self._decide(first, False) is None:
+            # A comment line (a marker) that decides nothing leaves the parser outside strings:
+            # most cells are decided by the line after it, as the full scan would find.
             decided = self._decide(lines[1], False)
             if decided is not None:
                 return decided
+        return self._scan_lines(k)
+
+    def _scan_lines(self, k: int) -> bool:
         parser = StringParser()
         index = k
         while index < len(self._cells):
