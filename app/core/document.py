@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from app.core.analysis import CellAnalysis, analyze_cell
+from app.core.analysis import CellAnalysis, analyze_cell, analyze_cells
 from app.core.cell_names import cell_names
 from app.core.graph import Graph, build_graph, reorder_graph
 from app.core.notebook import Notebook
@@ -39,7 +39,7 @@ class AnalysedNotebook:
 
     @classmethod
     def of(cls, notebook: Notebook) -> AnalysedNotebook:
-        analyses = {cell.id: analyze_cell(cell) for cell in notebook.cells}
+        analyses = analyze_cells(notebook.cells)
         return cls(notebook, MappingProxyType(analyses), build_graph(notebook, analyses))
 
     def problems(self, cell_id: str) -> tuple[Problem, ...]:

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from app.core.analysis import CellAnalysis
+from app.core.gc_pause import gc_paused
 from app.core.notebook import Notebook
-from app.core.ordering import strongly_connected_cycles, topological_order
+from app.core.ordering import acyclic_order, strongly_connected_cycles, topological_order
 from app.core.problems import Cycle, MultipleDefinition, Problem
 
 
@@ -69,54 +70,48 @@ def _reach(start: Iterable[str], edges: Mapping[str, frozenset[str]]) -> set[str
 
 def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Graph:
     """A fresh snapshot from the notebook's cells and their analyses (O(cells + names))."""
+    with gc_paused():  # tens of thousands of small sets for a large notebook
+        return _build_graph(notebook, analyses)
+
+
+def _build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Graph:
     cell_ids = notebook.cell_ids
-    defs = {cid: analyses[cid].defs for cid in cell_ids}
-    # `del x` in a cell needs the cell that defines x to have run first: treat it as a read.
-    refs = {cid: analyses[cid].refs | analyses[cid].deletes for cid in cell_ids}
+    defs: dict[str, frozenset[str]] = {}
+    refs: dict[str, frozenset[str]] = {}
     definers_lists: dict[str, list[str]] = {}
     for cid in cell_ids:
-        for name in defs[cid]:
-            definers_lists.setdefault(name, []).append(cid)
+        analysis = analyses[cid]
+        defs[cid] = analysis.defs
+        # `del x` in a cell needs the cell that defines x to have run first: treat it as a read.
+        deletes = analysis.deletes
+        refs[cid] = analysis.refs | deletes if deletes else analysis.refs
+        for name in analysis.defs:
+            found = definers_lists.get(name)
+            if found is None:
+                definers_lists[name] = [cid]
+            else:
+                found.append(cid)
     definers = {name: tuple(cells) for name, cells in definers_lists.items()}
-
-    parents: dict[str, set[str]] = {cid: set() for cid in cell_ids}
-    children: dict[str, set[str]] = {cid: set() for cid in cell_ids}
-    edge_names: dict[tuple[str, str], set[str]] = {}
-    unresolved: dict[str, frozenset[str]] = {}
-    for cid in cell_ids:
-        missing: set[str] = set()
-        for name in refs[cid]:
-            sources = definers.get(name)
-            if sources is None:
-                missing.add(name)
-                continue
-            for source in sources:
-                if source == cid:
-                    continue  # `x = x + 1` reads its own definition: not an edge
-                parents[cid].add(source)
-                children[source].add(cid)
-                edge_names.setdefault((source, cid), set()).add(name)
-        if missing:
-            unresolved[cid] = frozenset(missing)
+    parents, children, unresolved = _edges(cell_ids, refs, definers)
 
     problems: dict[str, tuple[Problem, ...]] = {}
-    for name, cells in sorted(definers.items()):
-        if len(cells) > 1:
-            multiple = MultipleDefinition(name, cells)
-            for cell in cells:
-                problems[cell] = (*problems.get(cell, ()), multiple)
-    cycles = strongly_connected_cycles(cell_ids, children)
-    for component in cycles:
-        cycle = _cycle(notebook, component, children, edge_names)
-        for cell in component:
-            problems[cell] = (*problems.get(cell, ()), cycle)
-
-    order = topological_order(cell_ids, parents, children, cycles)
+    for name in sorted(name for name, cells in definers.items() if len(cells) > 1):
+        multiple = MultipleDefinition(name, definers[name])
+        for cell in definers[name]:
+            problems[cell] = (*problems.get(cell, ()), multiple)
+    order = acyclic_order(cell_ids, parents, children)  # the common case: no cycle to look for
+    if order is None:
+        cycles = strongly_connected_cycles(cell_ids, children)
+        for component in cycles:
+            cycle = _cycle(notebook, component, children, defs, refs)
+            for cell in component:
+                problems[cell] = (*problems.get(cell, ()), cycle)
+        order = topological_order(cell_ids, parents, children, cycles)
     return Graph(
         cell_ids=cell_ids,
         defs=defs,
         refs=refs,
-        parents={cid: frozenset(p) for cid, p in parents.items()},
+        parents=parents,
         children={cid: frozenset(c) for cid, c in children.items()},
         definers=definers,
         unresolved=unresolved,
@@ -126,11 +121,41 @@ def build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Gra
     )
 
 
+def _edges(
+    cell_ids: tuple[str, ...],
+    refs: Mapping[str, frozenset[str]],
+    definers: Mapping[str, tuple[str, ...]],
+) -> tuple[dict[str, frozenset[str]], dict[str, set[str]], dict[str, frozenset[str]]]:
+    """Each cell's parents, each cell's children (to be frozen) and the names a cell reads
+    that no cell defines."""
+    parents: dict[str, frozenset[str]] = {}
+    children: dict[str, set[str]] = {cid: set() for cid in cell_ids}
+    unresolved: dict[str, frozenset[str]] = {}
+    empty: frozenset[str] = frozenset()
+    for cid in cell_ids:
+        missing: set[str] = set()
+        own: set[str] = set()
+        for name in refs[cid]:
+            sources = definers.get(name)
+            if sources is None:
+                missing.add(name)
+                continue
+            for source in sources:
+                if source != cid:  # `x = x + 1` reads its own definition: not an edge
+                    own.add(source)
+                    children[source].add(cid)
+        parents[cid] = frozenset(own) if own else empty
+        if missing:
+            unresolved[cid] = frozenset(missing)
+    return parents, children, unresolved
+
+
 def _cycle(
     notebook: Notebook,
     component: tuple[str, ...],
     children: Mapping[str, set[str]],
-    edge_names: Mapping[tuple[str, str], set[str]],
+    defs: Mapping[str, frozenset[str]],
+    refs: Mapping[str, frozenset[str]],
 ) -> Cycle:
     """One concrete loop through the component, from its first cell in display order, each
     cell with the names the next cell reads from it."""
@@ -157,7 +182,8 @@ def _cycle(
     steps = []
     for i, cell in enumerate(path):
         nxt = path[(i + 1) % len(path)]
-        steps.append((cell, tuple(sorted(edge_names.get((cell, nxt), ())))))
+        names = defs[cell] & refs[nxt] if nxt != cell else ()  # what nxt reads from cell
+        steps.append((cell, tuple(sorted(names))))
     return Cycle(tuple(steps))
 
 

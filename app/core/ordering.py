@@ -76,6 +76,20 @@ def topological_order(
     behind a cycle still come after it and every node appears exactly once."""
     if cycles is None:
         cycles = strongly_connected_cycles(nodes, children)
+    if not cycles:
+        acyclic = acyclic_order(nodes, parents, children)
+        if acyclic is not None:
+            return acyclic
+    return condensed_order(nodes, parents, children, cycles)
+
+
+def condensed_order(
+    nodes: Sequence[str],
+    parents: Mapping[str, Set[str]],
+    children: Mapping[str, Set[str]],
+    cycles: Sequence[Sequence[str]],
+) -> tuple[str, ...]:
+    """:func:`topological_order` given the graph's cycles, each one unit."""
     position = {node: i for i, node in enumerate(nodes)}
     unit_of = {node: node for node in nodes}
     members: dict[str, list[str]] = {node: [node] for node in nodes}
@@ -105,3 +119,33 @@ def topological_order(
                 if remaining[child_unit] == 0:
                     heapq.heappush(heap, position[child_unit])
     return tuple(order)
+
+
+def acyclic_order(
+    nodes: Sequence[str], parents: Mapping[str, Set[str]], children: Mapping[str, Set[str]]
+) -> tuple[str, ...] | None:
+    """:func:`topological_order` of a graph without cycles (each node its own unit; a node
+    that is its own parent or child is no edge), or ``None`` when a cycle keeps some nodes out:
+    the graph's common case, without a search for components first."""
+    position = {node: i for i, node in enumerate(nodes)}
+    remaining: dict[str, int] = {}
+    heap: list[int] = []
+    for i, node in enumerate(nodes):
+        own = parents.get(node, ())
+        count = len(own) - (node in own)
+        if count:
+            remaining[node] = count
+        else:
+            heap.append(i)
+    order: list[str] = []
+    while heap:
+        node = nodes[heapq.heappop(heap)]
+        order.append(node)
+        for child in children.get(node, ()):
+            if child == node:
+                continue
+            count = remaining[child] - 1
+            remaining[child] = count
+            if not count:
+                heapq.heappush(heap, position[child])
+    return tuple(order) if len(order) == len(nodes) else None

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.core.gc_pause import gc_paused
 from app.core.graph import Graph
-from app.core.notebook import Notebook
+from app.core.notebook import Cell, Notebook
 from app.core.problems import BlockedBy, MissingNames, Problem, Reason, Unrunnable
 
 Mode = Literal["autorun", "lazy"]
@@ -44,13 +45,22 @@ class Plan:
 
 
 def _closure(
-    graph: Graph, roots: Iterable[str], up_to_date: Set[str], ran: Set[str], mode: Mode
+    graph: Graph, roots: set[str], up_to_date: Set[str], ran: Set[str], mode: Mode
 ) -> set[str]:
     """Roots, their descendants (autorun), and every ancestor of a planned cell that is not
     up to date (SEMANTICS.md §3). A pulled-in ancestor re-runs, so whatever was computed from
     its old value must follow: in autorun its descendants that have run before (``ran``); in
     lazy mode, the cells between it and the roots. Linear: each cell is expanded at most once
     in each direction."""
+    if len(roots) == len(graph.cell_ids) and roots.issuperset(graph.cell_ids):
+        return set(roots)  # every cell is a root: nothing more to find (a run-all)
+    return _walk_closure(graph, roots, up_to_date, ran, mode)
+
+
+def _walk_closure(
+    graph: Graph, roots: Iterable[str], up_to_date: Set[str], ran: Set[str], mode: Mode
+) -> set[str]:
+    """:func:`_closure`, found by walking the graph from the roots."""
     planned: set[str] = set()
     downstream: set[str] = set()  # roots and their descendants: all of their children follow
     climbed: set[str] = set()
@@ -147,6 +157,8 @@ def readers_of(graph: Graph, names: Iterable[str]) -> set[str]:
     the *value* of a name changes without its cell running (a control the user moved,
     SEMANTICS.md §8), these are the roots of the plan."""
     wanted = set(names)
+    if not wanted:
+        return set()
     definers = {cid for name in wanted for cid in graph.definers.get(name, ())}
     return {cid for cid in graph.cell_ids if graph.refs[cid] & wanted and cid not in definers}
 
@@ -177,11 +189,26 @@ def plan_run(
     readers are roots too (:func:`readers_of`); the defining cells are not.
     """
     roots = {*roots, *readers_of(graph, changed_names)}
-    planned = {
-        cid
-        for cid in _closure(graph, roots, up_to_date, ran | up_to_date, mode)
-        if notebook.cell(cid).kind != "markdown"  # rendered, never run
-    }
+    with gc_paused():  # a plan of every cell of a large notebook makes many small objects
+        return _plan(notebook, graph, roots, up_to_date, kernel_names, mode, ran)
+
+
+def _plan(
+    notebook: Notebook,
+    graph: Graph,
+    roots: set[str],
+    up_to_date: Set[str],
+    kernel_names: Mapping[str, str],
+    mode: Mode,
+    ran: Set[str],
+) -> Plan:
+    """:func:`plan_run` once the roots are known."""
+    closure = _closure(graph, roots, up_to_date, ran | up_to_date, mode)
+    if len(closure) == len(notebook) and closure.issuperset(notebook.cell_ids):
+        cells: Iterable[Cell] = notebook.cells  # every cell: no look-up by id
+    else:
+        cells = (notebook.cell(cid) for cid in closure)
+    planned = {cell.id for cell in cells if cell.kind != "markdown"}  # rendered, never run
     # A cell with auto-run off runs only as a root; what would use its old value waits too.
     held = {cid for cid in planned if cid not in roots and not notebook.cell(cid).auto_runs}
     waiting = held | (graph.descendants(held) & planned) if held else set()
@@ -189,8 +216,10 @@ def plan_run(
     blocked = _blocked_reasons(notebook, graph, planned)
     runnable = [cid for cid in graph.sort(planned) if cid not in blocked]
     runnable_set = set(runnable)
+    parents = graph.parents
     steps = tuple(
-        PlannedStep(cid, _inputs(graph, graph.parents[cid], runnable_set)) for cid in runnable
+        PlannedStep(cid, _inputs(graph, parents[cid], runnable_set) if parents[cid] else ())
+        for cid in runnable
     )
     stale: set[str] = waiting - held
     if mode == "lazy":

@@ -285,6 +285,21 @@ _HANDLERS: Final[dict[type[ast.AST], _Handler]] = {
     ast.MatchStar: ScopeVisitor.visit_match_star,
     ast.MatchMapping: ScopeVisitor.visit_match_mapping,
 }
+
+
+def _no_names(visitor: ScopeVisitor, node: ast.AST) -> None:
+    """Constants, contexts and operators: nodes that hold no other node."""
+
+
+_OPERATORS = (ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+_LEAVES = (
+    ast.Constant,
+    ast.Load,
+    ast.Store,
+    ast.Del,
+    *(kind for base in _OPERATORS for kind in base.__subclasses__()),
+)
+_HANDLERS.update(dict.fromkeys(_LEAVES, _no_names))
 _TYPE_ALIAS: type[ast.AST] | None = getattr(ast, "TypeAlias", None)
 if _TYPE_ALIAS is not None:  # Python 3.12+
     _HANDLERS[_TYPE_ALIAS] = ScopeVisitor.visit_type_alias

@@ -60,9 +60,10 @@ class ScopeTracker:
         self.private_defs: set[str] = set()
 
     def result(self) -> CellAnalysis:
+        late = self.late_reads
         return CellAnalysis(
             defs=frozenset(self.defs),
-            refs=frozenset(self.refs | (self.late_reads - self.defs)),
+            refs=frozenset(self.refs | (late - self.defs) if late else self.refs),
             deletes=frozenset(self.deletes),
             private_defs=frozenset(self.private_defs),
         )

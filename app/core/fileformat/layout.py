@@ -9,30 +9,33 @@ cell read from a triple-quoted string gets ``cell_marker`` (``\"\"\"``) and is w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from app.core.fileformat.pep8 import NextHasCode, NextIsDefinition, ends_with_definition
-from app.core.fileformat.pep8 import lines_between as _lines_between
+from app.core.fileformat.pep8 import (
+    NextHasCode,
+    NextIsDefinition,
+    ends_with_code,
+    ends_with_definition,
+)
 
 LINES_TO_NEXT_CELL = "lines_to_next_cell"
 CELL_MARKER = "cell_marker"
-_BLANK = re.compile(r"\s*")
 
 
 def is_blank(line: str) -> bool:
-    return _BLANK.fullmatch(line) is not None
+    """Only whitespace (``str.isspace``'s, the same as a regex's ``\\s``)."""
+    return not line.strip()
 
 
 def content_end(cell: Sequence[str], first: int = 1) -> int:
     """Where the text of a cell (its marker at ``cell[0]``, or none with ``first == 0``) ends:
     two blank lines at its end are layout, else one (Jupytext's ``find_cell_end``)."""
     size = len(cell)
-    if size >= 3 and not is_blank(cell[-3]) and is_blank(cell[-2]) and is_blank(cell[-1]):
+    if size <= first or cell[-1].strip():  # (``strip``: is_blank, inlined)
+        return size
+    if size >= 3 and not cell[-2].strip() and cell[-3].strip():
         return size - 2
-    if size > first and is_blank(cell[-1]):
-        return size - 1
-    return size
+    return size - 1
 
 
 def lines_after(end: int, size: int, last: bool) -> int:
@@ -60,7 +63,8 @@ class Spacing:
         prev = text or [""]
         if ends_with_definition(prev):
             return 2 if self._has_code(k + 1) else 1
-        return _lines_between(prev, False, self._is_definition(k + 1))
+        # Jupytext's lines_between, the scan of what follows only when the cell ends with code
+        return 2 if ends_with_code(prev) and self._is_definition(k + 1) else 1
 
 
 # -- triple-quoted markdown ------------------------------------------------------------------

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from app.core.fileformat.strings import StringParser
 
 _DEFINITION = ("def ", "async ", "class ")
+#: First characters of a line that cannot decide :func:`ends_with_definition` (``""``: none).
+_NOT_CODE = ("", "#", ")")
 
 
 def _blank(line: str) -> bool:
@@ -53,6 +55,9 @@ def _unquoted_lines(lines: Sequence[str]) -> Sequence[str]:
 
 def ends_with_definition(lines: Sequence[str]) -> bool:
     """Does the cell end inside a function or class (its last unindented line is one)?"""
+    last = lines[-1] if lines else ""
+    if last[:1] not in _NOT_CODE and not last[0].isspace() and len(lines) == 1:
+        return last.startswith(_DEFINITION)  # one line of code, not in a string: it decides
     if all_comment_lines(lines):
         return False
     unquoted = _unquoted_lines(lines)
@@ -71,7 +76,7 @@ def ends_with_definition(lines: Sequence[str]) -> bool:
 
 
 def ends_with_code(lines: Sequence[str]) -> bool:
-    return bool(lines) and not _blank(lines[-1]) and not lines[-1].startswith("#")
+    return bool(lines) and bool(lines[-1].strip()) and not lines[-1].startswith("#")
 
 
 class _ForwardScan:
@@ -96,6 +101,17 @@ class _ForwardScan:
         return self._memo[k]
 
     def _scan(self, k: int) -> bool:
+        lines = self._cells[k]
+        first = lines[0] if lines else ""
+        if len(lines) > 1 and first.lstrip().startswith("#") and self._decide(first, False) is None:
+            # A comment line (a marker) that decides nothing leaves the parser outside strings:
+            # most cells are decided by the line after it, as the full scan would find.
+            decided = self._decide(lines[1], False)
+            if decided is not None:
+                return decided
+        return self._scan_lines(k)
+
+    def _scan_lines(self, k: int) -> bool:
         parser = StringParser()
         index = k
         while index < len(self._cells):
@@ -126,7 +142,7 @@ class NextIsDefinition(_ForwardScan):
 
     @staticmethod
     def _decide(line: str, previous_blank: bool) -> bool | None:
-        if _blank(line):
+        if not line.strip():  # (_blank, inlined: a call per line of the file)
             return False if previous_blank else None
         if line.startswith(_DEFINITION):
             return True
@@ -147,13 +163,3 @@ class NextHasCode(_ForwardScan):
         if not stripped:
             return False if previous_blank else None
         return True
-
-
-def lines_between(prev: Sequence[str], next_has_code: bool, next_is_definition: bool) -> int:
-    """Blank lines after a cell whose lines are ``prev`` (``[""]`` for an empty cell), before a
-    cell that has code / starts with a definition; the last cell of a file gets 1."""
-    if ends_with_definition(prev):
-        return 2 if next_has_code else 1
-    if ends_with_code(prev) and next_is_definition:
-        return 2
-    return 1

@@ -24,7 +24,7 @@ from app.core.fileformat.layout import (
 )
 from app.core.fileformat.markers import Marker, MarkerProblem, parse_marker
 from app.core.fileformat.model import Draft, Read
-from app.core.fileformat.strings import StringParser, may_open_string
+from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import (
     MARKER_LINE,
     MAX_CELLS,
@@ -38,23 +38,42 @@ from app.core.fileformat.syntax import (
 
 def find_markers(text: str, start: int) -> list[re.Match[str]]:
     """The marker lines from ``start`` on that start a cell: not inside a string of the cell
-    above (Jupytext's rule; the scan of a cell restarts at its marker)."""
+    above (Jupytext's rule; the scan of a cell restarts at its marker).
+
+    Text without a triple quote leaves a parser outside strings as it was, so only the text
+    before a marker after such a quote is read line by line. The next triple quote of each
+    kind is looked up once per quote passed, not once per marker (linear however many)."""
     found: list[re.Match[str]] = []
     parser = StringParser()
+    quoted = False
     fed = start
+    double = _find_or_end(text, '"""', start)  # the next triple quote of each kind from `fed`
+    single = _find_or_end(text, "'''", start)
+    quote_end = min(double, single) + 3
     for match in MARKER_LINE.finditer(text, start):
         begin = match.start()
-        if parser.is_quoted() or may_open_string(text, fed, begin):
+        if quoted or quote_end <= begin:  # a triple quote in text[fed:begin] may open a string
             parser.read_lines(split_lines(text[fed:begin]))
             fed = begin
-            if parser.is_quoted():
+            if double < fed:
+                double = _find_or_end(text, '"""', fed)
+            if single < fed:
+                single = _find_or_end(text, "'''", fed)
+            quote_end = min(double, single) + 3
+            quoted = parser.is_quoted()
+            if quoted:
                 continue
+            parser = StringParser()
         if len(found) == MAX_CELLS:
             raise too_many_cells(text, begin)
         found.append(match)
-        parser = StringParser()
-        fed = begin
+        fed = begin  # (a quote never starts within the two characters before a line)
     return found
+
+
+def _find_or_end(text: str, quote: str, start: int) -> int:
+    found = text.find(quote, start)
+    return len(text) if found < 0 else found
 
 
 def read_percent(text: str, preamble_end: int, header: Header | None, scan_start: int) -> Read:
@@ -77,18 +96,13 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
     last = len(matches) - 1
     for k, match in enumerate(matches):
         stop = matches[k + 1].start() if k < last else len(text)
-        cells.append([match[0], *split_lines(text[match.end() + 1 : stop])])
+        cells.append(split_lines(text[match.start() : stop]))  # the marker line first
     spacing = Spacing(cells)
     for k, (marker, cell) in enumerate(zip(markers, cells, strict=True)):
         end = content_end(cell)
         content = cell[1:end]
         meta = list(marker.meta)
-        rest = matches[k]["rest"] or ""
-        explicit = {
-            key
-            for key in (CELL_MARKER, LINES_TO_NEXT_CELL)
-            if key in rest and any(pair[0] == key for pair in meta)
-        }
+        explicit = _explicit_layout(matches[k]["rest"] or "", meta) if meta else ()
         code = "\n".join(content)
         if is_cascade:
             code = unescape(code)
@@ -107,6 +121,15 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
                 meta.append((LINES_TO_NEXT_CELL, str(found)))
         read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, tuple(meta)))
     return read
+
+
+def _explicit_layout(rest: str, meta: list[tuple[str, str]]) -> set[str]:
+    """The layout keys the marker itself gives (the reader derives no other value for them)."""
+    return {
+        key
+        for key in (CELL_MARKER, LINES_TO_NEXT_CELL)
+        if key in rest and any(pair[0] == key for pair in meta)
+    }
 
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:

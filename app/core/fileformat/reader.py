@@ -20,6 +20,7 @@ from app.core.fileformat.percent import read_percent
 from app.core.fileformat.preamble import preamble_length
 from app.core.fileformat.seed import is_seed, read_seed
 from app.core.fileformat.syntax import MARKER_LINE, normalize_newlines, without_final_newline
+from app.core.gc_pause import gc_paused
 from app.core.notebook import Notebook
 
 
@@ -29,7 +30,11 @@ def parse(text: str) -> LoadedNotebook:
     Runs in time linear in the text's length: each reader does a fixed amount of work per cell
     and per character (the header's TOML is limited in size).
     """
-    text = normalize_newlines(text)
+    with gc_paused():
+        return _parse(normalize_newlines(text))
+
+
+def _parse(text: str) -> LoadedNotebook:
     refuse_foreign(text)
     preamble_end = preamble_offset(text)
     first = MARKER_LINE.search(text, preamble_end)

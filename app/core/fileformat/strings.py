@@ -3,8 +3,8 @@ triple-quoted string is text, not a cell marker, for Cascade exactly as for Jupy
 
 A port of Jupytext's ``StringParser`` (``jupytext/stringparser.py``, MIT licence) for Python
 code: a comment line outside strings is skipped, ``#`` ends the scan of a line, single-quoted
-strings end with their line, triple-quoted ones run on. :func:`may_open_string` is the fast
-path: text holding no triple quote leaves a parser that is outside strings where it was.
+strings end with their line, triple-quoted ones run on. Text holding no triple quote leaves a
+parser that is outside strings where it was (the reader's fast path).
 """
 
 from __future__ import annotations
@@ -68,9 +68,3 @@ class StringParser:
         read_line = self.read_line
         for line in lines:
             read_line(line)
-
-
-def may_open_string(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``text[start:end]`` holds a triple quote (else a parser outside strings stays so)."""
-    stop = len(text) if end is None else end
-    return text.find('"""', start, stop) >= 0 or text.find("'''", start, stop) >= 0
