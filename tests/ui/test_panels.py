@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
@@ -85,6 +86,34 @@ def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
         assert dock.isHidden()
         dock.toggleViewAction().trigger()
         assert not dock.isHidden()
+
+    arun(body())
+
+
+def test_showing_panels_for_a_picture_leaves_the_users_choice_alone(
+    arun: Run, tmp_path: Path
+) -> None:
+    """`cascade --screenshot` opens the panels it draws without writing them into the
+    settings the user's next window starts from; a user's own toggle is still remembered."""
+    from PySide6.QtCore import QSettings
+
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        settings = QSettings("Cascade", "Cascade")
+        panels = window.panels
+        panels.show_only(("outline", "dependencies"), remember=False)
+        assert [k for k, d in panels.docks.items() if not d.isHidden()] == [
+            "outline",
+            "dependencies",
+        ]
+        settings.sync()
+        assert settings.value("panels/outline") is None
+        panels.show_only((), remember=False)
+        assert all(d.isHidden() for d in panels.docks.values())
+        panels.show_only(("variables",))
+        settings.sync()
+        assert settings.value("panels/variables") in (True, "true")
 
     arun(body())
 
@@ -226,3 +255,39 @@ def test_layout_is_cached_by_component_shape_and_components_do_not_overlap() -> 
     xs = sorted({round(x) for x, _ in boxes})
     assert all(b - a >= graph_layout.NODE_W for a, b in pairwise(xs))
     assert first.nodes["c0"].y < first.nodes["c1"].y  # each pair still points down
+
+
+def test_a_diagram_wider_than_the_panel_starts_at_its_left_edge(qtbot: QtBot) -> None:
+    """At a readable zoom the diagram may not fit: the view shows its top left (the first
+    cells), not its middle with the left column of boxes cut in half."""
+    from PySide6.QtCore import QPointF
+
+    from app.core.analysis import analyze
+    from app.core.graph import build_graph
+    from app.ui.panels.dependencies import MIN_ZOOM, DependenciesPanel
+    from app.ui.panels.graph_layout import NODE_W, layout_graph
+
+    cells = tuple(Cell(f"c{i}", "python", f"v{i} = {i}") for i in range(12))  # 12 lone boxes
+    graph = build_graph(Notebook(cells=cells), {c.id: analyze(c.code) for c in cells})
+    panel = DependenciesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 300)
+    panel.show()
+    panel.layout_ = layout_graph(graph, [c.id for c in cells], str)
+    panel._draw()
+    assert panel.transform().m11() == pytest.approx(MIN_ZOOM)  # too wide to fit: scrolls
+    first = panel.layout_.nodes["c0"]
+    left_edge = panel.mapFromScene(QPointF(first.x - NODE_W / 2, first.y))
+    assert 0 <= left_edge.x() < panel.viewport().width()
+    last = panel.layout_.nodes["c11"]
+    assert panel.mapFromScene(QPointF(last.x, last.y)).x() > panel.viewport().width()
+    two = DependenciesPanel()  # a diagram that fits stays centred
+    qtbot.addWidget(two)
+    two.resize(900, 300)
+    two.show()
+    two.layout_ = layout_graph(graph, ["c0", "c1"], str)
+    two._draw()
+    middle = two.mapFromScene(
+        QPointF((two.layout_.nodes["c0"].x + two.layout_.nodes["c1"].x) / 2, 0)
+    )
+    assert abs(middle.x() - two.viewport().width() / 2) <= 2
