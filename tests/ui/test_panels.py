@@ -67,13 +67,35 @@ def test_outline_panel_lists_headings_and_names_and_jumps(arun: Run, tmp_path: P
         await until(window, lambda: "error" in outline.item(3).toolTip())
         assert "error" in outline.item(2).toolTip()  # "Breakdown" holds the failing cell
         assert "error" in outline.item(0).toolTip()
-        assert outline.item(4).toolTip() == ""  # "Appendix" is fine
+        assert outline.item(4).toolTip() == "Appendix"  # fine: its text only
         outline.itemClicked.emit(outline.item(5))
         note = window.view.cells["c3"]
         await until(window, lambda: note.editor.hasFocus())
         assert window.view.selected_id == "c3"
 
     arun(body())
+
+
+def test_a_long_outline_row_is_cut_short_not_scrolled_sideways(qtbot: QtBot) -> None:
+    """A narrow outline shows "…" and the whole row in its tip: no horizontal scroll bar."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from app.coordinator.view import NotebookState
+    from app.ui.panels.outline import OutlinePanel
+
+    text = 'print(f"sum of {n} squares: {total}, and a good deal more text after that")'
+    notebook = Notebook(cells=(Cell("m1", "markdown", "# Sums"), Cell("c1", "python", text)))
+    state = cast(NotebookState, SimpleNamespace(notebook=notebook, states={}))
+    panel = OutlinePanel()
+    qtbot.addWidget(panel)
+    panel.resize(140, 200)
+    panel.show()
+    panel.refresh(state, lambda cell_id: text if cell_id == "c1" else "Sums")
+    qtbot.waitUntil(lambda: panel.count() == 2)
+    assert panel.horizontalScrollBar().maximum() == 0
+    assert panel.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert panel.item(1).toolTip().startswith('print(f"sum of {n}')
 
 
 def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
