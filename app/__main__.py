@@ -19,12 +19,12 @@ USAGE = (
     "            notebook Cascade opens — a .py file of at most 10 MB — or the kernel\n"
     "            cannot start; the reason is one line on stderr; a .ipynb or marimo\n"
     "            notebook is converted in memory and run)\n"
-    "       cascade app NOTEBOOK.py [--screenshot OUT.png]   open it as an app: outputs and\n"
-    "            controls only (--screenshot: run it offscreen, save a picture of the app)\n"
+    "       cascade app NOTEBOOK.py [--screenshot OUT.png [--size WxH]]   open it as an app:\n"
+    "            outputs and controls only (--screenshot: run it offscreen, save a picture)\n"
     "       cascade convert NB.ipynb [-o OUT.py]   import a Jupyter (or marimo) notebook\n"
     "            into a new NB.py beside it; the report goes to stderr\n"
-    "       cascade --screenshot OUT.png NOTEBOOK.py [light|dark]   run it offscreen, save a\n"
-    "            picture\n"
+    "       cascade --screenshot OUT.png NOTEBOOK.py [light|dark] [--size WxH]   run it\n"
+    "            offscreen, save a picture of a WxH window (default 1600x1000)\n"
     "       cascade export NOTEBOOK.py --html OUT.html   run it, write one HTML page\n"
     "       cascade export NOTEBOOK.py --ipynb OUT.ipynb   run it, write a Jupyter notebook\n"
     "       cascade --install-desktop | --uninstall-desktop   menu entry and file association\n"
@@ -60,15 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_convert import convert_command
 
         return convert_command(args[1:])
-    if args[:1] == ["--screenshot"] and len(args) in (3, 4):
-        from app.ui.window.screenshot import take_screenshot
-
-        theme = args[3] if len(args) == 4 else "light"
-        return take_screenshot(notebook=args[2], out=args[1], theme=theme)
-    if args[:1] == ["app"] and len(args) == 4 and args[2] == "--screenshot":
-        from app.ui.window.screenshot import take_screenshot
-
-        return take_screenshot(notebook=args[1], out=args[3], app_view=True)
+    if "--screenshot" in args[:3]:
+        return _screenshot_command(args)
     if args[:1] in (["-h"], ["--help"]):
         print(USAGE)
         return 0
@@ -85,6 +78,24 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["app"] and len(args) == 2:
         return run_gui(args[1], app_view=True)
     return run_gui(args[0] if args else None)
+
+
+def _screenshot_command(args: list[str]) -> int:
+    """``--screenshot OUT NB [theme]`` or ``app NB --screenshot OUT``, each with ``--size WxH``."""
+    from app.ui.window.screenshot import SizeError, split_size, take_screenshot
+
+    try:
+        args, size = split_size(args)
+    except SizeError as exc:
+        print(f"cascade: {exc}", file=sys.stderr)
+        return 2
+    if args[:1] == ["--screenshot"] and len(args) in (3, 4):
+        theme = args[3] if len(args) == 4 else "light"
+        return take_screenshot(notebook=args[2], out=args[1], size=size, theme=theme)
+    if args[:1] == ["app"] and len(args) == 4 and args[2] == "--screenshot":
+        return take_screenshot(notebook=args[1], out=args[3], size=size, app_view=True)
+    print(USAGE, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -467,6 +467,18 @@ def test_line_number_gutter_widens_at_ten_lines(qtbot: QtBot) -> None:
     assert ten == editor.gutter_width()
 
 
+def test_the_gutter_is_painted_on_the_editors_own_background(qtbot: QtBot) -> None:
+    """Line numbers sit on the code's background (as marimo's): no shaded box beside every
+    cell, in either theme."""
+    for window in ("#f0f0f0", "#1e1e1e"):
+        editor = make_editor(qtbot, "x = 1")
+        editor.setPalette(QPalette(QColor(window)))
+        base = editor.palette().color(QPalette.ColorRole.Base)
+        picture = editor.grab().toImage()
+        corner = picture.pixelColor(editor.frameWidth() + 2, picture.height() // 2)
+        assert corner.name() == base.name()
+
+
 def test_monospace_font_and_four_space_tab_stop(qtbot: QtBot) -> None:
     editor = make_editor(qtbot)
     metrics = QFontMetricsF(editor.font())

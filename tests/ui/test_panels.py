@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from app.coordinator.events import CellStatesChanged
 from app.core import fileformat
@@ -70,13 +71,35 @@ def test_outline_panel_lists_headings_and_names_and_jumps(arun: Run, tmp_path: P
         await until(window, lambda: "error" in outline.item(3).toolTip())
         assert "error" in outline.item(2).toolTip()  # "Breakdown" holds the failing cell
         assert "error" in outline.item(0).toolTip()
-        assert outline.item(4).toolTip() == ""  # "Appendix" is fine
+        assert outline.item(4).toolTip() == "Appendix"  # fine: its text only
         outline.itemClicked.emit(outline.item(5))
         note = window.view.cells["c3"]
         await until(window, lambda: note.editor.hasFocus())
         assert window.view.selected_id == "c3"
 
     arun(body())
+
+
+def test_a_long_outline_row_is_cut_short_not_scrolled_sideways(qtbot: QtBot) -> None:
+    """A narrow outline shows "…" and the whole row in its tip: no horizontal scroll bar."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from app.coordinator.view import NotebookState
+    from app.ui.panels.outline import OutlinePanel
+
+    text = 'print(f"sum of {n} squares: {total}, and a good deal more text after that")'
+    notebook = Notebook(cells=(Cell("m1", "markdown", "# Sums"), Cell("c1", "python", text)))
+    state = cast(NotebookState, SimpleNamespace(notebook=notebook, states={}))
+    panel = OutlinePanel()
+    qtbot.addWidget(panel)
+    panel.resize(140, 200)
+    panel.show()
+    panel.refresh(state, lambda cell_id: text if cell_id == "c1" else "Sums")
+    qtbot.waitUntil(lambda: panel.count() == 2)
+    assert panel.horizontalScrollBar().maximum() == 0
+    assert panel.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert panel.item(1).toolTip().startswith('print(f"sum of {n}')
 
 
 def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
@@ -89,6 +112,34 @@ def test_panel_toggles_live_in_the_view_menu(arun: Run, tmp_path: Path) -> None:
         assert dock.isHidden()
         dock.toggleViewAction().trigger()
         assert not dock.isHidden()
+
+    arun(body())
+
+
+def test_showing_panels_for_a_picture_leaves_the_users_choice_alone(
+    arun: Run, tmp_path: Path
+) -> None:
+    """`cascade --screenshot` opens the panels it draws without writing them into the
+    settings the user's next window starts from; a user's own toggle is still remembered."""
+    from PySide6.QtCore import QSettings
+
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        settings = QSettings("Cascade", "Cascade")
+        panels = window.panels
+        panels.show_only(("outline", "dependencies"), remember=False)
+        assert [k for k, d in panels.docks.items() if not d.isHidden()] == [
+            "outline",
+            "dependencies",
+        ]
+        settings.sync()
+        assert settings.value("panels/outline") is None
+        panels.show_only((), remember=False)
+        assert all(d.isHidden() for d in panels.docks.values())
+        panels.show_only(("variables",))
+        settings.sync()
+        assert settings.value("panels/variables") in (True, "true")
 
     arun(body())
 
@@ -285,3 +336,39 @@ def test_a_closed_window_s_panels_refresh_no_more(arun: Run, tmp_path: Path) -> 
         assert panels._coordinator is None
 
     arun(body())
+
+
+def test_a_diagram_wider_than_the_panel_starts_at_its_left_edge(qtbot: QtBot) -> None:
+    """At a readable zoom the diagram may not fit: the view shows its top left (the first
+    cells), not its middle with the left column of boxes cut in half."""
+    from PySide6.QtCore import QPointF
+
+    from app.core.analysis import analyze
+    from app.core.graph import build_graph
+    from app.ui.panels.dependencies import MIN_ZOOM, DependenciesPanel
+    from app.ui.panels.graph_layout import NODE_W, layout_graph
+
+    cells = tuple(Cell(f"c{i}", "python", f"v{i} = {i}") for i in range(12))  # 12 lone boxes
+    graph = build_graph(Notebook(cells=cells), {c.id: analyze(c.code) for c in cells})
+    panel = DependenciesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 300)
+    panel.show()
+    panel.layout_ = layout_graph(graph, [c.id for c in cells], str)
+    panel._draw()
+    assert panel.transform().m11() == pytest.approx(MIN_ZOOM)  # too wide to fit: scrolls
+    first = panel.layout_.nodes["c0"]
+    left_edge = panel.mapFromScene(QPointF(first.x - NODE_W / 2, first.y))
+    assert 0 <= left_edge.x() < panel.viewport().width()
+    last = panel.layout_.nodes["c11"]
+    assert panel.mapFromScene(QPointF(last.x, last.y)).x() > panel.viewport().width()
+    two = DependenciesPanel()  # a diagram that fits stays centred
+    qtbot.addWidget(two)
+    two.resize(900, 300)
+    two.show()
+    two.layout_ = layout_graph(graph, ["c0", "c1"], str)
+    two._draw()
+    middle = two.mapFromScene(
+        QPointF((two.layout_.nodes["c0"].x + two.layout_.nodes["c1"].x) / 2, 0)
+    )
+    assert abs(middle.x() - two.viewport().width() / 2) <= 2

@@ -290,6 +290,20 @@ def test_the_table_grows_with_its_rows_up_to_the_cap(
     assert large.view.verticalHeader().isHidden()
 
 
+def test_copy_and_export_are_flat_until_hovered(
+    qtbot: QtBot, loop: Loop, host: QWidget, source: FakeSource, frame: pd.DataFrame
+) -> None:
+    """The table's actions are quiet tool buttons (framed on hover, as the cell's controls),
+    so the caption row is no taller than a line of text plus the button's margins."""
+    from PySide6.QtWidgets import QPushButton, QToolButton
+
+    table = make_table(host, qtbot, source.info(frame.head(3)), source)
+    for button in (table.copy_button, table.export_button):
+        assert isinstance(button, QToolButton) and button.autoRaise()
+    assert table.findChildren(QPushButton) == []
+    assert table.copy_button.sizeHint().height() < QPushButton("Copy").sizeHint().height() + 1
+
+
 def test_columns_grow_to_loaded_rows_unless_the_user_sized_them(
     qtbot: QtBot, loop: Loop, host: QWidget, source: FakeSource
 ) -> None:

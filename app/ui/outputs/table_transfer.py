@@ -6,7 +6,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QItemSelectionRange
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QTableView, QWidget
 
 from app.coordinator.kernel_client import TableExport
 from app.core.words import plural
@@ -36,7 +36,7 @@ class TableTransfer(QWidget):
     model: KernelTableModel
     view: QTableView
     message: QLabel
-    export_button: QPushButton
+    export_button: QAbstractButton
     copy_row_limit: int
     _disposed: bool
 

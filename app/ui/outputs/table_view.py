@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -98,6 +98,14 @@ class _TableView(QTableView):
             pass_wheel_on(self, event)
 
 
+def _flat_button(text: str, tip: str, parent: QWidget) -> QToolButton:
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAutoRaise(True)
+    return button
+
+
 class TableOutput(TableTransfer):
     """A kernel table under a cell: "N rows × M columns", Copy and Export CSV…, the table.
 
@@ -147,11 +155,15 @@ class TableOutput(TableTransfer):
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.copy_button = QPushButton("Copy", self)
-        self.copy_button.setToolTip("Copy the selected cells as tab-separated text")
+        # Flat until hovered (as the cell's own controls): two framed push buttons on every
+        # table were the heaviest chrome on the page.
+        self.copy_button = _flat_button(
+            "Copy", "Copy the selected cells as tab-separated text", self
+        )
         self.copy_button.clicked.connect(self.start_copy)
-        self.export_button = QPushButton("Export CSV…", self)
-        self.export_button.setToolTip("Write the whole table (in this order) to a CSV file")
+        self.export_button = _flat_button(
+            "Export CSV…", "Write the whole table (in this order) to a CSV file", self
+        )
         self.export_button.clicked.connect(self.export_with_dialog)
         self.banner = QLabel(STALE_MESSAGE, self)
         self.banner.setWordWrap(True)

@@ -146,14 +146,18 @@ class DependenciesPanel(QGraphicsView):
         self._fit()
 
     def _fit(self) -> None:
-        """Show the whole diagram if it fits at a readable zoom (>= MIN_ZOOM), else its top."""
+        """Show the whole diagram if it fits at a readable zoom (>= MIN_ZOOM), else its top
+        left corner, where the notebook's first cells are (centring a diagram wider than the
+        view cut the boxes at its left edge in half); the scroll bars reach the rest."""
         self.resetTransform()
         rect = self.scene().sceneRect()
         view = self.viewport().rect()
         zoom = min(1.0, view.width() / max(rect.width(), 1), view.height() / max(rect.height(), 1))
         zoom = max(zoom, MIN_ZOOM)
         self.scale(zoom, zoom)
-        self.centerOn(rect.center().x(), rect.top() + view.height() / zoom / 2)
+        shown_width = view.width() / zoom
+        x = rect.center().x() if rect.width() <= shown_width else rect.left() + shown_width / 2
+        self.centerOn(x, rect.top() + view.height() / zoom / 2)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -4,6 +4,8 @@ coordinator's events (coalesced: one refresh per event-loop turn)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
@@ -116,6 +118,16 @@ class Panels(QObject):
             self._suspended = False
         for dock in self.docks.values():
             dock.toggleViewAction().setEnabled(not on)
+
+    def show_only(self, keys: Collection[str], *, remember: bool = True) -> None:
+        """Show exactly the panels named in ``keys``; with ``remember=False`` (a screenshot)
+        the user's saved choice is left as it was, for the next window they open."""
+        self._suspended = not remember
+        try:
+            for key, dock in self.docks.items():
+                dock.setVisible(key in keys)
+        finally:
+            self._suspended = False
 
     _suspended = False
     _open_before_app: list[str] = []  # noqa: RUF012 (replaced, never changed in place)

@@ -26,6 +26,10 @@ class OutlinePanel(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outline")
+        # A long row is cut with "…" (its whole text in the tip) rather than giving a narrow
+        # panel a horizontal scroll bar for one line of code.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.rows: list[OutlineRow] = []
         self.itemClicked.connect(lambda item: self.jump_requested.emit(item.data(CELL_ROLE)))
 
@@ -40,15 +44,15 @@ class OutlinePanel(QListWidget):
             indent = "    " * (min(row.level, 7) - 1) if row.heading else "    " * 1
             item = QListWidgetItem(f"{indent}{row.text}")
             item.setData(CELL_ROLE, row.cell_id)
+            item.setToolTip(row.text)
             font = item.font()
             font.setBold(row.heading and row.level <= 2)
             item.setFont(font)
             if row.status in ATTENTION:
                 color = theme.error_text if row.status == "error" else theme.warning_text
                 item.setForeground(QColor(color))
+                words = STATUS_WORDS[row.status]
                 item.setToolTip(
-                    f"{STATUS_WORDS[row.status]} in this section"
-                    if row.heading
-                    else STATUS_WORDS[row.status]
+                    f"{row.text}: {words}" + (" in this section" if row.heading else "")
                 )
             self.addItem(item)

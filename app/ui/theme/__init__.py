@@ -53,7 +53,7 @@ def colors_for(palette: QPalette) -> Colors:
     dark = is_dark(palette)
     return Colors(
         line_number_fg=blend(text, base, 0.55),
-        line_number_bg=blend(base, text, 0.05),
+        line_number_bg=base,  # no shaded box beside every one-line cell: the numbers are enough
         current_line_number_fg=text,
         current_line_bg=blend(base, highlight, 0.18 if dark else 0.10),
         bracket_match_bg=blend(base, highlight, 0.45 if dark else 0.35),

@@ -1,13 +1,15 @@
 """``cascade --screenshot OUT.png NOTEBOOK.py``: open, run every cell, capture the window
-(``cascade app NOTEBOOK.py --screenshot OUT.png``: in app view).
+(``cascade app NOTEBOOK.py --screenshot OUT.png``: in app view; ``--size WxH`` with either).
 
-Used for the README picture and as a smoke test of the whole stack. Works offscreen.
+Used for the README picture, for comparing the window with other tools at a given size, and as
+a smoke test of the whole stack. Works offscreen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +21,41 @@ PANELS = ("outline", "dependencies", "variables")
 PANELS_MIN_WIDTH = 1400
 #: The longest the notebook may take to run before the picture is taken anyway.
 RUN_TIMEOUT_S = 120.0
+#: The window size when no ``--size`` is given.
+DEFAULT_SIZE = (1600, 1000)
+#: The smallest window a picture is taken of (the window's own minimum is smaller).
+MIN_SIZE = (400, 300)
+_SIZE = re.compile(r"(\d{1,5})[x×](\d{1,5})")
+
+
+class SizeError(ValueError):
+    """A ``--size`` value that is not ``WIDTHxHEIGHT`` in pixels, or is too small."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"800x600"`` -> ``(800, 600)``; anything else raises :class:`SizeError` saying why."""
+    match = _SIZE.fullmatch(text.strip().lower())
+    if match is None:
+        raise SizeError(f"--size expects WIDTHxHEIGHT in pixels, e.g. 800x600; got {text!r}")
+    width, height = int(match[1]), int(match[2])
+    if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
+        raise SizeError(f"--size {width}x{height} is smaller than {MIN_SIZE[0]}x{MIN_SIZE[1]}")
+    return width, height
+
+
+def split_size(args: list[str]) -> tuple[list[str], tuple[int, int]]:
+    """Take ``--size WxH`` (or ``--size=WxH``) out of ``args``: the other args and the size."""
+    rest: list[str] = []
+    size = DEFAULT_SIZE
+    items = iter(args)
+    for arg in items:
+        if arg == "--size":
+            size = parse_size(next(items, ""))
+        elif arg.startswith("--size="):
+            size = parse_size(arg.removeprefix("--size="))
+        else:
+            rest.append(arg)
+    return rest, size
 
 
 async def _capture(
@@ -40,9 +77,8 @@ async def _capture(
     assert coordinator is not None
     if app_view:
         window.commands.app_view.trigger()  # outputs and controls only, as `cascade app`
-    elif size[0] >= PANELS_MIN_WIDTH:  # the picture shows what the notebook knows of itself
-        for panel in PANELS:
-            window.panels.docks[panel].show()
+    else:  # wide pictures show what the notebook knows of itself, whatever the user saved
+        window.panels.show_only(PANELS if size[0] >= PANELS_MIN_WIDTH else (), remember=False)
     await coordinator.start_kernel()
     await asyncio.wait_for(coordinator.run_all(), RUN_TIMEOUT_S)
     while tasks.pending():
@@ -58,7 +94,7 @@ async def _capture(
 def take_screenshot(
     notebook: str,
     out: str,
-    size: tuple[int, int] = (1600, 1000),
+    size: tuple[int, int] = DEFAULT_SIZE,
     theme: str = "light",
     app_view: bool = False,
 ) -> int:
