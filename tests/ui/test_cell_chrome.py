@@ -10,6 +10,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QEnterEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from app.core import fileformat
+from app.core.notebook import Cell, Notebook
 from app.ui.cells.card_chrome import STRIP_WIDTH
 from app.ui.cells.cell_widget import CellWidget
 from app.ui.cells.notebook_view import COLUMN_WIDTH
@@ -267,5 +269,37 @@ def test_a_cell_inserted_at_the_end_is_scrolled_into_view(arun: Run, tmp_path: P
         top = new.mapTo(view.viewport(), QPoint(0, 0)).y()
         assert top >= 0 and top + new.height() <= view.viewport().height()
         assert bar.value() > 0
+
+    arun(body())
+
+
+def test_rendered_markdown_reads_as_text_until_touched(arun: Run, tmp_path: Path) -> None:
+    """Prose sits flat on the page (as in JupyterLab and marimo): no card at rest; hovering or
+    selecting the cell shows its card. Inline code is tinted, in both themes."""
+    path = tmp_path / "prose.py"
+    cells = (Cell("c1", "python", "x = 1"), Cell("m1", "markdown", "Use `x` here.\n\nMore."))
+    fileformat.save(Notebook(cells=cells, name="Prose"), path)
+    window = open_window(path)
+
+    async def body() -> None:
+        assert window.view is not None
+        window.view.select("c1")
+        prose = window.view.cells["m1"]
+        await idle(window)
+        middle = prose.width() // 2
+        assert not close_to(pixel(prose, middle, 0), LIGHT.border, 6)  # no outline drawn
+        hover(prose, True)
+        assert close_to(pixel(prose, middle, 0), LIGHT.border, 20)
+        hover(prose, False)
+        window.view.select("m1")
+        assert close_to(pixel(prose, middle, 0), LIGHT.accent)
+        view = prose.markdown_view
+        assert view is not None
+        assert LIGHT.chip_bg in view.document().defaultStyleSheet()
+        try:
+            window.view_menu.theme_actions["dark"].trigger()
+            await until(window, lambda: DARK.chip_bg in view.document().defaultStyleSheet())
+        finally:
+            theme_controller().set_choice("light")
 
     arun(body())

@@ -7,14 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.coordinator.events import CellStatesChanged
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.state import CellRunState
-from app.ui.panels.docks import REFRESH_MS
+from app.ui.panels.docks import NARROW_WIDTH, REFRESH_MS
 from app.ui.panels.outline_model import outline_rows
 from tests.ui.conftest import until
 from tests.ui.test_window import Run, open_window
@@ -372,3 +372,31 @@ def test_a_diagram_wider_than_the_panel_starts_at_its_left_edge(qtbot: QtBot) ->
         QPointF((two.layout_.nodes["c0"].x + two.layout_.nodes["c1"].x) / 2, 0)
     )
     assert abs(middle.x() - two.viewport().width() / 2) <= 2
+
+
+def test_a_narrow_window_folds_its_panels_and_a_wide_one_brings_them_back(
+    arun: Run, tmp_path: Path
+) -> None:
+    """At 800 x 600 three open panels left the code 430 px wide: below NARROW_WIDTH the open
+    panels fold away (the user's choice is kept) and come back when the window is wide."""
+    window = open_window(notebook_file(tmp_path))
+
+    async def body() -> None:
+        panels = window.panels
+        window.resize(1600, 1000)
+        panels.docks["outline"].show()
+        panels.docks["variables"].show()
+        await until(window, lambda: not panels.docks["outline"].isHidden())
+        window.resize(NARROW_WIDTH - 300, 600)
+        await until(window, lambda: panels.docks["outline"].isHidden())
+        assert panels.docks["variables"].isHidden()
+        assert sorted(panels.folded) == ["outline", "variables"]
+        saved = QSettings("Cascade", "Cascade")
+        assert saved.value("panels/outline") in (True, "true")  # still the user's choice
+        window.resize(1600, 1000)
+        await until(window, lambda: not panels.docks["outline"].isHidden())
+        assert not panels.docks["variables"].isHidden()
+        assert panels.docks["dependencies"].isHidden()  # never open: stays shut
+        assert panels.folded == []
+
+    arun(body())

@@ -81,6 +81,15 @@ class Card(QFrame):
         """Whether the code is folded to its first line."""
         return self.folds.code_hidden
 
+    def _reads_as_text(self) -> bool:
+        """A rendered markdown cell at rest: no card is drawn (JupyterLab and marimo show
+        prose flat on the page); hovering, selecting or editing it shows the card."""
+        return (
+            self.kind == "markdown"
+            and not (self._hovered or self._selected or self._focused)
+            and self.editor.isHidden()
+        )
+
     def _update_chrome(self) -> None:
         wanted = self._hovered or self._focused or self._selected or self._debounce.isActive()
         show = wanted and not self.in_app_view
@@ -139,6 +148,8 @@ class Card(QFrame):
             self._colour_problem()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._reads_as_text():
+            return  # rendered markdown sits on the page like a document's text
         painter = QPainter(self)
         focus = (
             self.editor.geometry() if self.editor.hasFocus() and self.editor.isVisible() else None

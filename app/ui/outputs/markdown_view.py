@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 from app.outputs.markdown import markdown_to_html
 from app.ui.outputs.math_images import math_images
 from app.ui.outputs.wheel_chain import pass_wheel_on, scrolls_further
+from app.ui.theme.apply import theme_for
 from app.ui.theme.fonts import monospace_font
 
 #: Link schemes a click may hand to the desktop (browser, mail client); anything else is ignored.
@@ -50,12 +51,26 @@ class SafeTextBrowser(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.anchorClicked.connect(self._open_link)
-        # Inline code (in lists and tables too) and code blocks in the app's code font.
-        family = monospace_font().family()
-        self.document().setDefaultStyleSheet(f"code, pre, tt {{ font-family: '{family}'; }}")
+        self._style_code()
         layout = self.document().documentLayout()
         layout.documentSizeChanged.connect(self._fit_height)
         self._fit_height()
+
+    def _style_code(self) -> None:
+        """Inline code (in lists and tables too) and code blocks in the app's code font;
+        inline code on a tint, so it stands out in prose as JupyterLab's does; prose a little
+        more open than Qt's single spacing."""
+        family = monospace_font().family()
+        tint = theme_for(self.palette()).chip_bg
+        self.document().setDefaultStyleSheet(
+            f"code, pre, tt {{ font-family: '{family}'; }} "
+            f"code, pre {{ background-color: {tint}; }} p, li {{ line-height: 135%; }}"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_code()  # before a subclass renders again in the new theme
+        super().changeEvent(event)
 
     def wheelEvent(self, e: QWheelEvent) -> None:
         """Scroll inside a tall output while there is more this way, else the notebook."""
@@ -125,6 +140,8 @@ class MarkdownView(SafeTextBrowser):
         # document is empty, so an empty cell is visible and says how to fill it.
         self.setPlaceholderText(EMPTY_MARKDOWN_PLACEHOLDER)
         self._markdown = ""
+        # Prose shows the page (or the card, when one is drawn) through it: no white box.
+        self.viewport().setAutoFillBackground(False)
 
     def set_markdown(self, text: str) -> None:
         """Render ``text`` as markdown outputs are (CommonMark, tables, ``$…$`` and ``$$…$$``

@@ -27,6 +27,10 @@ from app.ui.tasks import spawn
 
 #: Starting width of the right-hand panels (pixels).
 RIGHT_WIDTH = 380
+#: Below this window width the open panels fold away (not forgotten) so the notebook column
+#: keeps a readable width, and unfold when the window is wide again: at 800 x 600 three open
+#: panels left the code 430 px (marimo folds its panels into a rail the same way).
+NARROW_WIDTH = 1100
 #: Panels follow the notebook at most this often: a cascade sends several events (queued,
 #: done, analysis) and the cells' own results come first; each refresh of the three panels
 #: cost about as much as the cells' widgets of a 100-cell re-run (benchmarks/window.py).
@@ -119,6 +123,31 @@ class Panels(QObject):
         for dock in self.docks.values():
             dock.toggleViewAction().setEnabled(not on)
 
+    def fit_width(self, width: int) -> None:
+        """Fold the open panels when the window becomes narrower than NARROW_WIDTH, unfold
+        them when it is wide again; the user's choice (and View's toggles) stay as they were."""
+        narrow = width < NARROW_WIDTH
+        if narrow == self._narrow or self._open_before_app:
+            return
+        self._narrow = narrow
+        self._suspended = True
+        try:
+            if narrow:
+                self._folded = [k for k, d in self.docks.items() if not d.isHidden()]
+                for key in self._folded:
+                    self.docks[key].hide()
+            else:
+                for key in self._folded:
+                    self.docks[key].show()
+                self._folded = []
+        finally:
+            self._suspended = False
+
+    @property
+    def folded(self) -> list[str]:
+        """The panels folded away because the window is narrow."""
+        return list(self._folded)
+
     def show_only(self, keys: Collection[str], *, remember: bool = True) -> None:
         """Show exactly the panels named in ``keys``; with ``remember=False`` (a screenshot)
         the user's saved choice is left as it was, for the next window they open."""
@@ -130,7 +159,9 @@ class Panels(QObject):
             self._suspended = False
 
     _suspended = False
+    _narrow = False
     _open_before_app: list[str] = []  # noqa: RUF012 (replaced, never changed in place)
+    _folded: list[str] = []  # noqa: RUF012 (replaced, never changed in place)
 
     def _shown(self, visible: bool) -> None:
         if visible:

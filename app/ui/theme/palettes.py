@@ -177,6 +177,7 @@ def text_pairs(theme: Theme) -> list[tuple[str, str, str]]:
         ("muted on card", t.muted, t.surface),
         ("muted on editor", t.muted, t.editor_bg),
         ("chip text", t.chip_text, t.chip_bg),
+        ("inline code in prose", t.text, t.chip_bg),
         ("link on card", t.link, t.surface),
         ("link on chip", t.link, t.chip_bg),
         ("accent on card", t.accent, t.surface),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QFileSystemWatcher, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from app.coordinator.events import (
@@ -247,6 +248,12 @@ class MainWindow(
             "Restart the kernel? Every variable is lost and all cells become stale.",
         ):
             spawn(self.coordinator.restart_kernel())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        panels = getattr(self, "panels", None)  # None while the window is being built
+        if panels is not None:
+            panels.fit_width(event.size().width())  # a narrow window folds its panels
 
     def toggle_app_view(self, checked: bool) -> None:
         """View → App view: outputs and controls only (app/ui/cells/app_view.py)."""
