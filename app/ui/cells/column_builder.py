@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.ui import heap
+
 #: Cells built before the window shows a notebook (a screenful), then per event-loop turn:
 #: at most BATCH, and no more once BUDGET_S has passed (a card costs 5-15 ms to build), so
 #: typing and scrolling stay fluid while a long notebook is still being built.
@@ -117,6 +119,7 @@ class ColumnBuilder(QObject):
         the reservation is dropped with the last card."""
         if not self._unbuilt:
             self._container.setMinimumHeight(0)
+            heap.settle()  # the cards live as long as the notebook: collections skip them
             return
         rest = len(self._unbuilt) * (self._chrome_px + self._gap) + self._rest_lines * self._line_px
         needed = self._built_px + rest

@@ -9,7 +9,7 @@ from typing import Literal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox
 
-from app.ui import settings
+from app.ui import heap, settings
 from app.ui.window.window_parts import WindowParts
 
 UnsavedAnswer = Literal["save", "discard", "cancel"]
@@ -74,6 +74,7 @@ class WindowClosing(WindowParts):
         self._closed = True
         self.panels.viewers.close_all()  # a table viewer left open would keep the app running
         self.panels.detach()
+        heap.release()  # this notebook's objects may now be garbage: let collections see them
         if self.coordinator is not None:
             self.coordinator.close()
         if self.bridge is not None:

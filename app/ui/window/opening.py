@@ -26,7 +26,7 @@ from app.core.importing import (
     read_foreign,
 )
 from app.core.trust import settings_fingerprint
-from app.ui import settings
+from app.ui import heap, settings
 from app.ui.bridge import CoordinatorBridge
 from app.ui.cells.notebook_view import NotebookView
 from app.ui.dialogs.import_dialog import ImportDialog
@@ -116,6 +116,7 @@ class NotebookOpening(WindowParts):
             self._show_error("Cannot open notebook", f"{resolved}\n\n{exc}")
             return False
         self._show_notebook(coordinator)
+        heap.settle()  # a big notebook's objects stay alive: full collections skip them
         return True
 
     def import_notebook(self, imported: Imported) -> bool:
