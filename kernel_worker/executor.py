@@ -146,6 +146,7 @@ class Executor:
             self.namespace.pop(name, None)
         failed: set[str] = set()
         for step in plan.steps:
+            assert isinstance(step, Step)  # the reader resolved every StepRef
             if interrupts.state.requested:
                 self._finish(step, "not_run", 0.0)
                 failed.add(step.cell_id)

@@ -32,10 +32,12 @@ from kernel_worker.protocol import (
     HEADER_BYTES,
     MAX_FRAME_BYTES,
     DisplayData,
+    KnownSteps,
     Message,
     ProtocolError,
     Record,
     Request,
+    RunPlan,
     StepResult,
     StepsFinished,
     WorkerLog,
@@ -208,11 +210,13 @@ def _too_large(message: Message, size: int) -> Message:
 
 
 class FrameReader:
-    """Blocking reader of request frames from one fd."""
+    """Blocking reader of request frames from one fd; a plan's steps sent as references
+    (:class:`~kernel_worker.protocol.StepRef`) come out as the full steps."""
 
     def __init__(self, fd: int, nonce: bytes) -> None:
         self._fd = fd
         self._nonce = nonce
+        self._known = KnownSteps()
 
     def _read_exact(self, count: int) -> bytes | None:
         chunks: list[bytes] = []
@@ -247,4 +251,6 @@ class FrameReader:
         message = decode_frame_body(body, crc)
         if message.TYPE not in _REQUEST_TYPES:
             raise ProtocolError(f"{message.TYPE} is not a request")
+        if type(message) is RunPlan:
+            return self._known.resolve(message)
         return message  # type: ignore[return-value]

@@ -97,7 +97,7 @@ class QProcessKernel(WorkerLauncher):
         process = self._process
         if process is None or self._session is None or not self.is_running:
             raise KernelStartError("the kernel is not running")
-        process.write(p.encode(request, self._session.nonce))
+        process.write(self._session.encode(request))
         self._sending = True
         try:
             process.waitForBytesWritten(0)
