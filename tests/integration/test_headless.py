@@ -44,7 +44,8 @@ _PROBE = textwrap.dedent(
 
     code = {command}({argv!r}, out=io.StringIO(), err=sys.stderr)
     heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
-    print(json.dumps({{"code": code, "heavy": heavy, **seen}}))
+    imported = sorted(m for m in sys.modules if m.startswith("app."))
+    print(json.dumps({{"code": code, "heavy": heavy, "imported": imported, **seen}}))
     """
 )
 
@@ -88,6 +89,24 @@ def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(tmp_path
     at_launch = set(report["at_launch"])
     assert "app.coordinator.asyncio_kernel" in at_launch
     assert not at_launch & {"app.coordinator.coordinator", "app.core.analysis", "app.core.graph"}
+
+
+#: What a run never uses: completion (made when the window first asks) and the conversion
+#: report (only a Jupyter or marimo input is converted). Each costs start-up time.
+NOT_FOR_A_RUN = (
+    "app.coordinator.completion",
+    "app.coordinator.sql_completion",
+    "app.core.sql_completion",
+    "app.core.convert.report",
+)
+
+
+def test_a_headless_run_loads_neither_completion_nor_the_conversion_report(
+    tmp_path: Path,
+) -> None:
+    report = probe("run_command", [str(notebook(tmp_path))])
+    assert report["code"] == 0
+    assert not set(report["imported"]) & set(NOT_FOR_A_RUN)
 
 
 # -- the launched worker, adopted or replaced ------------------------------------------------------
