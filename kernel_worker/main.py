@@ -31,6 +31,7 @@ from kernel_worker.protocol import (
     ExportTable,
     FetchRows,
     Inspect,
+    Precompile,
     ProtocolError,
     Ready,
     RunPlan,
@@ -39,7 +40,14 @@ from kernel_worker.protocol import (
     TableRows,
     WorkerLog,
 )
-from kernel_worker.transport import Channel, ChannelLost, FrameReader, FrameWriter, open_channel
+from kernel_worker.transport import (
+    Channel,
+    ChannelLost,
+    FrameReader,
+    FrameWriter,
+    open_channel,
+    readable,
+)
 
 TYPE_CHECKING = False  # typing is not imported at start (see kernel_worker.protocol)
 if TYPE_CHECKING:
@@ -201,6 +209,8 @@ def _serve(
     """Handle requests until Shutdown (0) or the coordinator hangs up. ``folder``: the
     notebook's, from which completion never loads a compiled module."""
     while True:
+        if executor.compiling_ahead:  # while no request waits (see Precompile)
+            executor.compile_ahead(lambda: readable(channel.requests))
         try:
             request = reader.read()
         except ProtocolError as exc:
@@ -221,6 +231,8 @@ def _serve(
             return 0
         if isinstance(request, RunPlan):
             executor.run_plan(request)
+        elif isinstance(request, Precompile):
+            executor.precompile(request)
         elif isinstance(request, ConfigureDatabase):
             ok, message, server = executor.sql.configure(request.url, request.password)
             writer.send(DatabaseStatus(request.request_id, ok, message, server))

@@ -25,7 +25,8 @@ controls, :class:`ControlValue` updates carried by a :class:`RunPlan`; version 5
 and :class:`Inspect` / :class:`Inspection`, signature help and docs; version 7:
 :class:`DescribeSchema` / :class:`DatabaseSchema`, the database's tables and columns for
 completion in SQL cells; version 8: a :class:`RunPlan`'s steps as arrays, see :class:`Step`;
-version 10: a step the worker already has travels as its cell id alone, see :class:`StepRef`).
+version 10: a step the worker already has travels as its cell id alone, see :class:`StepRef`,
+and :class:`Precompile`, cells compiled while the worker waits).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -299,6 +300,17 @@ class Shutdown(Record):
     """Exit cleanly after the current request."""
 
     TYPE: ClassVar[str] = "shutdown"
+
+
+class Precompile(Record):
+    """Compile these cells whenever the worker waits for a request (version 10), so the plan
+    that runs them later does not: ``cells`` are ``(cell_id, label, code)`` as a Python
+    :class:`Step` holds them. Nothing runs and nothing is answered; any request that arrives
+    is served first (the compiling goes on when the worker is idle again), and a cell that
+    does not compile cleanly (an error, a warning) is left to its step, which reports it."""
+
+    TYPE: ClassVar[str] = "precompile"
+    cells: tuple[tuple[str, str, str], ...] = ()
 
 
 # -- code intelligence (version 6) --------------------------------------------------------------
@@ -617,6 +629,7 @@ class NamespaceSummary(Record):
 
 Request: TypeAlias = (
     RunPlan
+    | Precompile
     | ConfigureDatabase
     | FetchRows
     | ExportTable
@@ -647,6 +660,7 @@ Message: TypeAlias = Request | Event
 
 MESSAGE_TYPES: tuple[type[Any], ...] = (
     RunPlan,
+    Precompile,
     ConfigureDatabase,
     FetchRows,
     ExportTable,
@@ -791,6 +805,16 @@ def _sql(raw: Any) -> tuple[SqlStatementSpec, ...]:
         raise ProtocolError("sql must be a list of [line, [[kind, value], ...]]") from None
 
 
+def _triples(raw: Any, what: str) -> tuple[tuple[str, str, str], ...]:
+    try:
+        triples = tuple(tuple(item) for item in raw)
+        if any(len(t) != 3 or any(type(v) is not str for v in t) for t in triples):
+            raise ValueError(raw)
+    except (TypeError, ValueError):
+        raise ProtocolError(f"{what} must be a list of [text, text, text]") from None
+    return triples
+
+
 def _error_info(raw: Any) -> ErrorInfo:
     result: ErrorInfo = _build(ErrorInfo, raw)
     return result
@@ -820,6 +844,7 @@ _COMPACT[(StepsFinished, "steps")] = lambda steps: [
     (step.cell_id, step.status, step.duration_ms, step.blocked_by) for step in steps
 ]
 _NESTED[(Step, "sql")] = _sql
+_NESTED[(Precompile, "cells")] = lambda raw: _triples(raw, "cells")
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
 _NESTED[(Completions, "items")] = lambda raw: tuple(_build(CompletionItem, item) for item in raw)

@@ -54,6 +54,7 @@ BATCH_MAX_STEPS = 4096
 _REQUEST_TYPES = frozenset(
     {
         "run_plan",
+        "precompile",
         "configure_database",
         "fetch_rows",
         "export_table",
@@ -113,6 +114,13 @@ def _widen_pipe(fd: int) -> None:
         fcntl.fcntl(fd, setter, size)
     except (OSError, ValueError):
         pass  # not a pipe (a test's socket, say), or the limit is lower: keep the default
+
+
+def readable(fd: int) -> bool:
+    """Whether reading ``fd`` would not block now (data, or its end)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def wait_for(fd: int, event: int) -> None:

@@ -29,6 +29,7 @@ EXAMPLES: list[p.Message] = [
         ),
         delete_names=("x", "y"),
     ),
+    p.Precompile((("a", "cell 1", "x = 1"), ("b", "cell 2", "x + 1"))),
     p.ConfigureDatabase(3, "postgresql+psycopg://u@h/db", "s3cret"),
     p.FetchRows(4, "c1:1", 100, 50, 2, False),
     p.ExportTable(5, "c1:1", "/tmp/x.csv", None, True),
@@ -252,3 +253,12 @@ def test_a_reference_to_a_step_never_sent_is_a_protocol_error() -> None:
     assert plan.steps == (p.StepRef("a"),)
     with pytest.raises(p.ProtocolError, match="never sent"):
         p.KnownSteps().resolve(plan)
+
+
+@pytest.mark.parametrize("cells", [[["a", "cell 1"]], [["a", "cell 1", 3]], "abc", 5])
+def test_precompile_cells_must_be_triples_of_text(cells: object) -> None:
+    import json
+
+    body = json.dumps({"type": "precompile", "cells": cells}).encode()
+    with pytest.raises(p.ProtocolError, match="cells must be a list of"):
+        p.FrameDecoder(NONCE).feed(_frame(body))
