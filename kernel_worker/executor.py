@@ -161,7 +161,7 @@ class Executor:
                 self._finish(step, "not_run", 0.0)
                 failed.add(step.cell_id)
                 continue
-            blockers = tuple(cell for cell in step.depends_on if cell in failed)
+            blockers = tuple(cell for cell in step.depends_on if cell in failed) if failed else ()
             if blockers:
                 self._finish(step, "blocked", 0.0, blocked_by=blockers)
                 failed.add(step.cell_id)
