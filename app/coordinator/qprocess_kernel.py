@@ -105,10 +105,15 @@ class QProcessKernel(WorkerLauncher):
             self._sending = False
 
     def _later(self, handler: Callable[[], None]) -> bool:
-        """Inside :meth:`send`, run ``handler`` from the loop instead (True); else False."""
+        """Inside :meth:`send`, run ``handler`` from the loop instead (True); else False
+        (also when no loop runs: the handler then runs at once, as Qt called it)."""
         if not self._sending:
             return False
-        asyncio.get_running_loop().call_soon(handler)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        loop.call_soon(handler)
         return True
 
     def kill(self) -> None:
