@@ -33,6 +33,9 @@ from app.coordinator.worker_session import (
 )
 from kernel_worker import protocol as p
 
+#: Frames at least this large are written to the worker's pipe at once (see ``send``).
+EARLY_WRITE_BYTES = 64 * 1024
+
 
 class QProcessKernel(WorkerLauncher):
     """One worker process at a time; :meth:`start` again after it ended for a fresh one."""
@@ -85,19 +88,26 @@ class QProcessKernel(WorkerLauncher):
             raise
 
     def send(self, request: p.Request) -> None:
-        """Hand the frame to the worker's pipe now, not when the loop next runs.
+        """Buffer the frame; a large one (a plan of thousands of steps) goes to the worker's
+        pipe now, not when the loop next runs.
 
         ``QProcess.write`` only buffers; Qt writes when control is back in the event loop. A
-        plan would then reach the worker only after the coordinator has folded and announced
-        its queued states (a tenth of a second for 10,000 cells). ``waitForBytesWritten(0)``
-        writes what the pipe takes at once (all of a plan, into an idle worker's 1 MB pipe);
-        should Qt read the worker's output meanwhile (a full pipe), the signals it emits are
-        handled from the loop (:meth:`_later`), never inside this call.
+        big plan would then reach the worker only after the coordinator has folded and
+        announced its queued states (a tenth of a second for 10,000 cells).
+        ``waitForBytesWritten(0)`` writes what the pipe takes at once (all of a plan, into an
+        idle worker's 1 MB pipe); should Qt read the worker's output meanwhile (a full pipe),
+        the signals it emits are handled from the loop (:meth:`_later`), never inside this
+        call. A small frame gains nothing measurable and keeps the window's usual order (the
+        worker's answer after the loop's pending work: tests/ui/test_window_saves.py
+        ``test_delete_is_undone_with_its_outputs`` fails one run in three otherwise).
         """
         process = self._process
         if process is None or self._session is None or not self.is_running:
             raise KernelStartError("the kernel is not running")
-        process.write(self._session.encode(request))
+        frame = self._session.encode(request)
+        process.write(frame)
+        if len(frame) < EARLY_WRITE_BYTES:
+            return
         self._sending = True
         try:
             process.waitForBytesWritten(0)

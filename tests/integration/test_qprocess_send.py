@@ -11,7 +11,7 @@ import pytest
 
 from app.coordinator.qprocess_kernel import QProcessKernel
 from kernel_worker import protocol as p
-from tests.integration.test_kernel_connections import Kernel, _until_file
+from tests.integration.test_kernel_connections import BIG_CELL, Kernel, _until_file
 
 pytestmark = pytest.mark.slow
 Run = Callable[..., Any]
@@ -23,7 +23,7 @@ def test_output_read_while_sending_is_delivered_from_the_loop(arun: Run, tmp_pat
 
     async def body() -> tuple[int, int]:
         await connection.start()
-        first = kernel.run("print('first')\nopen('ran', 'w').close()")
+        first = kernel.run("print('first')\n" + BIG_CELL)  # large: written at once
         assert _until_file(tmp_path / "ran")  # its frames wait, unread, in the pipe
         process = connection._process
         assert process is not None
@@ -37,7 +37,7 @@ def test_output_read_while_sending_is_delivered_from_the_loop(arun: Run, tmp_pat
 
         process.waitForBytesWritten = reads_while_writing  # type: ignore[method-assign]
         seen = len(kernel.events)
-        second = kernel.run("2")
+        second = kernel.run(BIG_CELL.replace("'ran'", "'second'"))  # large: written at once
         during_send = len(kernel.events) - seen
         await kernel.plan_finished(first)
         await kernel.plan_finished(second)
@@ -53,3 +53,24 @@ def test_output_read_while_sending_is_delivered_from_the_loop(arun: Run, tmp_pat
     assert streams == ["first\n"]
     finished = [e.plan_id for e in kernel.events if isinstance(e, p.PlanFinished)]
     assert finished == [1, 2]
+
+
+def test_a_small_request_waits_for_the_loop_as_before(arun: Run, tmp_path: Path) -> None:
+    """Only a large frame is written at once: a small one keeps the window's usual order."""
+    connection = QProcessKernel(cwd=tmp_path)
+    kernel = Kernel(connection)
+
+    async def body() -> tuple[int, int]:
+        await connection.start()
+        process = connection._process
+        assert process is not None
+        plan = kernel.run("1")
+        waiting = int(process.bytesToWrite())
+        await kernel.plan_finished(plan)
+        return waiting, int(process.bytesToWrite())
+
+    try:
+        waiting, after = arun(body())
+    finally:
+        arun(connection.shutdown())
+    assert waiting > 0 and after == 0
