@@ -50,6 +50,8 @@ class ControlRegistry:
         user's values stay for the controls it creates again."""
         self.cell_id = cell_id
         self._created = 0
+        if not self.live:
+            return  # the usual cell: no control anywhere
         prefix = f"{cell_id}:"
         for control_id in [c for c in self.live if c.startswith(prefix)]:
             del self.live[control_id]

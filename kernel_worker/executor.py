@@ -15,7 +15,7 @@ import os
 import sys
 import time
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from kernel_worker import controls, figures, interrupts, ipython_bridge
 from kernel_worker.capture import FdCapture
@@ -26,6 +26,7 @@ from kernel_worker.protocol import (
     DisplayData,
     ErrorInfo,
     PlanFinished,
+    Precompile,
     RunPlan,
     Step,
     StepFinished,
@@ -50,7 +51,12 @@ COMPILED_CELLS_KEPT = 20_000
 
 
 def _filename(step: Step) -> str:
-    return f"<{step.label or 'cell ' + step.cell_id}>"
+    return cell_filename(step.cell_id, step.label)
+
+
+def cell_filename(cell_id: str, label: str) -> str:
+    """The name a cell's code is compiled under (its tracebacks show it)."""
+    return f"<{label or 'cell ' + cell_id}>"
 
 
 def compile_cell(code: str, filename: str) -> CompiledCell:
@@ -91,6 +97,10 @@ class Executor:
         self._router = router
         self._capture = capture
         self._compiled: dict[tuple[str, str], CompiledCell] = {}
+        #: (filename, code) of cells to compile while idle (:meth:`precompile`), last first.
+        self._ahead: list[tuple[str, str]] = []
+        #: Compiled ahead, not run since: their lines are not in linecache yet.
+        self._unlisted: set[tuple[str, str]] = set()
         self._plan_id = 0
         self._cell_id = ""
         module = types.ModuleType("__main__")
@@ -146,11 +156,12 @@ class Executor:
             self.namespace.pop(name, None)
         failed: set[str] = set()
         for step in plan.steps:
+            assert isinstance(step, Step)  # the reader resolved every StepRef
             if interrupts.state.requested:
                 self._finish(step, "not_run", 0.0)
                 failed.add(step.cell_id)
                 continue
-            blockers = tuple(cell for cell in step.depends_on if cell in failed)
+            blockers = tuple(cell for cell in step.depends_on if cell in failed) if failed else ()
             if blockers:
                 self._finish(step, "blocked", 0.0, blocked_by=blockers)
                 failed.add(step.cell_id)
@@ -284,14 +295,58 @@ class Executor:
         key = (filename, step.code)
         compiled = self._compiled.get(key)
         if compiled is None:
-            # linecache lets tracebacks (and inspect) show the cell's own lines.
-            lines = step.code.splitlines(keepends=True)
-            linecache.cache[filename] = (len(step.code), None, lines, filename)
-            compiled = compile_cell(step.code, filename)
-            if len(self._compiled) > COMPILED_CELLS_KEPT:
-                self._compiled.clear()
-            self._compiled[key] = compiled
+            _list_lines(filename, step.code)
+            compiled = self._keep(key, compile_cell(step.code, filename))
+        elif self._unlisted and key in self._unlisted:
+            self._unlisted.discard(key)  # compiled ahead: its lines are listed when it runs
+            _list_lines(filename, step.code)
         return compiled
+
+    def _keep(self, key: tuple[str, str], compiled: CompiledCell) -> CompiledCell:
+        if len(self._compiled) > COMPILED_CELLS_KEPT:
+            self._compiled.clear()
+            self._unlisted.clear()
+        self._compiled[key] = compiled
+        return compiled
+
+    # -- compiling ahead ----------------------------------------------------------------------
+    def precompile(self, request: Precompile) -> None:
+        """Queue cells to compile while the worker waits (:meth:`compile_ahead`)."""
+        cells = [(cell_filename(cell_id, label), code) for cell_id, label, code in request.cells]
+        cells.reverse()  # popped from the end: in the order they came
+        self._ahead = cells + self._ahead
+
+    @property
+    def compiling_ahead(self) -> bool:
+        return bool(self._ahead)
+
+    def compile_ahead(self, stop: Callable[[], bool]) -> None:
+        """Compile queued cells until none is left or ``stop()`` (a request came). A cell that
+        does not compile cleanly — an error, or a warning, which its step must show — is left
+        for its step, which compiles and reports it as it always did."""
+        import warnings
+
+        ahead = self._ahead
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            while ahead and not stop():
+                filename, code = ahead.pop()
+                key = (filename, code)
+                if key in self._compiled:
+                    continue
+                try:
+                    compiled = compile_cell(code, filename)
+                except Exception:  # its step compiles it again and says why
+                    continue
+                self._keep(key, compiled)
+                self._unlisted.add(key)
+
+
+def _list_lines(filename: str, code: str) -> None:
+    """Let tracebacks (and inspect) show the cell's own lines (set when the cell runs: a
+    function an earlier version of the cell defined must not show these lines before)."""
+    lines = code.splitlines(keepends=True)
+    linecache.cache[filename] = (len(code), None, lines, filename)
 
 
 _WORKER_DIR = os.path.dirname(os.path.abspath(__file__))

@@ -31,6 +31,7 @@ from kernel_worker.protocol import (
     ExportTable,
     FetchRows,
     Inspect,
+    Precompile,
     ProtocolError,
     Ready,
     ReleaseTables,
@@ -41,7 +42,14 @@ from kernel_worker.protocol import (
     ViewVariable,
     WorkerLog,
 )
-from kernel_worker.transport import Channel, ChannelLost, FrameReader, FrameWriter, open_channel
+from kernel_worker.transport import (
+    Channel,
+    ChannelLost,
+    FrameReader,
+    FrameWriter,
+    open_channel,
+    readable,
+)
 
 TYPE_CHECKING = False  # typing is not imported at start (see kernel_worker.protocol)
 if TYPE_CHECKING:
@@ -206,6 +214,8 @@ def _serve(
     notebook's, from which completion never loads a compiled module."""
     views: VariableTables | None = None  # made when the table viewer first asks
     while True:
+        if executor.compiling_ahead:  # while no request waits (see Precompile)
+            executor.compile_ahead(lambda: readable(channel.requests))
         try:
             request = reader.read()
         except ProtocolError as exc:
@@ -226,6 +236,8 @@ def _serve(
             return 0
         if isinstance(request, RunPlan):
             _run_plan(executor, request, views)
+        elif isinstance(request, Precompile):
+            executor.precompile(request)
         elif isinstance(request, ViewVariable | ReleaseTables):
             if views is None:
                 views = _variable_tables(executor)

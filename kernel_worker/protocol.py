@@ -26,7 +26,9 @@ and :class:`Inspect` / :class:`Inspection`, signature help and docs; version 7:
 :class:`DescribeSchema` / :class:`DatabaseSchema`, the database's tables and columns for
 completion in SQL cells; version 8: a :class:`RunPlan`'s steps as arrays, see :class:`Step`;
 version 9: :class:`ViewVariable` / :class:`VariableTable` and :class:`ReleaseTables`, a
-namespace value opened in the table viewer).
+namespace value opened in the table viewer;
+version 10: a step the worker already has travels as its cell id alone, see :class:`StepRef`,
+and :class:`Precompile`, cells compiled while the worker waits).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -57,7 +59,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 9
+PROTOCOL_VERSION = 10
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -237,13 +239,24 @@ class ControlValue(Record):
 # -- end of reactive controls ---------------------------------------------------------------------
 
 
+class StepRef(Record):
+    """A step of a :class:`RunPlan` that the worker already has: the same as the last
+    :class:`Step` it received for ``cell_id`` (version 10). On the wire it is the cell id
+    alone, a string: a re-run of 10,000 unchanged cells sends 10,000 short strings, not their
+    code (see :func:`encode_plan`). The worker's reader replaces it by that step before the
+    plan runs; a reference to a cell it never received is a protocol error."""
+
+    TYPE: ClassVar[str] = "step_ref"
+    cell_id: str
+
+
 class RunPlan(Record):
     """Set ``control_values``, delete ``delete_names`` from the namespace, then run ``steps``
-    in order."""
+    in order (:class:`StepRef` only on the wire: the worker runs full steps)."""
 
     TYPE: ClassVar[str] = "run_plan"
     plan_id: int
-    steps: tuple[Step, ...]
+    steps: tuple[Step | StepRef, ...]
     delete_names: tuple[str, ...] = ()
     control_values: tuple[ControlValue, ...] = ()
 
@@ -289,6 +302,17 @@ class Shutdown(Record):
     """Exit cleanly after the current request."""
 
     TYPE: ClassVar[str] = "shutdown"
+
+
+class Precompile(Record):
+    """Compile these cells whenever the worker waits for a request (version 10), so the plan
+    that runs them later does not: ``cells`` are ``(cell_id, label, code)`` as a Python
+    :class:`Step` holds them. Nothing runs and nothing is answered; any request that arrives
+    is served first (the compiling goes on when the worker is idle again), and a cell that
+    does not compile cleanly (an error, a warning) is left to its step, which reports it."""
+
+    TYPE: ClassVar[str] = "precompile"
+    cells: tuple[tuple[str, str, str], ...] = ()
 
 
 # -- code intelligence (version 6) --------------------------------------------------------------
@@ -652,6 +676,7 @@ class ReleaseTables(Record):
 
 Request: TypeAlias = (
     RunPlan
+    | Precompile
     | ConfigureDatabase
     | FetchRows
     | ExportTable
@@ -685,6 +710,7 @@ Message: TypeAlias = Request | Event
 
 MESSAGE_TYPES: tuple[type[Any], ...] = (
     RunPlan,
+    Precompile,
     ConfigureDatabase,
     FetchRows,
     ExportTable,
@@ -769,7 +795,11 @@ def _strings(raw: Any) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _step(item: Any) -> Step:
+def _step(item: Any) -> Step | StepRef:
+    if type(item) is str:
+        if not item:
+            raise ValueError(item)
+        return StepRef(item)
     cell_id, kind, code, label, depends_on, private_names, name, sql = item
     if (
         type(cell_id) is not str
@@ -792,17 +822,20 @@ def _step(item: Any) -> Step:
     )
 
 
-def _steps(raw: Any) -> tuple[Step, ...]:
+def _steps(raw: Any) -> tuple[Step | StepRef, ...]:
     try:
         return tuple(map(_step, raw))
     except (TypeError, ValueError):
         raise ProtocolError(
             "steps must be a list of [cell_id, kind, code, label, [depends_on…], "
-            "[private_names…], name, sql]"
+            "[private_names…], name, sql] or of cell ids (steps the worker has)"
         ) from None
 
 
-def _step_array(step: Step) -> list[Any]:
+def _step_array(step: Step | StepRef) -> Any:
+    if type(step) is StepRef:
+        return step.cell_id
+    assert isinstance(step, Step)
     return [
         step.cell_id,
         step.kind,
@@ -823,6 +856,16 @@ def _sql(raw: Any) -> tuple[SqlStatementSpec, ...]:
         )
     except (TypeError, ValueError):
         raise ProtocolError("sql must be a list of [line, [[kind, value], ...]]") from None
+
+
+def _triples(raw: Any, what: str) -> tuple[tuple[str, str, str], ...]:
+    try:
+        triples = tuple(tuple(item) for item in raw)
+        if any(len(t) != 3 or any(type(v) is not str for v in t) for t in triples):
+            raise ValueError(raw)
+    except (TypeError, ValueError):
+        raise ProtocolError(f"{what} must be a list of [text, text, text]") from None
+    return triples
 
 
 def _error_info(raw: Any) -> ErrorInfo:
@@ -854,6 +897,7 @@ _COMPACT[(StepsFinished, "steps")] = lambda steps: [
     (step.cell_id, step.status, step.duration_ms, step.blocked_by) for step in steps
 ]
 _NESTED[(Step, "sql")] = _sql
+_NESTED[(Precompile, "cells")] = lambda raw: _triples(raw, "cells")
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
 _NESTED[(Completions, "items")] = lambda raw: tuple(_build(CompletionItem, item) for item in raw)
@@ -902,6 +946,51 @@ def encode(message: Message, nonce: bytes) -> bytes:
     """One complete frame of this session: header + JSON body."""
     body = json.dumps(to_dict(message), ensure_ascii=False, separators=(",", ":")).encode()
     return _HEADER.pack(FRAME_MAGIC, nonce, len(body), zlib.crc32(body)) + body
+
+
+def encode_plan(plan: RunPlan, nonce: bytes, known: dict[str, Step]) -> bytes:
+    """:func:`encode` for a plan sent to a worker that has already received the steps in
+    ``known`` (cell id -> the step last sent for it; updated here): a step that is that very
+    object travels as a :class:`StepRef`. ``known`` belongs to one worker process."""
+    body = to_dict(RunPlan(plan.plan_id, (), plan.delete_names, plan.control_values))
+    wire: list[Any] = []
+    for step in plan.steps:
+        cell_id = step.cell_id
+        if type(step) is StepRef or known.get(cell_id) is step:
+            wire.append(cell_id)
+        else:
+            assert isinstance(step, Step)
+            known[cell_id] = step
+            wire.append(_step_array(step))
+    body["steps"] = wire
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return _HEADER.pack(FRAME_MAGIC, nonce, len(data), zlib.crc32(data)) + data
+
+
+class KnownSteps:
+    """The worker's side of :func:`encode_plan`: the last step received for each cell, and
+    the plan with every :class:`StepRef` replaced by it."""
+
+    __slots__ = ("_steps",)
+
+    def __init__(self) -> None:
+        self._steps: dict[str, Step] = {}
+
+    def resolve(self, plan: RunPlan) -> RunPlan:
+        """``plan`` with full steps; :class:`ProtocolError` for a cell never received."""
+        known = self._steps
+        steps: list[Step] = []
+        for step in plan.steps:
+            if type(step) is StepRef:
+                full = known.get(step.cell_id)
+                if full is None:
+                    raise ProtocolError(f"a step refers to cell {step.cell_id!r}, never sent")
+                steps.append(full)
+            else:
+                assert isinstance(step, Step)
+                known[step.cell_id] = step
+                steps.append(step)
+        return RunPlan(plan.plan_id, tuple(steps), plan.delete_names, plan.control_values)
 
 
 def check_header(header: bytes | bytearray, nonce: bytes, offset: int = 0) -> tuple[int, int]:

@@ -152,8 +152,8 @@ class OutputRouter:
 
     def begin_step(self, plan_id: int, cell_id: str) -> None:
         """Attribute what follows to a new step, which is announced lazily (see the class)."""
-        self.flush()
-        with self._lock:
+        with self._lock:  # what was buffered goes out first, in the same hold of the lock
+            self._flush_locked(False, final=False)
             self.plan_id, self.cell_id = plan_id, cell_id
             self._unannounced = StepStarted(plan_id, cell_id)
             self._announce_at = time.monotonic() + FLUSH_INTERVAL_S

@@ -32,10 +32,12 @@ from kernel_worker.protocol import (
     HEADER_BYTES,
     MAX_FRAME_BYTES,
     DisplayData,
+    KnownSteps,
     Message,
     ProtocolError,
     Record,
     Request,
+    RunPlan,
     StepResult,
     StepsFinished,
     WorkerLog,
@@ -52,6 +54,7 @@ BATCH_MAX_STEPS = 4096
 _REQUEST_TYPES = frozenset(
     {
         "run_plan",
+        "precompile",
         "configure_database",
         "fetch_rows",
         "export_table",
@@ -113,6 +116,13 @@ def _widen_pipe(fd: int) -> None:
         fcntl.fcntl(fd, setter, size)
     except (OSError, ValueError):
         pass  # not a pipe (a test's socket, say), or the limit is lower: keep the default
+
+
+def readable(fd: int) -> bool:
+    """Whether reading ``fd`` would not block now (data, or its end)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def wait_for(fd: int, event: int) -> None:
@@ -210,11 +220,13 @@ def _too_large(message: Message, size: int) -> Message:
 
 
 class FrameReader:
-    """Blocking reader of request frames from one fd."""
+    """Blocking reader of request frames from one fd; a plan's steps sent as references
+    (:class:`~kernel_worker.protocol.StepRef`) come out as the full steps."""
 
     def __init__(self, fd: int, nonce: bytes) -> None:
         self._fd = fd
         self._nonce = nonce
+        self._known = KnownSteps()
 
     def _read_exact(self, count: int) -> bytes | None:
         chunks: list[bytes] = []
@@ -249,4 +261,6 @@ class FrameReader:
         message = decode_frame_body(body, crc)
         if message.TYPE not in _REQUEST_TYPES:
             raise ProtocolError(f"{message.TYPE} is not a request")
+        if type(message) is RunPlan:
+            return self._known.resolve(message)
         return message  # type: ignore[return-value]

@@ -166,7 +166,7 @@ class AsyncioKernel(WorkerLauncher):
         pipe = worker.transport.get_pipe_transport(0) if worker and worker.transport else None
         if worker is None or pipe is None or pipe.is_closing():
             raise KernelStartError("the kernel is not running")
-        pipe.write(p.encode(request, worker.session.nonce))  # type: ignore[attr-defined]
+        pipe.write(worker.session.encode(request))  # type: ignore[attr-defined]
 
     def kill(self) -> None:
         """SIGKILL the worker's group now; its KernelExited(expected) is delivered before this

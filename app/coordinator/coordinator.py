@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.coordinator.cell_history import CellHistory
-from app.coordinator.completion import Completer, CompletionResult, KernelInspection
 from app.coordinator.control_memory import ControlMemory
 from app.coordinator.controls import Coalescer, ControlIntents
 from app.coordinator.database import Passwords, default_database_url
@@ -58,6 +58,10 @@ from app.core.problems import Stale
 from app.core.state import CellRunState
 from app.core.trust import TrustRequest
 
+if TYPE_CHECKING:
+    # Made when first asked (a headless run never is): its modules stay unimported.
+    from app.coordinator.completion import Completer, CompletionResult, KernelInspection
+
 Observer = Callable[[CoordinatorEvent], None]
 
 _FILE_PASSWORD_NOTICE = (
@@ -90,14 +94,7 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         self._batched: list[PendingCascade] | None = None
         self._origin: Path | None = None
         self._runner = Runner(kernel, self, self._emit)
-        self._completer = Completer(
-            self._runner,
-            lambda: self.notebook,
-            self._folder,
-            self._emit,
-            lambda: self.graph.definers,
-            self.cell_name,
-        )
+        self._completer: Completer | None = None
         self._controls = Coalescer()
         self._control_values = {}
         self._control_memory = ControlMemory()
@@ -449,7 +446,8 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
         self._saver.closing = True
         self._saver.cancel_retry()
         self._runner.close()
-        self._completer.close()
+        if self._completer is not None:
+            self._completer.close()
 
     async def shutdown(self) -> None:
         await self._runner.shutdown()
@@ -478,16 +476,31 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
     def _folder(self) -> Path | None:
         return self.path.parent if self.path is not None else None
 
+    def _completion(self) -> Completer:
+        """The completer, made on first use (a headless run never completes anything)."""
+        if self._completer is None:
+            from app.coordinator.completion import Completer
+
+            self._completer = Completer(
+                self._runner,
+                lambda: self.notebook,
+                self._folder,
+                self._emit,
+                lambda: self.graph.definers,
+                self.cell_name,
+            )
+        return self._completer
+
     async def complete(self, cell_id: str, code: str, line: int, column: int) -> CompletionResult:
         """Completions at 1-based ``line``, 0-based ``column`` of a cell's text as typed: the
         live kernel's when it is idle, else static over the notebook's code."""
-        return await self._completer.complete(cell_id, code, line, column)
+        return await self._completion().complete(cell_id, code, line, column)
 
     async def inspect(
         self, cell_id: str, code: str, line: int, column: int, *, docs: bool = False
     ) -> KernelInspection:
         """The signature of the call at a position (and, with ``docs``, the name's docs)."""
-        return await self._completer.inspect(cell_id, code, line, column, docs)
+        return await self._completion().inspect(cell_id, code, line, column, docs)
 
 
 def _interpreter_failed(python: str | None, exc: Exception) -> str:

@@ -294,6 +294,11 @@ class KernelClient:
         )
         self._send(request)
 
+    def precompile(self, cells: Sequence[tuple[str, str, str]]) -> None:
+        """Let the worker compile these ``(cell_id, label, code)`` Python cells while it waits
+        (protocol v10): a plan that runs them then finds them compiled. Nothing runs."""
+        self._send(p.Precompile(tuple(cells)))
+
     def _wire_step(self, step: StepSpec) -> p.Step:
         """The protocol form of ``step``, kept per cell while the same step is sent again
         (a re-run sends mostly unchanged steps; see :mod:`app.coordinator.step_specs`)."""

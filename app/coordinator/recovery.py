@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +45,8 @@ class RecoveryStore:
 
     @staticmethod
     def new_key() -> str:
-        return uuid.uuid4().hex[:16]
+        # 16 random hex digits (secrets: already loaded, where uuid would import platform).
+        return secrets.token_hex(8)
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         return self.folder / f"{key}.py", self.folder / f"{key}.json"

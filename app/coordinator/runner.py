@@ -148,7 +148,22 @@ class Runner:
         self._set_status("idle", f"Python {ready.python}")
         if ready.missing:
             self._emit(Notice("warning", _missing_message(ready.executable, ready.missing)))
+        self._precompile()
         await self.configure_database()
+
+    def _precompile(self) -> None:
+        """A new worker compiles the notebook's Python cells whenever it waits (it serves every
+        request first), so the first run does not compile them; nothing runs."""
+        document = self._context.document
+        analyses = document.analyses
+        cells = tuple(
+            (cell.id, document.cell_name(cell.id), cell.code)
+            for cell in document.notebook.cells
+            if cell.kind == "python" and cell.code.strip() and not analyses[cell.id].syntax_error
+        )
+        if cells:
+            with contextlib.suppress(KernelUnavailable):
+                self.client.precompile(cells)
 
     async def start_kernel(self) -> None:
         async with self.lock:

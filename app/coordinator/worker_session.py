@@ -31,6 +31,8 @@ START_TIMEOUT_S = 30.0
 SHUTDOWN_TIMEOUT_S = 2.0
 #: The last this-many bytes of the worker's own stderr are kept to explain a failed start.
 STDERR_TAIL_BYTES = 8192
+#: Steps remembered as sent to a worker: twice the largest notebook Cascade opens.
+SENT_STEPS_KEPT = 20_000
 
 
 def kill_process_group(group: int | None) -> None:
@@ -56,6 +58,8 @@ class WorkerSession:
         loop = asyncio.get_running_loop()
         self.nonce = nonce
         self._decoder = p.FrameDecoder(nonce)
+        #: The step last sent for each cell: this worker has it, a plan refers to it.
+        self._sent_steps: dict[str, p.Step] = {}
         self._deliver = deliver
         #: Why the stream was found corrupt (the worker is being killed), or "".
         self.corrupted = ""
@@ -68,6 +72,15 @@ class WorkerSession:
         self.ready: asyncio.Future[p.Ready] = loop.create_future()
         self.exited: asyncio.Future[None] = loop.create_future()
         self._stderr_tail = b""
+
+    def encode(self, request: p.Request) -> bytes:
+        """The frame for ``request``; a plan's steps this worker already has go as references
+        (protocol version 10: a re-run of 10,000 unchanged cells does not send their code)."""
+        if isinstance(request, p.RunPlan):
+            if len(self._sent_steps) > SENT_STEPS_KEPT:
+                self._sent_steps.clear()  # cells deleted since: the next plans send in full
+            return p.encode_plan(request, self.nonce, self._sent_steps)
+        return p.encode(request, self.nonce)
 
     def on_stdout(self, data: bytes) -> bool:
         """Deliver the complete messages in ``data``; False when the stream turned out corrupt

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.core.analysis import CellAnalysis, analyze_cell, analyze_cells
-from app.core.cell_names import cell_names
+from app.core.cell_names import base_name, cell_names
 from app.core.graph import Graph, build_graph, reorder_graph
 from app.core.notebook import Notebook
 from app.core.problems import Problem
@@ -52,6 +52,22 @@ class AnalysedNotebook:
             names = self._names["names"] = cell_names(self.notebook, self.analyses)
         return names.get(cell_id, cell_id)
 
+    def _names_kept_for(
+        self, notebook: Notebook, analyses: Mapping[str, CellAnalysis], changed: set[str]
+    ) -> dict[str, str] | None:
+        """These cells' names when an edit leaves them as they were (the same cells in the
+        same order, each edited cell with the same base name): a re-run of 10,000 cells
+        after an edit then names its steps without naming every cell again."""
+        names = self._names.get("names")
+        if names is None or notebook.cell_ids != self.notebook.cell_ids:
+            return None
+        old = self.notebook
+        for cell_id in changed:
+            before = base_name(old.cell(cell_id), self.analyses.get(cell_id))
+            if before != base_name(notebook.cell(cell_id), analyses.get(cell_id)):
+                return None
+        return names
+
     def update(
         self, notebook: Notebook, changed: Iterable[str] = ()
     ) -> tuple[AnalysedNotebook, Delta]:
@@ -77,6 +93,9 @@ class AnalysedNotebook:
         elif notebook.cell_ids != self.notebook.cell_ids:
             graph = reorder_graph(graph, notebook.cell_ids)  # a move: same edges, new ties
         snapshot = AnalysedNotebook(notebook, MappingProxyType(analyses), graph)
+        names = self._names_kept_for(notebook, analyses, changed)
+        if names is not None:
+            snapshot._names["names"] = names
         old, new = self.graph.problems, graph.problems
         problems_changed = frozenset(
             c for c in notebook.cell_ids if old.get(c, ()) != new.get(c, ())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from app.core.convert.report import ConversionError
+from app.core.convert.errors import ConversionError
 from app.core.fileformat import decode_notebook, read_notebook_bytes
 from app.core.fileformat.files import IPYNB_SUFFIX
 from app.core.fileformat.foreign import is_foreign_notebook

@@ -23,13 +23,13 @@ from app.core.state import (
     OutputAdded,
     OutputOmitted,
     OutputsCleared,
-    Queued,
-    Ran,
     RichOutput,
     RunEvent,
     Started,
     StreamName,
     StreamText,
+    queued,
+    ran,
     reduce,
 )
 
@@ -246,8 +246,13 @@ class RunSession:
             self.set_state(cell_id, MadeStale(Stale("input_changed")), changes)
         for cell_id in held:
             self.set_state(cell_id, MadeStale(Stale("autorun_off")), changes)
+        # Queued, as set_state would (every cell of every plan: without an event or a match).
+        states, changed = self.states, changes.states
         for cell_id in order:
-            self.set_state(cell_id, Queued(), changes)
+            old = states.get(cell_id)
+            if old is not None:
+                states[cell_id] = state = queued(old)
+                changed[cell_id] = (state, None)
         self.active = ActivePlan(plan_id, order, defs)
         return changes
 
@@ -353,7 +358,10 @@ class RunSession:
         active.finished.add(cell_id)
         active.running = None
         if unannounced and step.status == "success":
-            self.set_state(cell_id, Ran(step.duration_ms), changes)  # one state change
+            # One state change (Ran), as set_state would: every brief step of a plan.
+            if cell_id in self.states:
+                self.states[cell_id] = state = ran(step.duration_ms)
+                changes.states[cell_id] = (state, None)
             return
         if unannounced and cell_id in self.states:
             self.states[cell_id] = reduce(self.states[cell_id], Started(at))

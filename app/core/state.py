@@ -227,25 +227,37 @@ def _omit(state: CellRunState, chars: int, full_output: str) -> CellRunState:
     )
 
 
+def queued(state: CellRunState) -> CellRunState:
+    """``state`` after :class:`Queued`: the outputs of the previous run stay visible.
+
+    Spelled out rather than ``dataclasses.replace`` (3x slower), and callable without an
+    event: every cell of every plan is queued (:meth:`app.core.session.RunSession.begin_plan`).
+    """
+    return CellRunState(
+        status="queued",
+        outputs=state.outputs,
+        error=state.error,
+        duration_ms=state.duration_ms,
+        started_at=state.started_at,
+        omitted_chars=state.omitted_chars,
+        full_output=state.full_output,
+    )
+
+
+def ran(duration_ms: float) -> CellRunState:
+    """The state after :class:`Ran` (whatever came before): a brief quiet success."""
+    return CellRunState(status="success", duration_ms=duration_ms)
+
+
 def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
     """The state after ``event``. Outputs of the previous run stay visible while queued and
     are replaced when the cell starts; a blocked cell's old outputs are cleared (they would
     describe values that no longer exist)."""
     match event:
         case Queued():
-            # Spelled out rather than dataclasses.replace (3x slower): every step of every
-            # plan passes here and below.
-            return CellRunState(
-                status="queued",
-                outputs=state.outputs,
-                error=state.error,
-                duration_ms=state.duration_ms,
-                started_at=state.started_at,
-                omitted_chars=state.omitted_chars,
-                full_output=state.full_output,
-            )
+            return queued(state)
         case Ran(duration_ms=duration):
-            return CellRunState(status="success", duration_ms=duration)
+            return ran(duration)
         case Started(at=at):
             return CellRunState(status="running", started_at=at)
         case OutputAdded(output=output):

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from app.core.mime import CASCADE_MIME_PREFIX, CONTROL_MIME, PLOTLY_HTML_MIME, TABLE_MIME
 from app.outputs import controls as control_outputs
-from app.outputs import html as to_html
 from app.outputs import text as to_text
 
 Bundle = Mapping[str, str]
@@ -40,19 +39,32 @@ class OutputType:
     portable: bool = True
 
 
+def _html(name: str) -> Renderer:
+    """:mod:`app.outputs.html`'s renderer ``name``, imported when first used: ``cascade run``
+    renders text only, and Markdown, LaTeX and the sanitiser cost its start-up."""
+
+    def render(mime: str, data: str, bundle: Bundle) -> str | None:
+        from app.outputs import html
+
+        renderer: Renderer = getattr(html, name)
+        return renderer(mime, data, bundle)
+
+    return render
+
+
 OUTPUT_TYPES: tuple[OutputType, ...] = (
     OutputType(CONTROL_MIME, "control", control_outputs.html, control_outputs.text, portable=False),
     OutputType(TABLE_MIME, "kernel_table", None, None, portable=False),
     OutputType(PLOTLY_HTML_MIME, "web_chart", None, None, portable=False),
-    OutputType("text/markdown", "markdown", to_html.markdown, to_text.plain),
-    OutputType("text/html", "html", to_html.html, None),
-    OutputType("text/latex", "latex", to_html.latex, to_text.plain),
-    OutputType("image/svg+xml", "svg", to_html.svg, to_text.image),
-    OutputType("image/png", "raster", to_html.raster, to_text.image),
-    OutputType("image/jpeg", "raster", to_html.raster, to_text.image),
-    OutputType("image/gif", "raster", to_html.raster, to_text.image),
-    OutputType("application/json", "json", to_html.json, to_text.json),
-    OutputType("text/plain", "plain", to_html.plain, to_text.plain),
+    OutputType("text/markdown", "markdown", _html("markdown"), to_text.plain),
+    OutputType("text/html", "html", _html("html"), None),
+    OutputType("text/latex", "latex", _html("latex"), to_text.plain),
+    OutputType("image/svg+xml", "svg", _html("svg"), to_text.image),
+    OutputType("image/png", "raster", _html("raster"), to_text.image),
+    OutputType("image/jpeg", "raster", _html("raster"), to_text.image),
+    OutputType("image/gif", "raster", _html("raster"), to_text.image),
+    OutputType("application/json", "json", _html("json"), to_text.json),
+    OutputType("text/plain", "plain", _html("plain"), to_text.plain),
 )
 
 BY_MIME: Mapping[str, OutputType] = {kind.mime: kind for kind in OUTPUT_TYPES}
@@ -68,7 +80,9 @@ def candidates(bundle: Bundle) -> Iterator[tuple[OutputType, str]]:
 
 def render_html(bundle: Bundle) -> str:
     """The best HTML for a bundle (the HTML export)."""
-    return _render(bundle, lambda kind: kind.html) or to_html.nothing(bundle)
+    from app.outputs import html
+
+    return _render(bundle, lambda kind: kind.html) or html.nothing(bundle)
 
 
 def render_text(bundle: Bundle) -> str:

@@ -49,3 +49,38 @@ def test_cell_names_follow_the_snapshot() -> None:
     assert [before.cell_name(c) for c in ("c1", "c2")] == ["x", "x #2"]
     after, _ = before.update(before.notebook.move_cell("c2", 0))
     assert [after.cell_name(c) for c in ("c2", "c1")] == ["x", "x #2"]
+
+
+def test_an_edit_that_keeps_every_name_does_not_name_the_cells_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = snapshot("x = 1", "y = x", "x + y")
+    names = [before.cell_name(c) for c in ("c1", "c2", "c3")]
+    monkeypatch.setattr(document_module, "cell_names", lambda *a: pytest.fail("named again"))
+    after, _ = before.update(before.notebook.update_code("c1", "x = 2"), ("c1",))
+    assert [after.cell_name(c) for c in ("c1", "c2", "c3")] == names
+
+
+@pytest.mark.parametrize(
+    ("cell", "code", "expected"),
+    [
+        ("c1", "z = 1", ["z", "y", "x + y"]),  # its name changed
+        ("c2", "x = 5", ["x", "x #2", "x + y"]),  # now a second x
+        ("c3", "# note\nx * y", ["x", "y", "x * y"]),  # its first line changed
+    ],
+)
+def test_an_edit_that_changes_a_name_names_the_cells_again(
+    cell: str, code: str, expected: list[str]
+) -> None:
+    before = snapshot("x = 1", "y = x", "x + y")
+    assert [before.cell_name(c) for c in ("c1", "c2", "c3")] == ["x", "y", "x + y"]
+    after, _ = before.update(before.notebook.update_code(cell, code), (cell,))
+    assert [after.cell_name(c) for c in ("c1", "c2", "c3")] == expected
+
+
+def test_a_new_cell_names_the_cells_again() -> None:
+    before = snapshot("x = 1")
+    assert before.cell_name("c1") == "x"
+    grown = Notebook(cells=(*before.notebook.cells, Cell("c2", "python", "x = 2")))
+    after, _ = before.update(grown, ("c2",))
+    assert [after.cell_name(c) for c in ("c1", "c2")] == ["x", "x #2"]

@@ -44,7 +44,8 @@ _PROBE = textwrap.dedent(
 
     code = {command}({argv!r}, out=io.StringIO(), err=sys.stderr)
     heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
-    print(json.dumps({{"code": code, "heavy": heavy, **seen}}))
+    imported = sorted(m for m in sys.modules if m.startswith("app."))
+    print(json.dumps({{"code": code, "heavy": heavy, "imported": imported, **seen}}))
     """
 )
 
@@ -88,6 +89,35 @@ def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(tmp_path
     at_launch = set(report["at_launch"])
     assert "app.coordinator.asyncio_kernel" in at_launch
     assert not at_launch & {"app.coordinator.coordinator", "app.core.analysis", "app.core.graph"}
+
+
+#: What a run never uses: completion (made when the window first asks), the conversion
+#: report (only a Jupyter or marimo input is converted) and the HTML renderers (a terminal
+#: shows text). Each costs start-up time.
+NOT_FOR_A_RUN = (
+    "app.coordinator.completion",
+    "app.coordinator.sql_completion",
+    "app.core.sql_completion",
+    "app.core.convert.report",
+    "app.outputs.html",
+    "app.outputs.markdown",
+    "app.outputs.sanitize",
+)
+
+
+def test_a_headless_run_loads_no_completion_conversion_report_or_html(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "shown.py"
+    cells = (
+        Cell("m", "markdown", "# Title\n\nSome *text*."),
+        Cell("a", "python", "x = 41"),
+        Cell("b", "python", "x + 1"),  # a value shown in the terminal
+    )
+    fileformat.save(Notebook(cells=cells, name="shown"), path)
+    report = probe("run_command", [str(path)])
+    assert report["code"] == 0
+    assert not set(report["imported"]) & set(NOT_FOR_A_RUN)
 
 
 # -- the launched worker, adopted or replaced ------------------------------------------------------

@@ -186,3 +186,36 @@ def test_an_interpreter_that_fails_says_what_it_wrote(
     with pytest.raises(KernelStartError, match=r"exit code 4 \(this is not Python\)"):
         arun(connection.start())
     assert not connection.is_running
+
+
+def _until_file(path: Path, timeout: float = 30.0) -> bool:
+    """Wait for ``path`` without giving the event loop a turn (the loop is busy meanwhile)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+#: A cell whose plan is a large frame (the QProcess connection writes those at once).
+BIG_CELL = "open('ran', 'w').close()\n#" + "x" * 100_000
+
+
+def test_a_large_request_reaches_the_worker_before_the_loop_runs_again(
+    kernel: Kernel, arun: Run, tmp_path: Path
+) -> None:
+    """``send`` hands a large frame to the worker at once: a big plan runs while the
+    coordinator is still busy folding and announcing its queued states (the QProcess
+    connection used to write only when the loop next ran)."""
+
+    async def body() -> bool:
+        await kernel.connection.start()
+        plan = kernel.run(BIG_CELL)
+        arrived = _until_file(tmp_path / "ran")  # no await: the loop does not run meanwhile
+        await kernel.plan_finished(plan)
+        return arrived
+
+    assert arun(body())

@@ -30,6 +30,7 @@ EXAMPLES: list[p.Message] = [
         ),
         delete_names=("x", "y"),
     ),
+    p.Precompile((("a", "cell 1", "x = 1"), ("b", "cell 2", "x + 1"))),
     p.ConfigureDatabase(3, "postgresql+psycopg://u@h/db", "s3cret"),
     p.FetchRows(4, "c1:1", 100, 50, 2, False),
     p.ExportTable(5, "c1:1", "/tmp/x.csv", None, True),
@@ -209,7 +210,7 @@ def _plan_with_step(step: object) -> bytes:
         ["a", "python", "x", "", [], [], 5, []],
         ["a", "sql", "x", "", [], [], "df", [[1, "text"]]],
         ["a", "sql", "x", "", [], [], "df", {}],
-        "a",
+        "",  # a reference names a cell
         None,
     ],
 )
@@ -223,4 +224,58 @@ def test_steps_that_are_not_a_list_are_a_protocol_error() -> None:
 
     body = json.dumps({"type": "run_plan", "plan_id": 1, "steps": 3}).encode()
     with pytest.raises(p.ProtocolError, match="steps must be a list of"):
+        p.FrameDecoder(NONCE).feed(_frame(body))
+
+
+def _decoded(frame: bytes) -> p.Message:
+    (message,) = p.FrameDecoder(NONCE).feed(frame)
+    return message
+
+
+def test_steps_the_worker_has_travel_as_their_cell_id() -> None:
+    """Version 10: a re-run sends an unchanged step (the very object sent last time for its
+    cell) as its cell id; the worker's KnownSteps puts the step it received back."""
+    a = p.Step("a", "python", "x = 1", "cell 1")
+    b = p.Step("b", "python", "y = x + 1", "cell 2", ("a",))
+    known: dict[str, p.Step] = {}
+    worker = p.KnownSteps()
+    first = _decoded(p.encode_plan(p.RunPlan(1, (a, b), ("x",)), NONCE, known))
+    assert isinstance(first, p.RunPlan)
+    assert worker.resolve(first) == p.RunPlan(1, (a, b), ("x",))
+
+    edited = p.Step("a", "python", "x = 2", "cell 1")
+    frame = p.encode_plan(p.RunPlan(2, (edited, b), ("x", "y")), NONCE, known)
+    second = _decoded(frame)
+    assert isinstance(second, p.RunPlan)
+    assert second.steps == (edited, p.StepRef("b"))
+    assert b"y = x + 1" not in frame
+    assert worker.resolve(second) == p.RunPlan(2, (edited, b), ("x", "y"))
+    third = _decoded(p.encode_plan(p.RunPlan(3, (edited,)), NONCE, known))
+    assert isinstance(third, p.RunPlan)
+    assert worker.resolve(third).steps == (edited,)
+
+
+def test_an_equal_step_that_is_another_object_travels_in_full() -> None:
+    """Only the very step object sent before is referred to: never a stale one."""
+    known: dict[str, p.Step] = {}
+    p.encode_plan(p.RunPlan(1, (p.Step("a", "python", "x = 1"),)), NONCE, known)
+    again = _decoded(p.encode_plan(p.RunPlan(2, (p.Step("a", "python", "x = 1"),)), NONCE, known))
+    assert isinstance(again, p.RunPlan)
+    assert again.steps == (p.Step("a", "python", "x = 1"),)
+
+
+def test_a_reference_to_a_step_never_sent_is_a_protocol_error() -> None:
+    plan = _decoded(_plan_with_step("a"))
+    assert isinstance(plan, p.RunPlan)
+    assert plan.steps == (p.StepRef("a"),)
+    with pytest.raises(p.ProtocolError, match="never sent"):
+        p.KnownSteps().resolve(plan)
+
+
+@pytest.mark.parametrize("cells", [[["a", "cell 1"]], [["a", "cell 1", 3]], "abc", 5])
+def test_precompile_cells_must_be_triples_of_text(cells: object) -> None:
+    import json
+
+    body = json.dumps({"type": "precompile", "cells": cells}).encode()
+    with pytest.raises(p.ProtocolError, match="cells must be a list of"):
         p.FrameDecoder(NONCE).feed(_frame(body))

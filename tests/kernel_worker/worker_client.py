@@ -70,6 +70,11 @@ class WorkerClient:
         self.start_plan(*codes, delete=delete, chain=chain)
         return self.read_until(p.PlanFinished)
 
+    def run_plan_request(self, plan: p.RunPlan) -> list[p.Message]:
+        """Send ``plan`` and read until it has finished."""
+        self.send(plan)
+        return self.read_until(p.PlanFinished)
+
     def interrupt(self) -> None:
         os.kill(self.process.pid, signal.SIGINT)
 

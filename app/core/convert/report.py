@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from app.core.convert.errors import ConversionError
 from app.core.notebook import Notebook
 
 __all__ = [
@@ -45,10 +46,6 @@ NoteKind = Literal[
     "format",
     "late-read",
 ]
-
-
-class ConversionError(ValueError):
-    """The input cannot be converted at all (not a notebook, not Python); the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
