@@ -36,13 +36,7 @@ from app.coordinator.events import (
     TrustDecisionNeeded,
 )
 from app.coordinator.kernel import KernelConnection, KernelStartError
-from app.coordinator.kernel_client import (
-    PageRequest,
-    TableExport,
-    TablePage,
-    VariableSummary,
-    VariableTable,
-)
+from app.coordinator.kernel_queries import KernelQueries
 from app.coordinator.recovery import RecoveryStore
 from app.coordinator.runner import Runner
 from app.coordinator.saving import Autosave
@@ -60,7 +54,7 @@ from app.core.trust import TrustRequest
 
 if TYPE_CHECKING:
     # Made when first asked (a headless run never is): its modules stay unimported.
-    from app.coordinator.completion import Completer, CompletionResult, KernelInspection
+    from app.coordinator.completion import Completer
 
 Observer = Callable[[CoordinatorEvent], None]
 
@@ -70,7 +64,7 @@ _FILE_PASSWORD_NOTICE = (
 )
 
 
-class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
+class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents, KernelQueries):
     """See the module docstring. Not thread-safe: use it from one event loop."""
 
     def __init__(
@@ -451,56 +445,6 @@ class Coordinator(StructuralEditor, EnvironmentIntents, ControlIntents):
 
     async def shutdown(self) -> None:
         await self._runner.shutdown()
-
-    # -- kernel tables ----------------------------------------------------------------------------
-    async def describe_variables(self) -> tuple[VariableSummary, ...]:
-        """Every name the kernel holds with its type, short value or shape, and size."""
-        return await self._runner.describe_variables()
-
-    async def fetch_rows(self, request: PageRequest) -> TablePage:
-        return await self._runner.fetch_rows(request)
-
-    async def export_table(
-        self, table_id: str, path: str, sort_column: int | None = None, ascending: bool = True
-    ) -> TableExport:
-        return await self._runner.export_table(table_id, path, sort_column, ascending)
-
-    async def view_variable(self, name: str) -> VariableTable:
-        """``name``'s value as a kernel table for the table viewer, or why it is not one."""
-        return await self._runner.view_variable(name)
-
-    def release_tables(self, table_ids: tuple[str, ...]) -> None:
-        self._runner.release_tables(table_ids)
-
-    # -- code intelligence ------------------------------------------------------------------------
-    def _folder(self) -> Path | None:
-        return self.path.parent if self.path is not None else None
-
-    def _completion(self) -> Completer:
-        """The completer, made on first use (a headless run never completes anything)."""
-        if self._completer is None:
-            from app.coordinator.completion import Completer
-
-            self._completer = Completer(
-                self._runner,
-                lambda: self.notebook,
-                self._folder,
-                self._emit,
-                lambda: self.graph.definers,
-                self.cell_name,
-            )
-        return self._completer
-
-    async def complete(self, cell_id: str, code: str, line: int, column: int) -> CompletionResult:
-        """Completions at 1-based ``line``, 0-based ``column`` of a cell's text as typed: the
-        live kernel's when it is idle, else static over the notebook's code."""
-        return await self._completion().complete(cell_id, code, line, column)
-
-    async def inspect(
-        self, cell_id: str, code: str, line: int, column: int, *, docs: bool = False
-    ) -> KernelInspection:
-        """The signature of the call at a position (and, with ``docs``, the name's docs)."""
-        return await self._completion().inspect(cell_id, code, line, column, docs)
 
 
 def _interpreter_failed(python: str | None, exc: Exception) -> str:
