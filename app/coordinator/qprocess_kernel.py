@@ -22,7 +22,7 @@ import contextlib
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QProcess, QProcessEnvironment
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment
 
 from app.coordinator.kernel import KernelStartError
 from app.coordinator.launch import WorkerLaunch, WorkerLauncher
@@ -45,6 +45,7 @@ class QProcessKernel(WorkerLauncher):
     _session: WorkerSession | None = None
     #: True while :meth:`send` waits for Qt to write (signals then wait for the loop).
     _sending = False
+    _holder: QObject | None = None
 
     @property
     def pid(self) -> int | None:
@@ -69,7 +70,11 @@ class QProcessKernel(WorkerLauncher):
         launch = self._next_launch()
         session = WorkerSession(launch.nonce, self._deliver)
         self._session = session
-        process = QProcess()
+        # Owned by Qt (a parent), not by its Python wrapper: the process is deleted with
+        # deleteLater once it ended, while the only references to its wrapper are in its own
+        # signal handlers; a wrapper that owned it would delete it a second time when those
+        # are released inside its destructor (rare segfaults in event processing).
+        process = QProcess(self._owner())
         process.setProgram(launch.program)
         process.setArguments(list(launch.args))
         process.setProcessEnvironment(self._environment(launch))
@@ -86,6 +91,12 @@ class QProcessKernel(WorkerLauncher):
         except KernelStartError:
             self.kill()
             raise
+
+    def _owner(self) -> QObject:
+        """The parent of this kernel's worker processes (made on first use)."""
+        if self._holder is None:
+            self._holder = QObject()
+        return self._holder
 
     def send(self, request: p.Request) -> None:
         """Buffer the frame; a large one (a plan of thousands of steps) goes to the worker's
