@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from app.ui import tasks
 from app.ui.outputs import web_output
 from app.ui.window.main_window import MainWindow
+from tests.loops import close_loop
 
 Body = Callable[[], Coroutine[Any, Any, None]]
 
@@ -64,8 +65,7 @@ def arun(qapp: QApplication) -> Iterator[Callable[[Awaitable[Any]], Any]]:
     MainWindow.windows.clear()
     loop.run_until_complete(asyncio.sleep(0))
     tasks.set_error_reporter(None)
-    loop.close()
-    asyncio.set_event_loop(None)
+    close_loop(loop)
 
 
 async def _settle(limit_s: float = 10.0) -> None:

@@ -47,6 +47,7 @@ from app.ui.theme import colors_for
 from kernel_worker import main as worker_main
 from kernel_worker import tables
 from kernel_worker.protocol import TABLE_MIME, FetchRows
+from tests.loops import close_loop
 
 T = TypeVar("T")
 BIG = 10_000_000
@@ -119,8 +120,7 @@ def loop(qapp: QApplication, qtbot: QtBot) -> Iterator[Loop]:
     yield Loop(event_loop, errors)
     qtbot.waitUntil(lambda: tasks.pending() == 0)  # answers still on their way land first
     tasks.set_error_reporter(None)
-    event_loop.close()
-    asyncio.set_event_loop(None)
+    close_loop(event_loop)
     assert not errors, f"a task failed: {errors!r}"
 
 
