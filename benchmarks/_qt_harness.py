@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import qasync
-from PySide6.QtCore import QEventLoop, QSettings
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.core import fileformat
@@ -114,6 +114,18 @@ def drain(limit_s: float = 30.0) -> float:
         else:
             idle, last_busy = 0, end
     return last_busy
+
+
+async def loop_free() -> float:
+    """When a 0-ms timer posted now fires: the loop is free again ("responsive")."""
+    fired: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+
+    def fire() -> None:
+        if not fired.done():
+            fired.set_result(time.perf_counter())
+
+    QTimer.singleShot(0, fire)
+    return await fired
 
 
 async def drained() -> float:

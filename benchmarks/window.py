@@ -103,6 +103,7 @@ from benchmarks._qt_harness import drain as _drain
 from benchmarks._qt_harness import drained as _drained
 from benchmarks._qt_harness import kernel_idle as _kernel_idle
 from benchmarks._qt_harness import log as _log
+from benchmarks._qt_harness import loop_free as _loop_free
 from benchmarks._qt_harness import ms as _ms
 from benchmarks._qt_harness import outside as _outside
 from benchmarks._qt_harness import profiled as _profiled
@@ -276,8 +277,6 @@ async def _open_once(path: Path) -> tuple[MainWindow, dict[str, float]]:
     """One timed open; phases in ms from the start."""
     _clear_core_caches()
     gc.collect()
-    loop = asyncio.get_running_loop()
-    fired: asyncio.Future[float] = loop.create_future()
     start = time.perf_counter()
     window = MainWindow()
     constructed = time.perf_counter()
@@ -288,13 +287,7 @@ async def _open_once(path: Path) -> tuple[MainWindow, dict[str, float]]:
     opened = time.perf_counter()
     assert window.view is not None
     probe = _PaintProbe(_cell(window, 0).editor.viewport())
-
-    def fire() -> None:
-        if not fired.done():
-            fired.set_result(time.perf_counter())
-
-    QTimer.singleShot(0, fire)
-    responsive = await fired
+    responsive = await _loop_free()
     drained = await _drained()
     probe.remove()
     painted = probe.times[0] if probe.times else float("nan")

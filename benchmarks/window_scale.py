@@ -35,13 +35,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
-
 from app.ui.window.main_window import MainWindow
 from benchmarks._peers import chain
 from benchmarks._qt_harness import (
     kernel_idle,
     log,
+    loop_free,
     ms,
     rss_mb,
     run_in_scratch_folder,
@@ -55,18 +54,6 @@ from benchmarks.window import _close, _StallMonitor
 SCALE_CELLS = 10_000
 BUILT_CELLS = 500
 RESPONSIVE_GOAL_MS = 2000.0
-
-
-async def _fired() -> float:
-    """When a 0-ms timer posted now fires: the loop is free again."""
-    fired: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-
-    def fire() -> None:
-        if not fired.done():
-            fired.set_result(time.perf_counter())
-
-    QTimer.singleShot(0, fire)
-    return await fired
 
 
 async def _open(path: Path) -> tuple[MainWindow, float, float]:
@@ -84,7 +71,7 @@ async def _scale(folder: Path, watch_s: float, figures: dict[str, float]) -> Non
     path = write_notebook(folder / "open_10000.py", chain(SCALE_CELLS).codes)
     monitor = _StallMonitor()
     window, start, opened = await _open(path)
-    responsive = await _fired()
+    responsive = await loop_free()
     assert window.view is not None
     built_at_start = len(window.view.cells)
     monitor.start()

@@ -45,8 +45,8 @@ class ColumnBuilder(QObject):
         self._build_card = build_card
         self._code_of = code_of
         self._gap = gap
-        #: Cells still to build, the next one last (popped from the end).
-        self._unbuilt: list[str] = []
+        #: Cells still to build with their lines of code, the next one last (popped).
+        self._unbuilt: list[tuple[str, int]] = []
         self._line_px = 0
         self._chrome_px = 0
         #: Lines of code of the cells still to build, and the height of the column built so
@@ -64,26 +64,28 @@ class ColumnBuilder(QObject):
 
     def start(self, cell_ids: Sequence[str]) -> None:
         """Build the first screenful now and queue the rest."""
-        self._unbuilt = list(reversed(cell_ids))
+        self._unbuilt = [(cid, self._lines(cid)) for cid in reversed(cell_ids)]
         self._line_px = self._chrome_px = self._built_px = 0
-        self._rest_lines = sum(map(self._lines, self._unbuilt))
+        self._rest_lines = sum(lines for _, lines in self._unbuilt)
         self.build_batch(FIRST_BATCH, budget_s=float("inf"))
 
     def build_batch(self, size: int = BATCH, budget_s: float = BUDGET_S) -> None:
         if not self._unbuilt:
             return  # a queued call after everything was built
         deadline = time.perf_counter() + budget_s
-        built: list[tuple[str, QWidget]] = []
+        built: list[tuple[int, QWidget]] = []
         for _ in range(min(size, len(self._unbuilt))):
-            cell_id = self._unbuilt.pop()
-            self._rest_lines -= self._lines(cell_id)
+            cell_id, lines = self._unbuilt.pop()
+            self._rest_lines -= lines
             card = self._build_card(cell_id)
             if card is not None:
-                built.append((cell_id, card))
+                built.append((lines, card))
             if time.perf_counter() > deadline:
                 break
-        self._measure(built)
-        self._built_px += sum(card.sizeHint().height() + self._gap for _, card in built)
+        if self._line_px or not built:
+            self._built_px += sum(card.sizeHint().height() + self._gap for _, card in built)
+        else:
+            self._measure(built)
         self._reserve()
         if self._unbuilt:
             self._timer.start()
@@ -94,19 +96,13 @@ class ColumnBuilder(QObject):
         while self._unbuilt:
             self.build_batch(len(self._unbuilt), budget_s=float("inf"))
 
-    def _measure(self, built: list[tuple[str, QWidget]]) -> None:
-        """Learn the line height and a card's chrome from the first cards built (and the
-        column's height with them: its margins and any card already there)."""
-        if self._line_px or not built:
-            return
-        self._built_px = self._layout.sizeHint().height() - sum(
-            card.sizeHint().height() + self._gap for _, card in built
-        )
+    def _measure(self, built: list[tuple[int, QWidget]]) -> None:
+        """Learn the line height and a card's chrome from the first cards built, and the
+        column's height with them (its margins and any card already there)."""
+        self._built_px = self._layout.sizeHint().height()
         editor = getattr(built[0][1], "editor", None)
         self._line_px = editor.fontMetrics().lineSpacing() if editor is not None else 18
-        chrome = [
-            card.sizeHint().height() - self._lines(cid) * self._line_px for cid, card in built
-        ]
+        chrome = [card.sizeHint().height() - lines * self._line_px for lines, card in built]
         self._chrome_px = max(24, int(statistics.median(chrome)))
 
     def _lines(self, cell_id: str) -> int:

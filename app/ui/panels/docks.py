@@ -1,10 +1,11 @@
 """The window's side panels as dock widgets: made once per window, toggled from View (their
 visibility remembered), pointed at the notebook the window shows, refreshed after the
-coordinator's events (coalesced: one refresh per event-loop turn)."""
+coordinator's events (at most one refresh per REFRESH_MS)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager, nullcontext
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
@@ -108,18 +109,11 @@ class Panels(QObject):
     def set_app_view(self, on: bool) -> None:
         """An app shows no panels: hide them (without forgetting the user's choice) and bring
         back the ones that were open when the app view ends."""
-        self._suspended = True
-        try:
-            if on:
-                self._open_before_app = [k for k, d in self.docks.items() if not d.isHidden()]
-                for dock in self.docks.values():
-                    dock.hide()
-            else:
-                for key in self._open_before_app:
-                    self.docks[key].show()
-                self._open_before_app = []
-        finally:
-            self._suspended = False
+        if on:
+            self._open_before_app = self._hide_open()
+        else:
+            self._show_again(self._open_before_app)
+            self._open_before_app = []
         for dock in self.docks.values():
             dock.toggleViewAction().setEnabled(not on)
 
@@ -130,18 +124,33 @@ class Panels(QObject):
         if narrow == self._narrow or self._open_before_app:
             return
         self._narrow = narrow
+        if narrow:
+            self._folded = self._hide_open()
+        else:
+            self._show_again(self._folded)
+            self._folded = []
+
+    @contextmanager
+    def _not_the_users_choice(self) -> Iterator[None]:
+        """Show or hide docks without remembering it as the user's choice."""
         self._suspended = True
         try:
-            if narrow:
-                self._folded = [k for k, d in self.docks.items() if not d.isHidden()]
-                for key in self._folded:
-                    self.docks[key].hide()
-            else:
-                for key in self._folded:
-                    self.docks[key].show()
-                self._folded = []
+            yield
         finally:
             self._suspended = False
+
+    def _hide_open(self) -> list[str]:
+        """Hide the open panels (not the user's choice); their keys, to show them again."""
+        keys = [key for key, dock in self.docks.items() if not dock.isHidden()]
+        with self._not_the_users_choice():
+            for key in keys:
+                self.docks[key].hide()
+        return keys
+
+    def _show_again(self, keys: list[str]) -> None:
+        with self._not_the_users_choice():
+            for key in keys:
+                self.docks[key].show()
 
     @property
     def folded(self) -> list[str]:
@@ -151,12 +160,10 @@ class Panels(QObject):
     def show_only(self, keys: Collection[str], *, remember: bool = True) -> None:
         """Show exactly the panels named in ``keys``; with ``remember=False`` (a screenshot)
         the user's saved choice is left as it was, for the next window they open."""
-        self._suspended = not remember
-        try:
+        quiet = self._not_the_users_choice() if not remember else nullcontext()
+        with quiet:
             for key, dock in self.docks.items():
                 dock.setVisible(key in keys)
-        finally:
-            self._suspended = False
 
     _suspended = False
     _narrow = False
