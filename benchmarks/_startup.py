@@ -106,10 +106,22 @@ def cold_start_breakdown(reps: int, bundle: Path | None = None) -> dict[str, lis
 
 
 # -- whole processes ---------------------------------------------------------------------------
+#: The source tree these benchmarks belong to: the one whole processes run.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
 def cascade_command() -> list[str]:
-    """The ``cascade`` console script beside this Python, as a user runs it."""
-    script = Path(sys.executable).with_name("cascade")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app"]
+    """What the ``cascade`` console script runs, as a user runs it, from this source tree: the
+    script beside this Python may belong to another tree (an editable install of another
+    worktree), which would be measured instead (see :func:`whole_process_env`)."""
+    return [sys.executable, "-c", "import sys; from app.__main__ import main; sys.exit(main())"]
+
+
+def whole_process_env() -> dict[str, str]:
+    """The environment whole processes run in: this source tree first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (str(REPO_ROOT), env.get("PYTHONPATH")) if x)
+    return env
 
 
 def _ipynb(workload: Workload, path: Path) -> Path:
@@ -148,11 +160,17 @@ def whole_process_runs(
 ) -> dict[str, list[float]]:
     """Samples (ms) per engine, interleaved (one run of each per round)."""
     samples: dict[str, list[float]] = {name: [] for name in commands}
+    env = whole_process_env()
     for rep in range(reps + 1):
         for name, argv in commands.items():
             start = time.perf_counter()
             subprocess.run(
-                argv, check=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                argv,
+                check=True,
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             if rep:
                 samples[name].append((time.perf_counter() - start) * 1000.0)
