@@ -59,9 +59,15 @@ def cell_filename(cell_id: str, label: str) -> str:
     return f"<{label or 'cell ' + cell_id}>"
 
 
-def compile_cell(code: str, filename: str) -> CompiledCell:
+def compile_cell(code: str, filename: str, ends_with_expression: bool = True) -> CompiledCell:
     """Split a cell into its body and, when the last statement is an expression, that
-    expression (evaluated separately so its value can be displayed, as in Jupyter)."""
+    expression (evaluated separately so its value can be displayed, as in Jupyter).
+
+    ``ends_with_expression=False`` (the coordinator's parse found the last statement is not
+    one) compiles the code straight from its text: parsing it into Python objects first and
+    compiling those took half of a small cell's run."""
+    if not ends_with_expression:
+        return compile(code, filename, "exec", dont_inherit=True), None
     tree = ast.parse(code, filename=filename, mode="exec")
     last: ast.expr | None = None
     if tree.body and isinstance(tree.body[-1], ast.Expr) and not _hidden(code, tree.body[-1]):
@@ -212,7 +218,8 @@ class Executor:
             status, error = self._run_python(step)
         else:
             status, error = self._run_sql(step)
-        duration_ms = (time.perf_counter() - started) * 1000.0
+        # To the microsecond: more digits say nothing and cost the most in each step's frame.
+        duration_ms = round((time.perf_counter() - started) * 1000.0, 3)
         for name in step.private_names:
             self.namespace.pop(name, None)
         self._capture.drain()
@@ -296,7 +303,7 @@ class Executor:
         compiled = self._compiled.get(key)
         if compiled is None:
             _list_lines(filename, step.code)
-            compiled = self._keep(key, compile_cell(step.code, filename))
+            compiled = self._keep(key, compile_cell(step.code, filename, step.ends_with_expression))
         elif self._unlisted and key in self._unlisted:
             self._unlisted.discard(key)  # compiled ahead: its lines are listed when it runs
             _list_lines(filename, step.code)

@@ -28,7 +28,9 @@ completion in SQL cells; version 8: a :class:`RunPlan`'s steps as arrays, see :c
 version 9: :class:`ViewVariable` / :class:`VariableTable` and :class:`ReleaseTables`, a
 namespace value opened in the table viewer;
 version 10: a step the worker already has travels as its cell id alone, see :class:`StepRef`,
-and :class:`Precompile`, cells compiled while the worker waits).
+and :class:`Precompile`, cells compiled while the worker waits; version 11: a :class:`Step`
+says whether its code may end with an expression, so the worker compiles the others without
+parsing them).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -59,7 +61,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 10
+PROTOCOL_VERSION = 11
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -201,11 +203,16 @@ class Step(Record):
     ``label``: how tracebacks name the cell ("cell 3"). ``private_names``: the cell's
     ``_private`` names, removed from the namespace after it runs. ``name``: a SQL cell's result
     variable (absent for Python). ``sql``: a SQL cell's statements, already split and parsed
-    by the coordinator (the worker never parses templates).
+    by the coordinator (the worker never parses templates). ``ends_with_expression``: false
+    only when the coordinator's parse found that the code's last statement is not an
+    expression, so no value is shown and the worker compiles the code as it is, without
+    parsing it to take that expression apart (half a small cell's compile time); true, the
+    default, makes the worker look for itself (version 11).
 
-    On the wire (version 6) a step is an array of its fields in this order, every one present:
-    ``[cell_id, kind, code, label, [depends_on…], [private_names…], name, sql]`` — a
-    10,000-step plan is encoded and decoded several times faster than as objects.
+    On the wire (version 11) a step is an array of its fields in this order, every one present:
+    ``[cell_id, kind, code, label, [depends_on…], [private_names…], name, sql,
+    ends_with_expression]`` — a 10,000-step plan is encoded and decoded several times faster
+    than as objects.
     """
 
     TYPE: ClassVar[str] = "step"
@@ -217,6 +224,7 @@ class Step(Record):
     private_names: tuple[str, ...] = ()
     name: str | None = None
     sql: tuple[SqlStatementSpec, ...] = ()
+    ends_with_expression: bool = True
 
 
 # -- reactive controls (docs/SEMANTICS.md §8) ---------------------------------------------------
@@ -800,7 +808,7 @@ def _step(item: Any) -> Step | StepRef:
         if not item:
             raise ValueError(item)
         return StepRef(item)
-    cell_id, kind, code, label, depends_on, private_names, name, sql = item
+    cell_id, kind, code, label, depends_on, private_names, name, sql, ends_with_expression = item
     if (
         type(cell_id) is not str
         or (kind != "python" and kind != "sql")
@@ -808,6 +816,7 @@ def _step(item: Any) -> Step | StepRef:
         or type(label) is not str
         or (name is not None and type(name) is not str)
         or type(sql) is not list
+        or type(ends_with_expression) is not bool
     ):
         raise ValueError(item)
     return Step(
@@ -819,6 +828,7 @@ def _step(item: Any) -> Step | StepRef:
         _strings(private_names),
         name,
         _sql(sql) if sql else (),
+        ends_with_expression,
     )
 
 
@@ -828,7 +838,8 @@ def _steps(raw: Any) -> tuple[Step | StepRef, ...]:
     except (TypeError, ValueError):
         raise ProtocolError(
             "steps must be a list of [cell_id, kind, code, label, [depends_on…], "
-            "[private_names…], name, sql] or of cell ids (steps the worker has)"
+            "[private_names…], name, sql, ends_with_expression] or of cell ids (steps the "
+            "worker has)"
         ) from None
 
 
@@ -845,6 +856,7 @@ def _step_array(step: Step | StepRef) -> Any:
         step.private_names,
         step.name,
         step.sql,
+        step.ends_with_expression,
     ]
 
 

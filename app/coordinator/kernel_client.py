@@ -106,6 +106,8 @@ class StepSpec:
     depends_on: tuple[str, ...] = ()
     private_names: tuple[str, ...] = ()
     name: str | None = None
+    #: False only when the cell was parsed and its last statement is not an expression.
+    ends_with_expression: bool = True
 
 
 ClientEvent = SessionEvent | KernelGone | KernelLog
@@ -392,6 +394,7 @@ def _protocol_step(step: StepSpec) -> p.Step:
         private_names=step.private_names,
         name=step.name,
         sql=_sql_spec(step.code) if kind == "sql" else (),
+        ends_with_expression=step.ends_with_expression,
     )
 
 

@@ -56,6 +56,9 @@ class StepSpecs:
                 depends_on=planned_step.depends_on,
                 private_names=tuple(sorted(analysis.private_defs)),
                 name=cell.name,
+                # A cell this Python cannot parse may parse in the kernel's: it looks itself.
+                ends_with_expression=analysis.ends_with_expression
+                or analysis.syntax_error is not None,
             )
             self.built += 1
             kept[cell_id] = (cell, analysis, step)

@@ -148,7 +148,7 @@ def _analyze_body(body: list[ast.stmt]) -> CellAnalysis:
         analyzer.visit_all(body)
     except RecursionError:
         return _with_syntax_error("code is nested too deeply to analyse", 1, 1)
-    return analyzer.result()
+    return analyzer.result(bool(body) and type(body[-1]) is ast.Expr)
 
 
 def analyze_cells(cells: Iterable[Cell]) -> dict[str, CellAnalysis]:

@@ -29,6 +29,8 @@ class CellAnalysis:
     lists the private names the cell binds so the worker can remove them after it runs.
     ``deletes`` are the public names the cell ``del``-etes at module level. When
     ``syntax_error`` is set every set is empty: the cell takes no part in the graph.
+    ``ends_with_expression``: the cell's last statement is an expression (whose value the
+    kernel may show); the kernel compiles any other cell without parsing it again.
     """
 
     defs: frozenset[str]
@@ -36,6 +38,7 @@ class CellAnalysis:
     deletes: frozenset[str] = frozenset()
     private_defs: frozenset[str] = frozenset()
     syntax_error: SyntaxProblem | None = None
+    ends_with_expression: bool = False
 
 
 EMPTY_ANALYSIS: Final = CellAnalysis(defs=frozenset(), refs=frozenset())

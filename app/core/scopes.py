@@ -59,13 +59,14 @@ class ScopeTracker:
         self.deletes: set[str] = set()
         self.private_defs: set[str] = set()
 
-    def result(self) -> CellAnalysis:
+    def result(self, ends_with_expression: bool = False) -> CellAnalysis:
         late = self.late_reads
         return CellAnalysis(
             defs=frozenset(self.defs),
             refs=frozenset(self.refs | (late - self.defs) if late else self.refs),
             deletes=frozenset(self.deletes),
             private_defs=frozenset(self.private_defs),
+            ends_with_expression=ends_with_expression,
         )
 
     def push(self, kind: int, bound: set[str] | None = None) -> Scope:

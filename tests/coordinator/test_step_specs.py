@@ -60,3 +60,11 @@ def test_the_kernel_client_reuses_the_wire_form_of_a_step_sent_again() -> None:
     assert client._wire_step(step) is wire
     changed = StepSpec("c1", "python", "x = 2", "x")
     assert client._wire_step(changed).code == "x = 2"
+
+
+def test_a_step_says_whether_its_code_may_end_with_an_expression() -> None:
+    """Protocol v11: the worker compiles a cell whose last statement is not an expression
+    without parsing it; a cell this Python cannot parse is left for the kernel's to judge."""
+    document = _document(["x = 1", "x", "x  # shown", "x;", "def f():\n    return 1", "x +", ""])
+    flags = [step.ends_with_expression for step in _steps(StepSpecs(), document)]
+    assert flags == [False, True, True, True, False, True, False]

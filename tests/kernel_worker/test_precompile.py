@@ -50,7 +50,9 @@ _SCRIPT = textwrap.dedent(
 
     compiled = []
     original = ex.compile_cell
-    ex.compile_cell = lambda code, filename: compiled.append(filename) or original(code, filename)
+    ex.compile_cell = lambda code, filename, *flag: compiled.append(filename) or original(
+        code, filename, *flag
+    )
     out = os.dup(1)
     writer = FrameWriter(os.open(os.devnull, os.O_WRONLY), p.new_nonce())
     router = OutputRouter(writer)

@@ -185,7 +185,7 @@ def test_plan_steps_travel_as_arrays() -> None:
     plan = EXAMPLES[0]
     assert isinstance(plan, p.RunPlan)
     raw = p.to_dict(plan)
-    assert raw["steps"][0] == ["a", "python", "x = 1", "cell 1", (), (), None, ()]
+    assert raw["steps"][0] == ["a", "python", "x = 1", "cell 1", (), (), None, (), True]
     assert len(raw["steps"][1]) == len(p.Step.FIELDS)
 
 
@@ -201,15 +201,18 @@ def _plan_with_step(step: object) -> bytes:
     [
         {"cell_id": "a", "kind": "python", "code": "x = 1"},  # the old (version 5) object form
         ["a", "python", "x = 1"],  # too short
-        ["a", "python", "x = 1", "", [], [], None, [], "extra"],
-        ["a", "markdown", "x", "", [], [], None, []],  # not a kind the worker runs
-        [1, "python", "x", "", [], [], None, []],
-        ["a", "python", None, "", [], [], None, []],
-        ["a", "python", "x", "", ["b", 2], [], None, []],
-        ["a", "python", "x", "", [], "ab", None, []],
-        ["a", "python", "x", "", [], [], 5, []],
-        ["a", "sql", "x", "", [], [], "df", [[1, "text"]]],
-        ["a", "sql", "x", "", [], [], "df", {}],
+        ["a", "python", "x = 1", "", [], [], None, []],  # version 10's steps: the flag missing
+        ["a", "python", "x = 1", "", [], [], None, [], True, "extra"],
+        ["a", "markdown", "x", "", [], [], None, [], True],  # not a kind the worker runs
+        [1, "python", "x", "", [], [], None, [], True],
+        ["a", "python", None, "", [], [], None, [], True],
+        ["a", "python", "x", "", ["b", 2], [], None, [], True],
+        ["a", "python", "x", "", [], "ab", None, [], True],
+        ["a", "python", "x", "", [], [], 5, [], True],
+        ["a", "python", "x", "", [], [], None, [], 1],  # the flag is a boolean
+        ["a", "python", "x", "", [], [], None, [], None],
+        ["a", "sql", "x", "", [], [], "df", [[1, "text"]], True],
+        ["a", "sql", "x", "", [], [], "df", {}, True],
         "",  # a reference names a cell
         None,
     ],

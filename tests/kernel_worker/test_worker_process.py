@@ -55,6 +55,14 @@ def test_events_of_one_step_arrive_in_order(worker: WorkerClient) -> None:
     assert finished(messages)["c1"].duration_ms >= 0
 
 
+def test_a_steps_duration_is_reported_to_the_microsecond(worker: WorkerClient) -> None:
+    """More digits say nothing and were the largest part of a quiet step's frame."""
+    messages = worker.run("import time\ntime.sleep(0.0123456)")
+    duration = finished(messages)["c1"].duration_ms
+    assert duration >= 12.3
+    assert duration == round(duration, 3)
+
+
 def test_print_stderr_child_process_and_c_level_writes_are_captured(worker: WorkerClient) -> None:
     code = (
         "import os, sys\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.core.analysis import analyze_cell
+from app.core.analysis import analyze_cells
 from app.core.convert.cells import SourceCell
 from app.core.convert.report import Note
 from app.core.graph import build_graph
@@ -23,7 +23,7 @@ def conflict_notes(cells: Sequence[SourceCell]) -> list[Note]:
             for index, cell in enumerate(cells)
         )
     )
-    graph = build_graph(notebook, {cell.id: analyze_cell(cell) for cell in notebook.cells})
+    graph = build_graph(notebook, analyze_cells(notebook.cells))
 
     def source_cell(cell_id: str) -> str:  # a report about the source notebook's numbered cells
         return f"cell {notebook.position(cell_id) + 1}"

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.analysis import analyze_cell
+from app.core.analysis import analyze_cells
 from app.core.convert.ipynb import KERNEL_SETTING, RAW_CELL_META
 from app.core.convert.pipeline import VALID_ID
 from app.core.convert.pysource import string_literal
@@ -102,7 +102,7 @@ class IpynbExport:
 
 
 def _order(notebook: Notebook) -> tuple[list[Cell], bool]:
-    graph = build_graph(notebook, {cell.id: analyze_cell(cell) for cell in notebook.cells})
+    graph = build_graph(notebook, analyze_cells(notebook.cells))
     position = {cell.id: i for i, cell in enumerate(notebook.cells)}
     if all(
         position[parent] < position[cell.id]
