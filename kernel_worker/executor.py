@@ -103,8 +103,9 @@ class Executor:
         self._router = router
         self._capture = capture
         self._compiled: dict[tuple[str, str], CompiledCell] = {}
-        #: (filename, code) of cells to compile while idle (:meth:`precompile`), last first.
-        self._ahead: list[tuple[str, str]] = []
+        #: (filename, code, may end with an expression) of cells to compile while idle
+        #: (:meth:`precompile`), last first.
+        self._ahead: list[tuple[str, str, bool]] = []
         #: Compiled ahead, not run since: their lines are not in linecache yet.
         self._unlisted: set[tuple[str, str]] = set()
         self._plan_id = 0
@@ -319,7 +320,11 @@ class Executor:
     # -- compiling ahead ----------------------------------------------------------------------
     def precompile(self, request: Precompile) -> None:
         """Queue cells to compile while the worker waits (:meth:`compile_ahead`)."""
-        cells = [(cell_filename(cell_id, label), code) for cell_id, label, code in request.cells]
+        plain = set(request.no_last_expression)
+        cells = [
+            (cell_filename(cell_id, label), code, cell_id not in plain)
+            for cell_id, label, code in request.cells
+        ]
         cells.reverse()  # popped from the end: in the order they came
         self._ahead = cells + self._ahead
 
@@ -337,12 +342,12 @@ class Executor:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             while ahead and not stop():
-                filename, code = ahead.pop()
+                filename, code, ends_with_expression = ahead.pop()
                 key = (filename, code)
                 if key in self._compiled:
                     continue
                 try:
-                    compiled = compile_cell(code, filename)
+                    compiled = compile_cell(code, filename, ends_with_expression)
                 except Exception:  # its step compiles it again and says why
                     continue
                 self._keep(key, compiled)

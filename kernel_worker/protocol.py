@@ -317,10 +317,13 @@ class Precompile(Record):
     that runs them later does not: ``cells`` are ``(cell_id, label, code)`` as a Python
     :class:`Step` holds them. Nothing runs and nothing is answered; any request that arrives
     is served first (the compiling goes on when the worker is idle again), and a cell that
-    does not compile cleanly (an error, a warning) is left to its step, which reports it."""
+    does not compile cleanly (an error, a warning) is left to its step, which reports it.
+    ``no_last_expression``: the cells whose last statement is not an expression, compiled
+    without parsing them (see :attr:`Step.ends_with_expression`; version 11)."""
 
     TYPE: ClassVar[str] = "precompile"
     cells: tuple[tuple[str, str, str], ...] = ()
+    no_last_expression: tuple[str, ...] = ()
 
 
 # -- code intelligence (version 6) --------------------------------------------------------------

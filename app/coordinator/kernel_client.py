@@ -201,10 +201,13 @@ class KernelClient:
         )
         self._send(request)
 
-    def precompile(self, cells: Sequence[tuple[str, str, str]]) -> None:
+    def precompile(
+        self, cells: Sequence[tuple[str, str, str]], no_last_expression: Sequence[str] = ()
+    ) -> None:
         """Let the worker compile these ``(cell_id, label, code)`` Python cells while it waits
-        (protocol v10): a plan that runs them then finds them compiled. Nothing runs."""
-        self._send(p.Precompile(tuple(cells)))
+        (protocol v10): a plan that runs them then finds them compiled. Nothing runs.
+        ``no_last_expression``: those of them whose last statement is not an expression."""
+        self._send(p.Precompile(tuple(cells), tuple(no_last_expression)))
 
     def _wire_step(self, step: StepSpec) -> p.Step:
         """The protocol form of ``step``, kept per cell while the same step is sent again

@@ -161,9 +161,10 @@ class Runner:
             for cell in document.notebook.cells
             if cell.kind == "python" and cell.code.strip() and not analyses[cell.id].syntax_error
         )
+        plain = [cell_id for cell_id, _, _ in cells if not analyses[cell_id].ends_with_expression]
         if cells:
             with contextlib.suppress(KernelUnavailable):
-                self.client.precompile(cells)
+                self.client.precompile(cells, plain)
 
     async def start_kernel(self) -> None:
         async with self.lock:

@@ -26,6 +26,8 @@ def test_each_new_kernel_is_sent_the_python_cells_that_parse() -> None:
         precompiles = [r for r in kernel.requests if isinstance(r, p.Precompile)]
         expected = ((a, c.cell_name(a), "x = 1"), (d, c.cell_name(d), "x + 1"))
         assert [r.cells for r in precompiles] == [expected] * kernel.starts
+        # `x = 1` does not end with an expression: compiled without being parsed (v11).
+        assert [r.no_last_expression for r in precompiles] == [(a,)] * kernel.starts
         assert kernel.starts == 2
         first = kernel.requests.index(precompiles[0])
         assert not any(isinstance(r, p.RunPlan) for r in kernel.requests[:first])

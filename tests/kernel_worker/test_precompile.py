@@ -49,17 +49,18 @@ _SCRIPT = textwrap.dedent(
     from kernel_worker.transport import FrameWriter
 
     compiled = []
+    flags = []
     original = ex.compile_cell
-    ex.compile_cell = lambda code, filename, *flag: compiled.append(filename) or original(
-        code, filename, *flag
-    )
+    ex.compile_cell = lambda code, filename, *flag: compiled.append(filename) or flags.append(
+        [filename, *flag]
+    ) or original(code, filename, *flag)
     out = os.dup(1)
     writer = FrameWriter(os.open(os.devnull, os.O_WRONLY), p.new_nonce())
     router = OutputRouter(writer)
     capture = FdCapture(router)
     executor = ex.Executor(writer, router, capture, install_streams(router))
     cells = {cells!r}
-    executor.precompile(p.Precompile(cells))
+    executor.precompile(p.Precompile(cells, {plain!r}))
     calls = []
     executor.compile_ahead(lambda: calls.append(1) or len(calls) > 2)
     after_two = list(compiled)
@@ -68,7 +69,13 @@ _SCRIPT = textwrap.dedent(
     ahead = list(compiled)
     steps = tuple(p.Step(cell_id, "python", code, label) for cell_id, label, code in cells)
     executor.run_plan(p.RunPlan(1, steps))
-    report = {{"after_two": after_two, "queued": still_queued, "ahead": ahead, "all": compiled}}
+    report = {{
+        "after_two": after_two,
+        "queued": still_queued,
+        "ahead": ahead,
+        "all": compiled,
+        "flags": flags,
+    }}
     os.write(out, json.dumps(report).encode())
     """
 )
@@ -76,7 +83,7 @@ _SCRIPT = textwrap.dedent(
 
 def test_cells_compiled_ahead_are_not_compiled_again_unless_they_warned() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", _SCRIPT.format(cells=CELLS)],
+        [sys.executable, "-c", _SCRIPT.format(cells=CELLS, plain=("e",))],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -90,3 +97,10 @@ def test_cells_compiled_ahead_are_not_compiled_again_unless_they_warned() -> Non
     assert report["ahead"] == ["<cell 1>", "<cell 2>", "<cell 3>", "<cell 4>"]
     # The plan compiles again only the cells that warned or failed (their step reports it).
     assert report["all"] == [*report["ahead"], "<cell 1>", "<cell 2>"]
+    # A cell said not to end with an expression is compiled ahead without being parsed (v11).
+    assert report["flags"][:4] == [
+        ["<cell 1>", True],
+        ["<cell 2>", True],
+        ["<cell 3>", False],
+        ["<cell 4>", True],
+    ]

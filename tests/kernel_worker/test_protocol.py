@@ -30,7 +30,7 @@ EXAMPLES: list[p.Message] = [
         ),
         delete_names=("x", "y"),
     ),
-    p.Precompile((("a", "cell 1", "x = 1"), ("b", "cell 2", "x + 1"))),
+    p.Precompile((("a", "cell 1", "x = 1"), ("b", "cell 2", "x + 1")), ("a",)),
     p.ConfigureDatabase(3, "postgresql+psycopg://u@h/db", "s3cret"),
     p.FetchRows(4, "c1:1", 100, 50, 2, False),
     p.ExportTable(5, "c1:1", "/tmp/x.csv", None, True),
