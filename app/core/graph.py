@@ -18,7 +18,7 @@ from app.core.ordering import acyclic_order, strongly_connected_cycles, topologi
 from app.core.problems import Cycle, MultipleDefinition, Problem
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Graph:
     """Who feeds whom, in which order, and which cells cannot run and why.
 

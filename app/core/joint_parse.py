@@ -5,7 +5,7 @@ statements that lie in its lines: a notebook of thousands of small cells opens w
 A cell gets statements only when they are exactly what parsing it alone gives. Its text is read
 alone when the joined parse could differ: a statement that starts in one cell and ends in
 another (an open bracket or string, a decorator above the next cell's ``def``, an indented next
-cell), a cell that ends with a line continuation (a blank or comment line in the next cell would
+cell), a cell that ends with a line continuation and the cell after it (a blank or comment line in the next cell would
 end it, where the end of the text is an error), a carriage return (a line break to the parser
 and to no line count here), or a joined text that does not parse (the cell where it fails is
 read alone, the cells around it are parsed together again, as long as the failed parses stay
@@ -90,6 +90,9 @@ def _share(
             own = found[cell]
             if own is not None:
                 own.append(statement)
+    continued = False  # the cell before ends with a line continuation: joined to this one
     for index, body in enumerate(found, start=low):
-        if body is not None and not codes[index].rstrip().endswith("\\"):
+        continues = codes[index].rstrip().endswith("\\")
+        if body is not None and not continues and not continued:
             bodies[index] = body
+        continued = continues

@@ -6,7 +6,8 @@ resulting plan to the worker as one message, and updates the state from what com
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+import weakref
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -54,6 +55,13 @@ def _closure(
     in each direction."""
     if len(roots) == len(graph.cell_ids) and roots.issuperset(graph.cell_ids):
         return set(roots)  # every cell is a root: nothing more to find (a run-all)
+    if mode == "autorun":
+        # The usual edit: the roots and everything downstream of them, when every other
+        # ancestor of those is up to date — then nothing is pulled in and the walk would
+        # find exactly this (two reaches over the graph cost a third of the walk).
+        downstream = graph.descendants(roots) | roots
+        if all(cell in up_to_date for cell in graph.ancestors(downstream) - downstream):
+            return downstream
     return _walk_closure(graph, roots, up_to_date, ran, mode)
 
 
@@ -138,17 +146,20 @@ def names_to_delete(
     """Names to remove from the kernel before a plan (SEMANTICS.md §4): every name a cell in
     ``affected`` defined at its last run or defines now, every name whose defining cell is
     gone or no longer defines it, and every name of an errable cell."""
+    defs, problems = graph.defs, graph.problems
     doomed: set[str] = set()
+    for cell_id in affected:
+        doomed.update(defs.get(cell_id, ()))
     for name, cell_id in kernel_names.items():
+        if name in doomed:
+            continue  # most names of a large re-run: defined by a cell that runs again
         if (
             cell_id in affected
-            or cell_id not in graph.defs
-            or name not in graph.defs[cell_id]
-            or cell_id in graph.problems
+            or cell_id not in defs
+            or name not in defs[cell_id]
+            or cell_id in problems
         ):
             doomed.add(name)
-    for cell_id in affected:
-        doomed.update(graph.defs.get(cell_id, ()))
     return tuple(sorted(doomed))
 
 
@@ -169,6 +180,38 @@ def _inputs(graph: Graph, parents: frozenset[str], running: Set[str]) -> tuple[s
     if len(inputs) > 1:
         inputs.sort(key=graph.rank.__getitem__)
     return tuple(inputs)
+
+
+class _KeptSteps:
+    """The step of each cell whose parents all run in its plan (the usual case: then it
+    depends on the graph alone), kept for the last graph planned — a re-run of a large
+    notebook plans the same steps again, and its steps are then the same objects too."""
+
+    def __init__(self) -> None:
+        self._graph: weakref.ref[Graph] | None = None
+        self._steps: dict[str, PlannedStep] = {}
+
+    def steps(self, graph: Graph, runnable: Sequence[str]) -> tuple[PlannedStep, ...]:
+        if self._graph is None or self._graph() is not graph:
+            self._graph = weakref.ref(graph)
+            self._steps = {}
+        kept = self._steps
+        running = set(runnable)
+        parents = graph.parents
+        steps: list[PlannedStep] = []
+        for cid in runnable:
+            own = parents[cid]
+            if own <= running:  # every parent runs in this plan
+                step = kept.get(cid)
+                if step is None:
+                    step = kept[cid] = PlannedStep(cid, _inputs(graph, own, running))
+            else:
+                step = PlannedStep(cid, _inputs(graph, own, running))
+            steps.append(step)
+        return tuple(steps)
+
+
+_KEPT_STEPS = _KeptSteps()
 
 
 def plan_run(
@@ -208,19 +251,20 @@ def _plan(
         cells: Iterable[Cell] = notebook.cells  # every cell: no look-up by id
     else:
         cells = (notebook.cell(cid) for cid in closure)
-    planned = {cell.id for cell in cells if cell.kind != "markdown"}  # rendered, never run
+    planned: set[str] = set()
     # A cell with auto-run off runs only as a root; what would use its old value waits too.
-    held = {cid for cid in planned if cid not in roots and not notebook.cell(cid).auto_runs}
+    held: set[str] = set()
+    for cell in cells:
+        if cell.kind == "markdown":
+            continue  # rendered, never run
+        planned.add(cell.id)
+        if cell.meta and not cell.auto_runs and cell.id not in roots:
+            held.add(cell.id)
     waiting = held | (graph.descendants(held) & planned) if held else set()
     planned -= waiting
     blocked = _blocked_reasons(notebook, graph, planned)
     runnable = [cid for cid in graph.sort(planned) if cid not in blocked]
-    runnable_set = set(runnable)
-    parents = graph.parents
-    steps = tuple(
-        PlannedStep(cid, _inputs(graph, parents[cid], runnable_set) if parents[cid] else ())
-        for cid in runnable
-    )
+    steps = _KEPT_STEPS.steps(graph, runnable)
     stale: set[str] = waiting - held
     if mode == "lazy":
         stale |= graph.descendants(planned) - planned

@@ -173,6 +173,15 @@ def test_cells_parsed_together_analyse_as_each_alone(codes: list[str]) -> None:
     assert [found[cell.id] for cell in cells] == expected
 
 
+def test_a_cell_after_a_line_continuation_is_read_alone() -> None:
+    """Joined, `x = 1 \\` takes the next cell's first line (`;`) into its statement."""
+    codes = ["x = 1 \\", ";", "y = 2"]
+    analysis._MEMO.cache_clear()
+    found = analyze_cells(Cell(id=f"c{i}", code=code) for i, code in enumerate(codes))
+    assert [found[f"c{i}"] for i in range(3)] == _alone(codes)
+    assert found["c1"].syntax_error is not None
+
+
 def test_syntax_errors_keep_their_place_in_the_cell() -> None:
     codes = ["a = 1", "b = a +", "c = 2", "def f(:\n    pass", "d = c"]
     analysis._MEMO.cache_clear()
@@ -246,6 +255,29 @@ def test_a_run_all_plans_what_a_walk_of_the_graph_finds(
     for mode in ("autorun", "lazy"):
         assert _closure(graph, set(ids), up_to_date, done, mode) == _walk_closure(
             graph, ids, up_to_date, done, mode
+        )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(CHAIN_CODE, max_size=7),
+    st.sets(st.integers(0, 6), min_size=1),
+    st.sets(st.integers(0, 6)),
+    st.sets(st.integers(0, 6)),
+)
+def test_the_closure_of_any_roots_is_what_a_walk_of_the_graph_finds(
+    codes: list[str], roots: set[int], fresh: set[int], ran: set[int]
+) -> None:
+    """The closure's shortcut (autorun: everything downstream of the roots, when every other
+    ancestor is up to date) never differs from walking the graph, whatever the state."""
+    notebook, graph = build(codes)
+    ids = set(notebook.cell_ids)
+    picked = {f"c{i + 1}" for i in roots} & ids
+    up_to_date = {f"c{i + 1}" for i in fresh} & ids
+    done = ({f"c{i + 1}" for i in ran} & ids) | up_to_date  # as the planner passes it
+    for mode in ("autorun", "lazy"):
+        assert _closure(graph, set(picked), up_to_date, done, mode) == _walk_closure(
+            graph, picked, up_to_date, done, mode
         )
 
 

@@ -524,8 +524,11 @@ def test_an_edited_root_is_not_pulled_back_in_by_its_children(
 ) -> None:
     """After an edit, the root is the one cell not up to date: its children climbing back to
     it must not pull it in as an ancestor (two extra walks of the whole graph per plan,
-    a third of planning a 10,000-cell re-run). Counted: no graph walk at all."""
+    a third of planning a 10,000-cell re-run). Counted: the walk reaches over the graph no
+    more; and the planner does not walk at all, everything downstream of the root being the
+    closure when no other ancestor is out of date (two reaches, down then up)."""
     from app.core import graph as graph_module
+    from app.core import planner
 
     walks: list[int] = []
     real_reach = graph_module._reach
@@ -536,10 +539,16 @@ def test_an_edited_root_is_not_pulled_back_in_by_its_children(
 
     notebook, graph = build(chain(500))
     ids = notebook.cell_ids
+    fresh, ran = frozenset(ids[1:]), frozenset(ids)
     monkeypatch.setattr(graph_module, "_reach", counting_reach)
-    plan = plan_run(notebook, graph, ["c1"], frozenset(ids[1:]), {}, "autorun", frozenset(ids))
-    assert plan.cell_ids == ids
+    assert planner._walk_closure(graph, ["c1"], fresh, ran, "autorun") == set(ids)
     assert walks == []
+    walked: list[int] = []
+    real_walk = planner._walk_closure
+    monkeypatch.setattr(planner, "_walk_closure", lambda *a: walked.append(1) or real_walk(*a))
+    plan = plan_run(notebook, graph, ["c1"], fresh, {}, "autorun", ran)
+    assert plan.cell_ids == ids
+    assert walks == [1, 1] and walked == []
 
 
 def test_run_leaf_of_long_chain_with_nothing_up_to_date() -> None:
