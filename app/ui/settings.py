@@ -47,6 +47,26 @@ def default_save_path(name: str = "") -> Path:
     return candidate
 
 
+# -- the Variables panel -------------------------------------------------------------------------
+_VARIABLE_COLUMNS = "variables/columns"
+
+
+def variable_columns(default: frozenset[int]) -> set[int]:
+    """The Variables panel's shown columns (indices), ``default`` if unset or unreadable."""
+    raw: object = _settings().value(_VARIABLE_COLUMNS, None)
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not items:
+        return set(default)
+    try:
+        return {int(str(item)) for item in items}
+    except ValueError:
+        return set(default)
+
+
+def set_variable_columns(columns: set[int]) -> None:
+    _settings().setValue(_VARIABLE_COLUMNS, [str(c) for c in sorted(columns)])
+
+
 # -- the code editors' view (app-wide: every editor of every window) ----------------------------
 _CODE_ZOOM = "editor/zoom"
 _WORD_WRAP = "editor/word_wrap"

@@ -16,6 +16,7 @@ from app.core.notebook import Cell, Notebook
 from app.core.state import CellRunState
 from app.ui.panels.docks import NARROW_WIDTH, REFRESH_MS
 from app.ui.panels.outline_model import outline_rows
+from app.ui.panels.variables import VariableRow
 from tests.ui.conftest import until
 from tests.ui.test_window import Run, open_window
 
@@ -400,3 +401,68 @@ def test_a_narrow_window_folds_its_panels_and_a_wide_one_brings_them_back(
         assert panels.folded == []
 
     arun(body())
+
+
+def _variable_rows(count: int) -> list[VariableRow]:
+    return [
+        VariableRow(
+            f"name_{i}", "DataFrame", f"{i} rows × 3 columns", "2.0 KB", "c1", "load", "plot"
+        )
+        for i in range(count)
+    ]
+
+
+def test_the_variables_value_column_takes_the_room_the_others_leave(qtbot: QtBot) -> None:
+    """Name, Type and Size as wide as what they hold, the Value the rest: a panel a third of
+    a screen wide shows the whole summary (it was cut to "1 row × 3 col…")."""
+    from app.ui.panels.variable_columns import DEFINED_IN, NAME, READ_BY, SIZE, TYPE, VALUE
+    from app.ui.panels.variables import VariablesPanel
+
+    panel = VariablesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(330, 300)
+    panel.show()
+    panel.show_variables(_variable_rows(3))
+    header = panel.horizontalHeader()
+    assert header.isSectionHidden(DEFINED_IN) and header.isSectionHidden(READ_BY)
+    assert [header.logicalIndex(i) for i in range(4)] == [NAME, TYPE, SIZE, VALUE]
+    summary = panel.fontMetrics().horizontalAdvance("2 rows × 3 columns")
+    assert header.sectionSize(VALUE) > summary
+    assert sum(header.sectionSize(c) for c in (NAME, TYPE, SIZE, VALUE)) <= panel.viewport().width()
+    assert not panel.horizontalScrollBar().isVisible()
+    tip = panel.model_.data(panel.model_.index(0, NAME), Qt.ItemDataRole.ToolTipRole)
+    assert "Defined in: load" in tip and "Read by: plot" in tip
+
+
+def test_variables_columns_are_shown_from_the_header_menu_and_remembered(qtbot: QtBot) -> None:
+    from app.ui.panels.variable_columns import DEFINED_IN, NAME, READ_BY
+    from app.ui.panels.variables import HEADERS, VariablesPanel
+
+    panel = VariablesPanel()
+    qtbot.addWidget(panel)
+    panel.show_variables(_variable_rows(2))
+    menu = panel.columns.menu()
+    actions = {action.text(): action for action in menu.actions()}
+    assert list(actions) == list(HEADERS)
+    assert not actions[HEADERS[NAME]].isEnabled()  # the name always stays
+    actions[HEADERS[READ_BY]].trigger()
+    assert not panel.horizontalHeader().isSectionHidden(READ_BY)
+    again = VariablesPanel()  # a new window: the choice is remembered
+    qtbot.addWidget(again)
+    assert not again.horizontalHeader().isSectionHidden(READ_BY)
+    assert again.horizontalHeader().isSectionHidden(DEFINED_IN)
+
+
+def test_a_variables_column_the_user_resized_keeps_its_width(qtbot: QtBot) -> None:
+    from app.ui.panels.variable_columns import NAME
+    from app.ui.panels.variables import VariablesPanel
+
+    panel = VariablesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(400, 300)
+    panel.show()
+    panel.show_variables(_variable_rows(2))
+    panel.horizontalHeader().resizeSection(NAME, 150)  # as a drag of the header's edge does
+    panel.show_variables(_variable_rows(5))
+    panel.resize(500, 300)
+    assert panel.horizontalHeader().sectionSize(NAME) == 150

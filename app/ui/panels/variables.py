@@ -17,11 +17,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView, QWidget
 
 from app.coordinator.kernel_client import VariableSummary
 from app.core.graph import Graph
+from app.ui.panels.variable_columns import MEASURED_ROWS, SIZE, VariableColumns
 
 HEADERS = ("Name", "Type", "Value", "Size", "Defined in", "Read by")
 OPEN_IN_VIEWER = "Open in table viewer"
@@ -69,6 +70,21 @@ def variable_rows(
     return rows
 
 
+def row_texts(row: VariableRow) -> tuple[str, str, str, str, str, str]:
+    """The row's cells, in :data:`HEADERS` order."""
+    return (row.name, row.type_name, row.summary, row.size, row.defined_in, row.read_by)
+
+
+def row_tooltip(row: VariableRow) -> str:
+    """Everything about the name, whichever columns are shown (two of them start hidden)."""
+    lines = [f"{row.name}: {row.type_name}" + (f", {row.size}" if row.size else ""), row.summary]
+    if row.defined_in:
+        lines.append(f"Defined in: {row.defined_in}")
+    if row.read_by:
+        lines.append(f"Read by: {row.read_by}")
+    return "\n".join(line for line in lines if line)
+
+
 def opens_as_table(row: VariableRow) -> bool:
     """Whether the table viewer shows this name: a DataFrame, a Series, or an array of one or
     two dimensions (its summary reads "(3, 4) float64")."""
@@ -108,17 +124,14 @@ class VariablesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
         row = self.rows[index.row()]
-        return (
-            row.name,
-            row.type_name,
-            row.summary,
-            row.size,
-            row.defined_in,
-            row.read_by,
-        )[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row_texts(row)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row_tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -147,9 +160,7 @@ class VariablesPanel(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.columns = VariableColumns(self, HEADERS)
         self.clicked.connect(self._clicked)
         self.doubleClicked.connect(self._activate)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -157,6 +168,11 @@ class VariablesPanel(QTableView):
 
     def show_variables(self, rows: list[VariableRow]) -> None:
         self.model_.set_rows(rows)
+        self.columns.fit([row_texts(row) for row in rows[:MEASURED_ROWS]])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.columns.fit()  # the fitted columns' caps follow the panel's width
 
     def _clicked(self, index: QModelIndex) -> None:
         cell_id = self.model_.rows[index.row()].cell_id
