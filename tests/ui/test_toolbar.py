@@ -54,6 +54,21 @@ def test_mode_switch_is_two_state_and_drives_the_notebook_mode(arun: Run, tmp_pa
     arun(body())
 
 
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_chosen_mode_reads_clearly_without_shouting(dark: bool) -> None:
+    """The chosen side is a tint of the accent, not a solid fill (it was the loudest thing
+    in the window), and its words still meet WCAG AA; the other side's muted words too."""
+    from app.ui.theme.contrast import contrast_ratio
+    from app.ui.theme.palettes import DARK, LIGHT
+    from app.ui.window.toolbar import chosen_tint
+
+    theme = DARK if dark else LIGHT
+    tint = chosen_tint(theme)
+    assert tint.lower() != theme.accent.lower()
+    assert contrast_ratio(theme.text, tint) >= 4.5
+    assert contrast_ratio(theme.muted, theme.window) >= 4.5
+
+
 async def _mode(window: object, mode: str) -> None:
     from tests.ui.conftest import until
 

@@ -30,6 +30,6 @@ def icon(name: str, theme: Theme) -> QIcon:
         color=theme.text,
         color_disabled=theme.muted,
         color_active=theme.accent,
-        color_on=theme.on_accent,  # a checked button (the switch's pressed side) is accent
-        color_on_active=theme.on_accent,
+        color_on=theme.accent,  # a checked button (the switch's chosen side) is tinted
+        color_on_active=theme.accent,
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolBar, QToolButton, QWidget
 
+from app.ui.theme import blend
 from app.ui.theme.apply import theme_controller
 from app.ui.theme.palettes import Theme
 from app.ui.window.icons import icon
@@ -25,9 +26,11 @@ class ModeSwitch(QWidget):
         self._action = autorun
         self.auto_button = QToolButton()
         self.auto_button.setText("Auto-run")
+        self.auto_button.setObjectName("autoSide")
         self.auto_button.setToolTip("Auto-run: edits re-run the cells that depend on them")
         self.lazy_button = QToolButton()
         self.lazy_button.setText("Lazy")
+        self.lazy_button.setObjectName("lazySide")
         self.lazy_button.setToolTip(
             "Lazy: dependent cells are only marked stale; run them yourself"
         )
@@ -62,13 +65,25 @@ class ModeSwitch(QWidget):
         return self.auto_button.isChecked()
 
     def set_icons(self, theme: Theme) -> None:
-        """Icons and the pressed side's accent colours for ``theme``."""
+        """Icons, and the chosen side on a light tint of the accent with an accent edge, as
+        a segmented control (a solid accent fill made it the loudest thing in the window)."""
         self.auto_button.setIcon(icon("autorun", theme))
         self.lazy_button.setIcon(icon("lazy", theme))
         self.setStyleSheet(
-            f"QToolButton {{ border: 1px solid {theme.border}; padding: 2px 8px; }}"
-            f"QToolButton:checked {{ background: {theme.accent}; color: {theme.on_accent}; }}"
+            f"QToolButton {{ border: 1px solid {theme.border}; padding: 2px 8px;"
+            f" color: {theme.muted}; background: transparent; }}"
+            f"QToolButton#autoSide {{ border-top-left-radius: 4px;"
+            f" border-bottom-left-radius: 4px; }}"
+            f"QToolButton#lazySide {{ border-top-right-radius: 4px;"
+            f" border-bottom-right-radius: 4px; border-left: none; }}"
+            f"QToolButton:checked {{ background: {chosen_tint(theme)}; color: {theme.text};"
+            f" border-color: {theme.accent}; border-left: 1px solid {theme.accent}; }}"
         )
+
+
+def chosen_tint(theme: Theme) -> str:
+    """The chosen side's background: the accent a sixth of the way over the window."""
+    return blend(QColor(theme.window), QColor(theme.accent), 0.16).name()
 
 
 class NotebookToolbar:
