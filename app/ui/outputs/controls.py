@@ -115,7 +115,15 @@ class ControlOutput(QWidget):
             build(self, spec, value) if build else QLabel(f"[{spec.kind} control]", self)
         )
         self.editor.setEnabled(not spec.disabled)
-        layout.addWidget(self.editor, 1)
+        widest = COMPACT_WIDTHS.get(spec.kind)
+        if widest is None:
+            layout.addWidget(self.editor, 1)  # a table, a form, a file path: the cell's width
+        else:
+            # As marimo and ipywidgets draw them: as wide as a value needs, not the page's
+            # width (a slider the width of the cell moved in steps of 2 % of a screen).
+            self.editor.setMaximumWidth(widest)
+            layout.addWidget(self.editor, 1)
+            layout.addStretch(0)
 
     def report(self, value: Any) -> None:
         """The user changed the control to ``value`` (wire form)."""
@@ -405,6 +413,20 @@ def _table(out: ControlOutput, spec: ControlSpec, value: Any) -> QWidget:
     selection.selectionChanged.connect(selected)
     return table
 
+
+#: The widest a control of each kind is drawn (pixels); a kind not named takes the cell's width.
+COMPACT_WIDTHS: dict[str, int] = {
+    "slider": 360,
+    "number": 200,
+    "text": 360,
+    "checkbox": 360,
+    "switch": 360,
+    "dropdown": 280,
+    "multiselect": 360,
+    "date": 200,
+    "date_range": 360,
+    "button": 360,
+}
 
 _EDITORS: dict[str, Callable[[ControlOutput, ControlSpec, Any], QWidget]] = {
     "table": _table,

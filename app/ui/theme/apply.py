@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.theme import is_dark
 from app.ui.theme.fonts import load_bundled_fonts
 from app.ui.theme.palettes import DARK, LIGHT, Theme
+from app.ui.theme.scroll_bars import ThinScrollBars
 
 ThemeChoice = Literal["system", "light", "dark"]
 CHOICES: tuple[ThemeChoice, ...] = ("system", "light", "dark")
@@ -85,7 +86,9 @@ class ThemeController(QObject):
         self._choice = stored_choice()
         self._theme: Theme | None = None
         load_bundled_fonts()
-        app.setStyle("Fusion")  # the one style that paints every role of the palette
+        # Fusion (the one style that paints every role of the palette), with thin scroll bars.
+        self._style = ThinScrollBars()
+        app.setStyle(self._style)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._apply)
         self._apply()
 
