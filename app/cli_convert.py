@@ -18,21 +18,20 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from app.core import fileformat
 from app.core.importing import ConversionError, check_target, default_target, read_foreign
 from app.core.notebook import Notebook
+from app.core.record import Record
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(Record):
     """A notebook ready to run headless: the file the coordinator opens, its notebook, and the
     folder the kernel runs in (the input's own folder)."""
 

@@ -7,27 +7,26 @@ resulting plan to the worker as one message, and updates the state from what com
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from app.core.gc_pause import gc_paused
 from app.core.graph import Graph
 from app.core.notebook import Cell, Notebook
 from app.core.problems import BlockedBy, MissingNames, Problem, Reason, Unrunnable
+from app.core.record import Record
 
 Mode = Literal["autorun", "lazy"]
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedStep:
+class PlannedStep(Record):
     """A cell to run; ``depends_on`` are its parents that run earlier in the same plan."""
 
     cell_id: str
     depends_on: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Record):
     """``steps`` in run order; ``delete_names`` removed from the kernel before the first step;
     ``blocked`` cells (with the reason) are not sent; ``stale`` cells are shown stale (lazy
     mode, or downstream of a held cell); ``held`` cells would have run but do not run by
@@ -35,7 +34,7 @@ class Plan:
 
     steps: tuple[PlannedStep, ...] = ()
     delete_names: tuple[str, ...] = ()
-    blocked: Mapping[str, Reason] = field(default_factory=dict)
+    blocked: Mapping[str, Reason] = MappingProxyType({})
     stale: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
 

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
 from typing import Any
 
 import tomlkit
 
 from app.core.notebook import Notebook
+from app.core.record import replace
 
 
 def get_setting(notebook: Notebook, key: str) -> str | None:
