@@ -6,8 +6,6 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
-import tomlkit
-
 from app.core.notebook import Notebook
 from app.core.record import replace
 
@@ -26,6 +24,8 @@ def get_setting(notebook: Notebook, key: str) -> str | None:
 
 def set_setting(notebook: Notebook, key: str, value: str | None) -> Notebook:
     """The notebook with ``[tool.cascade] key = value`` (None removes the key)."""
+    import tomlkit  # only to write: reading is tomllib's (imported by every run)
+
     doc = tomlkit.parse(notebook.extra_header) if notebook.extra_header else tomlkit.document()
     tool: Any = doc.setdefault("tool", tomlkit.table(is_super_table=True))
     cascade: Any = tool.setdefault("cascade", tomlkit.table())
