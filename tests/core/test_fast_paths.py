@@ -1,7 +1,7 @@
 """The core's fast paths for opening large notebooks give exactly what the general paths give.
 
-Each fast path (a common marker read by one regex, the header Cascade writes read by the
-stdlib's ``tomllib`` instead of tomlkit, the spacing after a cell decided by the line after its
+Each fast path (a common marker read by one regex, the header Cascade writes read by one
+regex instead of tomlkit, the spacing after a cell decided by the line after its
 marker, triple quotes looked up once when finding markers, many cells parsed by one
 ``ast.parse``, a run order without a search for cycles, a run-all planned without walking the
 graph) is compared with its general path on generated input.
@@ -87,7 +87,8 @@ HEADER_LINES = st.sampled_from(
     ["[tool.cascade]", "format = 1", "format = 2", "format = 0", "format = 01", 'format = "1"',
      'name = "n"', 'name = ""', "name = 'n'", 'name = "a\\"b"', 'name = "é"', 'name = "x',
      'database = "sqlite://"', "database = 1", 'requires-python = ">=3.11"', "# a comment", "",
-     "[tool]", "x = 1", 'name = "n" # note', " format = 1", "format  = 1"]
+     "[tool]", "x = 1", 'name = "n" # note', " format = 1", "format  = 1", "format = 1_0",
+     "format = +1", "format = 10", 'name = "\t"', 'name = "a b"', 'database = ""']
 )  # fmt: skip
 
 

@@ -8,17 +8,17 @@ with tomlkit (the rest keeps its bytes) and, when nothing else is left in the ta
 does: every header Cascade opens is one it can save again. tomlkit is slow (about 100 KB/s) and
 not linear on every input, so a header is limited to :data:`MAX_HEADER_CHARS`.
 
-A header exactly as Cascade writes one that holds nothing but its settings (no escapes in its
-strings) is read with the standard library's ``tomllib`` instead (:func:`own_settings`): it
-gives what the split would, and such a header is rewritable by construction. tomlkit is
-imported only for any other header and for writing one (a tenth of ``cascade run``'s imports).
+A header exactly as Cascade writes one that holds nothing but its settings, with plain strings
+(no escapes, no control characters), is read without a TOML parser (:func:`own_settings`): in
+that form each value is the text between its quotes, the split would give no
+``extra_header``, and the header is rewritable by construction. tomlkit is imported only for
+any other header and for writing one (it was a tenth of ``cascade run``'s imports).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -46,10 +46,11 @@ _TOML_LOCATION = re.compile(r" at line \d+ col \d+$")
 # The comment lines a PEP 723 block is made of: "#" alone or "# " and anything.
 _COMMENT_RUN = re.compile(r"(?:#(?: [^\n]*)?(?:\n|\Z))*")
 #: The TOML :func:`merge_header` writes when there is nothing but Cascade's settings, for
-#: strings without escapes or control characters (see :func:`own_settings`).
-_PLAIN_STRING = r'"[^"\\\x00-\x1f\x7f]*"'
+#: strings without escapes or control characters (see :func:`own_settings`): a TOML integer
+#: (no sign, no leading zero, no "_") and basic strings whose value is the text they quote.
+_PLAIN_STRING = r'"([^"\\\x00-\x1f\x7f]*)"'
 _OWN_HEADER = re.compile(
-    rf"\[tool\.cascade\]\nformat = [0-9]+\n(?:name = {_PLAIN_STRING}\n)?"
+    rf"\[tool\.cascade\]\nformat = (0|[1-9][0-9]*)\n(?:name = {_PLAIN_STRING}\n)?"
     rf"(?:database = {_PLAIN_STRING}\n)?"
 )
 
@@ -145,16 +146,14 @@ def _problem_line(problem: HeaderProblem, toml_lines: list[str], opener_line: in
 def own_settings(toml: str) -> tuple[str, str | None] | None:
     """``(name, database)`` of a header's TOML that is exactly what Cascade writes for a
     notebook whose header holds nothing else (what :func:`split_header` would give, with no
-    ``extra_header``), read without tomlkit; None for any other TOML. A format Cascade cannot
-    read is refused as :func:`split_header` refuses it."""
-    if _OWN_HEADER.fullmatch(toml) is None:
+    ``extra_header``), read without a TOML parser; None for any other TOML. A format Cascade
+    cannot read is refused as :func:`split_header` refuses it."""
+    own = _OWN_HEADER.fullmatch(toml)
+    if own is None:
         return None
-    try:
-        table = tomllib.loads(toml)["tool"]["cascade"]
-    except tomllib.TOMLDecodeError:
-        return None  # e.g. a number with leading zeros: split_header says what is wrong
-    _check_format(table["format"])
-    return table.get("name", ""), table.get("database")
+    version, name, database = own.groups()
+    _check_format(int(version))
+    return name or "", database
 
 
 def _parse_toml(text: str) -> tomlkit.TOMLDocument:
