@@ -45,7 +45,8 @@ _PROBE = textwrap.dedent(
     code = {command}({argv!r}, out=io.StringIO(), err=sys.stderr)
     heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
     imported = sorted(m for m in sys.modules if m.startswith("app."))
-    print(json.dumps({{"code": code, "heavy": heavy, "imported": imported, **seen}}))
+    top = sorted({{m.split(".")[0] for m in sys.modules}})
+    print(json.dumps({{"code": code, "heavy": heavy, "imported": imported, "top": top, **seen}}))
     """
 )
 
@@ -83,12 +84,31 @@ def test_headless_commands_import_no_qt_qasync_or_pandas(tmp_path: Path, command
     assert report["heavy"] == []
 
 
-def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(tmp_path: Path) -> None:
-    report = probe("run_command", [str(notebook(tmp_path))])
+@pytest.mark.parametrize("command", ["run_command", "export_command"])
+def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(
+    tmp_path: Path, command: str
+) -> None:
+    """Nothing that reads, analyses, runs or reports the notebook is even imported before the
+    worker is launched: those imports happen while it starts (app.cli -> app.cli_run)."""
+    path = notebook(tmp_path)
+    argv = (
+        [str(path)] if command == "run_command" else [str(path), "--html", str(tmp_path / "o.html")]
+    )
+    report = probe(command, argv)
     assert report["code"] == 0
     at_launch = set(report["at_launch"])
     assert "app.coordinator.asyncio_kernel" in at_launch
-    assert not at_launch & {"app.coordinator.coordinator", "app.core.analysis", "app.core.graph"}
+    assert not at_launch & {
+        "app.cli_run",
+        "app.cli_convert",
+        "app.core.fileformat",
+        "app.core.state",
+        "app.core.controls",
+        "app.outputs.registry",
+        "app.coordinator.coordinator",
+        "app.core.analysis",
+        "app.core.graph",
+    }
 
 
 #: What a run never uses: completion (made when the window first asks), the conversion
@@ -103,6 +123,21 @@ NOT_FOR_A_RUN = (
     "app.outputs.markdown",
     "app.outputs.sanitize",
 )
+
+
+#: Libraries a run of a Cascade notebook does without: tomlkit (a header of Cascade's settings
+#: only is read without a TOML parser, app.core.fileformat.header), tomllib (likewise) and
+#: dataclasses (the headless path's values are app.core.record.Records: a frozen dataclass
+#: costs about a millisecond to define).
+LIBRARIES_NOT_FOR_A_RUN = ("tomlkit", "tomllib", "dataclasses")
+
+
+def test_a_run_of_a_cascade_notebook_needs_no_toml_parser_and_no_dataclass(
+    tmp_path: Path,
+) -> None:
+    report = probe("run_command", [str(notebook(tmp_path))])
+    assert report["code"] == 0
+    assert not set(report["top"]) & set(LIBRARIES_NOT_FOR_A_RUN)
 
 
 def test_a_headless_run_loads_no_completion_conversion_report_or_html(
