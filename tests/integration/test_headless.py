@@ -217,3 +217,36 @@ def test_a_launched_worker_never_used_ends_with_the_run(tmp_path: Path) -> None:
     launched = asyncio_run(body)
     assert process_gone(launched)
     assert events == []
+
+
+def test_a_headless_process_leaves_its_objects_to_exit_an_in_process_call_does_not(
+    tmp_path: Path,
+) -> None:
+    """The console script's run freezes what is alive for the interpreter's exit (its
+    collections would walk it all again); a caller's own process (a test) is left alone."""
+    path = notebook(tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import gc, io, sys
+        from contextlib import redirect_stdout
+        from app.__main__ import main
+
+        with redirect_stdout(io.StringIO()):
+            sys.argv = ["cascade", "run", {str(path)!r}]
+            assert main() == 0
+            as_process = gc.get_freeze_count()
+            gc.unfreeze()
+            assert main(["run", {str(path)!r}]) == 0
+        print(as_process > 0, gc.get_freeze_count())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "0"]
