@@ -13,6 +13,7 @@ standard library's and a ``kernel_worker/`` there never shadows the worker (alre
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -159,6 +160,11 @@ def main() -> int:
     # it (and parses the notebook); requests wait in the pipe until the worker reads them.
     writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
     executor, router = _set_up(channel, writer)
+    # What the worker is made of lives as long as it does: full collections (while cells run,
+    # and the interpreter's at exit, which the app waits for) need not walk it. Only objects
+    # made before any user code are frozen: the cells' objects are collected (and finalised)
+    # as without it.
+    gc.freeze()
     session.watch_parent(channel.requests)
     folder: str | None = None
     if notebook_dir:
