@@ -8,7 +8,6 @@ message here instead of a warning from the worker (docs/SEMANTICS.md §8).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from collections.abc import Iterator, Mapping
@@ -208,6 +207,8 @@ def _choice(text: str, options: Mapping[str, Any]) -> str:
 
 
 def _date(text: str, options: Mapping[str, Any]) -> str:
+    import datetime as dt  # a date control's --set only: not on every run's path
+
     try:
         iso = dt.date.fromisoformat(text).isoformat()
     except ValueError:
