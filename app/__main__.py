@@ -8,6 +8,7 @@ command) also logs to stderr; the log file is always written (:mod:`app.logs`).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -48,14 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     configure(level)
     logging.getLogger(__name__).info("cascade %s", " ".join(args[:1]) or "window")
-    if args[:1] == ["run"]:
-        from app.cli import run_command
+    if args[:1] in (["run"], ["export"]):
+        from app import cli
 
-        return run_command(args[1:])
-    if args[:1] == ["export"]:
-        from app.cli import export_command
-
-        return export_command(args[1:])
+        command = cli.run_command if args[0] == "run" else cli.export_command
+        code = command(args[1:])
+        if argv is None:  # this call is the whole process (the console script, python -m app)
+            _leave_to_exit()
+        return code
     if args[:1] == ["convert"]:
         from app.cli_convert import convert_command
 
@@ -78,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["app"] and len(args) == 2:
         return run_gui(args[1], app_view=True)
     return run_gui(args[0] if args else None)
+
+
+def _leave_to_exit() -> None:
+    """Everything alive now dies with the process: hand it to the collector's permanent
+    generation, so that the interpreter's exit, which collects all garbage several times over,
+    does not walk it (40 of the 45 ms a headless run's process took to exit). The app process
+    runs no user code; nothing of it needs a collection to be finalised (logging's handlers are
+    flushed and closed at exit all the same)."""
+    gc.freeze()
 
 
 def _screenshot_command(args: list[str]) -> int:

@@ -6,174 +6,24 @@ notebook file (see ``app.core.fileformat.files``: a regular ``.py`` file of at m
 text cannot be parsed, the kernel's Python cannot start (the line says which setting chooses
 it), or a ``--set`` names no control or gives it an invalid value. A Jupyter ``.ipynb`` or a
 marimo notebook is converted in memory first (``app.cli_convert``).
+
+This module reads the command line and starts the worker; only then is what reads, runs and
+reports the notebook imported (:mod:`app.cli_run`), while the worker starts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TextIO
 
-from app.cli_convert import Prepared, prepare, untrusted
 from app.coordinator.headless import HeadlessRun
-from app.coordinator.kernel import KernelStartError
-from app.core.controls import ControlValueError
-from app.core.fileformat import NotebookSaveError
-from app.core.problems import Unrunnable, describe
-from app.core.settings import get_setting
-from app.core.state import CellRunState, RichOutput
-from app.outputs.registry import render_text, richest
-
-if TYPE_CHECKING:
-    # Imported when the run needs it: the worker starts before (app.coordinator.headless).
-    from app.coordinator.coordinator import Coordinator
-    from app.core.notebook import Notebook
-
-OutputForm = Literal["data", "text"]
-
-
-def _rich_outputs(state: CellRunState, form: OutputForm) -> list[dict[str, str]]:
-    """A cell's displayed values: the richest portable data (``--json``), or terminal text;
-    both chosen by the output registry (:mod:`app.outputs.registry`)."""
-    result = []
-    for output in state.outputs:
-        if isinstance(output, RichOutput):
-            if form == "data":
-                mime, data = richest(output.data)
-                result.append({"mime": mime, "data": data})
-            else:
-                result.append({"mime": "text/plain", "data": render_text(output.data)})
-    return result
-
-
-def cell_reports(coordinator: Coordinator, form: OutputForm = "data") -> list[dict[str, Any]]:
-    """One JSON-ready record per cell, in display order (outputs in their richest form)."""
-    reports = []
-    for cell in coordinator.notebook.cells:
-        state = coordinator.states.get(cell.id, CellRunState())
-        analysis = coordinator.analyses[cell.id]
-        problems = coordinator.graph.problems.get(cell.id)
-        error: str | None = None
-        if state.error is not None:
-            error = state.error.traceback or f"{state.error.ename}: {state.error.evalue}"
-        elif state.status == "blocked" and state.reason is not None:
-            error = describe(state.reason, coordinator.cell_name)
-        elif problems:
-            error = describe(Unrunnable(problems), coordinator.cell_name)
-        status = "success" if cell.kind == "markdown" else state.status
-        reports.append(
-            {
-                "id": cell.id,
-                "kind": cell.kind,
-                "name": cell.name,
-                "label": coordinator.cell_name(cell.id),
-                "status": status,
-                "stdout": state.text("stdout"),
-                "stderr": state.text("stderr"),
-                "outputs": _rich_outputs(state, form),
-                "error": error,
-                "defs": sorted(analysis.defs),
-                "refs": sorted(analysis.refs),
-                "duration_ms": state.duration_ms,
-            }
-        )
-    return reports
-
-
-def _print_readable(name: str, reports: list[dict[str, Any]], out: TextIO) -> None:
-    out.write(f"{name}\n")
-    for report in reports:
-        timing = f" · {report['duration_ms']:.1f} ms" if report["duration_ms"] is not None else ""
-        out.write(f"\n── {report['label']} · {report['kind']} · {report['status']}{timing}\n")
-        if report["stdout"]:
-            out.write(
-                report["stdout"] if report["stdout"].endswith("\n") else report["stdout"] + "\n"
-            )
-        if report["stderr"]:
-            for line in report["stderr"].splitlines():
-                out.write(f"[stderr] {line}\n")
-        for output in report["outputs"]:
-            out.write(f"{output['data']}\n")
-        if report["error"]:
-            out.write(report["error"] if report["error"].endswith("\n") else report["error"] + "\n")
-
-
-def kernel_start_hint(notebook: Notebook) -> str:
-    """Which setting picks the kernel's Python, for a kernel that did not start."""
-    python = get_setting(notebook, "python")
-    if python:
-        return (
-            f'the notebook chooses it with python = "{python}" under [tool.cascade] in its'
-            " header: change or remove that line (in the window: Run → Kernel Python…)"
-        )
-    return (
-        'choose a Python ≥ 3.11 with python = "/path/to/python3" under [tool.cascade] in the'
-        " notebook's header (in the window: Run → Kernel Python…)"
-    )
-
-
-def untrusted_reason(path: Path, notebook: Notebook) -> str | None:
-    """Why ``cascade run`` refuses ``path`` without ``--trust`` (docs/SECURITY.md), or None:
-    its header asks for an interpreter, a database or environment variables, and the user has
-    not trusted it in the window."""
-    from app.coordinator.trust_store import TrustStore
-    from app.core.trust import describe_requests, settings_fingerprint, trust_requests
-
-    requests = trust_requests(notebook)
-    if not requests or TrustStore().is_trusted(path.resolve(), settings_fingerprint(notebook)):
-        return None
-    return (
-        f"{path} is not trusted: it {describe_requests(requests)}. If you trust it, run it "
-        "again with --trust (or open it in Cascade and choose Trust)"
-    )
-
-
-def run_headless(
-    path: Path,
-    notebook: Notebook,
-    err: TextIO,
-    *,
-    trust: bool = False,
-    run: HeadlessRun | None = None,
-    cwd: Path | None = None,
-    settings: Mapping[str, str] | None = None,
-) -> Coordinator | None:
-    """Run every cell of ``path`` (on ``run``, whose worker is already starting, or on a run
-    of its own), with control ``settings`` by variable name (``--set``); None (with the
-    reason on ``err``) if the notebook is not trusted for what it asks, the kernel won't
-    start, or a setting names no control or gives it an invalid value."""
-    if not trust:
-        refused = untrusted_reason(path, notebook)
-        if refused is not None:
-            err.write(f"cascade: {refused}\n")
-            return None
-    try:
-        if run is None:
-            with HeadlessRun(path, cwd=cwd) as own:
-                return own.run_all(trust=trust, settings=settings)
-        return run.run_all(trust=trust, path=path, settings=settings)
-    except ControlValueError as exc:
-        err.write(f"cascade: {exc}\n")
-        return None
-    except KernelStartError as exc:
-        hint = kernel_start_hint(notebook)
-        err.write(f"cascade: the kernel could not start ({_one_line(str(exc))}); {hint}\n")
-        return None
-
 
 _TRUST_HELP = (
     "honour the notebook's own interpreter, database and ${ENV} references for this run "
     "(without it, a notebook that asks for them must have been trusted in the window)"
 )
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split("\n"))
-
-
 _SET_HELP = (
     "set the control held by variable NAME to VALUE (repeatable): the notebook runs with the "
     "controls' defaults, then their cells and readers run with these values"
@@ -188,76 +38,29 @@ def _setting(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-def _add_set_option(parser: argparse.ArgumentParser) -> None:
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """``--trust`` and ``--set``, which ``run`` and ``export`` share."""
+    parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
     parser.add_argument(
         "--set", dest="settings", action="append", type=_setting, default=[],
         metavar="NAME=VALUE", help=_SET_HELP,
     )  # fmt: skip
 
 
-def _run_prepared(
-    prepared: Prepared, run: HeadlessRun, args: argparse.Namespace, err: TextIO
-) -> Coordinator | None:
-    """``run`` and ``export``: every cell of the prepared notebook, with the command's
-    ``--trust`` and ``--set`` options."""
-    return run_headless(
-        prepared.path,
-        prepared.notebook,
-        err,
-        trust=args.trust,
-        run=run,
-        settings=dict(args.settings),
-    )
-
-
 def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(prog="cascade run", description="Run a notebook headless.")
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
-    _add_set_option(parser)
+    _add_run_options(parser)
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    # The worker starts while the notebook is read (and a Jupyter or marimo one converted).
-    with HeadlessRun(path) as run, prepare(path, err) as prepared:
-        if prepared is None or untrusted(prepared, err, trust=args.trust):
-            return 2
-        coordinator = _run_prepared(prepared, run, args, err)
+    with HeadlessRun(path) as run:
+        from app import cli_run  # imported while the worker starts
+
+        coordinator = cli_run.open_and_run(run, args, err)
     if coordinator is None:
         return 2
-    name = coordinator.notebook.name or path.stem
-    reports = cell_reports(coordinator, "data" if args.json else "text")
-    try:
-        if args.json:
-            json.dump({"notebook": name, "cells": reports}, out, ensure_ascii=False, indent=2)
-            out.write("\n")
-        else:
-            _print_readable(name, reports, out)
-        out.flush()
-    except BrokenPipeError:  # `cascade run … | head` is fine
-        sys.stdout = None  # no second error at interpreter exit
-
-    ok = all(r["status"] == "success" for r in reports)
-    return 0 if ok else 1
-
-
-def _write_export(coordinator: Coordinator, target: Path, ipynb: bool, err: TextIO) -> bool:
-    """Write the run's export (a Jupyter notebook or one HTML page); False, said on ``err``,
-    when the file cannot be written."""
-    try:
-        if ipynb:
-            from app.export_ipynb import write_ipynb
-
-            write_ipynb(coordinator, target)
-        else:
-            from app.export_html import export_notebook_html
-
-            export_notebook_html(coordinator, target)
-    except (OSError, ValueError) as exc:
-        reason = exc.reason if isinstance(exc, NotebookSaveError) else str(exc)
-        err.write(f"cascade: cannot write {target}: {_one_line(reason)}\n")
-        return False
-    return True
+    return cli_run.print_reports(coordinator, path, "data" if args.json else "text", out)
 
 
 def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -276,31 +79,14 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     formats = parser.add_mutually_exclusive_group(required=True)
     formats.add_argument("--html", type=Path, metavar="OUT.html")
     formats.add_argument("--ipynb", type=Path, metavar="OUT.ipynb", help="nbformat 4.5")
-    parser.add_argument("--trust", action="store_true", help=_TRUST_HELP)
-    _add_set_option(parser)
+    _add_run_options(parser)
     args = parser.parse_args(argv)
-    path: Path = args.notebook
     target: Path = args.html or args.ipynb
-    what = "HTML" if args.html else "a Jupyter notebook"
-    with HeadlessRun(path) as run, prepare(path, err) as prepared:
-        if prepared is None:
-            return 2
-        if target.resolve() == path.resolve():
-            err.write(f"cascade: will not overwrite the notebook {path} with {what}\n")
-            return 2
-        if not target.resolve().parent.is_dir():
-            err.write(f"cascade: cannot write {target}: no folder {target.parent}\n")
-            return 2
-        if untrusted(prepared, err, trust=args.trust):
-            return 2
-        coordinator = _run_prepared(prepared, run, args, err)
-    if coordinator is None or not _write_export(coordinator, target, bool(args.ipynb), err):
-        return 2
-    from app.export_html import failed_cells
+    what = "a Jupyter notebook" if args.ipynb else "HTML"
+    with HeadlessRun(args.notebook) as run:
+        from app import cli_run  # imported while the worker starts
 
-    failed = failed_cells(coordinator.notebook, coordinator.states)
-    if failed:
-        code_cells = sum(1 for cell in coordinator.notebook.cells if cell.kind != "markdown")
-        err.write(f"cascade: {len(failed)} of {code_cells} code cells failed (see the export)\n")
-    out.write(f"wrote {target}\n")
-    return 0
+        coordinator = cli_run.open_and_run(run, args, err, export=(target, what))
+    if coordinator is None:
+        return 2
+    return cli_run.write_export(coordinator, target, bool(args.ipynb), out, err)

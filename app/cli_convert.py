@@ -15,24 +15,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from app.core import fileformat
 from app.core.importing import ConversionError, check_target, default_target, read_foreign
 from app.core.notebook import Notebook
+from app.core.record import Record
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(Record):
     """A notebook ready to run headless: the file the coordinator opens, its notebook, and the
     folder the kernel runs in (the input's own folder)."""
 
@@ -68,6 +66,8 @@ def prepare(path: Path, err: TextIO) -> Iterator[Prepared | None]:
         f"cascade: {path.name} converted in memory ({len(summary.renames)} renamed,"
         f" {len(summary.problems)} to check; `cascade convert {path.name}` shows the report)\n"
     )
+    import tempfile  # only here: a run of a Cascade notebook never needs it
+
     with tempfile.TemporaryDirectory(prefix="cascade-import-") as folder:
         target = Path(folder) / f"{path.stem}.py"
         fileformat.save(imported.conversion.notebook, target)
@@ -78,7 +78,7 @@ def untrusted(prepared: Prepared, err: TextIO, *, trust: bool) -> bool:
     """``cascade run``'s trust rule, for the path the user gave (a converted notebook runs from
     a temporary file, which no one has trusted): True, with the reason on ``err``, when the
     notebook asks for an interpreter, a database or environment variables untrusted."""
-    from app.cli import untrusted_reason
+    from app.cli_run import untrusted_reason
 
     refused = None if trust else untrusted_reason(prepared.shown, prepared.notebook)
     if refused is not None:

@@ -13,6 +13,7 @@ standard library's and a ``kernel_worker/`` there never shadows the worker (alre
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -159,6 +160,13 @@ def main() -> int:
     # it (and parses the notebook); requests wait in the pipe until the worker reads them.
     writer.send(Ready(PROTOCOL_VERSION, os.getpid(), sys.version, sys.executable, _missing()))
     executor, router = _set_up(channel, writer)
+    if not readable(channel.requests):
+        _ready_for_the_database(executor)
+    # What the worker is made of lives as long as it does: full collections (while cells run,
+    # and the interpreter's at exit, which the app waits for) need not walk it. Only objects
+    # made before any user code are frozen: the cells' objects are collected (and finalised)
+    # as without it.
+    gc.freeze()
     session.watch_parent(channel.requests)
     folder: str | None = None
     if notebook_dir:
@@ -201,6 +209,14 @@ def _set_up(channel: Channel, writer: FrameWriter) -> tuple[Executor, OutputRout
     controls.install_finder()  # `import cascade` in cells (docs/SEMANTICS.md §8)
     interrupts.start_watcher()
     return executor, router
+
+
+def _ready_for_the_database(executor: Executor) -> None:
+    """The app tells every worker it starts its database first (ConfigureDatabase; usually a
+    notebook's SQLite file not made yet, answered with SQLite's version): what the answer needs
+    is imported while no request waits (``cascade run`` is still reading the notebook), not
+    while the app waits for the answer before it sends the first plan."""
+    executor.sql.prepare_for_sqlite()
 
 
 def _serve(

@@ -11,7 +11,7 @@ import gc
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from kernel_worker import interrupts
 from kernel_worker.protocol import DatabaseSchema, DescribeSchema, SqlStatementSpec
@@ -88,6 +88,13 @@ class SqlEngine:
         self.schema = SchemaCache()
 
     # -- configuration -------------------------------------------------------------------
+    @staticmethod
+    def prepare_for_sqlite() -> None:
+        """Import what naming a SQLite database takes (:func:`_sqlite_server`), ahead of the
+        first :meth:`configure`; a Python without SQLite loses nothing by it."""
+        with suppress(ImportError):
+            import sqlite3  # noqa: F401
+
     def configure(self, url: str, password: str | None) -> tuple[bool, str, str]:
         """(ok, message, server). On failure the previous engine stays in force.
 

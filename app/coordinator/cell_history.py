@@ -7,17 +7,15 @@ the cell exactly as it was. The coordinator applies entries; this module only ke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from app.core.notebook import Cell
+from app.core.record import Record
 from app.core.state import CellRunState
 
 #: How many structural edits can be undone.
 MAX_DEPTH = 200
 
 
-@dataclass(frozen=True, slots=True)
-class CellRemoved:
+class CellRemoved(Record):
     """``cell`` was at ``index`` and is gone; ``state`` is how it last looked."""
 
     cell: Cell
@@ -25,8 +23,7 @@ class CellRemoved:
     state: CellRunState
 
 
-@dataclass(frozen=True, slots=True)
-class CellInserted:
+class CellInserted(Record):
     """``cell`` was inserted at ``index`` (redo inserts it again with ``state``)."""
 
     cell: Cell
@@ -34,15 +31,13 @@ class CellInserted:
     state: CellRunState
 
 
-@dataclass(frozen=True, slots=True)
-class CellMoved:
+class CellMoved(Record):
     cell_id: str
     from_index: int
     to_index: int
 
 
-@dataclass(frozen=True, slots=True)
-class CodeChanged:
+class CodeChanged(Record):
     """Several cells' code changed as one edit (replace all, a rename quick fix):
     ``changes`` holds (cell id, code before, code after); ``label`` names the edit."""
 
@@ -55,8 +50,7 @@ class CodeChanged:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class KindChanged:
+class KindChanged(Record):
     """A cell became another kind (Python, Markdown, SQL): the cell ``before`` and ``after``
     (a SQL cell also gets or loses its result name)."""
 
@@ -64,8 +58,7 @@ class KindChanged:
     after: Cell
 
 
-@dataclass(frozen=True, slots=True)
-class MetaChanged:
+class MetaChanged(Record):
     """A cell's metadata changed (auto-run on or off): ``before`` and ``after``; ``label``
     names the change."""
 
@@ -78,8 +71,7 @@ class MetaChanged:
         return MetaChanged(self.cell_id, self.after, self.before, self.label)
 
 
-@dataclass(frozen=True, slots=True)
-class EditGroup:
+class EditGroup(Record):
     """Several edits made as one operation (delete or paste several cells, merge, split):
     undone and redone in one step, in reverse order."""
 

@@ -14,7 +14,6 @@ finished; edits are saved synchronously, before anything can run or the window c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +48,7 @@ from app.core.graph import Graph
 from app.core.notebook import Notebook
 from app.core.planner import Mode
 from app.core.problems import Stale
+from app.core.record import replace
 from app.core.state import CellRunState
 from app.core.trust import TrustRequest
 

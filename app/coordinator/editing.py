@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from app.coordinator.cell_history import (
@@ -35,11 +34,11 @@ from app.core.document import AnalysedNotebook, Delta
 from app.core.notebook import AUTORUN_KEY, HIDE_IN_APP_KEY, Cell, CellKind, Notebook, new_cell_id
 from app.core.planner import Mode
 from app.core.problems import Stale
+from app.core.record import Record, replace
 from app.core.state import CellRunState
 
 
-@dataclass(frozen=True, slots=True)
-class PendingCascade:
+class PendingCascade(Record):
     """A cascade asked for while several edits are applied as one operation: they are
     joined and run (or staled) once when the operation ends."""
 

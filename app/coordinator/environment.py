@@ -5,7 +5,6 @@ whose members it names below; kept apart so each file holds one job.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from app.core.document import AnalysedNotebook
 from app.core.graph import Graph
 from app.core.notebook import Notebook
 from app.core.problems import Stale
+from app.core.record import replace
 from app.core.settings import get_setting, set_setting
 from app.core.trust import TrustRequest
 

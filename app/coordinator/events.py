@@ -6,7 +6,6 @@ Every state change is one of these; an observer never has to poll the coordinato
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -14,29 +13,27 @@ from app.core.analysis import CellAnalysis
 from app.core.notebook import Notebook
 from app.core.planner import Mode
 from app.core.problems import Problem
+from app.core.record import Record
 from app.core.state import CellRunState, Output
 from app.core.trust import TrustRequest
 
 KernelStatus = Literal["not_started", "starting", "idle", "busy", "dead"]
 
 
-@dataclass(frozen=True, slots=True)
-class NotebookLoaded:
+class NotebookLoaded(Record):
     """A notebook was opened (or created): the whole document is new."""
 
     notebook: Notebook
     path: Path | None
 
 
-@dataclass(frozen=True, slots=True)
-class StructureChanged:
+class StructureChanged(Record):
     """Cells were added, deleted or moved; ``notebook`` is the new document."""
 
     notebook: Notebook
 
 
-@dataclass(frozen=True, slots=True)
-class AnalysisChanged:
+class AnalysisChanged(Record):
     """A cell's defs/refs changed, or its graph problems (cycle, multiple definitions)."""
 
     cell_id: str
@@ -44,8 +41,7 @@ class AnalysisChanged:
     problems: tuple[Problem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CellStateChanged:
+class CellStateChanged(Record):
     """A cell's run state changed. ``appended``: the output just added, if that was the change."""
 
     cell_id: str
@@ -53,8 +49,7 @@ class CellStateChanged:
     appended: Output | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CellStatesChanged:
+class CellStatesChanged(Record):
     """Several cells' run states changed at once — a plan was queued, a batch of brief steps
     ended, the kernel went away: one event with every changed cell, so an observer (the
     window) handles them, and repaints, once. No output was appended by these changes."""
@@ -66,20 +61,17 @@ class CellStatesChanged:
 STOPPED = "stopped"
 
 
-@dataclass(frozen=True, slots=True)
-class KernelStateChanged:
+class KernelStateChanged(Record):
     status: KernelStatus
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class NotebookSaved:
+class NotebookSaved(Record):
     path: Path
     at: float  # time.time()
 
 
-@dataclass(frozen=True, slots=True)
-class DatabaseStatusChanged:
+class DatabaseStatusChanged(Record):
     """The kernel's database connection was (re)checked. ``url`` is the one in force (never
     with a password); on failure it is the previous one and ``message`` says why."""
 
@@ -89,16 +81,14 @@ class DatabaseStatusChanged:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class FileChangedOnDisk:
+class FileChangedOnDisk(Record):
     """The notebook file was changed by someone else; autosave stopped so nothing is lost.
     Resolve with ``coordinator.reload()`` or ``coordinator.save(overwrite=True)``."""
 
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
-class SaveFailed:
+class SaveFailed(Record):
     """A save wrote nothing (read-only file or folder, disk full…): the edit is kept in memory
     and in a recovery copy, and saving is retried. ``path`` is where it should have gone."""
 
@@ -106,8 +96,7 @@ class SaveFailed:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class TrustChanged:
+class TrustChanged(Record):
     """Whether the notebook's own settings are honoured. ``requests``: what its header asks
     for (empty: nothing to trust)."""
 
@@ -115,8 +104,7 @@ class TrustChanged:
     requests: tuple[TrustRequest, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TrustDecisionNeeded:
+class TrustDecisionNeeded(Record):
     """A run was asked for in an untrusted notebook: it waits until the user trusts the
     notebook (``coordinator.trust()``), runs it without its settings
     (``coordinator.run_untrusted()``) or declines (``coordinator.discard_held_runs()``)."""
@@ -124,23 +112,20 @@ class TrustDecisionNeeded:
     requests: tuple[TrustRequest, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ModeChanged:
+class ModeChanged(Record):
     """Autorun or lazy (SEMANTICS.md §3)."""
 
     mode: Mode
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryChanged:
+class HistoryChanged(Record):
     """What Undo and Redo would do now ("delete cell"), or None when there is nothing."""
 
     undo: str | None
     redo: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(Record):
     """Something the user should read once (a moved password, a restarted kernel)."""
 
     level: Literal["info", "warning", "error"]

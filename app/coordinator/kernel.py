@@ -7,18 +7,17 @@ a scripted fake with the same shape, so the coordinator's logic is tested withou
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
+from app.core.record import Record
 from kernel_worker.protocol import Event, Ready, Request
 
 #: What the user is told when the worker's frames stopped making sense (see the protocol).
 CORRUPTED_MESSAGE = "the kernel's protocol stream was corrupted by the cell"
 
 
-@dataclass(frozen=True, slots=True)
-class KernelExited:
+class KernelExited(Record):
     """The worker process ended. ``expected``: we asked it to (shutdown, restart).
     ``corrupted``: we stopped it because its protocol stream was corrupt (what was wrong)."""
 

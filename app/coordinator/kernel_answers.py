@@ -6,18 +6,18 @@ worker's protocol. Importable from :mod:`app.coordinator.kernel_client` as befor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from app.core.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class DatabaseAnswer:
+class DatabaseAnswer(Record):
     ok: bool
     message: str
     server: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PageRequest:
+class PageRequest(Record):
     """Rows ``start``… (``count`` of them) of kernel table ``table_id``, in the order of
     ``sort_column`` (None: the frame's own order): one value from the table view to the worker."""
 
@@ -28,8 +28,7 @@ class PageRequest:
     ascending: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class TablePage:
+class TablePage(Record):
     """Rows ``start``… of a kernel table (``error`` set when it cannot be read any more)."""
 
     table_id: str
@@ -39,8 +38,7 @@ class TablePage:
     error: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class VariableSummary:
+class VariableSummary(Record):
     """One name in the kernel as the Variables panel shows it (see kernel_worker.variables)."""
 
     name: str
@@ -49,8 +47,7 @@ class VariableSummary:
     size: int = -1
 
 
-@dataclass(frozen=True, slots=True)
-class VariableTable:
+class VariableTable(Record):
     """A name's value as a kernel table for the viewer: ``table``, the ``TABLE_MIME`` JSON, or
     "" and ``problem`` in words; ``defined`` False when the kernel has no such name."""
 
@@ -60,14 +57,12 @@ class VariableTable:
     defined: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class TableExport:
+class TableExport(Record):
     ok: bool
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class CompletionItem:
+class CompletionItem(Record):
     """One completion: ``name`` as listed, ``insert`` what to add after the typed prefix,
     ``kind`` (module, class, function, keyword, instance, path…) and a one-line ``detail``."""
 
@@ -77,8 +72,7 @@ class CompletionItem:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class KernelCompletions:
+class KernelCompletions(Record):
     """The kernel's completions; ``unavailable``: its Python lacks ``jedi``."""
 
     items: tuple[CompletionItem, ...] = ()
@@ -86,22 +80,20 @@ class KernelCompletions:
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaAnswer:
+class SchemaAnswer(Record):
     """The database's tables and views, the columns of the tables asked for (table ->
     ((name, type), …)), whether more tables exist than were listed, the kernel's cache
     generation (a new one: anything kept before is stale) and why nothing could be read."""
 
     tables: tuple[str, ...] = ()
     views: tuple[str, ...] = ()
-    columns: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    columns: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({})
     truncated: bool = False
     generation: int = 0
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class KernelInspection:
+class KernelInspection(Record):
     """The call around a position (``signature``, its ``params``, the ``parameter`` being
     typed or -1) and, when asked, the ``doc`` of the name there and its ``module``."""
 

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
@@ -28,6 +27,7 @@ from app.coordinator.kernel_answers import (
     VariableSummary,
     VariableTable,
 )
+from app.core.record import Record
 from app.core.session import (
     DisplayReceived,
     PlanEnded,
@@ -74,29 +74,25 @@ class KernelUnavailable(RuntimeError):
     """The kernel is not running, or went away before it answered."""
 
 
-@dataclass(frozen=True, slots=True)
-class KernelReady:
+class KernelReady(Record):
     python: str  # "3.11.7"
     executable: str
     missing: tuple[str, ...]  # optional packages its Python lacks
 
 
-@dataclass(frozen=True, slots=True)
-class KernelGone:
+class KernelGone(Record):
     """The worker ended: ``expected`` when we asked; ``message`` says why in words."""
 
     expected: bool
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class KernelLog:
+class KernelLog(Record):
     level: str  # "warning" | "error"
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class StepSpec:
+class StepSpec(Record):
     """One cell to run, as the coordinator knows it."""
 
     cell_id: str

@@ -16,10 +16,10 @@ import os
 import signal
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.coordinator.kernel import EventHandler, KernelExited
+from app.core.record import Record
 from kernel_worker import protocol as p
 
 #: What goes on another interpreter's PYTHONPATH so it can run ``-m kernel_worker``: the
@@ -31,8 +31,7 @@ PACKAGE_ROOT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class WorkerLaunch:
+class WorkerLaunch(Record):
     """Everything needed to start one worker; ``nonce`` frames its protocol session."""
 
     program: str

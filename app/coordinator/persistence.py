@@ -12,20 +12,19 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from app.coordinator.recovery import RecoveryStore
 from app.core import fileformat
+from app.core.record import Record
 
 
 def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class SaveOutcome:
+class SaveOutcome(Record):
     """What a save did: ``saved``; ``conflict`` (the file changed on disk since we read or wrote
     it: nothing written); ``failed`` (``message`` says why: nothing written); ``kept`` (no file
     yet: the text is in the recovery copy only)."""

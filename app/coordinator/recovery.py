@@ -13,14 +13,13 @@ import os
 import secrets
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.coordinator.user_dirs import data_dir, ensure_private
+from app.core.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class RecoveredNotebook:
+class RecoveredNotebook(Record):
     """A copy left behind: ``origin`` is the notebook's file (None for a never-saved one)."""
 
     key: str

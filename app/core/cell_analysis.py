@@ -6,14 +6,14 @@ Plain values the graph, the planner, the window and the exports share; computing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
+
+from app.core.record import Record
 
 __all__ = ["EMPTY_ANALYSIS", "CellAnalysis", "SyntaxProblem", "is_private_name"]
 
 
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
+class SyntaxProblem(Record):
     """Why a Python cell could not be parsed; ``line`` and ``column`` are 1-based, in the cell."""
 
     message: str
@@ -21,8 +21,7 @@ class SyntaxProblem:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class CellAnalysis:
+class CellAnalysis(Record):
     """The names a cell binds and reads at module level.
 
     ``defs`` and ``refs`` never hold private names (one leading underscore); ``private_defs``

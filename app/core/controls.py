@@ -8,14 +8,14 @@ message here instead of a warning from the worker (docs/SEMANTICS.md §8).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from app.core.mime import CONTROL_MIME
+from app.core.record import Record, replace
 from app.core.state import CellRunState, Output, RichOutput
 
 
@@ -23,8 +23,7 @@ class ControlValueError(ValueError):
     """A value a control cannot take; the message says why, for a person."""
 
 
-@dataclass(frozen=True, slots=True)
-class ControlSpec:
+class ControlSpec(Record):
     """One displayed control: ``id`` stays the same across runs of its cell, ``instance`` is
     new each time the control is created, ``value`` is in wire form (JSON), ``names`` are the
     variables holding it."""
@@ -36,7 +35,7 @@ class ControlSpec:
     label: str = ""
     disabled: bool = False
     debounce: bool = False
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
     names: tuple[str, ...] = ()
     #: The controls of a stack or form (kind "stack" / "form"), shown inside it.
     children: tuple[ControlSpec, ...] = ()
@@ -208,6 +207,8 @@ def _choice(text: str, options: Mapping[str, Any]) -> str:
 
 
 def _date(text: str, options: Mapping[str, Any]) -> str:
+    import datetime as dt  # a date control's --set only: not on every run's path
+
     try:
         iso = dt.date.fromisoformat(text).isoformat()
     except ValueError:

@@ -9,7 +9,6 @@ cell defines or reads changed, and a move only recomputes the run order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.core.analysis import CellAnalysis, analyze_cell, analyze_cells
@@ -17,10 +16,10 @@ from app.core.cell_names import base_name, cell_names
 from app.core.graph import Graph, build_graph, reorder_graph
 from app.core.notebook import Notebook
 from app.core.problems import Problem
+from app.core.record import Record, derived
 
 
-@dataclass(frozen=True, slots=True)
-class Delta:
+class Delta(Record):
     """What an edit changed: ``announce`` — cells whose analysis or problems are new (display
     order); ``problems_changed`` — cells that became errable or stopped being errable;
     ``old_graph`` — the graph before (its children are the edited cells' old readers)."""
@@ -30,12 +29,15 @@ class Delta:
     old_graph: Graph
 
 
-@dataclass(frozen=True, slots=True)
-class AnalysedNotebook:
+class AnalysedNotebook(Record):
     notebook: Notebook
     analyses: Mapping[str, CellAnalysis]
     graph: Graph
-    _names: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    #: What :meth:`cell_name` worked out, once (kept by :meth:`update` while still right).
+    _names: dict[str, dict[str, str]] = derived()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_names", {})
 
     @classmethod
     def of(cls, notebook: Notebook) -> AnalysedNotebook:

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 
 from app.core.analysis import CellAnalysis
 from app.core.gc_pause import gc_paused
 from app.core.notebook import Notebook
 from app.core.ordering import acyclic_order, strongly_connected_cycles, topological_order
 from app.core.problems import Cycle, MultipleDefinition, Problem
+from app.core.record import Record, replace
 
 
-@dataclass(frozen=True, slots=True, weakref_slot=True)
-class Graph:
+class Graph(Record):
     """Who feeds whom, in which order, and which cells cannot run and why.
 
     ``definers``: name -> defining cells (display order). ``unresolved``: per cell, the names

@@ -11,7 +11,6 @@ that one bounded read; nothing in the file runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -19,6 +18,7 @@ from app.core.convert.errors import ConversionError
 from app.core.fileformat import decode_notebook, read_notebook_bytes
 from app.core.fileformat.files import IPYNB_SUFFIX
 from app.core.fileformat.foreign import is_foreign_notebook
+from app.core.record import Record
 
 if TYPE_CHECKING:
     from app.core.convert.report import Conversion
@@ -39,8 +39,7 @@ ForeignKind = Literal["ipynb", "marimo"]
 MARIMO_SUFFIX = "_cascade.py"
 
 
-@dataclass(frozen=True, slots=True)
-class Imported:
+class Imported(Record):
     """A foreign notebook read from ``source`` and converted."""
 
     source: Path

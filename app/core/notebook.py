@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from app.core.record import Record, derived, replace
 
 CellKind = Literal["python", "sql", "markdown"]
 CELL_KINDS: tuple[CellKind, ...] = ("python", "sql", "markdown")
@@ -30,8 +31,7 @@ AUTORUN_KEY = "autorun"
 HIDE_IN_APP_KEY = "hide_in_app"
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(Record):
     """One cell of the document.
 
     ``name`` is the variable a SQL cell's result is bound to (``None`` for other kinds).
@@ -76,8 +76,7 @@ def sql_result_names(used: Collection[str | None]) -> Iterator[str]:
         number += 1
 
 
-@dataclass(frozen=True, slots=True)
-class Notebook:
+class Notebook(Record):
     """An ordered tuple of cells (display order) plus notebook settings.
 
     ``name`` and ``database`` are the ``[tool.cascade]`` settings Cascade manages;
@@ -93,9 +92,7 @@ class Notebook:
     database: str | None = None
     extra_header: str = ""
     preamble: str = ""
-    _index: dict[str, int] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
-    )
+    _index: dict[str, int] = derived()  # cell id -> position, from ``cells``
 
     def __post_init__(self) -> None:
         index = {cell.id: i for i, cell in enumerate(self.cells)}

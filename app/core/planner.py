@@ -6,29 +6,27 @@ resulting plan to the worker as one message, and updates the state from what com
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from app.core.gc_pause import gc_paused
 from app.core.graph import Graph
 from app.core.notebook import Cell, Notebook
 from app.core.problems import BlockedBy, MissingNames, Problem, Reason, Unrunnable
+from app.core.record import Record
 
 Mode = Literal["autorun", "lazy"]
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedStep:
+class PlannedStep(Record):
     """A cell to run; ``depends_on`` are its parents that run earlier in the same plan."""
 
     cell_id: str
     depends_on: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Record):
     """``steps`` in run order; ``delete_names`` removed from the kernel before the first step;
     ``blocked`` cells (with the reason) are not sent; ``stale`` cells are shown stale (lazy
     mode, or downstream of a held cell); ``held`` cells would have run but do not run by
@@ -36,7 +34,7 @@ class Plan:
 
     steps: tuple[PlannedStep, ...] = ()
     delete_names: tuple[str, ...] = ()
-    blocked: Mapping[str, Reason] = field(default_factory=dict)
+    blocked: Mapping[str, Reason] = MappingProxyType({})
     stale: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
 
@@ -185,15 +183,16 @@ def _inputs(graph: Graph, parents: frozenset[str], running: Set[str]) -> tuple[s
 class _KeptSteps:
     """The step of each cell whose parents all run in its plan (the usual case: then it
     depends on the graph alone), kept for the last graph planned — a re-run of a large
-    notebook plans the same steps again, and its steps are then the same objects too."""
+    notebook plans the same steps again, and its steps are then the same objects too. (The
+    last graph stays alive until another is planned: one snapshot, not a leak.)"""
 
     def __init__(self) -> None:
-        self._graph: weakref.ref[Graph] | None = None
+        self._graph: Graph | None = None
         self._steps: dict[str, PlannedStep] = {}
 
     def steps(self, graph: Graph, runnable: Sequence[str]) -> tuple[PlannedStep, ...]:
-        if self._graph is None or self._graph() is not graph:
-            self._graph = weakref.ref(graph)
+        if self._graph is not graph:
+            self._graph = graph
             self._steps = {}
         kept = self._steps
         running = set(runnable)

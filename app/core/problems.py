@@ -9,28 +9,26 @@ for a cell the window shows unnumbered, and stays right after the cells move.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from app.core.record import Record
 
-@dataclass(frozen=True, slots=True)
-class MultipleDefinition:
+
+class MultipleDefinition(Record):
     """``name`` is defined by every cell in ``cells`` (display order); none of them runs."""
 
     name: str
     cells: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Cycle:
+class Cycle(Record):
     """Cells that read from each other in a loop: ``steps`` goes once around it, each cell
     with the names the next one reads from it."""
 
     steps: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class MissingNames:
+class MissingNames(Record):
     """A SQL cell's ``{placeholders}`` that no cell defines."""
 
     names: tuple[str, ...]
@@ -39,15 +37,13 @@ class MissingNames:
 Problem: TypeAlias = MultipleDefinition | Cycle | MissingNames
 
 
-@dataclass(frozen=True, slots=True)
-class Unrunnable:
+class Unrunnable(Record):
     """The cell's own problems keep it from running."""
 
     problems: tuple[Problem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BlockedBy:
+class BlockedBy(Record):
     """An upstream ``cell`` failed in this run (``failed``) or cannot run at all."""
 
     cell: str
@@ -70,8 +66,7 @@ StaleWhy = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Stale:
+class Stale(Record):
     """The cell's result is out of date, or it did not run, and why. ``detail`` carries what
     the kernel said when it went away (``kernel_lost``)."""
 
@@ -79,8 +74,7 @@ class Stale:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Interrupted:
+class Interrupted(Record):
     """The user stopped the cell."""
 
 

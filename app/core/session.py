@@ -9,10 +9,10 @@ no I/O: a test replays an event list and checks the states.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeAlias
 
 from app.core.problems import BlockedBy, Reason, Stale
+from app.core.record import Record
 from app.core.state import (
     Blocked,
     CellError,
@@ -36,15 +36,13 @@ from app.core.state import (
 # -- what the kernel reports (translated from the worker's protocol) ---------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StepBegan:
+class StepBegan(Record):
     plan_id: int
     cell_id: str
     at: float  # monotonic
 
 
-@dataclass(frozen=True, slots=True)
-class StreamReceived:
+class StreamReceived(Record):
     """Text a step printed; ``dropped`` characters were not sent (``full_output`` has all)."""
 
     plan_id: int
@@ -55,8 +53,7 @@ class StreamReceived:
     full_output: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class DisplayReceived:
+class DisplayReceived(Record):
     plan_id: int
     cell_id: str
     data: Mapping[str, str]
@@ -65,8 +62,7 @@ class DisplayReceived:
 StepOutcome = Literal["success", "error", "interrupted", "blocked", "not_run"]
 
 
-@dataclass(frozen=True, slots=True)
-class StepEnded:
+class StepEnded(Record):
     """A step is over. ``unannounced``: it was brief and silent, so this is its start too."""
 
     plan_id: int
@@ -95,8 +91,7 @@ class QuietStep(Protocol):
     def blocked_by(self) -> tuple[str, ...]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class StepsEnded:
+class StepsEnded(Record):
     """Several brief quiet steps of a plan are over, in the order they ran: a ``success``
     one ran (this is its start and its end), a ``blocked`` or ``not_run`` one was skipped.
     Folded in one pass into one :class:`Changes`, so observers hear of them once."""
@@ -106,8 +101,7 @@ class StepsEnded:
     steps: Sequence[QuietStep]
 
 
-@dataclass(frozen=True, slots=True)
-class PlanEnded:
+class PlanEnded(Record):
     plan_id: int
 
 
@@ -116,8 +110,7 @@ SessionEvent: TypeAlias = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LateOutputDropped:
+class LateOutputDropped(Record):
     """A thread a cell started printed after that cell ran again: its output was dropped."""
 
     cell_id: str
@@ -126,17 +119,21 @@ class LateOutputDropped:
 # -- the fold ------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class ActivePlan:
-    """The plan the worker is running."""
+    """The plan the worker is running (its progress is written as the worker reports)."""
 
-    plan_id: int
-    order: tuple[str, ...]  # steps in the order the worker runs them
-    defs: Mapping[str, frozenset[str]]
-    running: str | None = None
-    interrupted: bool = False
-    finished: set[str] = field(default_factory=set)
-    done: bool = False
+    __slots__ = ("defs", "done", "finished", "interrupted", "order", "plan_id", "running")
+
+    def __init__(
+        self, plan_id: int, order: tuple[str, ...], defs: Mapping[str, frozenset[str]]
+    ) -> None:
+        self.plan_id = plan_id
+        self.order = order  # steps in the order the worker runs them
+        self.defs = defs
+        self.running: str | None = None
+        self.interrupted = False
+        self.finished: set[str] = set()
+        self.done = False
 
     @property
     def unfinished(self) -> set[str]:
@@ -150,15 +147,17 @@ class ActivePlan:
         return next((c for c in self.order if c not in self.finished), None)
 
 
-@dataclass(slots=True)
 class Changes:
     """What one fold step changed: new states (with the output just added, if that was the
     change), things to tell the user, spill files no longer shown, whether the plan ended."""
 
-    states: dict[str, tuple[CellRunState, Output | None]] = field(default_factory=dict)
-    notices: list[LateOutputDropped] = field(default_factory=list)
-    obsolete_files: list[str] = field(default_factory=list)
-    plan_done: bool = False
+    __slots__ = ("notices", "obsolete_files", "plan_done", "states")
+
+    def __init__(self, plan_done: bool = False) -> None:
+        self.states: dict[str, tuple[CellRunState, Output | None]] = {}
+        self.notices: list[LateOutputDropped] = []
+        self.obsolete_files: list[str] = []
+        self.plan_done = plan_done
 
 
 class RunSession:

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import replace
 from typing import Any
 
-import tomlkit
-
 from app.core.notebook import Notebook
+from app.core.record import replace
 
 
 def get_setting(notebook: Notebook, key: str) -> str | None:
     """A string setting from ``[tool.cascade]``, or None when absent or not a string."""
     if not notebook.extra_header:
         return None
+    import tomllib  # not for a header of Cascade's settings only (the usual one)
+
     try:
         data = tomllib.loads(notebook.extra_header)
     except tomllib.TOMLDecodeError:
@@ -26,6 +25,8 @@ def get_setting(notebook: Notebook, key: str) -> str | None:
 
 def set_setting(notebook: Notebook, key: str, value: str | None) -> Notebook:
     """The notebook with ``[tool.cascade] key = value`` (None removes the key)."""
+    import tomlkit  # imported to write only
+
     doc = tomlkit.parse(notebook.extra_header) if notebook.extra_header else tomlkit.document()
     tool: Any = doc.setdefault("tool", tomlkit.table(is_super_table=True))
     cascade: Any = tool.setdefault("cascade", tomlkit.table())

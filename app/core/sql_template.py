@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
+
+from app.core.record import Record
 
 __all__ = [
     "Placeholder",
@@ -35,15 +36,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Placeholder:
+class Placeholder(Record):
     """A ``{name}`` in the template: the Python variable bound as a parameter here."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class SqlTemplate:
+class SqlTemplate(Record):
     """Literal SQL text pieces and placeholders, in template order.
 
     Adjacent literal text is merged into one string and no part is an empty string.
@@ -227,8 +226,7 @@ def placeholder_spans(template: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((start, end, name) for (start, end), name in zip(out.spans, names, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
-class SqlStatement:
+class SqlStatement(Record):
     """One statement of a SQL cell (without its ``;``) and the 1-based cell line where its
     text starts (its leading blank lines and comments are part of the text)."""
 

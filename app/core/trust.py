@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from app.core.notebook import Notebook
+from app.core.record import Record
 from app.core.settings import get_setting
 
 RequestKind = Literal["interpreter", "database", "environment"]
@@ -26,8 +26,7 @@ RequestKind = Literal["interpreter", "database", "environment"]
 _ENV_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-@dataclass(frozen=True, slots=True)
-class TrustRequest:
+class TrustRequest(Record):
     """One thing the notebook wants that needs the user's consent."""
 
     kind: RequestKind

@@ -4,7 +4,6 @@ export) and as one line of text (``cascade run``); the ``.ipynb`` export keeps t
 
 from __future__ import annotations
 
-import html as _html
 from collections.abc import Mapping
 
 from app.core.controls import ControlSpec
@@ -39,7 +38,8 @@ def html(mime: str, data: str, bundle: Bundle) -> str | None:
     if spec is None:
         return None
     name = spec.label or ", ".join(spec.names) or spec.kind
-    escape = _html.escape
+    from html import escape  # the HTML target only (html.entities is not a run's import)
+
     return (
         f'<div class="out-control" data-kind="{escape(spec.kind)}">'
         f'<span class="control-label">{escape(name)}</span> '

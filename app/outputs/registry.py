@@ -14,9 +14,9 @@ free of Qt). marimo's formatter registry is the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 
 from app.core.mime import CASCADE_MIME_PREFIX, CONTROL_MIME, PLOTLY_HTML_MIME, TABLE_MIME
+from app.core.record import Record
 from app.outputs import controls as control_outputs
 from app.outputs import text as to_text
 
@@ -25,8 +25,7 @@ Bundle = Mapping[str, str]
 Renderer = Callable[[str, str, Bundle], str | None]
 
 
-@dataclass(frozen=True, slots=True)
-class OutputType:
+class OutputType(Record):
     """How one MIME type is shown everywhere. ``None`` for a target: that target skips it."""
 
     mime: str

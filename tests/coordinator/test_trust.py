@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from app.coordinator.events import CoordinatorEvent, TrustChanged, TrustDecision
 from app.coordinator.trust_store import TrustStore
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.record import replace
 from app.core.settings import set_setting
 from tests.coordinator.fake_kernel import FakeKernel
 

@@ -7,6 +7,7 @@ import pytest
 
 from app.core.convert import rename_here_and_below
 from app.core.notebook import Notebook
+from app.core.record import replace
 from tests.core._helpers import CellSpec, graph_of, in_words, make_notebook
 
 #: (id, cells, cell to fix (1-based), name, expected cells after the fix)
@@ -82,8 +83,6 @@ def _apply(notebook: Notebook, cell: int, name: str) -> Notebook:
     for change in fix.changes:
         updated = notebook.cell(change.cell_id).with_code(change.code)
         if change.name is not None:
-            from dataclasses import replace
-
             updated = replace(updated, name=change.name)
         notebook = notebook.replace_cell(updated)
     return notebook

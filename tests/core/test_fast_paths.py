@@ -1,7 +1,8 @@
 """The core's fast paths for opening large notebooks give exactly what the general paths give.
 
-Each fast path (a common marker read by one regex, the spacing after a cell decided by the line
-after its marker, triple quotes looked up once when finding markers, many cells parsed by one
+Each fast path (a common marker read by one regex, the header Cascade writes read by one
+regex instead of tomlkit, the spacing after a cell decided by the line after its
+marker, triple quotes looked up once when finding markers, many cells parsed by one
 ``ast.parse``, a run order without a search for cycles, a run-all planned without walking the
 graph) is compared with its general path on generated input.
 """
@@ -16,6 +17,13 @@ from hypothesis import strategies as st
 
 from app.core import analysis
 from app.core.analysis import analyze_cells
+from app.core.fileformat.header import (
+    HeaderProblem,
+    check_rewritable,
+    merge_header,
+    own_settings,
+    split_header,
+)
 from app.core.fileformat.markers import (
     MAX_MARKER_CHARS,
     MarkerProblem,
@@ -70,6 +78,75 @@ def test_a_marker_too_long_is_refused_by_the_fast_path_too() -> None:
     rest = f' id="{"a" * MAX_MARKER_CHARS}"'
     with pytest.raises(MarkerProblem, match="longer than"):
         parse_marker(rest)
+
+
+# -- the header's TOML ------------------------------------------------------------------------
+
+SETTING_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+HEADER_LINES = st.sampled_from(
+    ["[tool.cascade]", "format = 1", "format = 2", "format = 0", "format = 01", 'format = "1"',
+     'name = "n"', 'name = ""', "name = 'n'", 'name = "a\\"b"', 'name = "é"', 'name = "x',
+     'database = "sqlite://"', "database = 1", 'requires-python = ">=3.11"', "# a comment", "",
+     "[tool]", "x = 1", 'name = "n" # note', " format = 1", "format  = 1", "format = 1_0",
+     "format = +1", "format = 10", 'name = "\t"', 'name = "a b"', 'database = ""']
+)  # fmt: skip
+
+
+def _split(toml: str) -> object:
+    """What the general path reads: (name, database, extra) or the problem's message."""
+    try:
+        name, database, extra = split_header(toml)
+        check_rewritable(extra, name, database)
+    except HeaderProblem as problem:
+        return ("HeaderProblem", problem.message)
+    return name, database, extra
+
+
+def _own(toml: str) -> object:
+    try:
+        own = own_settings(toml)
+    except HeaderProblem as problem:
+        return ("HeaderProblem", problem.message)
+    return None if own is None else (*own, "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(SETTING_TEXT, st.one_of(st.none(), SETTING_TEXT))
+def test_the_header_cascade_writes_reads_the_same_without_tomlkit(
+    name: str, database: str | None
+) -> None:
+    toml = merge_header("", name, database)
+    own = _own(toml)
+    assert own is None or own == _split(toml)
+    plain = not any(c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F for c in name + (database or ""))
+    assert (own is not None) == plain  # every header Cascade writes with plain strings
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(HEADER_LINES, max_size=5))
+def test_any_header_read_without_tomlkit_reads_as_tomlkit_reads_it(lines: list[str]) -> None:
+    toml = "".join(f"{line}\n" for line in lines)
+    own = _own(toml)
+    assert own is None or own == _split(toml)
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        '[tool.cascade]\nformat = 1\nname = "chain"\n',
+        '[tool.cascade]\nformat = 1\nname = "n"\ndatabase = "postgresql://u@h/db"\n',
+        "[tool.cascade]\nformat = 1\n",
+    ],
+)
+def test_the_headers_cascade_writes_take_the_fast_path(toml: str) -> None:
+    assert own_settings(toml) is not None
+    assert _own(toml) == _split(toml)
+
+
+def test_a_newer_format_is_refused_by_the_fast_path_too() -> None:
+    toml = '[tool.cascade]\nformat = 2\nname = "x"\n'
+    assert _own(toml) == _split(toml)
+    assert _own(toml) == ("HeaderProblem", _split(toml)[1])  # type: ignore[index]
 
 
 # -- PEP 8 spacing: the scan of what follows a cell --------------------------------------------

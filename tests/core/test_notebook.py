@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
 
 from app.core.notebook import Cell, Notebook, new_cell_id
+from app.core.record import FrozenRecordError
 from tests.core._helpers import make_notebook
 
 
@@ -101,9 +101,9 @@ def test_replace_cell(three: Notebook) -> None:
 
 
 def test_cells_and_notebooks_are_frozen(three: Notebook) -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenRecordError):
         three.cells[0].code = "x"  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenRecordError):
         three.name = "other"  # type: ignore[misc]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from app.core.problems import (
@@ -13,6 +11,7 @@ from app.core.problems import (
     Stale,
     Unrunnable,
 )
+from app.core.record import replace
 from app.core.state import (
     MERGE_LIMIT_CHARS,
     Blocked,
@@ -158,7 +157,7 @@ EVERY_STATE = (CellRunState(), SUCCESS, FAILED, RUNNING, STALE, BLOCKED, CAPPED)
 @pytest.mark.parametrize("state", EVERY_STATE)
 def test_spelled_out_transitions_keep_every_other_field(state: CellRunState) -> None:
     """Queued and Finished build the new state field by field (faster than
-    dataclasses.replace): they must agree with replace, so a field added later is kept."""
+    replace): they must agree with replace, so a field added later is kept."""
     assert reduce(state, Queued()) == replace(state, status="queued", reason=None)
     finished = Finished("error", 4.0, ERROR)
     assert reduce(state, finished) == replace(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from app.core.notebook import Notebook
+from app.core.record import replace
 from app.core.settings import set_setting
 from app.core.trust import (
     TrustRequest,

@@ -1,5 +1,5 @@
 """Run a ``.ipynb`` notebook through Jupyter (nbclient, one kernel) and through Cascade (convert,
-then the real worker via ``app.cli.run_headless``) and compare them cell by cell.
+then the real worker via ``app.cli_run.run_headless``) and compare them cell by cell.
 
 Per code cell both sides give a :class:`CellResult`: status, stdout, and the displayed results
 as plain text (images as ``<image>``, tables as ``<table>``). Text that differs between any two
@@ -188,7 +188,7 @@ def run_cascade(path: Path, workdir: Path) -> tuple[list[CellResult | None], Con
 
     Returns the results by *source* cell index, the conversion, and the reasons of cells
     blocked by a multiple definition or a cycle (a conversion-made conflict)."""
-    from app.cli import cell_reports, run_headless
+    from app.cli_run import cell_reports, run_headless
     from app.core import fileformat
 
     conversion = convert(path)

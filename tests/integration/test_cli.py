@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import kernel_start_hint
+from app.cli_run import kernel_start_hint
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from app.core.settings import set_setting

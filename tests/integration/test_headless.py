@@ -45,7 +45,8 @@ _PROBE = textwrap.dedent(
     code = {command}({argv!r}, out=io.StringIO(), err=sys.stderr)
     heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
     imported = sorted(m for m in sys.modules if m.startswith("app."))
-    print(json.dumps({{"code": code, "heavy": heavy, "imported": imported, **seen}}))
+    top = sorted({{m.split(".")[0] for m in sys.modules}})
+    print(json.dumps({{"code": code, "heavy": heavy, "imported": imported, "top": top, **seen}}))
     """
 )
 
@@ -83,12 +84,31 @@ def test_headless_commands_import_no_qt_qasync_or_pandas(tmp_path: Path, command
     assert report["heavy"] == []
 
 
-def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(tmp_path: Path) -> None:
-    report = probe("run_command", [str(notebook(tmp_path))])
+@pytest.mark.parametrize("command", ["run_command", "export_command"])
+def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(
+    tmp_path: Path, command: str
+) -> None:
+    """Nothing that reads, analyses, runs or reports the notebook is even imported before the
+    worker is launched: those imports happen while it starts (app.cli -> app.cli_run)."""
+    path = notebook(tmp_path)
+    argv = (
+        [str(path)] if command == "run_command" else [str(path), "--html", str(tmp_path / "o.html")]
+    )
+    report = probe(command, argv)
     assert report["code"] == 0
     at_launch = set(report["at_launch"])
     assert "app.coordinator.asyncio_kernel" in at_launch
-    assert not at_launch & {"app.coordinator.coordinator", "app.core.analysis", "app.core.graph"}
+    assert not at_launch & {
+        "app.cli_run",
+        "app.cli_convert",
+        "app.core.fileformat",
+        "app.core.state",
+        "app.core.controls",
+        "app.outputs.registry",
+        "app.coordinator.coordinator",
+        "app.core.analysis",
+        "app.core.graph",
+    }
 
 
 #: What a run never uses: completion (made when the window first asks), the conversion
@@ -103,6 +123,21 @@ NOT_FOR_A_RUN = (
     "app.outputs.markdown",
     "app.outputs.sanitize",
 )
+
+
+#: Libraries a run of a Cascade notebook does without: tomlkit (a header of Cascade's settings
+#: only is read without a TOML parser, app.core.fileformat.header), tomllib (likewise) and
+#: dataclasses (the headless path's values are app.core.record.Records: a frozen dataclass
+#: costs about a millisecond to define).
+LIBRARIES_NOT_FOR_A_RUN = ("tomlkit", "tomllib", "dataclasses")
+
+
+def test_a_run_of_a_cascade_notebook_needs_no_toml_parser_and_no_dataclass(
+    tmp_path: Path,
+) -> None:
+    report = probe("run_command", [str(notebook(tmp_path))])
+    assert report["code"] == 0
+    assert not set(report["top"]) & set(LIBRARIES_NOT_FOR_A_RUN)
 
 
 def test_a_headless_run_loads_no_completion_conversion_report_or_html(
@@ -182,3 +217,36 @@ def test_a_launched_worker_never_used_ends_with_the_run(tmp_path: Path) -> None:
     launched = asyncio_run(body)
     assert process_gone(launched)
     assert events == []
+
+
+def test_a_headless_process_leaves_its_objects_to_exit_an_in_process_call_does_not(
+    tmp_path: Path,
+) -> None:
+    """The console script's run freezes what is alive for the interpreter's exit (its
+    collections would walk it all again); a caller's own process (a test) is left alone."""
+    path = notebook(tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import gc, io, sys
+        from contextlib import redirect_stdout
+        from app.__main__ import main
+
+        with redirect_stdout(io.StringIO()):
+            sys.argv = ["cascade", "run", {str(path)!r}]
+            assert main() == 0
+            as_process = gc.get_freeze_count()
+            gc.unfreeze()
+            assert main(["run", {str(path)!r}]) == 0
+        print(as_process > 0, gc.get_freeze_count())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "0"]

@@ -3,7 +3,7 @@ Jupyter cell for cell: status, stdout, displayed results (images: presence).
 
 Jupyter's side is recorded (``scripts/record_notebook_corpus.py``: one IPython kernel per
 notebook, about two minutes on two cores); Cascade's side runs live through the real worker
-(``app.cli.run_headless``). Goal (issue 10): ≥ 90 % of the notebooks agree cell for cell, and
+(``app.cli_run.run_headless``). Goal (issue 10): ≥ 90 % of the notebooks agree cell for cell, and
 no cell is blocked by a conflict the conversion made.
 """
 

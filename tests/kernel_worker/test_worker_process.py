@@ -225,6 +225,24 @@ def test_os_exit_ends_the_process_with_its_code() -> None:
     assert client.process.wait(5) == 3
 
 
+def test_the_workers_own_objects_are_frozen_and_the_cells_are_collected(
+    worker: WorkerClient,
+) -> None:
+    """The worker freezes what it is made of (full collections skip it); a cell's objects
+    are not frozen: its cyclic garbage is collected as in any Python."""
+    code = (
+        "import gc, weakref\n"
+        "class Node: pass\n"
+        "a, b = Node(), Node()\n"
+        "a.other, b.other = b, a\n"
+        "alive = weakref.ref(a)\n"
+        "del a, b\n"
+        "gc.collect()\n"
+        "print(gc.get_freeze_count() > 0, alive() is None)"
+    )
+    assert stream_text(worker.run(code), "c1").split() == ["True", "True"]
+
+
 def test_a_brief_silent_step_is_one_entry_of_a_batch(worker: WorkerClient) -> None:
     """A fast cell costs no frame of its own: it is an entry of a StepsFinished batch."""
     messages = worker.run("quick = 1")

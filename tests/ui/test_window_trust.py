@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
+from app.core.record import replace
 from app.core.settings import set_setting
 from app.core.trust import TrustRequest
 from app.ui.window.main_window import MainWindow

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
 from app.core.fileformat.syntax import SourceFormat, trim_blank_lines, without_final_newline
 from app.core.notebook import CellKind, Notebook
+from app.core.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedNotebook:
+class LoadedNotebook(Record):
     """What opening a file gives: the notebook, plus what the user must be told or asked for.
 
     ``secrets`` holds what was taken out of the document (``database_password``) so the caller
@@ -22,7 +21,7 @@ class LoadedNotebook:
 
     notebook: Notebook
     source_format: SourceFormat
-    secrets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    secrets: Mapping[str, str] = MappingProxyType({})
     notices: tuple[str, ...] = ()
 
 
@@ -37,17 +36,27 @@ class Draft(NamedTuple):
     from_marker: bool = True  # False for cells made from loose text (no id to have lost)
 
 
-@dataclass(slots=True)
 class Read:
-    """Everything one reader found in a file."""
+    """Everything one reader found in a file (filled in as it reads)."""
 
-    source_format: SourceFormat
-    drafts: list[Draft] = field(default_factory=list)
-    name: str = ""
-    database: str | None = None
-    extra_header: str = ""
-    preamble: str = ""
-    notices: list[str] = field(default_factory=list)
+    __slots__ = (
+        "database",
+        "drafts",
+        "extra_header",
+        "name",
+        "notices",
+        "preamble",
+        "source_format",
+    )
+
+    def __init__(self, source_format: SourceFormat, drafts: list[Draft] | None = None) -> None:
+        self.source_format = source_format
+        self.drafts: list[Draft] = drafts if drafts is not None else []
+        self.name = ""
+        self.database: str | None = None
+        self.extra_header = ""
+        self.preamble = ""
+        self.notices: list[str] = []
 
     def add_loose_text(self, text: str) -> None:
         """Keep text that sits outside every cell as a first Python cell, so nothing is lost."""
