@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 from app.core.fileformat.syntax import KEY_PATTERN, KIND_NAMES
@@ -53,6 +54,14 @@ _BARE_TITLE = re.compile(r'[^\s=\[\]{}"%][^\s=\[\]{}"]*(?: [^\s=\[\]{}"]+)*')
 _SIMPLE_MARKER = re.compile(
     r' (?:\[(markdown|sql)\] )?id="([0-9A-Za-z_-]+)"(?: name="([A-Za-z_][A-Za-z0-9_]*)")?'
 )
+#: Markers of a kind tag (or none) and ``key=value`` pairs alone, each value one word without
+#: ``=``, brackets, braces or a backslash (``"quoted"`` or not): read by splitting the text at
+#: its spaces and ``=`` signs, to the :class:`Marker` the general reader gives (a marker of
+#: thousands of pairs costs a few passes in C rather than a few Python steps per pair).
+_PAIRS_MARKER = re.compile(
+    r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
+    rf'((?:[ \t]+{KEY_PATTERN}=(?:"[^\s"\\=]*"|[^\s"\[{{=]+))+)[ \t]*'
+)
 #: The longest marker text read (a marker is one line of a few words; this bounds the work).
 MAX_MARKER_CHARS = 100_000
 
@@ -62,6 +71,9 @@ _SPECIAL_VALUES = frozenset({"true", "false", "null", "True", "False", "None"})
 
 RAW = ("cell_type", "raw")
 MD_REGION = ("region_name", "md")
+_KEY_OF = itemgetter(0)
+#: The metadata a kind tag puts first.
+_TAG_LEADING: dict[str | None, tuple[tuple[str, str], ...]] = {"raw": (RAW,), "md": (MD_REGION,)}
 
 
 class MarkerProblem(ValueError):
@@ -89,7 +101,28 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
         simple = _SIMPLE_MARKER.fullmatch(rest)
         if simple is not None and (simple[3] is None or simple[1] == "sql"):
             return Marker(KIND_NAMES[simple[1] or "python"], simple[2], simple[3], ())
+        pairs = _PAIRS_MARKER.fullmatch(rest)
+        if pairs is not None:
+            return _pairs_marker(rest, pairs[1], pairs[2])
     return parse_marker_text(rest, kind, cell_id)
+
+
+def _pairs_marker(rest: str, tag: str | None, text: str) -> Marker:
+    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``."""
+    words = text.replace("=", " ").split()  # key, value, key, value … (no other space in them)
+    keys, values = words[0::2], words[1::2]
+    converted = {}
+    for value in set(values):  # most markers of many pairs repeat their values
+        text_value = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
+        if text_value != value:
+            converted[value] = text_value
+    if converted:
+        values = list(map(converted.get, values, values))
+    leading = _TAG_LEADING.get(tag, ())
+    kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
+    pairs = (*leading, *zip(keys, values, strict=True))
+    named = "id" in rest or "name" in rest
+    return _marker(kind, pairs, None, named=named, keys=[*map(_KEY_OF, leading), *keys])
 
 
 def parse_marker_text(
@@ -255,23 +288,39 @@ def _bare_value_end(text: str, pos: int) -> int:
     return len(text)
 
 
-def _marker(kind: CellKind, pairs: Meta, cell_id: str | None, *, named: bool) -> Marker:
-    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them)."""
+def _marker(
+    kind: CellKind,
+    pairs: Meta,
+    cell_id: str | None,
+    *,
+    named: bool,
+    keys: list[str] | None = None,
+) -> Marker:
+    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them);
+    ``keys``: the keys of ``pairs``, when the caller has them.
+
+    The keys are counted and found in C (a marker may hold thousands of pairs)."""
     if not named:
         return Marker(kind, cell_id or None, None, pairs)
-    ids = [value for key, value in pairs if key == "id"]
-    if len(ids) + (cell_id is not None) > 1:
+    if keys is None:
+        keys = list(map(_KEY_OF, pairs))
+    ids = keys.count("id")
+    if ids + (cell_id is not None) > 1:
         raise MarkerProblem("cell marker has more than one id")
-    names = [value for key, value in pairs if key == "name"] if kind == "sql" else []
-    if len(names) > 1:
+    names = keys.count("name") if kind == "sql" else 0
+    if names > 1:
         raise MarkerProblem("cell marker has more than one name")
+    id_at = keys.index("id") if ids else -1
+    name_at = keys.index("name") if names else -1
+    if id_at >= 0 and cell_id is None:
+        cell_id = string_of(pairs[id_at][1]) or pairs[id_at][1]
+    name = (string_of(pairs[name_at][1]) or pairs[name_at][1]) if name_at >= 0 else None
     if ids or names:
-        pairs = tuple(
-            pair for pair in pairs if pair[0] != "id" and not (pair[0] == "name" and names)
-        )
-    if cell_id is None and ids:
-        cell_id = string_of(ids[0]) or ids[0]
-    name = (string_of(names[0]) or names[0]) if names else None
+        kept = list(pairs)
+        for index in sorted((id_at, name_at), reverse=True):
+            if index >= 0:
+                del kept[index]
+        pairs = tuple(kept)
     return Marker(kind, cell_id or None, name or None, pairs)
 
 

@@ -22,7 +22,7 @@ from app.core.fileformat.layout import (
     lines_after,
     unquote_markdown,
 )
-from app.core.fileformat.markers import Marker, MarkerProblem, parse_marker
+from app.core.fileformat.markers import Marker, MarkerProblem, Meta, parse_marker
 from app.core.fileformat.model import Draft, Read
 from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import (
@@ -101,7 +101,7 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
     for k, (marker, cell) in enumerate(zip(markers, cells, strict=True)):
         end = content_end(cell)
         content = cell[1:end]
-        meta = list(marker.meta)
+        meta = marker.meta
         explicit = _explicit_layout(matches[k]["rest"] or "", meta) if meta else ()
         code = "\n".join(content)
         if is_cascade:
@@ -110,7 +110,7 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
             quoted = unquote_markdown(code)
             if quoted is not None:
                 code = quoted[0]
-                meta.append((CELL_MARKER, quoted[1]))
+                meta = (*meta, (CELL_MARKER, quoted[1]))
             else:
                 code = uncomment(code)
         elif marker.kind != "python":
@@ -118,12 +118,12 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
         if LINES_TO_NEXT_CELL not in explicit:
             found = lines_after(end, len(cell), k == last)
             if found != spacing.expected(k, content):
-                meta.append((LINES_TO_NEXT_CELL, str(found)))
-        read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, tuple(meta)))
+                meta = (*meta, (LINES_TO_NEXT_CELL, str(found)))
+        read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, meta))
     return read
 
 
-def _explicit_layout(rest: str, meta: list[tuple[str, str]]) -> set[str]:
+def _explicit_layout(rest: str, meta: Meta) -> set[str]:
     """The layout keys the marker itself gives (the reader derives no other value for them)."""
     return {
         key
