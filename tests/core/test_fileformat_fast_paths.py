@@ -8,12 +8,15 @@ on generated input built from the pieces that decide between them.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.fileformat import markers, values
+from app.core.fileformat import foreign, header, markers, pep8, syntax, values
+from app.core.fileformat.layout import Spacing
 from app.core.fileformat.markers import MarkerProblem, parse_marker, parse_marker_text
 
 # -- markers of many pairs ---------------------------------------------------------------------
@@ -99,3 +102,114 @@ def test_integers_read_as_by_a_json_round_trip(text: str) -> None:
     assert values.bare_value(text) == values.bare_value_json(text)
     if values.is_typed(text):
         assert json.dumps(json.loads(text)) == text
+
+
+# -- finding lines: markers, and lines that start with a literal --------------------------------
+
+LINE_PIECES = st.sampled_from(
+    ["# %%", "#%%", "  # %% x", "\t# %%", "# %%%", "# %%time", "%%", "x = '%%'", "# <codecell>",
+     "# In[3]:", "In[", "# /// script", "# /// scripts", " # /// script", "app = marimo.App(",
+     "import marimo", "import marimo ", "x", "", " "]
+)  # fmt: skip
+LINE_TEXT = st.tuples(st.lists(LINE_PIECES, max_size=12), st.sampled_from(["", "\n"])).map(
+    lambda parts: "\n".join(parts[0]) + parts[1]
+)
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str]]]:
+    return [(match.span(), match.groupdict()) for match in matches]
+
+
+@settings(max_examples=800, deadline=None)
+@given(LINE_TEXT, st.integers(0, 40), st.integers(0, 3))
+def test_marker_lines_are_the_general_scan(text: str, start: int, hints: int) -> None:
+    start = min(start, len(text))
+    found = _spans(syntax.marker_lines(text, start, hints))  # the switch to the scan, early too
+    assert found == _spans(syntax.MARKER_LINE.finditer(text, start))
+    assert _spans(syntax.marker_lines(text, start)) == found
+
+
+@settings(max_examples=800, deadline=None)
+@given(LINE_TEXT, st.integers(0, 40), st.integers(0, 60))
+def test_a_line_found_by_its_literal_is_the_general_search(
+    text: str, start: int, stop: int
+) -> None:
+    start, stop = min(start, len(text)), min(max(start, stop), len(text))
+    for pattern, literal in (
+        (syntax.HEADER_OPEN_LINE, syntax.HEADER_OPEN),
+        (foreign._MARIMO_APP, foreign._MARIMO_APP_LINE),
+        (foreign._MARIMO_IMPORT, foreign._MARIMO_IMPORT_LINE),
+    ):
+        found = syntax.search_line(pattern, literal, text, start, stop)
+        expected = pattern.search(text, start, stop)
+        assert _spans([found] if found else []) == _spans([expected] if expected else [])
+
+
+# -- uncommenting ------------------------------------------------------------------------------
+
+COMMENT_LINES = st.sampled_from(
+    ["#", "# ", "#  x", "# x", "#x", "##", "# # x", "#\t", "", " # x", "x", "#ESC # x"]
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(COMMENT_LINES, max_size=8).map("\n".join))
+def test_uncommenting_is_the_rule_line_by_line(text: str) -> None:
+    assert syntax.uncomment(text) == syntax.uncomment_lines(text)
+
+
+# -- PEP 8 spacing: no look at the lines after the last definition -------------------------------
+
+SCAN_LINES = st.sampled_from(
+    ["# %%", "\t# %%", "  # %%", "def f():", "    return 1", "x = 1", "", "  ", "# c", "@dec",
+     ")", 's = """', '"""', "class C:", "async def g(): pass", "\tx", "defx = 1"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(SCAN_LINES, max_size=5), max_size=6))
+def test_spacing_bounded_by_the_last_definition_is_the_full_spacing(
+    cells: list[list[str]],
+) -> None:
+    last = max(
+        (k for k, lines in enumerate(cells) if any(map(pep8.starts_definition, lines))), default=-1
+    )
+    bounded, full = Spacing(cells, last), Spacing(cells)
+    for k in reversed(range(len(cells))):
+        content = cells[k][1:]
+        assert bounded.expected(k, content) == full.expected(k, content)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SCAN_LINES, max_size=10).map("\n".join), st.integers(0, 10))
+def test_the_last_definition_line_is_found_as_by_reading_every_line(text: str, line: int) -> None:
+    starts = [0, *(index + 1 for index, char in enumerate(text) if char == "\n")]
+    start = starts[min(line, len(starts) - 1)]
+    expected = max(
+        (offset for offset in starts if offset >= start and pep8.starts_definition(text[offset:])),
+        default=-1,
+    )
+    assert pep8.last_definition_line(text, start) == expected
+
+
+# -- the header: a table-free header is not parsed again ----------------------------------------
+
+HEADER_TOML = st.sampled_from(
+    ["", 'requires-python = ">=3.11"\n', "dependencies = []\n", "# c\n", "tool = 1\n", "[tool]\n",
+     'x = "y"', "[tool.other]\na = 1\n", "tool.cascade.x = 1\n", "[[tool]]\n", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HEADER_TOML, max_size=4).map("".join), st.text(max_size=5), st.none() | st.text())
+def test_a_table_free_header_merges_as_when_parsed_again(
+    toml: str, name: str, database: str | None
+) -> None:
+    try:
+        _, _, extra, has_table = header._split_header(toml)
+    except header.HeaderProblem:
+        return
+    if not has_table:
+        assert header.merge_header(extra, name, database, table_free=True) == (
+            header.merge_header(extra, name, database)
+        )

@@ -49,16 +49,22 @@ def lines_after(end: int, size: int, last: bool) -> int:
 class Spacing:
     """The blank lines PEP 8 wants after each cell of a file, given every cell's lines (marker
     to next marker, blank lines included). Entries above ``k`` must be final when ``k`` is
-    asked (the writer fills them from the end)."""
+    asked (the writer fills them from the end).
 
-    def __init__(self, cells: Sequence[Sequence[str]]) -> None:
+    ``last_definition``: the last cell holding a line that starts as a definition does
+    (:func:`~app.core.fileformat.pep8.starts_definition`), when the caller knows it: after it
+    the count is one, without a look at any line (both of PEP 8's twos need such a line, in the
+    cell or after it)."""
+
+    def __init__(self, cells: Sequence[Sequence[str]], last_definition: int | None = None) -> None:
         self._cells = cells
         self._has_code = NextHasCode(cells)
         self._is_definition = NextIsDefinition(cells)
+        self._last_definition = len(cells) if last_definition is None else last_definition
 
     def expected(self, k: int, text: Sequence[str]) -> int:
         """After cell ``k`` whose text (marker excluded) is ``text``."""
-        if k + 1 >= len(self._cells):
+        if k + 1 >= len(self._cells) or k > self._last_definition:
             return 1
         prev = text or [""]
         if ends_with_definition(prev):

@@ -10,6 +10,7 @@ few operations per cell and per line, whatever its cells hold.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from app.core.fileformat.errors import NotebookFormatError
@@ -24,11 +25,12 @@ from app.core.fileformat.layout import (
 )
 from app.core.fileformat.markers import Marker, MarkerProblem, Meta, parse_marker
 from app.core.fileformat.model import Draft, Read
+from app.core.fileformat.pep8 import last_definition_line
 from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import (
-    MARKER_LINE,
     MAX_CELLS,
     line_number,
+    marker_lines,
     split_lines,
     too_many_cells,
     uncomment,
@@ -50,7 +52,7 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     double = _find_or_end(text, '"""', start)  # the next triple quote of each kind from `fed`
     single = _find_or_end(text, "'''", start)
     quote_end = min(double, single) + 3
-    for match in MARKER_LINE.finditer(text, start):
+    for match in marker_lines(text, start):
         begin = match.start()
         if quoted or quote_end <= begin:  # a triple quote in text[fed:begin] may open a string
             parser.read_lines(split_lines(text[fed:begin]))
@@ -97,7 +99,7 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
     for k, match in enumerate(matches):
         stop = matches[k + 1].start() if k < last else len(text)
         cells.append(split_lines(text[match.start() : stop]))  # the marker line first
-    spacing = Spacing(cells)
+    spacing = Spacing(cells, _last_definition(text, matches))
     for k, (marker, cell) in enumerate(zip(markers, cells, strict=True)):
         end = content_end(cell)
         content = cell[1:end]
@@ -121,6 +123,16 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
                 meta = (*meta, (LINES_TO_NEXT_CELL, str(found)))
         read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, meta))
     return read
+
+
+def _last_definition(text: str, matches: list[re.Match[str]]) -> int:
+    """The last cell holding a line that starts as a definition does (-1: none)."""
+    if not matches:
+        return -1
+    offset = last_definition_line(text, matches[0].start())
+    if offset < 0:
+        return -1
+    return bisect.bisect_right([match.start() for match in matches], offset) - 1
 
 
 def _explicit_layout(rest: str, meta: Meta) -> set[str]:
