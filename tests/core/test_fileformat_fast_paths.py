@@ -15,9 +15,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.fileformat import foreign, header, markers, pep8, syntax, values
+from app.core.fileformat import (
+    MAX_CELLS,
+    NotebookFormatError,
+    finish,
+    foreign,
+    header,
+    markers,
+    parse,
+    pep8,
+    percent,
+    syntax,
+    values,
+)
 from app.core.fileformat.layout import Spacing
 from app.core.fileformat.markers import MarkerProblem, parse_marker, parse_marker_text
+from app.core.fileformat.model import Draft
 
 # -- markers of many pairs ---------------------------------------------------------------------
 
@@ -213,3 +226,90 @@ def test_a_table_free_header_merges_as_when_parsed_again(
         assert header.merge_header(extra, name, database, table_free=True) == (
             header.merge_header(extra, name, database)
         )
+
+
+# -- the markers of a file Cascade wrote, found by one search ------------------------------------
+
+#: The lines of a file Cascade wrote, and (less often) lines that take it off the one search.
+WRITTEN_LINES = st.sampled_from(
+    ['# %% id="a1"', '# %% [sql] id="b" name="q"', '# %% [markdown] id="c"', '# %% [sql] id="d"',
+     "x = 1", "", "# c", "# SELECT 1"]
+)  # fmt: skip
+OTHER_LINES = st.sampled_from(
+    ['# %% id="a1"', '# %% [sql] id="b" name="q"', '# %% [markdown] id="c"', '# %% [sql] id="d"',
+     '# %% [markdown] id="e" name="q"', '# %% id="f" name="q"', " # %% id=\"g\"", '#%% id="h"',
+     '# %% id="i" k=v', "# %%", "# %%time", "x = '%%'", "x = 1", "", '"""', "'''", 's = """a',
+     "# <codecell>", "# In[1]:", '# %% id="j" ', '# %% id="k"%']
+)  # fmt: skip
+SIMPLE_FILE_LINES = st.one_of(WRITTEN_LINES, WRITTEN_LINES, WRITTEN_LINES, OTHER_LINES)
+
+
+def _rests(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], str | None]]:
+    """What the reader takes of a marker's match: where it is, and what follows ``# %%``."""
+    return [(match.span(), match["rest"]) for match in matches]
+
+
+def _general_markers(text: str, start: int) -> object:
+    try:
+        matches = percent.find_markers(text, start)
+        return _rests(matches), percent._parse_markers(text, matches)
+    except NotebookFormatError as error:
+        return str(error)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(SIMPLE_FILE_LINES, max_size=10), st.integers(0, 12), st.sampled_from(["", "\n"]))
+def test_markers_of_a_file_cascade_wrote_are_the_general_markers(
+    lines: list[str], first: int, end: str
+) -> None:
+    text = "\n".join(lines) + end
+    start = sum(len(line) + 1 for line in lines[:first])  # a line's start, as the reader gives
+    start = min(start, len(text))
+    simple = percent.simple_markers(text, start)
+    if simple is not None:
+        assert (_rests(simple[0]), simple[1]) == _general_markers(text, start)
+
+
+def test_a_file_cascade_wrote_takes_the_one_search() -> None:
+    text = (
+        '# %% id="a"\nx = 1\n\n# %% [sql] id="b" name="q"\n# SELECT 1\n\n# %% [markdown] id="c"\n'
+    )
+    simple = percent.simple_markers(text, 0)
+    assert simple is not None
+    assert (_rests(simple[0]), simple[1]) == _general_markers(text, 0)
+
+
+def test_too_many_cells_are_refused_at_the_same_line() -> None:
+    text = "".join(f'# %% id="c{i}"\n' for i in range(MAX_CELLS + 1))
+    with pytest.raises(NotebookFormatError, match="more than 10,000 cells") as refused:
+        parse(text)
+    assert refused.value.line == MAX_CELLS + 1
+
+
+# -- settling ids and names: nothing to do ----------------------------------------------------
+
+DRAFTS = st.lists(
+    st.builds(
+        Draft,
+        st.sampled_from(["python", "sql", "markdown"]),
+        st.just(""),
+        st.sampled_from([None, "a", "b", "c"]),
+        st.sampled_from([None, "df", "q"]),
+        st.just(()),
+        st.booleans(),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(DRAFTS)
+def test_ids_and_names_settled_are_what_settling_gives(drafts: list[Draft]) -> None:
+    ids = [draft.cell_id for draft in drafts]
+    if finish.ids_settled(ids):
+        notices: list[str] = []
+        assert finish._settle_ids(drafts, notices) == ids and not notices
+    names = [draft.name for draft in drafts]
+    if finish.names_settled([draft.kind for draft in drafts], names):
+        notices = []
+        assert finish._settle_names(drafts, notices) == names and not notices

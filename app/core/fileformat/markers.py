@@ -50,9 +50,17 @@ _IDENTIFIER = re.compile(r"[a-zA-Z_.]+[a-zA-Z0-9_.]*")
 #: A title written as bare words reads back as itself.
 _BARE_TITLE = re.compile(r'[^\s=\[\]{}"%][^\s=\[\]{}"]*(?: [^\s=\[\]{}"]+)*')
 #: The markers Cascade writes for cells without other metadata (``id="…"``, a kind, a SQL
-#: result name): read at once, to the same :class:`Marker` the general reader gives.
-_SIMPLE_MARKER = re.compile(
-    r' (?:\[(markdown|sql)\] )?id="([0-9A-Za-z_-]+)"(?: name="([A-Za-z_][A-Za-z0-9_]*)")?'
+#: result name): read at once, to the same :class:`Marker` the general reader gives. Groups:
+#: ``[markdown]``, ``[sql]``, the id, the name (only after ``[sql]``).
+_SIMPLE_MARKER_TEXT = (
+    r' (?:\[(markdown)\] |\[(?P<sql>sql)\] )?id="([0-9A-Za-z_-]+)"'
+    r'(?(sql)(?: name="([A-Za-z_][A-Za-z0-9_]*)")?)'
+)
+_SIMPLE_MARKER = re.compile(_SIMPLE_MARKER_TEXT)
+#: A whole line holding such a marker, unindented (``rest`` and the groups above after it),
+#: found by a search in C for ``# %%`` (the look-behind asks for a line start after it).
+SIMPLE_MARKER_LINE = re.compile(
+    rf"# %%(?<![^\n]# %%)(?P<rest>{_SIMPLE_MARKER_TEXT})$", re.MULTILINE
 )
 #: Markers of a kind tag (or none) and ``key=value`` pairs alone, each value one word without
 #: ``=``, brackets, braces or a backslash (``"quoted"`` or not): read by splitting the text at
@@ -99,12 +107,17 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
     """
     if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
         simple = _SIMPLE_MARKER.fullmatch(rest)
-        if simple is not None and (simple[3] is None or simple[1] == "sql"):
-            return Marker(KIND_NAMES[simple[1] or "python"], simple[2], simple[3], ())
+        if simple is not None:
+            return simple_marker(simple[1], simple[2], simple[3], simple[4])
         pairs = _PAIRS_MARKER.fullmatch(rest)
         if pairs is not None:
             return _pairs_marker(rest, pairs[1], pairs[2])
     return parse_marker_text(rest, kind, cell_id)
+
+
+def simple_marker(markdown: str | None, sql: str | None, cell_id: str, name: str | None) -> Marker:
+    """The marker :data:`_SIMPLE_MARKER` matched, from its groups."""
+    return Marker("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
 
 
 def _pairs_marker(rest: str, tag: str | None, text: str) -> Marker:

@@ -23,11 +23,19 @@ from app.core.fileformat.layout import (
     lines_after,
     unquote_markdown,
 )
-from app.core.fileformat.markers import Marker, MarkerProblem, Meta, parse_marker
+from app.core.fileformat.markers import (
+    SIMPLE_MARKER_LINE,
+    Marker,
+    MarkerProblem,
+    Meta,
+    parse_marker,
+    simple_marker,
+)
 from app.core.fileformat.model import Draft, Read
 from app.core.fileformat.pep8 import last_definition_line
 from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import (
+    ESCAPE,
     MAX_CELLS,
     line_number,
     marker_lines,
@@ -73,6 +81,23 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     return found
 
 
+def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[Marker]] | None:
+    """What :func:`find_markers` and the markers' parse give, by one search in C, for a file
+    whose every marker line from ``start`` on is one Cascade writes for a cell without other
+    metadata (:data:`~app.core.fileformat.markers.SIMPLE_MARKER_LINE`) and that holds no triple
+    quote there (no marker is in a string); None for any other file.
+
+    Every marker line holds ``%%`` (``<codecell>`` and ``In[`` lines aside), and such a line
+    holds it once: the file is such a file when as many lines match as ``%%`` occurs."""
+    for other in ('"""', "'''", "<codecell>", "In["):
+        if text.find(other, start) >= 0:
+            return None
+    found = list(SIMPLE_MARKER_LINE.finditer(text, start))
+    if len(found) != text.count("%%", start) or len(found) > MAX_CELLS:
+        return None
+    return found, [simple_marker(*match.group(2, 3, 4, 5)) for match in found]
+
+
 def _find_or_end(text: str, quote: str, start: int) -> int:
     found = text.find(quote, start)
     return len(text) if found < 0 else found
@@ -80,9 +105,13 @@ def _find_or_end(text: str, quote: str, start: int) -> int:
 
 def read_percent(text: str, preamble_end: int, header: Header | None, scan_start: int) -> Read:
     """Read a file whose cells start at marker lines found from ``scan_start`` on."""
-    matches = find_markers(text, scan_start)
+    simple = simple_markers(text, scan_start)
+    if simple is not None:
+        matches, markers = simple
+    else:
+        matches = find_markers(text, scan_start)
+        markers = _parse_markers(text, matches)
     first = matches[0].start() if matches else len(text)
-    markers = _parse_markers(text, matches)
     is_cascade = header is not None or any(marker.cell_id for marker in markers)
     read = Read("cascade" if is_cascade else "percent")
     read.preamble = text[:preamble_end]
@@ -94,45 +123,41 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
     read.add_loose_text(loose)
     if len(read.drafts) + len(markers) > MAX_CELLS:
         raise too_many_cells(text, matches[-1].start())
-    cells = []
+    starts = [match.start() for match in matches]
+    stops = [*starts[1:], len(text)][: len(starts)]
+    cells = [split_lines(text[start:stop]) for start, stop in zip(starts, stops, strict=True)]
+    spacing = Spacing(cells, _last_definition(text, starts))
     last = len(matches) - 1
-    for k, match in enumerate(matches):
-        stop = matches[k + 1].start() if k < last else len(text)
-        cells.append(split_lines(text[match.start() : stop]))  # the marker line first
-    spacing = Spacing(cells, _last_definition(text, matches))
-    for k, (marker, cell) in enumerate(zip(markers, cells, strict=True)):
-        end = content_end(cell)
+    drafts = read.drafts
+    for k, ((kind, cell_id, name, meta), cell) in enumerate(zip(markers, cells, strict=True)):
+        end = content_end(cell)  # the marker line is cell[0]
         content = cell[1:end]
-        meta = marker.meta
         explicit = _explicit_layout(matches[k]["rest"] or "", meta) if meta else ()
         code = "\n".join(content)
-        if is_cascade:
+        if is_cascade and ESCAPE in code:
             code = unescape(code)
-        if marker.kind == "markdown" and CELL_MARKER not in explicit:
+        if kind == "markdown" and CELL_MARKER not in explicit:
             quoted = unquote_markdown(code)
             if quoted is not None:
                 code = quoted[0]
                 meta = (*meta, (CELL_MARKER, quoted[1]))
             else:
                 code = uncomment(code)
-        elif marker.kind != "python":
+        elif kind != "python":
             code = uncomment(code)
         if LINES_TO_NEXT_CELL not in explicit:
             found = lines_after(end, len(cell), k == last)
             if found != spacing.expected(k, content):
                 meta = (*meta, (LINES_TO_NEXT_CELL, str(found)))
-        read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, meta))
+        drafts.append(Draft(kind, code, cell_id, name, meta))
     return read
 
 
-def _last_definition(text: str, matches: list[re.Match[str]]) -> int:
-    """The last cell holding a line that starts as a definition does (-1: none)."""
-    if not matches:
-        return -1
-    offset = last_definition_line(text, matches[0].start())
-    if offset < 0:
-        return -1
-    return bisect.bisect_right([match.start() for match in matches], offset) - 1
+def _last_definition(text: str, starts: list[int]) -> int:
+    """The last of the cells starting at ``starts`` holding a line that starts as a definition
+    does (-1: none)."""
+    offset = last_definition_line(text, starts[0]) if starts else -1
+    return bisect.bisect_right(starts, offset) - 1 if offset >= 0 else -1
 
 
 def _explicit_layout(rest: str, meta: Meta) -> set[str]:
