@@ -28,9 +28,10 @@ from app.core.fileformat import (
     syntax,
     values,
 )
-from app.core.fileformat.layout import Spacing
+from app.core.fileformat.layout import Spacing, content_end, cut_cell
 from app.core.fileformat.markers import MarkerProblem, parse_marker, parse_marker_text
 from app.core.fileformat.model import Draft
+from app.core.fileformat.syntax import split_lines
 
 # -- markers of many pairs ---------------------------------------------------------------------
 
@@ -313,3 +314,20 @@ def test_ids_and_names_settled_are_what_settling_gives(drafts: list[Draft]) -> N
     if finish.names_settled([draft.kind for draft in drafts], names):
         notices = []
         assert finish._settle_names(drafts, notices) == names and not notices
+
+
+# -- a cell's text and layout, cut without splitting it into lines -------------------------------
+
+MARKERS = ["# %%", '# %% id="a"', "  # %% [markdown]"]
+CELL_LINES = st.sampled_from(["x = 1", "", " ", "\t", "\u2028", "\x0c", "  y  ", "# c", "def f():"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(CELL_LINES, max_size=7), st.sampled_from(["", "\n"]), st.sampled_from(MARKERS))
+def test_a_cell_is_cut_as_its_lines_say(lines: list[str], end: str, marker: str) -> None:
+    cell = "\n".join([marker, *lines]) + end
+    split = split_lines(cell)
+    content = content_end(split)
+    expected = ("\n".join(split[1:content]), content, len(split))
+    assert cut_cell(cell, split_below=0) == expected  # by searches, however short the cell
+    assert cut_cell(cell) == expected

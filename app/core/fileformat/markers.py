@@ -66,9 +66,9 @@ SIMPLE_MARKER_LINE = re.compile(
 #: ``=``, brackets, braces or a backslash (``"quoted"`` or not): read by splitting the text at
 #: its spaces and ``=`` signs, to the :class:`Marker` the general reader gives (a marker of
 #: thousands of pairs costs a few passes in C rather than a few Python steps per pair).
-_PAIRS_MARKER = re.compile(
+_PAIRS_MARKER = re.compile(  # (possessive: no step back could match more, and none is kept)
     r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
-    rf'((?:[ \t]+{KEY_PATTERN}=(?:"[^\s"\\=]*"|[^\s"\[{{=]+))+)[ \t]*'
+    rf'((?:[ \t]++(?>{KEY_PATTERN})=(?:"[^\s"\\=]*+"|[^\s"\[{{=]++))++)[ \t]*+'
 )
 #: The longest marker text read (a marker is one line of a few words; this bounds the work).
 MAX_MARKER_CHARS = 100_000
@@ -98,6 +98,8 @@ class Marker(NamedTuple):
 
 
 PLAIN_PYTHON = Marker("python", None, None, ())
+#: A :class:`Marker`'s fields as a plain tuple (the reader's fast path makes these).
+MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 
 
 def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = None) -> Marker:
@@ -108,16 +110,19 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
     if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
         simple = _SIMPLE_MARKER.fullmatch(rest)
         if simple is not None:
-            return simple_marker(simple[1], simple[2], simple[3], simple[4])
+            return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
         pairs = _PAIRS_MARKER.fullmatch(rest)
         if pairs is not None:
             return _pairs_marker(rest, pairs[1], pairs[2])
     return parse_marker_text(rest, kind, cell_id)
 
 
-def simple_marker(markdown: str | None, sql: str | None, cell_id: str, name: str | None) -> Marker:
-    """The marker :data:`_SIMPLE_MARKER` matched, from its groups."""
-    return Marker("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
+def simple_fields(
+    markdown: str | None, sql: str | None, cell_id: str, name: str | None
+) -> MarkerFields:
+    """The fields of the marker :data:`_SIMPLE_MARKER` matched, from its groups (a plain tuple
+    is made faster than a :class:`Marker`)."""
+    return ("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
 
 
 def _pairs_marker(rest: str, tag: str | None, text: str) -> Marker:
@@ -133,9 +138,10 @@ def _pairs_marker(rest: str, tag: str | None, text: str) -> Marker:
         values = list(map(converted.get, values, values))
     leading = _TAG_LEADING.get(tag, ())
     kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
-    pairs = (*leading, *zip(keys, values, strict=True))
+    pairs = (*leading, *zip(keys, values, strict=False))  # (as long: a value per key)
     named = "id" in rest or "name" in rest
-    return _marker(kind, pairs, None, named=named, keys=[*map(_KEY_OF, leading), *keys])
+    keys = [*map(_KEY_OF, leading), *keys] if leading else keys
+    return _marker(kind, pairs, None, named=named, keys=keys)
 
 
 def parse_marker_text(

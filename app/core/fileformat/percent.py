@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
+from typing import overload
 
 from app.core.fileformat.errors import NotebookFormatError
 from app.core.fileformat.header import Header, read_header
@@ -19,17 +21,18 @@ from app.core.fileformat.layout import (
     CELL_MARKER,
     LINES_TO_NEXT_CELL,
     Spacing,
-    content_end,
+    cut_cell,
     lines_after,
     unquote_markdown,
 )
 from app.core.fileformat.markers import (
     SIMPLE_MARKER_LINE,
     Marker,
+    MarkerFields,
     MarkerProblem,
     Meta,
     parse_marker,
-    simple_marker,
+    simple_fields,
 )
 from app.core.fileformat.model import Draft, Read
 from app.core.fileformat.pep8 import last_definition_line
@@ -81,7 +84,7 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     return found
 
 
-def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[Marker]] | None:
+def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[MarkerFields]] | None:
     """What :func:`find_markers` and the markers' parse give, by one search in C, for a file
     whose every marker line from ``start`` on is one Cascade writes for a cell without other
     metadata (:data:`~app.core.fileformat.markers.SIMPLE_MARKER_LINE`) and that holds no triple
@@ -92,10 +95,13 @@ def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[Mar
     for other in ('"""', "'''", "<codecell>", "In["):
         if text.find(other, start) >= 0:
             return None
+    hints = text.count("%%", start)
+    if hints > MAX_CELLS:
+        return None  # (not a file Cascade wrote, or one to refuse: not worth a search)
     found = list(SIMPLE_MARKER_LINE.finditer(text, start))
-    if len(found) != text.count("%%", start) or len(found) > MAX_CELLS:
+    if len(found) != hints:
         return None
-    return found, [simple_marker(*match.group(2, 3, 4, 5)) for match in found]
+    return found, [simple_fields(*match.group(2, 3, 4, 5)) for match in found]
 
 
 def _find_or_end(text: str, quote: str, start: int) -> int:
@@ -106,13 +112,14 @@ def _find_or_end(text: str, quote: str, start: int) -> int:
 def read_percent(text: str, preamble_end: int, header: Header | None, scan_start: int) -> Read:
     """Read a file whose cells start at marker lines found from ``scan_start`` on."""
     simple = simple_markers(text, scan_start)
+    markers: Sequence[MarkerFields]
     if simple is not None:
         matches, markers = simple
     else:
         matches = find_markers(text, scan_start)
         markers = _parse_markers(text, matches)
     first = matches[0].start() if matches else len(text)
-    is_cascade = header is not None or any(marker.cell_id for marker in markers)
+    is_cascade = header is not None or any(cell_id for _, cell_id, _, _ in markers)
     read = Read("cascade" if is_cascade else "percent")
     read.preamble = text[:preamble_end]
     if header is not None:
@@ -125,15 +132,13 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
         raise too_many_cells(text, matches[-1].start())
     starts = [match.start() for match in matches]
     stops = [*starts[1:], len(text)][: len(starts)]
-    cells = [split_lines(text[start:stop]) for start, stop in zip(starts, stops, strict=True)]
-    spacing = Spacing(cells, _last_definition(text, starts))
+    spacing = Spacing(_CellLines(text, starts, stops), _last_definition(text, starts))
     last = len(matches) - 1
     drafts = read.drafts
-    for k, ((kind, cell_id, name, meta), cell) in enumerate(zip(markers, cells, strict=True)):
-        end = content_end(cell)  # the marker line is cell[0]
-        content = cell[1:end]
+    for k, (kind, cell_id, name, meta) in enumerate(markers):
+        code, end, size = cut_cell(text[starts[k] : stops[k]])
         explicit = _explicit_layout(matches[k]["rest"] or "", meta) if meta else ()
-        code = "\n".join(content)
+        content = code  # the cell's lines, joined (before the escape and comments go)
         if is_cascade and ESCAPE in code:
             code = unescape(code)
         if kind == "markdown" and CELL_MARKER not in explicit:
@@ -146,11 +151,41 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
         elif kind != "python":
             code = uncomment(code)
         if LINES_TO_NEXT_CELL not in explicit:
-            found = lines_after(end, len(cell), k == last)
+            found = lines_after(end, size, k == last)
             if found != spacing.expected(k, content):
                 meta = (*meta, (LINES_TO_NEXT_CELL, str(found)))
         drafts.append(Draft(kind, code, cell_id, name, meta))
     return read
+
+
+class _CellLines(Sequence[list[str]]):
+    """Each cell's lines (its marker line first, up to the next marker), split when asked for:
+    PEP 8's spacing reads few of them (none after the last definition), and a cell may hold
+    thousands of lines."""
+
+    def __init__(self, text: str, starts: list[int], stops: list[int]) -> None:
+        self._text = text
+        self._starts = starts
+        self._stops = stops
+        self._split: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, k: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, k: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(k, slice):
+            return [self[index] for index in range(len(self))[k]]
+        lines = self._split.get(k)
+        if lines is None:
+            start, stop = self._starts[k], self._stops[k]  # (IndexError past the end)
+            lines = self._split[k] = split_lines(self._text[start:stop])
+        return lines
 
 
 def _last_definition(text: str, starts: list[int]) -> int:
