@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -67,9 +68,12 @@ def _read(rest: str, read: object) -> object:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(pairs_markers())
-def test_a_marker_of_pairs_reads_the_same_by_the_pairs_path(rest: str) -> None:
-    assert _read(rest, parse_marker) == _read(rest, parse_marker_text)
+@given(st.lists(pairs_markers(), min_size=1, max_size=4))
+def test_markers_of_pairs_read_the_same_by_the_pairs_path(rests: list[str]) -> None:
+    seen: dict[tuple[str, str], tuple[str, str]] = {}  # shared by a file's markers
+    for rest in rests:
+        shared = partial(parse_marker, pairs_seen=seen)
+        assert _read(rest, shared) == _read(rest, parse_marker) == _read(rest, parse_marker_text)
 
 
 @pytest.mark.parametrize(

@@ -102,10 +102,17 @@ PLAIN_PYTHON = Marker("python", None, None, ())
 MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 
 
-def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = None) -> Marker:
+def parse_marker(
+    rest: str,
+    kind: CellKind | None = None,
+    cell_id: str | None = None,
+    pairs_seen: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> Marker:
     """Read what follows ``# %%``; ``kind``/``cell_id`` come from seed markers.
 
-    Raises :class:`MarkerProblem`.
+    ``pairs_seen``: the metadata pairs read so far from the file, each as written (the value's
+    text) to as read, for its markers to share (markers of many pairs repeat them: one tuple
+    and one reading each, not one per use). Raises :class:`MarkerProblem`.
     """
     if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
         simple = _SIMPLE_MARKER.fullmatch(rest)
@@ -113,7 +120,7 @@ def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = 
             return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
         pairs = _PAIRS_MARKER.fullmatch(rest)
         if pairs is not None:
-            return _pairs_marker(rest, pairs[1], pairs[2])
+            return _pairs_marker(rest, pairs[1], pairs[2], {} if pairs_seen is None else pairs_seen)
     return parse_marker_text(rest, kind, cell_id)
 
 
@@ -125,20 +132,20 @@ def simple_fields(
     return ("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
 
 
-def _pairs_marker(rest: str, tag: str | None, text: str) -> Marker:
-    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``."""
+def _pairs_marker(
+    rest: str, tag: str | None, text: str, seen: dict[tuple[str, str], tuple[str, str]]
+) -> Marker:
+    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``; ``seen``: as
+    :func:`parse_marker`'s ``pairs_seen``. Each step runs in C but for the pairs not seen yet
+    (the values of those are read here): a set of the pairs makes a tuple only for each new
+    one, and the lookups reuse the one ``zip`` gives."""
     words = text.replace("=", " ").split()  # key, value, key, value … (no other space in them)
     keys, values = words[0::2], words[1::2]
-    converted = {}
-    for value in set(values):  # most markers of many pairs repeat their values
-        text_value = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
-        if text_value != value:
-            converted[value] = text_value
-    if converted:
-        values = list(map(converted.get, values, values))
+    for key, value in set(zip(keys, values, strict=False)).difference(seen):  # each new pair
+        seen[key, value] = (key, quoted_value(value[1:-1]) if value[0] == '"' else _bare(value))
     leading = _TAG_LEADING.get(tag, ())
     kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
-    pairs = (*leading, *zip(keys, values, strict=False))  # (as long: a value per key)
+    pairs = (*leading, *map(seen.__getitem__, zip(keys, values, strict=False)))
     named = "id" in rest or "name" in rest
     keys = [*map(_KEY_OF, leading), *keys] if leading else keys
     return _marker(kind, pairs, None, named=named, keys=keys)

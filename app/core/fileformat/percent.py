@@ -206,13 +206,14 @@ def _explicit_layout(rest: str, meta: Meta) -> set[str]:
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
     seen: dict[str | None, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
+    pairs_seen: dict[tuple[str, str], tuple[str, str]] = {}  # and metadata pairs: one tuple each
     markers = []
     for match in matches:
         rest = match["rest"]
         marker = seen.get(rest)
         if marker is None:
             try:
-                marker = parse_marker(rest or "")
+                marker = parse_marker(rest or "", pairs_seen=pairs_seen)
             except MarkerProblem as problem:
                 raise NotebookFormatError(line_number(text, match.start()), str(problem)) from None
             seen[rest] = marker
