@@ -92,12 +92,12 @@ def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[Mar
 
     Every marker line holds ``%%`` (``<codecell>`` and ``In[`` lines aside), and such a line
     holds it once: the file is such a file when as many lines match as ``%%`` occurs."""
-    for other in ('"""', "'''", "<codecell>", "In["):
-        if text.find(other, start) >= 0:
-            return None
     hints = text.count("%%", start)
     if hints > MAX_CELLS:
         return None  # (not a file Cascade wrote, or one to refuse: not worth a search)
+    for other in ('"""', "'''", "<codecell>", "In["):
+        if text.find(other, start) >= 0:
+            return None
     found = list(SIMPLE_MARKER_LINE.finditer(text, start))
     if len(found) != hints:
         return None
