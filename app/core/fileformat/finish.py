@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator, Sequence
 from types import MappingProxyType
+from typing import TypeGuard
 
 from app.core.fileformat.model import Draft, LoadedNotebook, Read
 from app.core.fileformat.passwords import strip_password
@@ -18,8 +19,14 @@ _ID_BYTES = 4  # as app.core.notebook.new_cell_id: 8 hex digits
 def finish(read: Read) -> LoadedNotebook:
     """Fill in missing ids and result names, move the password out, build the notebook."""
     notices = list(read.notices)
-    ids = _settle_ids(read.drafts, notices)
-    names = _settle_names(read.drafts, notices)
+    # The drafts' fields as columns (in C): most files need no per-cell step to settle them.
+    kinds, codes, given_ids, given_names, metas, _ = (
+        zip(*read.drafts, strict=True) if read.drafts else ((),) * 6
+    )
+    ids = given_ids if ids_settled(given_ids) else _settle_ids(read.drafts, notices)
+    names = (
+        given_names if names_settled(kinds, given_names) else _settle_names(read.drafts, notices)
+    )
     found: dict[str, str] = {}
     database = read.database
     if database is not None:
@@ -27,12 +34,21 @@ def finish(read: Read) -> LoadedNotebook:
         if password is not None:
             found["database_password"] = password
             notices.append("the database password was moved out of the file")
-    cells = tuple(
-        Cell(cell_id, draft.kind, draft.code, name, draft.meta)
-        for draft, cell_id, name in zip(read.drafts, ids, names, strict=True)
-    )
+    cells = tuple(map(Cell, ids, kinds, codes, names, metas))
     notebook = Notebook(cells, read.name, database, read.extra_header, read.preamble)
     return LoadedNotebook(notebook, read.source_format, MappingProxyType(found), tuple(notices))
+
+
+def ids_settled(ids: Sequence[str | None]) -> TypeGuard[Sequence[str]]:
+    """Whether every cell has its own id (the drafts' ``ids``): nothing for
+    :func:`_settle_ids` to do."""
+    return None not in ids and len(set(ids)) == len(ids)
+
+
+def names_settled(kinds: Sequence[str], names: Sequence[str | None]) -> bool:
+    """Whether no cell is a SQL cell and none has a name (the drafts' ``kinds`` and ``names``):
+    nothing for :func:`_settle_names` to do."""
+    return "sql" not in kinds and names.count(None) == len(names)
 
 
 def _settle_ids(drafts: Sequence[Draft], notices: list[str]) -> list[str]:

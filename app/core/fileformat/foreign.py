@@ -9,7 +9,7 @@ import json
 import re
 
 from app.core.fileformat.errors import NotebookFormatError
-from app.core.fileformat.syntax import line_number
+from app.core.fileformat.syntax import line_number, search_line
 
 #: Said of every other tool's notebook where it reaches the loader itself.
 IMPORT_IT = (
@@ -17,8 +17,10 @@ IMPORT_IT = (
     " (File → Open or File → Import… in the window, cascade convert on the command line)"
 )
 
-_MARIMO_APP = re.compile(r"^app = marimo\.App\(", re.MULTILINE)
-_MARIMO_IMPORT = re.compile(r"^import marimo$", re.MULTILINE)
+_MARIMO_APP_LINE = "app = marimo.App("
+_MARIMO_APP = re.compile(rf"^{re.escape(_MARIMO_APP_LINE)}", re.MULTILINE)
+_MARIMO_IMPORT_LINE = "import marimo"
+_MARIMO_IMPORT = re.compile(rf"^{re.escape(_MARIMO_IMPORT_LINE)}$", re.MULTILINE)
 
 
 def refuse_foreign(text: str) -> None:
@@ -31,19 +33,24 @@ def refuse_foreign(text: str) -> None:
         )
     if _is_jupyter_json(text):
         raise NotebookFormatError(1, f"this is a Jupyter notebook (.ipynb JSON). {IMPORT_IT}")
-    marimo = _MARIMO_APP.search(text)
-    if marimo is not None and _MARIMO_IMPORT.search(text) is not None:
+    marimo = _marimo_app(text)
+    if marimo is not None:
         raise NotebookFormatError(
-            line_number(text, marimo.start()), f"this is a marimo notebook. {IMPORT_IT}"
+            line_number(text, marimo), f"this is a marimo notebook. {IMPORT_IT}"
         )
 
 
 def is_foreign_notebook(text: str) -> bool:
     """Whether the loader refuses ``text`` as another tool's notebook (see refuse_foreign)."""
-    marimo = _MARIMO_APP.search(text)
-    return _is_jupyter_json(text) or (
-        marimo is not None and _MARIMO_IMPORT.search(text) is not None
-    )
+    return _is_jupyter_json(text) or _marimo_app(text) is not None
+
+
+def _marimo_app(text: str) -> int | None:
+    """Where a marimo notebook's ``app = marimo.App(`` line starts (None: not one)."""
+    app = search_line(_MARIMO_APP, _MARIMO_APP_LINE, text)
+    if app is None or search_line(_MARIMO_IMPORT, _MARIMO_IMPORT_LINE, text) is None:
+        return None
+    return app.start()
 
 
 def _is_jupyter_json(text: str) -> bool:

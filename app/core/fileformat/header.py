@@ -30,6 +30,7 @@ from app.core.fileformat.syntax import (
     HEADER_OPEN_LINE,
     line_number,
     run_end,
+    search_line,
     split_lines,
     uncomment,
 )
@@ -81,7 +82,7 @@ class HeaderProblem(Exception):
 def find_header(text: str, before: int, after: int = 0) -> Header | None:
     """The ``# /// script`` block, if one opens between offsets ``after`` (the end of the
     preamble) and ``before`` (the first marker)."""
-    opened = HEADER_OPEN_LINE.search(text, after, before)
+    opened = search_line(HEADER_OPEN_LINE, HEADER_OPEN, text, after, before)
     if opened is None:
         return None
     toml_start = min(opened.end() + 1, len(text))
@@ -124,8 +125,8 @@ def read_header(text: str, header: Header) -> tuple[str, str | None, str]:
         own = own_settings(toml)
         if own is not None:
             return *own, ""
-        name, database, extra = split_header(toml)
-        check_rewritable(extra, name, database)
+        name, database, extra, has_table = _split_header(toml)
+        check_rewritable(extra, name, database, table_free=not has_table)
     except HeaderProblem as problem:
         line = _problem_line(problem, split_lines(block), opener)
         raise NotebookFormatError(line, f"in the '{HEADER_OPEN}' header: {problem}") from None
@@ -179,13 +180,18 @@ def _cascade_table(doc: MutableMapping[str, Any]) -> MutableMapping[str, Any] | 
     return table
 
 
-@functools.lru_cache(maxsize=16)  # pure; a load and a save each split the same text again
 def split_header(text: str) -> tuple[str, str | None, str]:
     """Cascade's settings and the rest of the header's TOML (``extra_header``)."""
+    return _split_header(text)[:3]
+
+
+@functools.lru_cache(maxsize=16)  # pure; a load and a save each split the same text again
+def _split_header(text: str) -> tuple[str, str | None, str, bool]:
+    """:func:`split_header`, and whether ``text`` has a ``[tool.cascade]`` table."""
     doc = _parse_toml(text)
     table = _cascade_table(doc)
     if table is None:
-        return "", None, text
+        return "", None, text, False
     _check_format(table.get("format", FORMAT_VERSION))
     name = _string_setting(table, "name") or ""
     database = _string_setting(table, "database")
@@ -198,7 +204,7 @@ def split_header(text: str) -> tuple[str, str | None, str]:
         raise HeaderProblem(f"cannot edit [tool.cascade]: {err}") from None
     if len(table) == 0:
         rest = _drop_table_line(rest)
-    return name, database, rest
+    return name, database, rest, True
 
 
 def _check_format(value: object) -> None:
@@ -233,16 +239,19 @@ def _drop_table_line(rest: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def merge_header(extra: str, name: str, database: str | None) -> str:
-    """The header's TOML: ``extra`` with Cascade's settings added (inverse of split_header)."""
+def merge_header(extra: str, name: str, database: str | None, *, table_free: bool = False) -> str:
+    """The header's TOML: ``extra`` with Cascade's settings added (inverse of split_header).
+
+    ``table_free``: ``extra`` is known to be TOML without a ``[tool.cascade]`` table (a header
+    just split), so it is not parsed again to find that out (tomlkit is slow)."""
     settings: dict[str, Any] = {"format": FORMAT_VERSION}
     if name:
         settings["name"] = name
     if database is not None:
         settings["database"] = database
-    doc = _parse_toml(extra)
-    table = _cascade_table(doc)
-    if table is None:
+    doc = None if table_free else _parse_toml(extra)
+    table = None if doc is None else _cascade_table(doc)
+    if doc is None or table is None:
         import tomlkit
 
         separator = "\n" if extra else ""
@@ -256,11 +265,15 @@ def merge_header(extra: str, name: str, database: str | None) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def check_rewritable(extra: str, name: str, database: str | None) -> None:
-    """Make sure saving can write this header back and read the same values from it."""
+def check_rewritable(
+    extra: str, name: str, database: str | None, *, table_free: bool = False
+) -> None:
+    """Make sure saving can write this header back and read the same values from it
+    (``table_free``: as :func:`merge_header`'s)."""
     reason = "the settings would not read back unchanged"
     try:
-        if split_header(merge_header(extra, name, database)) == (name, database, extra):
+        merged = merge_header(extra, name, database, table_free=table_free)
+        if split_header(merged) == (name, database, extra):
             return
     except HeaderProblem as problem:  # its line would be in a text the user never saw
         reason = problem.message

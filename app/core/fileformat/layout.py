@@ -17,6 +17,7 @@ from app.core.fileformat.pep8 import (
     ends_with_code,
     ends_with_definition,
 )
+from app.core.fileformat.syntax import split_lines
 
 LINES_TO_NEXT_CELL = "lines_to_next_cell"
 CELL_MARKER = "cell_marker"
@@ -38,6 +39,31 @@ def content_end(cell: Sequence[str], first: int = 1) -> int:
     return size - 1
 
 
+#: Cells shorter than this are cut by their lines (fewer steps than the searches, for them).
+_SPLIT_BELOW = 400
+
+
+def cut_cell(cell: str, split_below: int = _SPLIT_BELOW) -> tuple[str, int, int]:
+    """``(text, end, size)`` of a cell's text (its marker line first, up to the next marker):
+    what :func:`content_end` of its ``size`` lines says (``end``), and the text those lines
+    hold, joined by newlines — for a cell of ``split_below`` characters or more, found by
+    searches in C, without a string per line (a cell may hold thousands of lines)."""
+    if len(cell) < split_below:
+        lines = split_lines(cell)
+        end = content_end(lines)
+        return "\n".join(lines[1:end]), end, len(lines)
+    size = cell.count("\n") + (0 if cell.endswith("\n") else 1)
+    body = cell[cell.find("\n") + 1 :] if size > 1 else ""
+    kept = len(body.rstrip())  # up to the last line that is not blank (whitespace-only)
+    final = 1 if body.endswith("\n") else 0
+    blanks = body.count("\n", kept) - final if kept else size - 1  # blank lines at the end
+    removed = 0 if not blanks else 2 if blanks == 2 else 1
+    stop = len(body) - final
+    for _ in range(removed):
+        stop = max(body.rfind("\n", 0, stop), 0)
+    return body[:stop], size - removed, size
+
+
 def lines_after(end: int, size: int, last: bool) -> int:
     """The blank lines Jupytext counts after a cell whose text ends at ``end`` of ``size``
     lines (``count_lines_to_next_cell``; the end of the file counts as one more)."""
@@ -49,17 +75,26 @@ def lines_after(end: int, size: int, last: bool) -> int:
 class Spacing:
     """The blank lines PEP 8 wants after each cell of a file, given every cell's lines (marker
     to next marker, blank lines included). Entries above ``k`` must be final when ``k`` is
-    asked (the writer fills them from the end)."""
+    asked (the writer fills them from the end).
 
-    def __init__(self, cells: Sequence[Sequence[str]]) -> None:
+    ``last_definition``: the last cell holding a line that starts as a definition does
+    (:func:`~app.core.fileformat.pep8.starts_definition`), when the caller knows it: after it
+    the count is one, without a look at any line (both of PEP 8's twos need such a line, in the
+    cell or after it)."""
+
+    def __init__(self, cells: Sequence[Sequence[str]], last_definition: int | None = None) -> None:
         self._cells = cells
         self._has_code = NextHasCode(cells)
         self._is_definition = NextIsDefinition(cells)
+        self._last_definition = len(cells) if last_definition is None else last_definition
 
-    def expected(self, k: int, text: Sequence[str]) -> int:
-        """After cell ``k`` whose text (marker excluded) is ``text``."""
-        if k + 1 >= len(self._cells):
+    def expected(self, k: int, text: Sequence[str] | str) -> int:
+        """After cell ``k`` whose text (marker excluded) is ``text``: its lines, or them joined
+        by newlines (split only when they are looked at)."""
+        if k + 1 >= len(self._cells) or k > self._last_definition:
             return 1
+        if isinstance(text, str):
+            text = text.split("\n")  # ("" is no line or one empty line: the same to PEP 8)
         prev = text or [""]
         if ends_with_definition(prev):
             return 2 if self._has_code(k + 1) else 1

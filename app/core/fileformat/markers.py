@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 from app.core.fileformat.syntax import KEY_PATTERN, KIND_NAMES
@@ -49,9 +50,25 @@ _IDENTIFIER = re.compile(r"[a-zA-Z_.]+[a-zA-Z0-9_.]*")
 #: A title written as bare words reads back as itself.
 _BARE_TITLE = re.compile(r'[^\s=\[\]{}"%][^\s=\[\]{}"]*(?: [^\s=\[\]{}"]+)*')
 #: The markers Cascade writes for cells without other metadata (``id="…"``, a kind, a SQL
-#: result name): read at once, to the same :class:`Marker` the general reader gives.
-_SIMPLE_MARKER = re.compile(
-    r' (?:\[(markdown|sql)\] )?id="([0-9A-Za-z_-]+)"(?: name="([A-Za-z_][A-Za-z0-9_]*)")?'
+#: result name): read at once, to the same :class:`Marker` the general reader gives. Groups:
+#: ``[markdown]``, ``[sql]``, the id, the name (only after ``[sql]``).
+_SIMPLE_MARKER_TEXT = (
+    r' (?:\[(markdown)\] |\[(?P<sql>sql)\] )?id="([0-9A-Za-z_-]+)"'
+    r'(?(sql)(?: name="([A-Za-z_][A-Za-z0-9_]*)")?)'
+)
+_SIMPLE_MARKER = re.compile(_SIMPLE_MARKER_TEXT)
+#: A whole line holding such a marker, unindented (``rest`` and the groups above after it),
+#: found by a search in C for ``# %%`` (the look-behind asks for a line start after it).
+SIMPLE_MARKER_LINE = re.compile(
+    rf"# %%(?<![^\n]# %%)(?P<rest>{_SIMPLE_MARKER_TEXT})$", re.MULTILINE
+)
+#: Markers of a kind tag (or none) and ``key=value`` pairs alone, each value one word without
+#: ``=``, brackets, braces or a backslash (``"quoted"`` or not): read by splitting the text at
+#: its spaces and ``=`` signs, to the :class:`Marker` the general reader gives (a marker of
+#: thousands of pairs costs a few passes in C rather than a few Python steps per pair).
+_PAIRS_MARKER = re.compile(  # (possessive: no step back could match more, and none is kept)
+    r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
+    rf'((?:[ \t]++(?>{KEY_PATTERN})=(?:"[^\s"\\=]*+"|[^\s"\[{{=]++))++)[ \t]*+'
 )
 #: The longest marker text read (a marker is one line of a few words; this bounds the work).
 MAX_MARKER_CHARS = 100_000
@@ -62,6 +79,9 @@ _SPECIAL_VALUES = frozenset({"true", "false", "null", "True", "False", "None"})
 
 RAW = ("cell_type", "raw")
 MD_REGION = ("region_name", "md")
+_KEY_OF = itemgetter(0)
+#: The metadata a kind tag puts first.
+_TAG_LEADING: dict[str | None, tuple[tuple[str, str], ...]] = {"raw": (RAW,), "md": (MD_REGION,)}
 
 
 class MarkerProblem(ValueError):
@@ -78,18 +98,57 @@ class Marker(NamedTuple):
 
 
 PLAIN_PYTHON = Marker("python", None, None, ())
+#: A :class:`Marker`'s fields as a plain tuple (the reader's fast path makes these).
+MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 
 
-def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = None) -> Marker:
+def parse_marker(
+    rest: str,
+    kind: CellKind | None = None,
+    cell_id: str | None = None,
+    pairs_seen: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> Marker:
     """Read what follows ``# %%``; ``kind``/``cell_id`` come from seed markers.
 
-    Raises :class:`MarkerProblem`.
+    ``pairs_seen``: the metadata pairs read so far from the file, each as written (the value's
+    text) to as read, for its markers to share (markers of many pairs repeat them: one tuple
+    and one reading each, not one per use). Raises :class:`MarkerProblem`.
     """
     if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
         simple = _SIMPLE_MARKER.fullmatch(rest)
-        if simple is not None and (simple[3] is None or simple[1] == "sql"):
-            return Marker(KIND_NAMES[simple[1] or "python"], simple[2], simple[3], ())
+        if simple is not None:
+            return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
+        pairs = _PAIRS_MARKER.fullmatch(rest)
+        if pairs is not None:
+            return _pairs_marker(rest, pairs[1], pairs[2], {} if pairs_seen is None else pairs_seen)
     return parse_marker_text(rest, kind, cell_id)
+
+
+def simple_fields(
+    markdown: str | None, sql: str | None, cell_id: str, name: str | None
+) -> MarkerFields:
+    """The fields of the marker :data:`_SIMPLE_MARKER` matched, from its groups (a plain tuple
+    is made faster than a :class:`Marker`)."""
+    return ("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
+
+
+def _pairs_marker(
+    rest: str, tag: str | None, text: str, seen: dict[tuple[str, str], tuple[str, str]]
+) -> Marker:
+    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``; ``seen``: as
+    :func:`parse_marker`'s ``pairs_seen``. Each step runs in C but for the pairs not seen yet
+    (the values of those are read here): a set of the pairs makes a tuple only for each new
+    one, and the lookups reuse the one ``zip`` gives."""
+    words = text.replace("=", " ").split()  # key, value, key, value … (no other space in them)
+    keys, values = words[0::2], words[1::2]
+    for key, value in set(zip(keys, values, strict=False)).difference(seen):  # each new pair
+        seen[key, value] = (key, quoted_value(value[1:-1]) if value[0] == '"' else _bare(value))
+    leading = _TAG_LEADING.get(tag, ())
+    kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
+    pairs = (*leading, *map(seen.__getitem__, zip(keys, values, strict=False)))
+    named = "id" in rest or "name" in rest
+    keys = [*map(_KEY_OF, leading), *keys] if leading else keys
+    return _marker(kind, pairs, None, named=named, keys=keys)
 
 
 def parse_marker_text(
@@ -255,23 +314,39 @@ def _bare_value_end(text: str, pos: int) -> int:
     return len(text)
 
 
-def _marker(kind: CellKind, pairs: Meta, cell_id: str | None, *, named: bool) -> Marker:
-    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them)."""
+def _marker(
+    kind: CellKind,
+    pairs: Meta,
+    cell_id: str | None,
+    *,
+    named: bool,
+    keys: list[str] | None = None,
+) -> Marker:
+    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them);
+    ``keys``: the keys of ``pairs``, when the caller has them.
+
+    The keys are counted and found in C (a marker may hold thousands of pairs)."""
     if not named:
         return Marker(kind, cell_id or None, None, pairs)
-    ids = [value for key, value in pairs if key == "id"]
-    if len(ids) + (cell_id is not None) > 1:
+    if keys is None:
+        keys = list(map(_KEY_OF, pairs))
+    ids = keys.count("id")
+    if ids + (cell_id is not None) > 1:
         raise MarkerProblem("cell marker has more than one id")
-    names = [value for key, value in pairs if key == "name"] if kind == "sql" else []
-    if len(names) > 1:
+    names = keys.count("name") if kind == "sql" else 0
+    if names > 1:
         raise MarkerProblem("cell marker has more than one name")
+    id_at = keys.index("id") if ids else -1
+    name_at = keys.index("name") if names else -1
+    if id_at >= 0 and cell_id is None:
+        cell_id = string_of(pairs[id_at][1]) or pairs[id_at][1]
+    name = (string_of(pairs[name_at][1]) or pairs[name_at][1]) if name_at >= 0 else None
     if ids or names:
-        pairs = tuple(
-            pair for pair in pairs if pair[0] != "id" and not (pair[0] == "name" and names)
-        )
-    if cell_id is None and ids:
-        cell_id = string_of(ids[0]) or ids[0]
-    name = (string_of(names[0]) or names[0]) if names else None
+        kept = list(pairs)
+        for index in sorted((id_at, name_at), reverse=True):
+            if index >= 0:
+                del kept[index]
+        pairs = tuple(kept)
     return Marker(kind, cell_id or None, name or None, pairs)
 
 

@@ -17,6 +17,23 @@ _DEFINITION = ("def ", "async ", "class ")
 _NOT_CODE = ("", "#", ")")
 
 
+def starts_definition(line: str) -> bool:
+    """Whether a line starts as a definition does, the one kind of line that makes PEP 8's
+    count two (at the start of a line: in a string too, which a caller may not know)."""
+    return line.startswith(_DEFINITION)
+
+
+def last_definition_line(text: str, start: int) -> int:
+    """The offset of the last line of ``text`` at or after offset ``start`` (a line's start)
+    that :func:`starts_definition`; -1 for none. A few searches in C, for a whole file."""
+    last = 0 if start == 0 and starts_definition(text) else -1
+    for prefix in _DEFINITION:
+        found = text.rfind("\n" + prefix, max(start - 1, 0))
+        if found >= 0:
+            last = max(last, found + 1)
+    return last
+
+
 def _blank(line: str) -> bool:
     return not line.strip()
 

@@ -10,7 +10,10 @@ few operations per cell and per line, whatever its cells hold.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
+from typing import overload
 
 from app.core.fileformat.errors import NotebookFormatError
 from app.core.fileformat.header import Header, read_header
@@ -18,17 +21,27 @@ from app.core.fileformat.layout import (
     CELL_MARKER,
     LINES_TO_NEXT_CELL,
     Spacing,
-    content_end,
+    cut_cell,
     lines_after,
     unquote_markdown,
 )
-from app.core.fileformat.markers import Marker, MarkerProblem, parse_marker
+from app.core.fileformat.markers import (
+    SIMPLE_MARKER_LINE,
+    Marker,
+    MarkerFields,
+    MarkerProblem,
+    Meta,
+    parse_marker,
+    simple_fields,
+)
 from app.core.fileformat.model import Draft, Read
+from app.core.fileformat.pep8 import last_definition_line
 from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import (
-    MARKER_LINE,
+    ESCAPE,
     MAX_CELLS,
     line_number,
+    marker_lines,
     split_lines,
     too_many_cells,
     uncomment,
@@ -50,7 +63,7 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     double = _find_or_end(text, '"""', start)  # the next triple quote of each kind from `fed`
     single = _find_or_end(text, "'''", start)
     quote_end = min(double, single) + 3
-    for match in MARKER_LINE.finditer(text, start):
+    for match in marker_lines(text, start):
         begin = match.start()
         if quoted or quote_end <= begin:  # a triple quote in text[fed:begin] may open a string
             parser.read_lines(split_lines(text[fed:begin]))
@@ -71,6 +84,26 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     return found
 
 
+def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[MarkerFields]] | None:
+    """What :func:`find_markers` and the markers' parse give, by one search in C, for a file
+    whose every marker line from ``start`` on is one Cascade writes for a cell without other
+    metadata (:data:`~app.core.fileformat.markers.SIMPLE_MARKER_LINE`) and that holds no triple
+    quote there (no marker is in a string); None for any other file.
+
+    Every marker line holds ``%%`` (``<codecell>`` and ``In[`` lines aside), and such a line
+    holds it once: the file is such a file when as many lines match as ``%%`` occurs."""
+    hints = text.count("%%", start)
+    if hints > MAX_CELLS:
+        return None  # (not a file Cascade wrote, or one to refuse: not worth a search)
+    for other in ('"""', "'''", "<codecell>", "In["):
+        if text.find(other, start) >= 0:
+            return None
+    found = list(SIMPLE_MARKER_LINE.finditer(text, start))
+    if len(found) != hints:
+        return None
+    return found, [simple_fields(*match.group(2, 3, 4, 5)) for match in found]
+
+
 def _find_or_end(text: str, quote: str, start: int) -> int:
     found = text.find(quote, start)
     return len(text) if found < 0 else found
@@ -78,10 +111,15 @@ def _find_or_end(text: str, quote: str, start: int) -> int:
 
 def read_percent(text: str, preamble_end: int, header: Header | None, scan_start: int) -> Read:
     """Read a file whose cells start at marker lines found from ``scan_start`` on."""
-    matches = find_markers(text, scan_start)
+    simple = simple_markers(text, scan_start)
+    markers: Sequence[MarkerFields]
+    if simple is not None:
+        matches, markers = simple
+    else:
+        matches = find_markers(text, scan_start)
+        markers = _parse_markers(text, matches)
     first = matches[0].start() if matches else len(text)
-    markers = _parse_markers(text, matches)
-    is_cascade = header is not None or any(marker.cell_id for marker in markers)
+    is_cascade = header is not None or any(cell_id for _, cell_id, _, _ in markers)
     read = Read("cascade" if is_cascade else "percent")
     read.preamble = text[:preamble_end]
     if header is not None:
@@ -92,38 +130,72 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
     read.add_loose_text(loose)
     if len(read.drafts) + len(markers) > MAX_CELLS:
         raise too_many_cells(text, matches[-1].start())
-    cells = []
+    starts = [match.start() for match in matches]
+    stops = [*starts[1:], len(text)][: len(starts)]
+    spacing = Spacing(_CellLines(text, starts, stops), _last_definition(text, starts))
     last = len(matches) - 1
-    for k, match in enumerate(matches):
-        stop = matches[k + 1].start() if k < last else len(text)
-        cells.append(split_lines(text[match.start() : stop]))  # the marker line first
-    spacing = Spacing(cells)
-    for k, (marker, cell) in enumerate(zip(markers, cells, strict=True)):
-        end = content_end(cell)
-        content = cell[1:end]
-        meta = list(marker.meta)
+    drafts = read.drafts
+    for k, (kind, cell_id, name, meta) in enumerate(markers):
+        code, end, size = cut_cell(text[starts[k] : stops[k]])
         explicit = _explicit_layout(matches[k]["rest"] or "", meta) if meta else ()
-        code = "\n".join(content)
-        if is_cascade:
+        content = code  # the cell's lines, joined (before the escape and comments go)
+        if is_cascade and ESCAPE in code:
             code = unescape(code)
-        if marker.kind == "markdown" and CELL_MARKER not in explicit:
+        if kind == "markdown" and CELL_MARKER not in explicit:
             quoted = unquote_markdown(code)
             if quoted is not None:
                 code = quoted[0]
-                meta.append((CELL_MARKER, quoted[1]))
+                meta = (*meta, (CELL_MARKER, quoted[1]))
             else:
                 code = uncomment(code)
-        elif marker.kind != "python":
+        elif kind != "python":
             code = uncomment(code)
         if LINES_TO_NEXT_CELL not in explicit:
-            found = lines_after(end, len(cell), k == last)
+            found = lines_after(end, size, k == last)
             if found != spacing.expected(k, content):
-                meta.append((LINES_TO_NEXT_CELL, str(found)))
-        read.drafts.append(Draft(marker.kind, code, marker.cell_id, marker.name, tuple(meta)))
+                meta = (*meta, (LINES_TO_NEXT_CELL, str(found)))
+        drafts.append(Draft(kind, code, cell_id, name, meta))
     return read
 
 
-def _explicit_layout(rest: str, meta: list[tuple[str, str]]) -> set[str]:
+class _CellLines(Sequence[list[str]]):
+    """Each cell's lines (its marker line first, up to the next marker), split when asked for:
+    PEP 8's spacing reads few of them (none after the last definition), and a cell may hold
+    thousands of lines."""
+
+    def __init__(self, text: str, starts: list[int], stops: list[int]) -> None:
+        self._text = text
+        self._starts = starts
+        self._stops = stops
+        self._split: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, k: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, k: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(k, slice):
+            return [self[index] for index in range(len(self))[k]]
+        lines = self._split.get(k)
+        if lines is None:
+            start, stop = self._starts[k], self._stops[k]  # (IndexError past the end)
+            lines = self._split[k] = split_lines(self._text[start:stop])
+        return lines
+
+
+def _last_definition(text: str, starts: list[int]) -> int:
+    """The last of the cells starting at ``starts`` holding a line that starts as a definition
+    does (-1: none)."""
+    offset = last_definition_line(text, starts[0]) if starts else -1
+    return bisect.bisect_right(starts, offset) - 1 if offset >= 0 else -1
+
+
+def _explicit_layout(rest: str, meta: Meta) -> set[str]:
     """The layout keys the marker itself gives (the reader derives no other value for them)."""
     return {
         key
@@ -134,13 +206,14 @@ def _explicit_layout(rest: str, meta: list[tuple[str, str]]) -> set[str]:
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
     seen: dict[str | None, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
+    pairs_seen: dict[tuple[str, str], tuple[str, str]] = {}  # and metadata pairs: one tuple each
     markers = []
     for match in matches:
         rest = match["rest"]
         marker = seen.get(rest)
         if marker is None:
             try:
-                marker = parse_marker(rest or "")
+                marker = parse_marker(rest or "", pairs_seen=pairs_seen)
             except MarkerProblem as problem:
                 raise NotebookFormatError(line_number(text, match.start()), str(problem)) from None
             seen[rest] = marker

@@ -19,7 +19,7 @@ from app.core.fileformat.model import Draft, LoadedNotebook, Read
 from app.core.fileformat.percent import read_percent
 from app.core.fileformat.preamble import preamble_length
 from app.core.fileformat.seed import is_seed, read_seed
-from app.core.fileformat.syntax import MARKER_LINE, normalize_newlines, without_final_newline
+from app.core.fileformat.syntax import marker_lines, normalize_newlines, without_final_newline
 from app.core.gc_pause import gc_paused
 from app.core.notebook import Notebook
 
@@ -37,7 +37,7 @@ def parse(text: str) -> LoadedNotebook:
 def _parse(text: str) -> LoadedNotebook:
     refuse_foreign(text)
     preamble_end = preamble_offset(text)
-    first = MARKER_LINE.search(text, preamble_end)
+    first = next(marker_lines(text, preamble_end), None)
     header = find_header(text, first.start() if first else len(text), preamble_end)
     if header is None and not preamble_end and is_seed(text, first):
         return finish(read_seed(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 from app.core.fileformat.errors import NotebookFormatError
@@ -39,6 +40,9 @@ SEED_MARKER_LINE = re.compile(
     r"^#[ \t]*%%[ \t]*(?P<kind>python|sql)[ \t]*\[(?P<id>[^\]\n]*)\](?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
+#: Lines holding ``%%`` that are no marker, after which :func:`marker_lines` scans the rest
+#: of the text the general way (a bound on its Python steps, whatever the text holds).
+MAX_MARKER_HINTS = 10_000
 HEADER_OPEN_LINE = re.compile(rf"^{re.escape(HEADER_OPEN)}$", re.MULTILINE)
 #: Lines escaped wherever they are (a marker line only outside strings: see the writer).
 ALWAYS_ESCAPED = (ESCAPE, HEADER_CLOSE)
@@ -56,6 +60,51 @@ def too_many_cells(text: str, offset: int) -> NotebookFormatError:
         line_number(text, offset),
         f"more than {MAX_CELLS:,} cells; Cascade opens notebooks of up to {MAX_CELLS:,} cells",
     )
+
+
+def marker_lines(
+    text: str, start: int = 0, max_hints: int = MAX_MARKER_HINTS
+) -> Iterator[re.Match[str]]:
+    """The :data:`MARKER_LINE` matches from ``start`` on (``MARKER_LINE.finditer``), found a
+    faster way: a marker line holds ``%%``, so only the lines holding it are tried, each with
+    one match at its start. The rarer ``# <codecell>`` and ``# In[3]:`` forms, or more than
+    ``max_hints`` lines holding ``%%`` that are no marker, send the search to the general scan
+    (for the rest of the text)."""
+    if text.find("<codecell>", start) >= 0 or text.find("In[", start) >= 0:
+        yield from MARKER_LINE.finditer(text, start)
+        return
+    pos = start
+    misses = 0
+    while (hint := text.find("%%", pos)) >= 0:
+        line = text.rfind("\n", 0, hint) + 1
+        found = MARKER_LINE.match(text, line) if line >= start else None
+        if found is not None:
+            yield found
+        else:
+            misses += 1
+        pos = text.find("\n", hint) + 1
+        if pos == 0:
+            return
+        if misses > max_hints:
+            yield from MARKER_LINE.finditer(text, pos)
+            return
+
+
+def search_line(
+    pattern: re.Pattern[str], literal: str, text: str, start: int = 0, stop: int | None = None
+) -> re.Match[str] | None:
+    """``pattern.search(text, start, stop)`` for a pattern whose matches start a line with
+    ``literal`` (``^literal…``, multi-line): only where ``literal`` starts a line is it tried
+    (a search in C for the literal instead of a match tried at every offset)."""
+    stop = len(text) if stop is None else stop
+    pos = start
+    while (found := text.find(literal, pos, stop)) >= 0:
+        if found == 0 or text[found - 1] == "\n":
+            match = pattern.match(text, found, stop)
+            if match is not None:
+                return match
+        pos = found + 1
+    return None
 
 
 def run_end(pattern: re.Pattern[str], text: str, pos: int, stop: int | None = None) -> int:
@@ -94,7 +143,17 @@ def unescape(text: str) -> str:
 
 
 def uncomment(text: str) -> str:
-    """Jupytext's rule per line: drop ``# `` or a bare ``#``; a line without ``#`` stays."""
+    """Jupytext's rule per line: drop ``# `` or a bare ``#``; a line without ``#`` stays.
+
+    When every line starts with ``#`` (a markdown or SQL cell as written), that is two
+    replacements after each newline: the ``#``, then one space where one follows it."""
+    if text.startswith("#") and text.count("\n#") == text.count("\n"):
+        return ("\n" + text).replace("\n#", "\n").replace("\n ", "\n")[1:]
+    return uncomment_lines(text)
+
+
+def uncomment_lines(text: str) -> str:
+    """:func:`uncomment` line by line (it takes comment-only text a faster way)."""
     return _COMMENT_LINE_START.sub("", text)
 
 

@@ -32,6 +32,9 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 _TYPED_START = frozenset("-0123456789[{")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _LITERAL_START = frozenset("-+.0123456789[{('\"")
+#: Integers that are their own canonical JSON text (not ``-0``, nor ``007``; few enough digits
+#: for any ``int``): typed, and read as themselves, without a JSON round trip (ids are numbers).
+_CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]{0,17}")
 
 
 def _json(text: str) -> Any:
@@ -40,6 +43,11 @@ def _json(text: str) -> Any:
 
 def is_typed(text: str) -> bool:
     """Whether ``text`` is the canonical JSON text of a non-string value."""
+    return _CANONICAL_INT.fullmatch(text) is not None or is_typed_json(text)
+
+
+def is_typed_json(text: str) -> bool:
+    """:func:`is_typed` by a JSON round trip (it takes integers a faster way)."""
     if text in ("true", "false", "null"):
         return True
     if not text or text[0] not in _TYPED_START or text != text.strip():
@@ -76,6 +84,11 @@ def to_text(value: Any) -> str:
 def bare_value(text: str) -> str:
     """The meta text for a value written without quotes (``n=10``, ``tags=["a"]``, ``x=y``):
     JSON, else a Python literal (``True``, ``'a'``), else the text as a string."""
+    return text if _CANONICAL_INT.fullmatch(text) is not None else bare_value_json(text)
+
+
+def bare_value_json(text: str) -> str:
+    """:func:`bare_value` by decoding the text (it takes integers a faster way)."""
     value: Any
     if text in ("true", "false", "null") or text[:1] in _TYPED_START:
         try:
