@@ -108,11 +108,11 @@ MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 
 @dataclass(slots=True)
 class PairsSeen:
-    """What a file's markers of many ``key=value`` pairs have in common, read once: each pair
-    as written (the value's text) to as read, one tuple for all its uses; and each marker read
-    so far without its ``id`` pair (Cascade's markers differ in their ids alone, mostly)."""
+    """What a file's markers of many ``key=value`` pairs have in common, read once: each value
+    as written to as read, and each marker read so far without its ``id`` pair (Cascade's
+    markers differ in their ids alone, mostly: those share one tuple of pairs)."""
 
-    pairs: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
     markers: dict[tuple[str | None, str], Marker] = field(default_factory=dict)
 
 
@@ -154,29 +154,27 @@ def _pairs_marker(tag: str | None, text: str, seen: PairsSeen) -> Marker:
     the other pairs in their order."""
     found = _ID_PAIR.search(text)
     if found is None or _ID_PAIR.search(text, found.end()) is not None:
-        return _read_pairs(tag, text, seen.pairs)
+        return _read_pairs(tag, text, seen)
     key = (tag, text[: found.start()] + text[found.end() :])
     other = seen.markers.get(key)
     if other is None:
-        other = seen.markers[key] = _read_pairs(tag, key[1], seen.pairs)
+        other = seen.markers[key] = _read_pairs(tag, key[1], seen)
     value = found[1]
     value = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
     return other._replace(cell_id=(string_of(value) or value) or None)
 
 
-def _read_pairs(tag: str | None, text: str, seen: dict[tuple[str, str], tuple[str, str]]) -> Marker:
-    """:func:`_pairs_marker` for any marker it takes (``seen``: :attr:`PairsSeen.pairs`).
-
-    Each step runs in C but for the pairs not seen yet (the values of those are read here): a
-    set of the pairs makes a tuple only for each new one, and the lookups reuse the one ``zip``
-    gives."""
+def _read_pairs(tag: str | None, text: str, seen: PairsSeen) -> Marker:
+    """:func:`_pairs_marker` for any marker it takes: each step runs in C but for the values
+    not seen yet in the file (read here)."""
     words = text.replace("=", " ").split()  # key, value, key, value … (no other space in them)
     keys, values = words[0::2], words[1::2]
-    for key, value in set(zip(keys, values, strict=False)).difference(seen):  # each new pair
-        seen[key, value] = (key, quoted_value(value[1:-1]) if value[0] == '"' else _bare(value))
+    read = seen.values
+    for value in set(values).difference(read):
+        read[value] = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
     leading = _TAG_LEADING.get(tag, ())
     kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
-    pairs = (*leading, *map(seen.__getitem__, zip(keys, values, strict=False)))
+    pairs = (*leading, *zip(keys, map(read.__getitem__, values), strict=False))
     named = "id" in text or "name" in text
     keys = [*map(_KEY_OF, leading), *keys] if leading else keys
     return _marker(kind, pairs, None, named=named, keys=keys)
