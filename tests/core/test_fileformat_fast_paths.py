@@ -70,7 +70,7 @@ def _read(rest: str, read: object) -> object:
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(pairs_markers(), min_size=1, max_size=4))
 def test_markers_of_pairs_read_the_same_by_the_pairs_path(rests: list[str]) -> None:
-    seen: dict[tuple[str, str], tuple[str, str]] = {}  # shared by a file's markers
+    seen = markers.PairsSeen()  # shared by a file's markers
     for rest in rests:
         shared = partial(parse_marker, pairs_seen=seen)
         assert _read(rest, shared) == _read(rest, parse_marker) == _read(rest, parse_marker_text)
@@ -89,6 +89,19 @@ def test_markers_of_pairs_read_the_same_by_the_pairs_path(rests: list[str]) -> N
 def test_markers_of_pairs_take_the_pairs_path(rest: str) -> None:
     assert markers._PAIRS_MARKER.fullmatch(rest) is not None
     assert parse_marker(rest) == parse_marker_text(rest)
+
+
+@given(
+    st.lists(st.sampled_from(["1", "0", '"x"', '""', '"10"', "-0", "007", "true", "é"]), max_size=5)
+)
+def test_markers_that_differ_in_their_ids_alone_read_as_each_alone(ids: list[str]) -> None:
+    seen = markers.PairsSeen()
+    for template in (" [sql] {} a=b name=q", " {} a=b", "\t{}", " [md] a=1 {}"):
+        for cell_id in ids:
+            rest = template.format(f"id={cell_id}")
+            assert _read(rest, partial(parse_marker, pairs_seen=seen)) == _read(
+                rest, parse_marker_text
+            )
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -70,6 +71,9 @@ _PAIRS_MARKER = re.compile(  # (possessive: no step back could match more, and n
     r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
     rf'((?:[ \t]++(?>{KEY_PATTERN})=(?:"[^\s"\\=]*+"|[^\s"\[{{=]++))++)[ \t]*+'
 )
+#: The ``id=…`` pair of a marker :data:`_PAIRS_MARKER` matched (a pair starts after a space or
+#: a tab, and no value holds one). Group: the value as written.
+_ID_PAIR = re.compile(r"[ \t]id=(\S+)")
 #: The longest marker text read (a marker is one line of a few words; this bounds the work).
 MAX_MARKER_CHARS = 100_000
 
@@ -102,17 +106,26 @@ PLAIN_PYTHON = Marker("python", None, None, ())
 MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 
 
+@dataclass(slots=True)
+class PairsSeen:
+    """What a file's markers of many ``key=value`` pairs have in common, read once: each value
+    as written to as read, and each marker read so far without its ``id`` pair (Cascade's
+    markers differ in their ids alone, mostly: those share one tuple of pairs)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    markers: dict[tuple[str | None, str], Marker] = field(default_factory=dict)
+
+
 def parse_marker(
     rest: str,
     kind: CellKind | None = None,
     cell_id: str | None = None,
-    pairs_seen: dict[tuple[str, str], tuple[str, str]] | None = None,
+    pairs_seen: PairsSeen | None = None,
 ) -> Marker:
     """Read what follows ``# %%``; ``kind``/``cell_id`` come from seed markers.
 
-    ``pairs_seen``: the metadata pairs read so far from the file, each as written (the value's
-    text) to as read, for its markers to share (markers of many pairs repeat them: one tuple
-    and one reading each, not one per use). Raises :class:`MarkerProblem`.
+    ``pairs_seen``: what the file's markers read so far share (:class:`PairsSeen`).
+    Raises :class:`MarkerProblem`.
     """
     if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
         simple = _SIMPLE_MARKER.fullmatch(rest)
@@ -120,7 +133,8 @@ def parse_marker(
             return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
         pairs = _PAIRS_MARKER.fullmatch(rest)
         if pairs is not None:
-            return _pairs_marker(rest, pairs[1], pairs[2], {} if pairs_seen is None else pairs_seen)
+            seen = PairsSeen() if pairs_seen is None else pairs_seen
+            return _pairs_marker(pairs[1], pairs[2], seen)
     return parse_marker_text(rest, kind, cell_id)
 
 
@@ -132,21 +146,36 @@ def simple_fields(
     return ("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
 
 
-def _pairs_marker(
-    rest: str, tag: str | None, text: str, seen: dict[tuple[str, str], tuple[str, str]]
-) -> Marker:
-    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``; ``seen``: as
-    :func:`parse_marker`'s ``pairs_seen``. Each step runs in C but for the pairs not seen yet
-    (the values of those are read here): a set of the pairs makes a tuple only for each new
-    one, and the lookups reuse the one ``zip`` gives."""
+def _pairs_marker(tag: str | None, text: str, seen: PairsSeen) -> Marker:
+    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``.
+
+    A marker with one ``id`` pair is the marker without it (read once per file: ``seen``) and
+    that id, as the general reader reads it: the one ``id`` pair gives the cell's id and leaves
+    the other pairs in their order."""
+    found = _ID_PAIR.search(text)
+    if found is None or _ID_PAIR.search(text, found.end()) is not None:
+        return _read_pairs(tag, text, seen)
+    key = (tag, text[: found.start()] + text[found.end() :])
+    other = seen.markers.get(key)
+    if other is None:
+        other = seen.markers[key] = _read_pairs(tag, key[1], seen)
+    value = found[1]
+    value = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
+    return other._replace(cell_id=(string_of(value) or value) or None)
+
+
+def _read_pairs(tag: str | None, text: str, seen: PairsSeen) -> Marker:
+    """:func:`_pairs_marker` for any marker it takes: each step runs in C but for the values
+    not seen yet in the file (read here)."""
     words = text.replace("=", " ").split()  # key, value, key, value … (no other space in them)
     keys, values = words[0::2], words[1::2]
-    for key, value in set(zip(keys, values, strict=False)).difference(seen):  # each new pair
-        seen[key, value] = (key, quoted_value(value[1:-1]) if value[0] == '"' else _bare(value))
+    read = seen.values
+    for value in set(values).difference(read):
+        read[value] = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
     leading = _TAG_LEADING.get(tag, ())
     kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
-    pairs = (*leading, *map(seen.__getitem__, zip(keys, values, strict=False)))
-    named = "id" in rest or "name" in rest
+    pairs = (*leading, *zip(keys, map(read.__getitem__, values), strict=False))
+    named = "id" in text or "name" in text
     keys = [*map(_KEY_OF, leading), *keys] if leading else keys
     return _marker(kind, pairs, None, named=named, keys=keys)
 

@@ -31,6 +31,7 @@ from app.core.fileformat.markers import (
     MarkerFields,
     MarkerProblem,
     Meta,
+    PairsSeen,
     parse_marker,
     simple_fields,
 )
@@ -206,7 +207,7 @@ def _explicit_layout(rest: str, meta: Meta) -> set[str]:
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
     seen: dict[str | None, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
-    pairs_seen: dict[tuple[str, str], tuple[str, str]] = {}  # and metadata pairs: one tuple each
+    pairs_seen = PairsSeen()  # and markers of many pairs share what they have in common
     markers = []
     for match in matches:
         rest = match["rest"]
