@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -106,14 +105,17 @@ PLAIN_PYTHON = Marker("python", None, None, ())
 MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 
 
-@dataclass(slots=True)
 class PairsSeen:
     """What a file's markers of many ``key=value`` pairs have in common, read once: each value
     as written to as read, and each marker read so far without its ``id`` pair (Cascade's
-    markers differ in their ids alone, mostly: those share one tuple of pairs)."""
+    markers differ in their ids alone, mostly: those share one tuple of pairs). Mutable
+    working state of one load: a plain slotted class (no dataclass on the run path)."""
 
-    values: dict[str, str] = field(default_factory=dict)
-    markers: dict[tuple[str | None, str], Marker] = field(default_factory=dict)
+    __slots__ = ("markers", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.markers: dict[tuple[str | None, str], Marker] = {}
 
 
 def parse_marker(
