@@ -51,8 +51,8 @@ _PROBE = textwrap.dedent(
 )
 
 
-def probe(command: str, argv: list[str]) -> dict[str, Any]:
-    script = _PROBE.format(command=command, argv=argv, heavy=HEAVY)
+def _last_line(script: str) -> str:
+    """The last line ``script`` prints, run in a fresh interpreter (which must succeed)."""
     result = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -62,7 +62,12 @@ def probe(command: str, argv: list[str]) -> dict[str, Any]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    report: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    return result.stdout.splitlines()[-1]
+
+
+def probe(command: str, argv: list[str]) -> dict[str, Any]:
+    script = _PROBE.format(command=command, argv=argv, heavy=HEAVY)
+    report: dict[str, Any] = json.loads(_last_line(script))
     return report
 
 
@@ -240,13 +245,4 @@ def test_a_headless_process_leaves_its_objects_to_exit_an_in_process_call_does_n
         print(as_process > 0, gc.get_freeze_count())
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].split() == ["True", "0"]
+    assert _last_line(script).split() == ["True", "0"]

@@ -115,14 +115,12 @@ class ControlOutput(QWidget):
             build(self, spec, value) if build else QLabel(f"[{spec.kind} control]", self)
         )
         self.editor.setEnabled(not spec.disabled)
+        layout.addWidget(self.editor, 1)  # a table, a form, a file path: the cell's width
         widest = COMPACT_WIDTHS.get(spec.kind)
-        if widest is None:
-            layout.addWidget(self.editor, 1)  # a table, a form, a file path: the cell's width
-        else:
+        if widest is not None:
             # As marimo and ipywidgets draw them: as wide as a value needs, not the page's
             # width (a slider the width of the cell moved in steps of 2 % of a screen).
             self.editor.setMaximumWidth(widest)
-            layout.addWidget(self.editor, 1)
             layout.addStretch(0)
 
     def report(self, value: Any) -> None:
