@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, Protocol, TypeAlias
 
+from app.core.gc_pause import gc_paused
 from app.core.problems import BlockedBy, Reason, Stale
 from app.core.record import Record
 from app.core.state import (
@@ -247,11 +248,12 @@ class RunSession:
             self.set_state(cell_id, MadeStale(Stale("autorun_off")), changes)
         # Queued, as set_state would (every cell of every plan: without an event or a match).
         states, changed = self.states, changes.states
-        for cell_id in order:
-            old = states.get(cell_id)
-            if old is not None:
-                states[cell_id] = state = queued(old)
-                changed[cell_id] = (state, None)
+        with gc_paused():  # a new state for every cell of the plan, no garbage among them
+            for cell_id in order:
+                old = states.get(cell_id)
+                if old is not None:
+                    states[cell_id] = state = queued(old)
+                    changed[cell_id] = (state, None)
         self.active = ActivePlan(plan_id, order, defs)
         return changes
 
@@ -338,8 +340,9 @@ class RunSession:
         active = self._current(event.plan_id)
         changes = Changes()
         if active is not None:
-            for step in event.steps:
-                self._end_step(active, step, event.at, step.status == "success", changes)
+            with gc_paused():  # a new state for every step of the batch
+                for step in event.steps:
+                    self._end_step(active, step, event.at, step.status == "success", changes)
         return changes
 
     def _end_step(

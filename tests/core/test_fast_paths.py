@@ -36,7 +36,7 @@ from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import MARKER_LINE, split_lines
 from app.core.notebook import Cell
 from app.core.ordering import acyclic_order, condensed_order, strongly_connected_cycles
-from app.core.planner import _closure, _walk_closure
+from app.core.planner import _closure, _walk_closure, names_to_delete
 from tests.core._helpers import build
 
 # -- markers -----------------------------------------------------------------------------------
@@ -356,6 +356,52 @@ def test_the_closure_of_any_roots_is_what_a_walk_of_the_graph_finds(
         assert _closure(graph, set(picked), up_to_date, done, mode) == _walk_closure(
             graph, picked, up_to_date, done, mode
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CHAIN_CODE, max_size=7), st.lists(st.sets(st.integers(0, 6)), max_size=12))
+def test_what_a_graph_remembers_downstream_of_roots_is_what_its_reaches_find(
+    codes: list[str], asked: list[set[int]]
+) -> None:
+    """``Graph.downstream`` (kept per root set) is the roots with their descendants, and the
+    other ancestors of those — whatever was asked before, and however many root sets."""
+    notebook, graph = build(codes)
+    ids = set(notebook.cell_ids)
+    for roots in asked:
+        picked = {f"c{i + 1}" for i in roots} & ids
+        below = graph.descendants(picked) | picked
+        expected = (below, graph.ancestors(below) - below)
+        assert graph.downstream(picked) == expected
+        assert graph.downstream(frozenset(picked)) == expected  # asked again: remembered
+
+
+NAMED_CODE = st.sampled_from(["a = 1", "b = a + 1", "a, c = 1, 2", "d = c", "e = 1", "pass", "b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(NAMED_CODE, max_size=9),
+    st.sets(st.integers(0, 10)),
+    st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 10)),
+)
+def test_names_to_delete_of_any_share_of_the_notebook_follow_the_rule(
+    codes: list[str], affected: set[int], held: dict[str, int]
+) -> None:
+    """Whether the affected cells are few (a pass over their names) or most of the notebook
+    (a pass over every name), the names to delete are what SEMANTICS §4 says."""
+    _, graph = build(codes)
+    cells = {f"c{i + 1}" for i in affected}  # some of them need not exist
+    kernel_names = {name: f"c{i + 1}" for name, i in held.items()}
+    expected = {name for cell in cells for name in graph.defs.get(cell, ())}
+    for name, cell in kernel_names.items():
+        if (
+            cell in cells
+            or cell not in graph.defs
+            or name not in graph.defs[cell]
+            or cell in graph.problems
+        ):
+            expected.add(name)
+    assert names_to_delete(graph, kernel_names, cells) == tuple(sorted(expected))
 
 
 def test_marker_line_pattern_is_the_one_the_fast_path_assumes() -> None:
