@@ -891,9 +891,10 @@ def _error_info(raw: Any) -> ErrorInfo:
 
 def _step_result(item: Any) -> StepResult:
     cell_id, status, duration, blocked_by = item
-    if status not in QUIET_STATUSES or not isinstance(blocked_by, list):
+    if type(cell_id) is not str or status not in QUIET_STATUSES or type(blocked_by) is not list:
         raise ValueError(status)
-    return StepResult(str(cell_id), status, float(duration), tuple(map(str, blocked_by)))
+    # (A batch holds hundreds of these: the usual step was blocked by nothing.)
+    return StepResult(cell_id, status, float(duration), _strings(blocked_by) if blocked_by else ())
 
 
 def _step_results(raw: Any) -> tuple[StepResult, ...]:

@@ -235,7 +235,7 @@ def queued(state: CellRunState) -> CellRunState:
 
 def ran(duration_ms: float) -> CellRunState:
     """The state after :class:`Ran` (whatever came before): a brief quiet success."""
-    return CellRunState(status="success", duration_ms=duration_ms)
+    return CellRunState("success", (), None, None, duration_ms)  # by position: the fastest
 
 
 def reduce(state: CellRunState, event: RunEvent) -> CellRunState:
