@@ -1031,7 +1031,7 @@ def decode_frame_body(body: bytes, crc: int) -> Message:
 
 
 #: A body this large is decoded without the cyclic garbage collector (see :func:`decode_body`).
-PAUSE_GC_BYTES = 64 * 1024
+PAUSE_GC_BYTES = 16 * 1024
 
 
 def decode_body(body: bytes) -> Message:
