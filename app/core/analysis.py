@@ -85,8 +85,10 @@ def has_future_annotations(tree: ast.Module) -> bool:
 
 
 def _future_annotations(body: list[ast.stmt]) -> bool:
+    if not body or type(body[0]) not in (ast.Expr, ast.ImportFrom):
+        return False  # the common case, decided by the first statement
     index = 0
-    first = body[0] if body else None
+    first = body[0]
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         index = 1 if isinstance(first.value.value, str) else 0  # a docstring may come first
     for statement in body[index:]:
