@@ -163,31 +163,41 @@ def _edges(
     unresolved: dict[str, frozenset[str]] = {}
     position = {cid: index for index, cid in enumerate(cell_ids)}
     forward = True
+    get = definers.get
     for index, cid in enumerate(cell_ids):
-        own: set[str] = set()
-        missing: list[str] = []
+        sources: tuple[str, ...] | set[str] | None = None
+        missing: list[str] | None = None
         for name in refs[cid]:
-            sources = definers.get(name)
-            if sources is None:
-                missing.append(name)
+            found = get(name)
+            if found is None:
+                if missing is None:
+                    missing = [name]
+                else:
+                    missing.append(name)
+            elif sources is None:
+                sources = found  # the common case: one name read from other cells
+            elif isinstance(sources, tuple):
+                sources = {*sources, *found}
             else:
-                own.update(sources)
-        own.discard(cid)  # `x = x + 1` reads its own definition: not an edge
-        if own:
-            parents[cid] = frozenset(own)
+                sources.update(found)
+        if sources is None:
+            parents[cid] = _NONE
+        else:
+            own = frozenset(sources)
+            if cid in own:  # `x = x + 1` reads its own definition: not an edge
+                own = own - {cid}
+            parents[cid] = own or _NONE
             for source in own:
                 if forward and position[source] > index:
                     forward = False
-                found = below.get(source)
-                if found is None:
+                kids = below.get(source)
+                if kids is None:
                     below[source] = [cid]
                 else:
-                    found.append(cid)
-        else:
-            parents[cid] = _NONE
-        if missing:
+                    kids.append(cid)
+        if missing is not None:
             unresolved[cid] = frozenset(missing)
-    children = {cid: frozenset(below[cid]) if cid in below else _NONE for cid in cell_ids}
+    children = {cid: frozenset(kids) if (kids := below.get(cid)) else _NONE for cid in cell_ids}
     return _Edges(parents, children, unresolved, position, forward)
 
 
