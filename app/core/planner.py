@@ -207,12 +207,14 @@ class _KeptSteps:
         running = set(runnable)
         parents = graph.parents
         steps: list[PlannedStep] = []
+        rank = graph.rank.__getitem__
         for cid in runnable:
             own = parents[cid]
-            if own <= running:  # every parent runs in this plan
+            if own <= running:  # every parent runs in this plan: they are its inputs
                 step = kept.get(cid)
                 if step is None:
-                    step = kept[cid] = PlannedStep(cid, _inputs(graph, own, running))
+                    inputs = tuple(own) if len(own) < 2 else tuple(sorted(own, key=rank))
+                    step = kept[cid] = PlannedStep(cid, inputs)
             else:
                 step = PlannedStep(cid, _inputs(graph, own, running))
             steps.append(step)
