@@ -8,6 +8,12 @@ a bare identifier after them (or a ``.class`` word) is a key without a value (``
 object right after the title (``# %% title {"tags": ["x"]}``) is metadata too. Unlike Jupytext,
 keys keep their order and may repeat, so every notebook reads back exactly as it was written.
 
+A file's markers are read together (:func:`read_markers`): each distinct one is split into its
+tag, title and pairs (:mod:`app.core.fileformat.marker_tokens`, or a faster way for the common
+shapes), and then every value of the file is read at once
+(:mod:`app.core.fileformat.value_batch`), so that no shape of marker costs more than a few
+passes in C per token.
+
 A raw cell is a markdown cell whose metadata starts with ``cell_type="raw"`` (as the import
 makes it); ``[md]`` keeps ``region_name="md"``. Both, the title and the depth are written back
 in Jupytext's places when they lead the metadata in that order.
@@ -17,36 +23,26 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from itertools import chain
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from app.core.fileformat.marker_tokens import TokenProblem, json_metadata, structure, title_runs
 from app.core.fileformat.syntax import KEY_PATTERN, KIND_NAMES
-from app.core.fileformat.values import (
-    bare_value,
-    is_typed,
-    marker_value,
-    quoted_value,
-    string_of,
-    to_text,
+from app.core.fileformat.value_batch import (
+    MAX_SLOW_VALUES,
+    TooManySlowValues,
+    read_values,
+    to_texts,
 )
+from app.core.fileformat.values import is_typed, marker_value, string_of, to_text
 from app.core.notebook import Cell, CellKind
 
 Meta = tuple[tuple[str, str], ...]
 
-# One token per match, tried in this order (the order decides, as in Jupytext's reader). Groups:
-# kind tag | quoted key, value | bare key, plain value | key of a value needing a scan | word.
-_TOKEN = re.compile(
-    r"[ \t]*(?:"
-    r"\[(markdown|md|raw|sql|python)\](?=[ \t]|$)"
-    rf'|({KEY_PATTERN})="((?:[^"\\]|\\.)*)"(?=[ \t]|$)'
-    rf"|({KEY_PATTERN})=([^ \t\"\[{{]*)(?=[ \t]|$)"
-    rf"|({KEY_PATTERN})="
-    r"|([^ \t]+)"
-    r")"
-)
-_Token = tuple[str, str, str, str, str, str, str]
 #: Jupytext's identifiers: a word that is a key without a value.
-_IDENTIFIER = re.compile(r"[a-zA-Z_.]+[a-zA-Z0-9_.]*")
+_IDENTIFIER = re.compile(r"[a-zA-Z_.][a-zA-Z0-9_.]*")
 #: A title written as bare words reads back as itself.
 _BARE_TITLE = re.compile(r'[^\s=\[\]{}"%][^\s=\[\]{}"]*(?: [^\s=\[\]{}"]+)*')
 #: The markers Cascade writes for cells without other metadata (``id="…"``, a kind, a SQL
@@ -63,22 +59,26 @@ SIMPLE_MARKER_LINE = re.compile(
     rf"# %%(?<![^\n]# %%)(?P<rest>{_SIMPLE_MARKER_TEXT})$", re.MULTILINE
 )
 #: Markers of a kind tag (or none) and ``key=value`` pairs alone, each value one word without
-#: ``=``, brackets, braces or a backslash (``"quoted"`` or not): read by splitting the text at
-#: its spaces and ``=`` signs, to the :class:`Marker` the general reader gives (a marker of
-#: thousands of pairs costs a few passes in C rather than a few Python steps per pair).
+#: ``=`` or a backslash: ``"quoted"``, or unquoted with its brackets closed in it (nested at
+#: most two deep, no quote): split at their spaces and ``=`` signs, in C, to the pairs the
+#: general reader finds (such a value ends where its word does).
 _PAIRS_MARKER = re.compile(  # (possessive: no step back could match more, and none is kept)
     r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
-    rf'((?:[ \t]++(?>{KEY_PATTERN})=(?:"[^\s"\\=]*+"|[^\s"\[{{=]++))++)[ \t]*+'
+    rf'((?:[ \t]++(?>{KEY_PATTERN})=(?:"[^\s"\\=]*+"'
+    r'|(?:[^\s"\[{=]++|[\[{](?:[^\s"\[\]{}=]++|[\[{][^\s"\[\]{}=]*+[\]}])*+[\]}])++))++)'
+    r"[ \t]*+"
 )
 #: The ``id=…`` pair of a marker :data:`_PAIRS_MARKER` matched (a pair starts after a space or
 #: a tab, and no value holds one). Group: the value as written.
 _ID_PAIR = re.compile(r"[ \t]id=(\S+)")
+#: The value of a marker's first pair ``id=…`` that is one token: plain (no quote or bracket),
+#: or quoted (with nothing to unescape).
+_ID_VALUE = re.compile(r'[^ \t"\[{]*+(?=[ \t]|\Z)|"[^"\\]*+"(?=[ \t]|\Z)')
+#: What may follow that ``id=…`` pair for the marker to read the same without it: another
+#: pair (so that no word moves to before the first pair), or nothing.
+_PAIR_OR_END = re.compile(rf"[ \t]*+(?:\Z|(?>{KEY_PATTERN})=)")
 #: The longest marker text read (a marker is one line of a few words; this bounds the work).
 MAX_MARKER_CHARS = 100_000
-
-#: A bare value starting otherwise (and not one of these words) is a plain string.
-_VALUE_STARTS = frozenset("-+.0123456789[{('\"")
-_SPECIAL_VALUES = frozenset({"true", "false", "null", "True", "False", "None"})
 
 RAW = ("cell_type", "raw")
 MD_REGION = ("region_name", "md")
@@ -88,7 +88,12 @@ _TAG_LEADING: dict[str | None, tuple[tuple[str, str], ...]] = {"raw": (RAW,), "m
 
 
 class MarkerProblem(ValueError):
-    """A marker that cannot be read; the reader adds the line number."""
+    """A marker that cannot be read; the reader adds the line number (``index``: which of the
+    markers given to :func:`read_markers`)."""
+
+    def __init__(self, message: str, index: int = 0) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 class Marker(NamedTuple):
@@ -103,41 +108,8 @@ class Marker(NamedTuple):
 PLAIN_PYTHON = Marker("python", None, None, ())
 #: A :class:`Marker`'s fields as a plain tuple (the reader's fast path makes these).
 MarkerFields = tuple[CellKind, str | None, str | None, Meta]
-
-
-class PairsSeen:
-    """What a file's markers of many ``key=value`` pairs have in common, read once: each value
-    as written to as read, and each marker read so far without its ``id`` pair (Cascade's
-    markers differ in their ids alone, mostly: those share one tuple of pairs). Mutable
-    working state of one load: a plain slotted class (no dataclass on the run path)."""
-
-    __slots__ = ("markers", "values")
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-        self.markers: dict[tuple[str | None, str], Marker] = {}
-
-
-def parse_marker(
-    rest: str,
-    kind: CellKind | None = None,
-    cell_id: str | None = None,
-    pairs_seen: PairsSeen | None = None,
-) -> Marker:
-    """Read what follows ``# %%``; ``kind``/``cell_id`` come from seed markers.
-
-    ``pairs_seen``: what the file's markers read so far share (:class:`PairsSeen`).
-    Raises :class:`MarkerProblem`.
-    """
-    if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
-        simple = _SIMPLE_MARKER.fullmatch(rest)
-        if simple is not None:
-            return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
-        pairs = _PAIRS_MARKER.fullmatch(rest)
-        if pairs is not None:
-            seen = PairsSeen() if pairs_seen is None else pairs_seen
-            return _pairs_marker(pairs[1], pairs[2], seen)
-    return parse_marker_text(rest, kind, cell_id)
+#: What follows ``# %%``, and the kind and id a seed marker gives before it (None: not given).
+MarkerText = tuple[str, CellKind | None, str | None]
 
 
 def simple_fields(
@@ -148,67 +120,235 @@ def simple_fields(
     return ("markdown" if markdown else "sql" if sql else "python", cell_id, name, ())
 
 
-def _pairs_marker(tag: str | None, text: str, seen: PairsSeen) -> Marker:
-    """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``.
-
-    A marker with one ``id`` pair is the marker without it (read once per file: ``seen``) and
-    that id, as the general reader reads it: the one ``id`` pair gives the cell's id and leaves
-    the other pairs in their order."""
-    found = _ID_PAIR.search(text)
-    if found is None or _ID_PAIR.search(text, found.end()) is not None:
-        return _read_pairs(tag, text, seen)
-    key = (tag, text[: found.start()] + text[found.end() :])
-    other = seen.markers.get(key)
-    if other is None:
-        other = seen.markers[key] = _read_pairs(tag, key[1], seen)
-    value = found[1]
-    value = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
-    return other._replace(cell_id=(string_of(value) or value) or None)
+def parse_marker(rest: str, kind: CellKind | None = None, cell_id: str | None = None) -> Marker:
+    """Read what follows ``# %%``; ``kind``/``cell_id`` come from seed markers. Raises
+    :class:`MarkerProblem`."""
+    return read_markers([(rest, kind, cell_id)])[0]
 
 
-def _read_pairs(tag: str | None, text: str, seen: PairsSeen) -> Marker:
-    """:func:`_pairs_marker` for any marker it takes: each step runs in C but for the values
-    not seen yet in the file (read here)."""
-    words = text.replace("=", " ").split()  # key, value, key, value … (no other space in them)
-    keys, values = words[0::2], words[1::2]
-    read = seen.values
-    for value in set(values).difference(read):
-        read[value] = quoted_value(value[1:-1]) if value[0] == '"' else _bare(value)
+def read_markers(texts: Sequence[MarkerText]) -> list[Marker]:
+    """The markers of one file (:data:`MarkerText` each, in file order). Raises
+    :class:`MarkerProblem` for the first that cannot be read (its ``index``), or for the one
+    that brings the values read one at a time over
+    :data:`~app.core.fileformat.value_batch.MAX_SLOW_VALUES`."""
+    return _FileMarkers().read(texts)
+
+
+class _Draft(NamedTuple):
+    """A marker read but for its values: ``leading`` pairs (read), then ``keys`` with values
+    as ``written`` (read for the whole file at once), or with JSON ``items`` (``title {…}``)."""
+
+    kind: CellKind
+    cell_id: str | None
+    leading: Meta
+    keys: list[str]
+    written: list[str] | None
+    named: bool
+    items: list[Any] | None = None
+
+
+class _WithId(NamedTuple):
+    """A marker that is ``template`` (a draft shared by the file's markers that differ in
+    their ``id`` alone) with the id written ``cell_id``."""
+
+    template: _Draft
+    cell_id: str
+
+
+_Read = Marker | _Draft | _WithId
+
+
+class _FileMarkers:
+    """One file's markers: each split as it comes, then all their values read at once."""
+
+    def __init__(self) -> None:
+        self.templates: dict[tuple[str | None, str], _Draft] = {}
+
+    def read(self, texts: Sequence[MarkerText]) -> list[Marker]:
+        found: list[_Read] = []
+        failure: MarkerProblem | None = None
+        for index, (rest, kind, cell_id) in enumerate(texts):
+            try:
+                found.append(self._split(rest, kind, cell_id))
+            except (MarkerProblem, TokenProblem) as problem:
+                failure = MarkerProblem(str(problem), index)
+                break
+        values = _Values(found)
+        try:
+            metas = read_values(values.written)
+        except TooManySlowValues as too_many:
+            at = _first_over(found, too_many.values)
+            if failure is None or at < failure.index:
+                failure = MarkerProblem(
+                    f"cell markers hold more than {MAX_SLOW_VALUES:,} metadata values that"
+                    " are neither JSON, numbers nor words (Python literals such as 'a',"
+                    f" (1, 2) or 1j): Cascade reads up to {MAX_SLOW_VALUES:,} in a file",
+                    at,
+                )
+        if failure is not None:
+            raise failure
+        return values.markers(found, metas)
+
+    def _split(self, rest: str, kind: CellKind | None, cell_id: str | None) -> _Read:
+        if kind is None and cell_id is None and len(rest) <= MAX_MARKER_CHARS:
+            simple = _SIMPLE_MARKER.fullmatch(rest)
+            if simple is not None:
+                return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
+            pairs = _PAIRS_MARKER.fullmatch(rest)
+            if pairs is not None:
+                return self._pairs(pairs[1], pairs[2])
+            with_id = self._with_id(rest)
+            if with_id is not None:
+                return with_id
+        return _general(rest, kind, cell_id)
+
+    def _with_id(self, rest: str) -> _WithId | None:
+        """A marker whose first pair is its ``id`` as one token: the marker without it
+        (read once per file: Cascade's markers differ in their ids alone, mostly) and that id.
+        None for any other marker, and where the rest holds an ``id`` too (refused as
+        the marker itself is)."""
+        equals = rest.find("=")
+        if equals < 3 or rest[equals - 2 : equals] != "id" or rest[equals - 3] not in " \t":
+            return None
+        if "{" in rest[:equals]:  # (``title {JSON}``: the = is in the JSON)
+            return None
+        value = _ID_VALUE.match(rest, equals + 1)
+        if value is None or _PAIR_OR_END.match(rest, value.end()) is None:
+            return None  # (a word after it would be after the first pair only with it)
+        key = ("", rest[: equals - 2] + rest[value.end() :])  # ("": not a pairs-path key)
+        template = self.templates.get(key)
+        if template is None:
+            template = self.templates[key] = _draft(key[1], None, None)
+        if "id" in template.keys:
+            return None
+        return _WithId(template, value[0])
+
+    def _pairs(self, tag: str | None, text: str) -> _Read:
+        """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``. One with
+        one ``id`` pair is the marker without it (shared by the file's markers that differ in
+        their id alone) and that id."""
+        found = _ID_PAIR.search(text)
+        if found is None or _ID_PAIR.search(text, found.end()) is not None:
+            return _split_pairs(tag, text)
+        key = (tag, text[: found.start()] + text[found.end() :])
+        template = self.templates.get(key)
+        if template is None:
+            template = self.templates[key] = _split_pairs(tag, key[1])
+        return _WithId(template, found[1])
+
+
+class _Values:
+    """The values of a file's markers as written, in one list: each draft's once (a draft
+    shared by markers that differ in their id alone too), and each such marker's id."""
+
+    def __init__(self, found: list[_Read]) -> None:
+        self.written: list[str] = []
+        self.drafts: dict[int, int] = {}  # where each draft's values start, by id()
+        self.ids: list[int] = []  # where each id is, in the order of their markers
+        for entry in found:
+            draft = entry.template if isinstance(entry, _WithId) else entry
+            if isinstance(draft, _Draft) and id(draft) not in self.drafts:
+                self.drafts[id(draft)] = len(self.written)
+                self.written += draft.written or ()
+            if isinstance(entry, _WithId):
+                self.ids.append(len(self.written))
+                self.written.append(entry.cell_id)
+
+    def markers(self, found: list[_Read], metas: list[str]) -> list[Marker]:
+        """The markers, their values' meta texts being ``metas`` (as :attr:`written`)."""
+        items = [draft.items for draft in found if isinstance(draft, _Draft) and draft.items]
+        item_texts = iter(to_texts(list(chain.from_iterable(items)))) if items else iter(())
+        built: dict[int, Marker] = {}  # drafts shared by markers, by id()
+        ids = iter(self.ids)
+        markers: list[Marker] = []
+        for entry in found:
+            if isinstance(entry, Marker):
+                markers.append(entry)
+            elif isinstance(entry, _WithId):
+                marker = built.get(id(entry.template))
+                if marker is None:
+                    start = self.drafts[id(entry.template)]
+                    marker = built[id(entry.template)] = _build(entry.template, metas, (), start)
+                value = metas[next(ids)]
+                markers.append(marker._replace(cell_id=(string_of(value) or value) or None))
+            else:
+                texts = [next(item_texts) for _ in entry.items] if entry.items else ()
+                markers.append(_build(entry, metas, texts, self.drafts[id(entry)]))
+        return markers
+
+
+def _written(entry: _Read) -> Sequence[str]:
+    if isinstance(entry, _Draft):
+        return entry.written or ()
+    if isinstance(entry, _WithId):
+        return [*entry.template.written, entry.cell_id]  # type: ignore[misc]
+    return ()
+
+
+def _first_over(found: list[_Read], slow: set[str]) -> int:
+    """The index of the marker that brings the file's ``slow`` values read so far over the
+    limit."""
+    seen: set[str] = set()
+    for index, entry in enumerate(found):
+        seen.update(slow.intersection(_written(entry)))
+        if len(seen) > MAX_SLOW_VALUES:
+            return index
+    return len(found) - 1
+
+
+def _build(draft: _Draft, metas: list[str], item_texts: Sequence[str], start: int) -> Marker:
+    """The marker ``draft`` is: its values' meta texts are ``metas[start:]`` (or, for
+    ``title {JSON}``, ``item_texts``)."""
+    if draft.written is not None:
+        read = metas[start : start + len(draft.written)]
+        pairs = zip(draft.keys, read, strict=True)
+    else:
+        pairs = zip(draft.keys, item_texts, strict=True)
+    return _marker(draft.kind, (*draft.leading, *pairs), draft.cell_id, named=draft.named)
+
+
+def _split_pairs(tag: str | None, text: str) -> _Draft:
+    """The draft of a marker :data:`_PAIRS_MARKER` matched: split in C (no other space or
+    ``=`` is in its keys and values)."""
+    words = text.replace("=", " ").split()
+    keys, written = words[0::2], words[1::2]
     leading = _TAG_LEADING.get(tag, ())
     kind = KIND_NAMES["markdown" if tag in ("raw", "md") else tag or "python"]
-    pairs = (*leading, *zip(keys, map(read.__getitem__, values), strict=False))
     named = "id" in text or "name" in text
-    keys = [*map(_KEY_OF, leading), *keys] if leading else keys
-    return _marker(kind, pairs, None, named=named, keys=keys)
+    if named:
+        _check_names(kind, keys, None)
+    return _Draft(kind, None, leading, keys, written, named)
 
 
-def parse_marker_text(
-    rest: str, kind: CellKind | None = None, cell_id: str | None = None
-) -> Marker:
-    """:func:`parse_marker` for any marker (it takes the common ones a faster way)."""
+def _general(rest: str, kind: CellKind | None, cell_id: str | None) -> _Read:
+    """What any marker says but for its values (the common ones are taken a faster way)."""
     if not rest.strip() and kind is None and cell_id is None:
         return PLAIN_PYTHON
+    return _draft(rest, kind, cell_id)
+
+
+def _draft(rest: str, kind: CellKind | None, cell_id: str | None) -> _Draft:
+    """:func:`_general` for a marker that is not blank (spaces and tabs alone: no pairs)."""
     if len(rest) > MAX_MARKER_CHARS:
         raise MarkerProblem(f"cell marker longer than {MAX_MARKER_CHARS:,} characters")
     depth = len(rest) - len(rest.lstrip("%"))
     text = rest[depth:]
-    json_meta = _json_metadata(text)
+    json_meta = json_metadata(text)
+    written: list[str] | None = None
+    items: list[Any] | None = None
     if json_meta is not None:
-        title_text, pairs = json_meta
-        tokens = _tokens(title_text)
-        words, tag = _words_and_tag(tokens)
-        title = " ".join(words)
+        title_text, keys, items = json_meta
+        words, tag = title_runs(title_text)
     else:
-        tokens = _tokens(text)
-        tag = next((token[0] for token in tokens if token[0]), None) if "[" in text else None
-        title, pairs = _title_and_pairs(tokens, tag)
+        found = structure(text)
+        tag, words, keys, written = found.tag, found.title, found.keys, found.written
     leading: list[tuple[str, str]] = []
     if tag == "raw":
         leading.append(RAW)
     elif tag == "md":
         leading.append(MD_REGION)
-    if title:
-        leading.append(("title", to_text(title)))
+    if words:
+        leading.append(("title", to_text(" ".join(words))))
     if depth:
         leading.append(("cell_depth", str(depth)))
     tag_kind: CellKind | None = None
@@ -216,163 +356,35 @@ def parse_marker_text(
         tag_kind = "markdown"
     elif tag is not None:
         tag_kind = KIND_NAMES[tag]
+    kind = kind or tag_kind or "python"
     named = "id" in rest or "name" in rest or json_meta is not None
-    return _marker(kind or tag_kind or "python", (*leading, *pairs), cell_id, named=named)
+    if named:
+        _check_names(kind, keys, cell_id)
+    return _Draft(kind, cell_id, tuple(leading), keys, written, named, items)
 
 
-def _json_metadata(text: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """``title {JSON}``: Jupytext's other metadata form (a ``{`` before any ``=``)."""
-    brace = text.find("{")
-    equal = text.find("=")
-    if brace < 0 or 0 <= equal < brace:
-        return None
-    try:
-        value = json.loads(text[brace:])
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict):
-        return None
-    pairs = [(str(key), to_text(item)) for key, item in value.items()]
-    return text[:brace], pairs
+def _check_names(kind: CellKind, keys: list[str], cell_id: str | None) -> None:
+    """Refuse a marker with more than one id, or a SQL marker with more than one name
+    (``keys``: its pairs' keys; no leading pair is an id or a name)."""
+    if keys.count("id") + (cell_id is not None) > 1:
+        raise MarkerProblem("cell marker has more than one id")
+    if kind == "sql" and keys.count("name") > 1:
+        raise MarkerProblem("cell marker has more than one name")
 
 
-def _words_and_tag(tokens: list[_Token]) -> tuple[list[str], str | None]:
-    tag = next((token[0] for token in tokens if token[0]), None)
-    seen_tag = False
-    words = []
-    for token in tokens:
-        if token[0] and not seen_tag:
-            seen_tag = True
-            continue
-        if token[6] or token[0]:
-            words.append(token[6] or f"[{token[0]}]")
-    return words, tag
-
-
-def _title_and_pairs(tokens: list[_Token], tag: str | None) -> tuple[str, list[tuple[str, str]]]:
-    """Words before the first ``key=value`` make the title, less trailing ``.class`` words;
-    identifiers after it are keys without a value; other stray words join the title."""
-    if not any(token[0] or token[6] for token in tokens):  # only pairs: one pass, in C mostly
-        starts, special = _VALUE_STARTS, _SPECIAL_VALUES
-        return "", [
-            (
-                token[3],
-                token[4]
-                if token[4][:1] not in starts and token[4] not in special
-                else bare_value(token[4]),
-            )
-            if token[3]
-            else (token[1], quoted_value(token[2]))
-            for token in tokens
-        ]
-    title_words: list[str] = []
-    trailing_dots: list[str] = []
-    pairs: list[tuple[str, str]] = []
-    seen_pair = False
-    seen_tag = False
-    for token in tokens:
-        if token[0] and not seen_tag and token[0] == tag:
-            seen_tag = True
-            continue
-        word = token[6] or (f"[{token[0]}]" if token[0] else "")
-        if word:
-            if seen_pair and _IDENTIFIER.fullmatch(word):
-                pairs.append((word, "null"))
-            elif not seen_pair and word.startswith("."):
-                trailing_dots.append(word)
-            else:
-                title_words.extend(trailing_dots)
-                trailing_dots = []
-                title_words.append(word)
-            continue
-        if not seen_pair:
-            pairs.extend((dotted, "null") for dotted in trailing_dots)
-            trailing_dots = []
-            seen_pair = True
-        if token[3]:
-            pairs.append((token[3], _bare(token[4])))
-        else:
-            pairs.append((token[1], quoted_value(token[2])))
-    pairs[:0] = [(dotted, "null") for dotted in trailing_dots]
-    return " ".join(title_words), pairs
-
-
-def _bare(value: str) -> str:
-    plain = value[:1] not in _VALUE_STARTS and value not in _SPECIAL_VALUES
-    return value if plain else bare_value(value)
-
-
-def _tokens(rest: str) -> list[_Token]:
-    """The marker's tokens: all at once, unless a value needs the bracket-aware scan."""
-    tokens: list[_Token] = _TOKEN.findall(rest)
-    scan_free = '"' not in rest and "[" not in rest and "{" not in rest
-    if scan_free or not any(token[5] for token in tokens):
-        return tokens
-    tokens = []
-    pos = 0
-    while (token := _TOKEN.match(rest, pos)) is not None and token.end() > pos:
-        pos = token.end()
-        key = token[6]
-        if key:  # key= followed by a quote, bracket or brace
-            if rest.startswith('"', pos):
-                raise MarkerProblem(
-                    f"cell marker: the value of {key!r} needs a closing '\"' followed by a space"
-                    " or the end of the line"
-                )
-            start, pos = pos, _bare_value_end(rest, pos)
-            tokens.append(("", "", "", key, rest[start:pos], "", ""))
-        else:
-            tokens.append(token.groups(""))  # type: ignore[arg-type]
-    return tokens
-
-
-def _bare_value_end(text: str, pos: int) -> int:
-    """Where an unquoted value ends: at a space outside brackets and strings (Jupytext's JSON)."""
-    depth, in_string, escaped = 0, False, False
-    for index in range(pos, len(text)):
-        char = text[index]
-        if in_string:
-            in_string = escaped or char != '"'
-            escaped = not escaped and char == "\\"
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        elif char in " \t" and depth == 0:
-            return index
-    return len(text)
-
-
-def _marker(
-    kind: CellKind,
-    pairs: Meta,
-    cell_id: str | None,
-    *,
-    named: bool,
-    keys: list[str] | None = None,
-) -> Marker:
-    """``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them);
-    ``keys``: the keys of ``pairs``, when the caller has them.
-
-    The keys are counted and found in C (a marker may hold thousands of pairs)."""
+def _marker(kind: CellKind, pairs: Meta, cell_id: str | None, *, named: bool) -> Marker:
+    """The marker of checked pairs (:func:`_check_names`): the ``id`` pair gives the cell's id
+    (unless a seed marker gave one: ``cell_id``), a SQL marker's ``name`` pair its result name.
+    ``named``: whether ``pairs`` may hold ``id`` or ``name`` (False spares passes over them)."""
     if not named:
         return Marker(kind, cell_id or None, None, pairs)
-    if keys is None:
-        keys = list(map(_KEY_OF, pairs))
-    ids = keys.count("id")
-    if ids + (cell_id is not None) > 1:
-        raise MarkerProblem("cell marker has more than one id")
-    names = keys.count("name") if kind == "sql" else 0
-    if names > 1:
-        raise MarkerProblem("cell marker has more than one name")
-    id_at = keys.index("id") if ids else -1
-    name_at = keys.index("name") if names else -1
+    keys = list(map(_KEY_OF, pairs))
+    id_at = keys.index("id") if "id" in keys else -1
+    name_at = keys.index("name") if kind == "sql" and "name" in keys else -1
     if id_at >= 0 and cell_id is None:
         cell_id = string_of(pairs[id_at][1]) or pairs[id_at][1]
     name = (string_of(pairs[name_at][1]) or pairs[name_at][1]) if name_at >= 0 else None
-    if ids or names:
+    if id_at >= 0 or name_at >= 0:
         kept = list(pairs)
         for index in sorted((id_at, name_at), reverse=True):
             if index >= 0:

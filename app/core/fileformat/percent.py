@@ -31,8 +31,7 @@ from app.core.fileformat.markers import (
     MarkerFields,
     MarkerProblem,
     Meta,
-    PairsSeen,
-    parse_marker,
+    read_markers,
     simple_fields,
 )
 from app.core.fileformat.model import Draft, Read
@@ -206,17 +205,13 @@ def _explicit_layout(rest: str, meta: Meta) -> set[str]:
 
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
-    seen: dict[str | None, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
-    pairs_seen = PairsSeen()  # and markers of many pairs share what they have in common
-    markers = []
-    for match in matches:
-        rest = match["rest"]
-        marker = seen.get(rest)
-        if marker is None:
-            try:
-                marker = parse_marker(rest or "", pairs_seen=pairs_seen)
-            except MarkerProblem as problem:
-                raise NotebookFormatError(line_number(text, match.start()), str(problem)) from None
-            seen[rest] = marker
-        markers.append(marker)
-    return markers
+    """What each marker says; files repeat markers (``# %% [markdown]``): each read once."""
+    rests = [match["rest"] or "" for match in matches]
+    distinct = list(dict.fromkeys(rests))
+    try:
+        read = read_markers([(rest, None, None) for rest in distinct])
+    except MarkerProblem as problem:
+        first = rests.index(distinct[problem.index])
+        raise NotebookFormatError(line_number(text, matches[first].start()), str(problem)) from None
+    by_rest = dict(zip(distinct, read, strict=True))
+    return list(map(by_rest.__getitem__, rests))
