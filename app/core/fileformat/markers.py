@@ -155,7 +155,17 @@ class _WithId(NamedTuple):
     cell_id: str
 
 
-_Read = Marker | _Draft | _WithId
+class _Seeded(NamedTuple):
+    """A seed marker: ``template`` (read once per file for each text and kind) with the id its
+    brackets give (``cell_id``)."""
+
+    template: _Draft
+    cell_id: str | None
+
+
+#: The id a seed marker's template is read with (its own replaces it).
+_GIVEN_ID = "\x00"
+_Read = Marker | _Draft | _WithId | _Seeded
 
 
 class _FileMarkers:
@@ -163,6 +173,7 @@ class _FileMarkers:
 
     def __init__(self) -> None:
         self.templates: dict[tuple[str | None, str], _Draft] = {}
+        self.seeded: dict[tuple[CellKind | None, bool, str], _Draft] = {}
 
     def read(self, texts: Sequence[MarkerText]) -> list[Marker]:
         found: list[_Read] = []
@@ -200,6 +211,13 @@ class _FileMarkers:
             with_id = self._with_id(rest)
             if with_id is not None:
                 return with_id
+        if kind is not None or cell_id is not None:  # a seed marker: shared by its text
+            key = (kind, cell_id is None, rest)
+            template = self.seeded.get(key)
+            if template is None:
+                given = None if cell_id is None else _GIVEN_ID
+                template = self.seeded[key] = _draft(rest, kind, given)
+            return _Seeded(template, cell_id)
         return _general(rest, kind, cell_id)
 
     def _with_id(self, rest: str) -> _WithId | None:
@@ -246,7 +264,7 @@ class _Values:
         self.drafts: dict[int, int] = {}  # where each draft's values start, by id()
         self.ids: list[int] = []  # where each id is, in the order of their markers
         for entry in found:
-            draft = entry.template if isinstance(entry, _WithId) else entry
+            draft = entry.template if isinstance(entry, _WithId | _Seeded) else entry
             if isinstance(draft, _Draft) and id(draft) not in self.drafts:
                 self.drafts[id(draft)] = len(self.written)
                 self.written += draft.written or ()
@@ -256,24 +274,44 @@ class _Values:
 
     def markers(self, found: list[_Read], metas: list[str]) -> list[Marker]:
         """The markers, their values' meta texts being ``metas`` (as :attr:`written`)."""
-        items = [draft.items for draft in found if isinstance(draft, _Draft) and draft.items]
-        item_texts = iter(to_texts(list(chain.from_iterable(items)))) if items else iter(())
+        drafts = {  # each once, in the order of their first markers
+            id(draft): draft
+            for draft in (
+                entry.template if isinstance(entry, _Seeded) else entry for entry in found
+            )
+        }
+        items = list(
+            chain.from_iterable(
+                draft.items
+                for draft in drafts.values()
+                if isinstance(draft, _Draft) and draft.items
+            )
+        )
+        item_texts = iter(to_texts(items)) if items else iter(())
+
+        def next_texts(draft: _Draft) -> Sequence[str]:
+            return [next(item_texts) for _ in draft.items] if draft.items else ()
+
         built: dict[int, Marker] = {}  # drafts shared by markers, by id()
         ids = iter(self.ids)
         markers: list[Marker] = []
         for entry in found:
             if isinstance(entry, Marker):
                 markers.append(entry)
-            elif isinstance(entry, _WithId):
+            elif isinstance(entry, _WithId | _Seeded):
                 marker = built.get(id(entry.template))
                 if marker is None:
                     start = self.drafts[id(entry.template)]
-                    marker = built[id(entry.template)] = _build(entry.template, metas, (), start)
+                    texts = next_texts(entry.template)
+                    marker = built[id(entry.template)] = _build(entry.template, metas, texts, start)
+                if isinstance(entry, _Seeded):  # (with no id of its own: the marker's)
+                    given = entry.cell_id
+                    markers.append(marker if given is None else marker._replace(cell_id=given))
+                    continue
                 value = metas[next(ids)]
                 markers.append(marker._replace(cell_id=(string_of(value) or value) or None))
             else:
-                texts = [next(item_texts) for _ in entry.items] if entry.items else ()
-                markers.append(_build(entry, metas, texts, self.drafts[id(entry)]))
+                markers.append(_build(entry, metas, next_texts(entry), self.drafts[id(entry)]))
         return markers
 
 
@@ -282,6 +320,8 @@ def _written(entry: _Read) -> Sequence[str]:
         return entry.written or ()
     if isinstance(entry, _WithId):
         return [*entry.template.written, entry.cell_id]  # type: ignore[misc]
+    if isinstance(entry, _Seeded):
+        return entry.template.written or ()
     return ()
 
 
