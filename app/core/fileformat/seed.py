@@ -17,15 +17,14 @@ from app.core.fileformat.syntax import (
     KIND_NAMES,
     MAX_CELLS,
     SEED_MARKER_LINE,
+    blank_lines_end,
     line_number,
-    run_end,
     too_many_cells,
     trim_trailing_blank_lines,
     without_final_newline,
 )
 
 _SETTING_LINE = re.compile(r"#[ \t]*(?P<key>Notebook|DB):(?P<value>[^\n]*)(?:\n|\Z)")
-_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 
 
 def is_seed(text: str, first_marker: re.Match[str] | None) -> bool:
@@ -33,7 +32,7 @@ def is_seed(text: str, first_marker: re.Match[str] | None) -> bool:
     line ``# Notebook:`` / ``# DB:``."""
     if first_marker is not None:
         return SEED_MARKER_LINE.match(text, first_marker.start()) is not None
-    return _SETTING_LINE.match(text, run_end(_BLANK_LINES, text, 0)) is not None
+    return _SETTING_LINE.match(text, blank_lines_end(text, 0)) is not None
 
 
 def read_seed(text: str) -> Read:
@@ -62,7 +61,7 @@ def _read_settings(read: Read, text: str, stop: int) -> int:
     seen: set[str] = set()
     pos = 0
     while pos < stop:
-        pos = run_end(_BLANK_LINES, text, pos, stop)
+        pos = blank_lines_end(text, pos, stop)
         setting = _SETTING_LINE.match(text, pos, stop)
         if setting is None or setting["key"] in seen:
             return pos

@@ -124,6 +124,16 @@ def run_end(pattern: re.Pattern[str], text: str, pos: int, stop: int | None = No
     return found.end() if found else pos
 
 
+def blank_lines_end(text: str, pos: int, stop: int | None = None) -> int:
+    """Where the blank lines (whitespace alone, each ending in a newline) from ``pos`` (a
+    line's start) end, up to ``stop``: the start of the line of the first other character,
+    found in C (``(?:[^\\S\\n]*\\n)*`` takes a step per line)."""
+    stop = len(text) if stop is None else stop
+    part = text[pos:stop]
+    first = pos + len(part) - len(part.lstrip())  # (whitespace as str.isspace, as \\s)
+    return max(text.rfind("\n", pos, first) + 1, pos)
+
+
 def normalize_newlines(text: str) -> str:
     """Universal newlines, as Python and editors read them; a leading byte-order mark goes."""
     text = text.removeprefix("\ufeff")
