@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import deque
 from itertools import chain, compress, count, repeat
 from operator import add, itemgetter, mul, not_
 from typing import Any
@@ -79,8 +80,8 @@ Columns = tuple[list[str], list[str]]
 #: value), ``""`` for other words (one search for all, not one per word).
 _IDENTIFIER_LINES = re.compile(r"^(?:([a-zA-Z_.][a-zA-Z0-9_.]*+)$|.*)$", re.MULTILINE)
 _RUN = re.compile(r"[^ \t]++")
-#: Runs joined by newlines: each run that is a pair (``key=value``), ``""`` for the others.
-_KEYED_LINES = re.compile(rf"^(?:((?>{KEY_PATTERN})=.*)|.*)$", re.MULTILINE)
+#: A run that is a pair (``key=value``).
+_KEY_EQUALS = re.compile(rf"(?>{KEY_PATTERN})=")
 #: Text whose brackets close within its runs (nested at most three deep): with no ``"`` in it,
 #: each of its tokens is a run (a value ends at its run's end), so it is split in C.
 _RUN_TOKENS = re.compile(
@@ -89,16 +90,36 @@ _RUN_TOKENS = re.compile(
 )
 
 
+def closed_in_runs(text: str) -> bool:
+    """Whether every bracket of ``text`` closes within its run (nested at most three deep; a
+    closing one with none open is a plain character): with no ``"`` in it, a value needing a
+    scan then ends where its run does."""
+    return _RUN_TOKENS.fullmatch(text) is not None
+
+
 def tokens(text: str) -> Columns:
     """The tokens of a marker's text as Jupytext's reader finds them one after another.
     Raises :class:`TokenProblem` at a ``key="…`` that does not close."""
     if "=" not in text:  # no pairs: every token is a run
         words = _RUN.findall(text)
         return [""] * len(words), words
-    if '"' not in text and _RUN_TOKENS.fullmatch(text):
+    if '"' not in text and closed_in_runs(text):
         runs = list(filter(None, text.replace("\t", " ").split(" ")))
-        keyed: list[str] = _KEYED_LINES.findall("\n".join(runs))  # (runs hold no newline)
-        return keyed, list(map(mul, runs, map(not_, keyed)))
+        pairs = list(map(str.__contains__, runs, repeat("=")))  # (only those may be pairs)
+        if not all(pairs):
+            at = list(compress(range(len(runs)), pairs))
+            pairs = [False] * len(runs)
+            deque(
+                map(
+                    pairs.__setitem__,
+                    at,
+                    map(bool, map(_KEY_EQUALS.match, map(runs.__getitem__, at))),
+                ),
+                maxlen=0,
+            )
+        else:
+            pairs = list(map(bool, map(_KEY_EQUALS.match, runs)))
+        return list(map(mul, runs, pairs)), list(map(mul, runs, map(not_, pairs)))
     return _found_tokens(text)
 
 

@@ -28,7 +28,13 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from app.core.fileformat.marker_tokens import TokenProblem, json_metadata, structure, title_runs
+from app.core.fileformat.marker_tokens import (
+    TokenProblem,
+    closed_in_runs,
+    json_metadata,
+    structure,
+    title_runs,
+)
 from app.core.fileformat.syntax import KEY_PATTERN, KIND_NAMES
 from app.core.fileformat.value_batch import (
     MAX_SLOW_VALUES,
@@ -59,16 +65,21 @@ SIMPLE_MARKER_LINE = re.compile(
     rf"# %%(?<![^\n]# %%)(?P<rest>{_SIMPLE_MARKER_TEXT})$", re.MULTILINE
 )
 #: Markers of a kind tag (or none) and ``key=value`` pairs alone, each value one word without
-#: ``=`` or a backslash: ``"quoted"``, or unquoted with its brackets closed in it (nested at
-#: most two deep, no quote): split at their spaces and ``=`` signs, in C, to the pairs the
-#: general reader finds (such a value ends where its word does).
-_PAIRS_MARKER = re.compile(  # (possessive: no step back could match more, and none is kept)
+#: ``=``: ``"quoted"`` (a backslash escaping the character after it), or unquoted with its
+#: brackets closed in it: split at their spaces and ``=`` signs, in C, to the pairs the general
+#: reader finds (such a value ends where its word does). Told by :func:`pairs_path`: this
+#: shape (runs of a character class, fast), then the values.
+_PAIRS_SHAPE = re.compile(
     r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
-    rf'((?:[ \t]++(?>{KEY_PATTERN})=(?:"[^\s"\\=]*+"'
-    r'|(?:[^\s"\[{=]++|[\[{](?:[^\s"\[\]{}=]++|[\[{][^\s"\[\]{}=]*+[\]}])*+[\]}])++))++)'
-    r"[ \t]*+"
+    rf"((?:[ \t]++(?>{KEY_PATTERN})=[^\s=]++)++)[ \t]*+"
 )
-#: The ``id=…`` pair of a marker :data:`_PAIRS_MARKER` matched (a pair starts after a space or
+#: Pairs of that shape holding quotes that are such pairs: each quote in a whole quoted value
+#: (right after ``=``, before a space or the end), brackets closed in unquoted ones.
+_QUOTED_PAIRS = re.compile(
+    r'(?:[^"\[{]++|(?<==)"(?:[^\s"\\=]++|\\[^\s=])*+"(?![^ \t])'
+    r"|[\[{](?:[^\s\"\[\]{}=]++|[\[{][^\s\"\[\]{}=]*+[\]}])*+[\]}])*+"
+)
+#: The ``id=…`` pair of a marker :func:`pairs_path` takes (a pair starts after a space or
 #: a tab, and no value holds one). Group: the value as written.
 _ID_PAIR = re.compile(r"[ \t]id=(\S+)")
 #: The value of a marker's first pair ``id=…`` that is one token: plain (no quote or bracket),
@@ -110,6 +121,18 @@ PLAIN_PYTHON = Marker("python", None, None, ())
 MarkerFields = tuple[CellKind, str | None, str | None, Meta]
 #: What follows ``# %%``, and the kind and id a seed marker gives before it (None: not given).
 MarkerText = tuple[str, CellKind | None, str | None]
+
+
+def pairs_path(rest: str) -> re.Match[str] | None:
+    """The match of :data:`_PAIRS_SHAPE` (groups: the kind tag, the pairs) where the marker
+    ``rest`` is read by splitting it; None where it is not (a value may not end where its word
+    does: a quote within it, a bracket that does not close in it)."""
+    pairs = _PAIRS_SHAPE.fullmatch(rest)
+    if pairs is None:
+        return None
+    text = pairs[2]
+    taken = closed_in_runs(text) if '"' not in text else _QUOTED_PAIRS.fullmatch(text) is not None
+    return pairs if taken else None
 
 
 def simple_fields(
@@ -205,7 +228,7 @@ class _FileMarkers:
             simple = _SIMPLE_MARKER.fullmatch(rest)
             if simple is not None:
                 return Marker(*simple_fields(*simple.group(1, 2, 3, 4)))
-            pairs = _PAIRS_MARKER.fullmatch(rest)
+            pairs = pairs_path(rest)
             if pairs is not None:
                 return self._pairs(pairs[1], pairs[2])
             with_id = self._with_id(rest)
@@ -242,7 +265,7 @@ class _FileMarkers:
         return _WithId(template, value[0])
 
     def _pairs(self, tag: str | None, text: str) -> _Read:
-        """A marker :data:`_PAIRS_MARKER` matched: ``tag`` and the pairs' ``text``. One with
+        """A marker :func:`pairs_path` takes: ``tag`` and the pairs' ``text``. One with
         one ``id`` pair is the marker without it (shared by the file's markers that differ in
         their id alone) and that id."""
         found = _ID_PAIR.search(text)
@@ -348,7 +371,7 @@ def _build(draft: _Draft, metas: list[str], item_texts: Sequence[str], start: in
 
 
 def _split_pairs(tag: str | None, text: str) -> _Draft:
-    """The draft of a marker :data:`_PAIRS_MARKER` matched: split in C (no other space or
+    """The draft of a marker :func:`pairs_path` takes: split in C (no other space or
     ``=`` is in its keys and values)."""
     words = text.replace("=", " ").split()
     keys, written = words[0::2], words[1::2]

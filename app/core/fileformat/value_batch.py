@@ -27,7 +27,7 @@ import contextlib
 import json
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from json.encoder import encode_basestring_ascii
 from operator import attrgetter, eq, getitem, itemgetter, not_
@@ -153,6 +153,8 @@ _CONSTANTS = {
 }
 #: A string's kind for ``is_typed``: 1 not typed, 2 typed, 3 a float (typed where written
 #: as its ``repr``), 4 maybe JSON (typed where written as the encoder writes it), 5 not typed.
+#: The first characters of typed values (and "t", "f", "n" of true, false, null).
+_TYPED_FIRST = frozenset("-0123456789[{")
 _TYPED_KIND = re.compile(
     r"((?![-0-9\[{])(?!(?:true|false|null)\Z))"
     rf"|((?:{_CANONICAL_INT}|true|false|null|(?=[\[{{]){_canonical_container(2)})\Z)"
@@ -247,8 +249,32 @@ def _c_encoder() -> Any:
 _ENCODER = _c_encoder()
 
 
+#: One value as the encoder writes it (a string, brackets nested at most eight deep around
+#: strings and runs of other characters), between the ", " that join a list's items.
+_ENCODED_ITEM = re.compile(
+    "".join(
+        [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}", ]++|[\[{]']
+        + [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}"]++|[\[{]'] * 7
+        + [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}"]++)*+']
+        + [r"[\]}])*+"] * 7
+        + [r"[\]}])"]
+    )
+)
+
+
 def _encode_each(values: Sequence[Any]) -> list[str]:
-    """``json.dumps(value)`` (ensure_ascii, allow_nan) of each of ``values``."""
+    """``json.dumps(value)`` (ensure_ascii, allow_nan) of each of ``values``: the list encoded
+    once and cut at its items (checked: the items joined give it back, and there are as many),
+    else one C call per value."""
+    if not values:
+        return []
+    try:
+        whole = json.dumps(list(values))[1:-1]
+    except RecursionError:  # pragma: no cover - (one level deeper than the deepest value)
+        whole = ""
+    items: list[str] = _ENCODED_ITEM.findall(whole) if whole else []
+    if len(items) == len(values) and ", ".join(items) == whole:
+        return items
     if _ENCODER is None:  # pragma: no cover
         return list(map(json.dumps, values))
     try:
@@ -335,8 +361,11 @@ def _dumped(values: Sequence[Any]) -> list[str]:
 def typed_flags(texts: Sequence[str], failed: set[str] | None = None) -> list[bool]:
     """``values.is_typed`` of each of ``texts``. ``failed`` gets the texts that looked like
     JSON but did not decode (each took a step of Python)."""
-    kinds = _Kinds(list(texts), _TYPED_KIND)
     flags = [False] * len(texts)
+    firsts = set(map(getitem, texts, repeat(slice(0, 1))))
+    if firsts.isdisjoint(_TYPED_FIRST) and not firsts & {"t", "f", "n"}:
+        return flags  # (none starts as a typed value does)
+    kinds = _Kinds(list(texts), _TYPED_KIND)
     _put(flags, kinds.at(2), repeat(True))
     floats_at = kinds.at(3)
     if floats_at:
@@ -387,11 +416,11 @@ class _QuotedReader:
         self.work = list(set(written)) if self.repeated else written
         inners = list(map(getitem, self.work, repeat(slice(1, -1))))
         strings = inners
-        escaped_at = list(compress(range(len(inners)), map(_BACKSLASH.search, inners)))
+        escaped_at = list(compress(range(len(inners)), map(str.__contains__, inners, repeat("\\"))))
         if escaped_at:
             strings = list(inners)
-            escaped = _taken(inners, escaped_at)
-            decoded, ok = _decode_each([f'"{inner}"' for inner in escaped], _STRING_DECODER)
+            escaped = _taken(self.work, escaped_at)  # (with their quotes: JSON strings, maybe)
+            decoded, ok = _decode_each(escaped, _STRING_DECODER)
             _put(strings, compress(escaped_at, ok), compress(decoded, ok))
             failures_at = list(compress(escaped_at, map(not_, ok)))
             unescaped = (
@@ -443,15 +472,18 @@ class _BareReader:
         self.written = written
         self.repeated = _repeated(written)
         work = self.work = list(set(written)) if self.repeated else written
-        self.texts = list(work)  # each one's meta text, as it is found
         kinds = _Kinds(work, _BARE_KIND, _BARE_LINES)
+        self.slow: set[str] = set()
+        if len(kinds.present) == 1 and kinds.present & _READ_IN_ONE_PASS:
+            self.texts = _ONE_PASS[next(iter(kinds.present))](work)  # (all of one kind)
+            return
+        self.texts = list(work)  # each one's meta text, as it is found
         constants_at = kinds.at(_CONSTANT)
         _put(self.texts, constants_at, map(_CONSTANTS.__getitem__, _taken(work, constants_at)))
         ints_at = kinds.at(_INT)
         _put(self.texts, ints_at, map(str, map(int, _taken(work, ints_at), repeat(0))))
         floats_at = kinds.at(_FLOAT)
         _put(self.texts, floats_at, map(repr, map(float, _taken(work, floats_at))))
-        self.slow: set[str] = set()
         single_at = kinds.at(_SINGLE)
         if single_at:
             failed: set[str] = set()
@@ -486,6 +518,20 @@ class _BareReader:
         return list(map(read.__getitem__, self.written))
 
 
+#: Kinds read by one pass over all their values (a file's values all of one such kind need no
+#: step per value): to each value's meta text.
+_ONE_PASS: dict[int, Callable[[list[str]], list[str]]] = {
+    1: list,
+    2: list,
+    _CONSTANT: lambda texts: list(map(_CONSTANTS.__getitem__, texts)),
+    _INT: lambda texts: list(map(str, map(int, texts, repeat(0)))),
+    _FLOAT: lambda texts: list(map(repr, map(float, texts))),
+    _CANONICAL: list,
+    9: list,
+}
+_READ_IN_ONE_PASS = frozenset(_ONE_PASS)
+
+
 def bare_values(texts: Sequence[str]) -> list[str]:
     """``values.bare_value`` of each of ``texts`` (values written without quotes)."""
     return _BareReader(list(texts)).metas()
@@ -508,9 +554,10 @@ _ALL_BARE_READING = re.compile(
     r"(?:(?!(?:0|-?[1-9][0-9]{0,17})$)(?:[-+.0-9\[{('][^\n]*+|True|False|None)(?:\n|\Z))++",
     re.MULTILINE,
 )
+#: Lines that all start with a quote.
+_ALL_QUOTED = re.compile(r'(?:"[^\n]*+(?:\n|\Z))++')
 #: Such a line written with quotes: group 1, ``""`` for any other line.
 _QUOTED_READING = re.compile(r'^(?:(".*)|.*)$', re.MULTILINE)
-_BACKSLASH = re.compile(r"\\")
 
 
 def read_values(written: Sequence[str]) -> list[str]:
@@ -524,12 +571,20 @@ def read_values(written: Sequence[str]) -> list[str]:
     joined = "\n".join(written)
     if _ANY_READING.search(joined) is None:
         return metas  # every value reads as itself
-    bare: list[str] = (
-        metas if _ALL_BARE_READING.fullmatch(joined) else _BARE_READING.findall(joined)
-    )
-    quoted: list[str] = _QUOTED_READING.findall(joined) if '"' in joined else []
-    if len(bare) != len(written) or (quoted and len(quoted) != len(written)):  # pragma: no cover
-        raise ValueError("a marker value holds a newline")  # (a marker is one line)
+    if '"' not in joined:  # no value quoted: maybe all of one kind, told by one search
+        first = _KIND(_BARE_KIND.match(written[0]))
+        whole = _BARE_LINES.get(first)
+        if first in _ONE_PASS and whole is not None and whole.fullmatch(joined):
+            return _ONE_PASS[first](metas)
+    if _ALL_QUOTED.fullmatch(joined) and not joined.endswith("\n"):  # (every one quoted)
+        bare: list[str] = []
+        quoted: list[str] = metas
+    else:
+        all_bare = _ALL_BARE_READING.fullmatch(joined)
+        bare = metas if all_bare else _BARE_READING.findall(joined)
+        quoted = _QUOTED_READING.findall(joined) if '"' in joined and not all_bare else []
+        if len(bare) != len(written) or (quoted and len(quoted) != len(written)):
+            raise ValueError("a marker value holds a newline")  # pragma: no cover
     bare_at = list(compress(range(len(bare)), bare))
     quoted_at = list(compress(range(len(quoted)), quoted))
     bare_reader = _BareReader(list(filter(None, bare))) if bare_at else None
