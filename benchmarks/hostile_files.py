@@ -99,7 +99,7 @@ SHAPES: dict[str, Shape] = {
         + "# %%\ndef f():\n    pass\n"
     ),
     "indented_before_a_definition": lambda n: (
-        "".join(f'# %% id="c{i}"\n' + "    x = 1\n" * 45 + "\n" for i in range(n - 1))
+        "".join(f'# %% id="c{i}"\n' + "    x = 1\n" * 55 + "\n" for i in range(n - 1))
         + "# %%\ndef f():\n    pass\n"
     ),
     # A YAML preamble that never closes (1.3 s) or closes late (2.7 s), and a header whose

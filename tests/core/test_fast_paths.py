@@ -24,7 +24,8 @@ from app.core.fileformat.header import (
     own_settings,
     split_header,
 )
-from app.core.fileformat.markers import MAX_MARKER_CHARS, MarkerProblem, parse_marker
+from app.core.fileformat.marker_reading import parse_marker
+from app.core.fileformat.markers import MAX_MARKER_CHARS, MarkerProblem
 from app.core.fileformat.pep8 import NextHasCode, NextIsDefinition
 from app.core.fileformat.percent import find_markers
 from app.core.fileformat.strings import StringParser

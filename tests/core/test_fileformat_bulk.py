@@ -26,7 +26,8 @@ from app.core import fileformat
 from app.core.fileformat import value_batch
 from app.core.fileformat.header import _last_close_line
 from app.core.fileformat.layout import TextSpacing
-from app.core.fileformat.markers import MarkerProblem, read_markers
+from app.core.fileformat.marker_reading import read_markers
+from app.core.fileformat.markers import MarkerProblem
 from app.core.fileformat.pep8 import text_ends_with_definition
 from app.core.fileformat.preamble import preamble_end
 from app.core.fileformat.strings import scan_outside_strings, unquoted_lines

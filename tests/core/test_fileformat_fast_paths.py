@@ -21,7 +21,6 @@ from app.core.fileformat import (
     finish,
     foreign,
     header,
-    markers,
     parse,
     pep8,
     percent,
@@ -29,7 +28,8 @@ from app.core.fileformat import (
     values,
 )
 from app.core.fileformat.layout import Spacing, content_end, cut_cell
-from app.core.fileformat.markers import MarkerProblem, parse_marker, read_markers
+from app.core.fileformat.marker_reading import pairs_path, parse_marker, read_markers
+from app.core.fileformat.markers import MarkerProblem
 from app.core.fileformat.model import Draft
 from app.core.fileformat.syntax import split_lines
 from tests.core.fileformat_reference import markers as reference_markers
@@ -109,7 +109,7 @@ def test_markers_of_pairs_read_the_same_by_the_pairs_path(rests: list[str]) -> N
     ],
 )
 def test_markers_of_pairs_take_the_pairs_path(rest: str) -> None:
-    assert markers.pairs_path(rest) is not None
+    assert pairs_path(rest) is not None
     assert tuple(parse_marker(rest)) == tuple(parse_marker_text(rest))
 
 
@@ -127,7 +127,7 @@ def test_markers_that_differ_in_their_ids_alone_read_as_each_alone(ids: list[str
     [(" id=1 a=b id=2", "more than one id"), (' [sql] name="a" id=1 name=b', "more than one name")],
 )
 def test_the_pairs_path_refuses_what_the_general_path_refuses(rest: str, message: str) -> None:
-    assert markers.pairs_path(rest) is not None
+    assert pairs_path(rest) is not None
     with pytest.raises(MarkerProblem, match=message):
         parse_marker(rest)
     with pytest.raises(reference_markers.MarkerProblem, match=message):

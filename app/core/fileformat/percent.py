@@ -24,13 +24,13 @@ from app.core.fileformat.layout import (
     lines_after,
     unquote_markdown,
 )
+from app.core.fileformat.marker_reading import read_markers
 from app.core.fileformat.markers import (
     SIMPLE_MARKER_LINE,
     Marker,
     MarkerFields,
     MarkerProblem,
     Meta,
-    read_markers,
     simple_fields,
 )
 from app.core.fileformat.model import Draft, Read

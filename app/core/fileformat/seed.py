@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from app.core.fileformat.errors import NotebookFormatError
-from app.core.fileformat.markers import Marker, MarkerProblem, read_markers
+from app.core.fileformat.marker_reading import read_markers
+from app.core.fileformat.markers import Marker, MarkerProblem
 from app.core.fileformat.model import Draft, Read
 from app.core.fileformat.syntax import (
     KIND_NAMES,

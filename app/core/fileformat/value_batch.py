@@ -9,30 +9,39 @@ its values by ``map`` over C functions or by one call on all of them joined:
 * a plain word, a canonical integer, JSON as Jupytext writes it: itself (most values);
 * ``True``: ``true``; a Python number (``+1``, ``.5``, ``0x1f``, ``1_000``, JSON's numbers):
   ``str(int(…))`` or ``repr(float(…))``, what ``to_text`` makes of the number read;
-* other JSON (decoded as one array): what the encoder writes of it;
+* other JSON (decoded as one array, :mod:`app.core.fileformat.json_bulk`): what the encoder
+  writes of it;
 * text without quotes holding a word no literal can hold (``[x]``, ``-a``): itself, as
   ``ast.literal_eval`` fails on it; a string in single quotes (``'a'``): that string.
 
 Values of no such kind (other Python literals: ``(1, 2)``, ``['a']``, ``1j``, ``[1,]``) are read
 one at a time by the general functions, at most :data:`MAX_SLOW_VALUES` per file
-(:class:`TooManySlowValues` beyond: each takes ~10 µs). Values that read as themselves are not
-kept: ``read.get(value, value)`` gives every value's meta text.
+(:class:`TooManySlowValues` beyond: each takes ~10 µs). A file's values are read in order
+(:func:`read_values`), each distinct one once where they repeat (judged from a sample), and a
+file whose values are all of one kind takes one search to tell it.
 
 ``tests/core/test_fileformat_bulk.py`` holds each function here to the general one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from json.encoder import encode_basestring_ascii
-from operator import attrgetter, eq, getitem, itemgetter, not_
+from operator import attrgetter, eq, getitem, not_
 from typing import Any
 
+from app.core.fileformat.json_bulk import (
+    DECODER,
+    JSON_STRING,
+    STRING_DECODER,
+    decode_each,
+    decoded,
+    dumped,
+    encode_each,
+)
 from app.core.fileformat.values import bare_value, is_typed
 
 #: The most distinct values per file read one at a time (each takes ~10 µs).
@@ -69,10 +78,9 @@ _PY_FLOAT = (
 _CANONICAL_INT = r"(?:0|-?[1-9][0-9]{0,17})"
 _JSON_NUMBER = r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?"
 _JSON_FLOAT = r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++(?:[eE][+-]?[0-9]++)?|[eE][+-]?[0-9]++)"
-_JSON_STRING = r'"(?:[^"\\\x00-\x1f]++|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*+"'
 #: Text made of JSON's tokens alone, in brackets (decoding tells whether they make JSON).
 _JSON_TOKENS = (
-    rf"[\[{{](?:[ \t\n\r\[\]{{}},:]++|{_JSON_STRING}|{_JSON_NUMBER}|true|false|null)*+"
+    rf"[\[{{](?:[ \t\n\r\[\]{{}},:]++|{JSON_STRING}|{_JSON_NUMBER}|true|false|null)*+"
     r"(?<=[\]}])"
 )
 #: A string as ``json.dumps`` writes it (ensure_ascii): printable ASCII, short escapes, and
@@ -109,22 +117,24 @@ _FAILING_WORD = (
 )
 _SHORT = rf"(?=.{{0,{_MAX_NUMBER_CHARS}}}\Z)"
 
-#: The kinds of bare value (each guarded by the characters it may start with, so that those
-#: that fail fail at once), by number: ``{end}`` where the value ends, ``{dot}`` any character.
+# The kinds of bare value, in the order they are tried (a value is of the first that matches).
+_PLAIN, _ITSELF, _CONSTANT, _INT, _FLOAT, _CANONICAL, _MAYBE_JSON, _SINGLE, _FAILING, _OTHER = (
+    range(1, 11)
+)
+#: Each kind's pattern, guarded by the characters the kind may start with (so that those that
+#: fail, fail at once): ``{end}`` where the value ends, ``{dot}`` any character.
 _BARE_KINDS = {
-    1: r"(?![-+.0-9\[{('\"])(?!(?:True|False|None){end})",  # plain: itself
-    2: rf"(?=[-0-9]){_CANONICAL_INT}{{end}}",  # itself
-    3: r"(?:True|False|None){end}",  # a constant
-    4: rf"(?=[-+0-9])(?={{dot}}{{0,{_MAX_NUMBER_CHARS}}}{{end}}){_PY_INT}{{end}}",  # an int
-    5: rf"(?=[-+.0-9])(?={{dot}}{{0,{_MAX_NUMBER_CHARS}}}{{end}}){_PY_FLOAT}{{end}}",  # float
-    6: rf"(?=[\[{{{{]){_canonical_container(2)}{{end}}",  # JSON as written: itself
-    7: rf"(?=[\[{{{{]){_JSON_TOKENS}{{end}}",  # maybe JSON: decoded
-    8: r"'[^'\\\n\r\x00]*+'{end}",  # a Python string: itself, unquoted
-    9: rf"(?=[^'\"#\\\n]*+{{end}}){_FAILING_WORD}{{dot}}*+{{end}}",  # literal_eval fails
-    10: "",  # other: long, itself (unless JSON not tried); else read one at a time
+    _PLAIN: r"(?![-+.0-9\[{('\"])(?!(?:True|False|None){end})",  # itself
+    _ITSELF: rf"(?=[-0-9]){_CANONICAL_INT}{{end}}",  # a canonical integer: itself
+    _CONSTANT: r"(?:True|False|None){end}",  # true, false, null
+    _INT: rf"(?=[-+0-9])(?={{dot}}{{0,{_MAX_NUMBER_CHARS}}}{{end}}){_PY_INT}{{end}}",
+    _FLOAT: rf"(?=[-+.0-9])(?={{dot}}{{0,{_MAX_NUMBER_CHARS}}}{{end}}){_PY_FLOAT}{{end}}",
+    _CANONICAL: rf"(?=[\[{{{{]){_canonical_container(2)}{{end}}",  # JSON as written: itself
+    _MAYBE_JSON: rf"(?=[\[{{{{]){_JSON_TOKENS}{{end}}",  # decoded, then encoded
+    _SINGLE: r"'[^'\\\n\r\x00]*+'{end}",  # a Python string: the string
+    _FAILING: rf"(?=[^'\"#\\\n]*+{{end}}){_FAILING_WORD}{{dot}}*+{{end}}",  # itself
+    _OTHER: "",  # long: itself (unless JSON not tried); else read one at a time
 }
-
-
 _END, _LINE_END, _ANY, _IN_LINE = r"\Z", r"(?=\n)", ".", r"[^\n]"
 
 
@@ -143,18 +153,15 @@ _BARE_KIND = re.compile("|".join(f"({_kind_pattern(kind)})" for kind in _BARE_KI
 #: Values of one kind joined by newlines (none in them), that kind's pattern for each line:
 #: a file's values are often all of one kind, told by one search instead of one per value
 #: (a value of an earlier kind that matches a later kind's pattern reads the same by both).
-_BARE_LINES = {kind: _kind_lines(kind) for kind in (2, 3, 4, 5, 6, 8, 9)}
-_PLAIN, _INT, _FLOAT, _CANONICAL, _MAYBE_JSON, _SINGLE, _OTHER = 1, 4, 5, 6, 7, 8, 10
-_CONSTANT = 3
-_CONSTANTS = {
-    "True": "true",
-    "False": "false",
-    "None": "null",
+_BARE_LINES = {
+    kind: _kind_lines(kind)
+    for kind in (_ITSELF, _CONSTANT, _INT, _FLOAT, _CANONICAL, _SINGLE, _FAILING)
 }
-#: A string's kind for ``is_typed``: 1 not typed, 2 typed, 3 a float (typed where written
-#: as its ``repr``), 4 maybe JSON (typed where written as the encoder writes it), 5 not typed.
+_CONSTANTS = {"True": "true", "False": "false", "None": "null"}
 #: The first characters of typed values (and "t", "f", "n" of true, false, null).
 _TYPED_FIRST = frozenset("-0123456789[{")
+#: A string's kind for ``is_typed``: 1 not typed, 2 typed, 3 a float (typed where written
+#: as its ``repr``), 4 maybe JSON (typed where written as the encoder writes it), 5 not typed.
 _TYPED_KIND = re.compile(
     r"((?![-0-9\[{])(?!(?:true|false|null)\Z))"
     rf"|((?:{_CANONICAL_INT}|true|false|null|(?=[\[{{]){_canonical_container(2)})\Z)"
@@ -203,6 +210,12 @@ def _taken(texts: Sequence[str], positions: list[int]) -> list[str]:
     return list(map(texts.__getitem__, positions))
 
 
+def _unquoted(texts: Sequence[str]) -> list[str]:
+    """Each of ``texts`` less its first and last characters (its quotes), in C."""
+    inner: list[str] = list(map(getitem, texts, repeat(slice(1, -1))))
+    return inner
+
+
 def _put(target: list[Any], positions: Iterable[int], values: Iterable[Any]) -> None:
     """``target[position] = value`` for each pair, in C."""
     deque(map(target.__setitem__, positions, values), maxlen=0)
@@ -215,144 +228,6 @@ def _repeated(texts: Sequence[str]) -> bool:
         return True
     sample = texts[:: max(1, len(texts) // 1024)]
     return 2 * len(set(sample)) < len(sample)
-
-
-# -- JSON in bulk -------------------------------------------------------------------------------
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"not JSON: {name}")
-
-
-#: As values.py decodes (no NaN or Infinity), and as quoted_value decodes a string.
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
-_STRING_DECODER = json.JSONDecoder(strict=False)
-
-
-def _encode_unsupported(value: object) -> Any:
-    raise TypeError(f"not JSON: {type(value).__name__}")
-
-
-def _c_encoder() -> Any:
-    """The C encoder ``json.dumps(value)`` uses (ensure_ascii, allow_nan), called directly:
-    one C call per value, no Python frame."""
-    from json import encoder
-
-    make = getattr(encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - CPython has it
-        return None
-    return make(
-        None, _encode_unsupported, encode_basestring_ascii, None, ": ", ", ", False, False, True
-    )
-
-
-_ENCODER = _c_encoder()
-
-
-#: One value as the encoder writes it (a string, brackets nested at most eight deep around
-#: strings and runs of other characters), between the ", " that join a list's items.
-_ENCODED_ITEM = re.compile(
-    "".join(
-        [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}", ]++|[\[{]']
-        + [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}"]++|[\[{]'] * 7
-        + [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}"]++)*+']
-        + [r"[\]}])*+"] * 7
-        + [r"[\]}])"]
-    )
-)
-
-
-def _encode_each(values: Sequence[Any]) -> list[str]:
-    """``json.dumps(value)`` (ensure_ascii, allow_nan) of each of ``values``: the list encoded
-    once and cut at its items (checked: the items joined give it back, and there are as many),
-    else one C call per value."""
-    if not values:
-        return []
-    try:
-        whole = json.dumps(list(values))[1:-1]
-    except RecursionError:  # pragma: no cover - (one level deeper than the deepest value)
-        whole = ""
-    items: list[str] = _ENCODED_ITEM.findall(whole) if whole else []
-    if len(items) == len(values) and ", ".join(items) == whole:
-        return items
-    if _ENCODER is None:  # pragma: no cover
-        return list(map(json.dumps, values))
-    try:
-        return list(map("".join, map(_ENCODER, values, repeat(0))))
-    except RecursionError:  # pragma: no cover - deeper than the decoder reads
-        return list(map(json.dumps, values))
-
-
-def _decode_each(texts: Sequence[str], decoder: json.JSONDecoder) -> tuple[list[Any], list[bool]]:
-    """The value of each of ``texts`` and whether it is one whole JSON value (where not: a
-    None value): one decode of them all joined into an array, else one C call per text and a
-    step of Python where one fails."""
-    if not texts:
-        return [], []
-    try:
-        joined: list[Any] = decoder.decode(f"[{','.join(texts)}]")
-    except (ValueError, RecursionError):
-        pass
-    else:
-        if len(joined) == len(texts):
-            # (each text a whole value, or pieces that join into as many: checked by
-            # decoding each where the encoder does not write the texts back)
-            return joined, [True] * len(texts)
-    return _decode_one_by_one(texts, decoder)
-
-
-def _decode_one_by_one(
-    texts: Sequence[str], decoder: json.JSONDecoder
-) -> tuple[list[Any], list[bool]]:
-    scan = decoder.scan_once  # type: ignore[attr-defined]
-    values: list[Any] = []
-    ok: list[bool] = []
-    pos = 0
-    while pos < len(texts):
-        found: list[tuple[Any, int]] = []
-        with contextlib.suppress(ValueError, RecursionError, StopIteration):
-            found.extend(map(scan, texts[pos:], repeat(0)))  # (StopIteration ends it early too)
-        values.extend(map(itemgetter(0), found))
-        ok.extend(map(eq, map(itemgetter(1), found), map(len, texts[pos : pos + len(found)])))
-        pos += len(found)
-        if pos < len(texts):  # texts[pos] is not JSON
-            values.append(None)
-            ok.append(False)
-            pos += 1
-    return values, ok
-
-
-def _decoded(texts: list[str], decoder: json.JSONDecoder) -> tuple[list[Any], list[bool]]:
-    """:func:`_decode_each`, exactly: a joined decode that gives as many values as texts may
-    still have split them otherwise (``[1`` and ``2]``), which an encoding of the values that
-    writes each text back rules out; the rest are decoded one by one."""
-    values, ok = _decode_each(texts, decoder)
-    if all(ok) and values:
-        encoded = _encode_each(values)
-        unsure = list(map(not_, map(eq, encoded, texts)))
-        if any(unsure):
-            positions = list(compress(range(len(texts)), unsure))
-            again, good = _decode_one_by_one([texts[index] for index in positions], decoder)
-            list(map(values.__setitem__, positions, again))
-            list(map(ok.__setitem__, positions, good))
-    return values, ok
-
-
-_NON_FINITE_HINT = re.compile("Infinity|NaN")
-#: JSON text holding a value ``json.dumps(value, allow_nan=False)`` refuses (as the encoder
-#: writes it, outside strings).
-_NON_FINITE = re.compile(rf"(?:[^\"]|{_JSON_STRING})*?(?:Infinity|NaN)")
-
-
-def _dumped(values: Sequence[Any]) -> list[str]:
-    """``to_text`` of each of ``values`` (JSON values, none a string): what
-    ``json.dumps(value, allow_nan=False)`` writes, or ``str(value)`` where it refuses."""
-    encoded = _encode_each(values)
-    hints = list(compress(range(len(encoded)), map(_NON_FINITE_HINT.search, encoded)))
-    for index in hints:
-        if _NON_FINITE.match(encoded[index]):
-            encoded[index] = str(values[index])  # (holding NaN or inf: never typed)
-    return encoded
 
 
 # -- strings ------------------------------------------------------------------------------------
@@ -377,12 +252,12 @@ def typed_flags(texts: Sequence[str], failed: set[str] | None = None) -> list[bo
     maybe_at = kinds.at(4)
     if maybe_at:
         maybe = _taken(texts, maybe_at)
-        values, ok = _decoded(maybe, _DECODER)
+        values, ok = decoded(maybe, DECODER)
         if failed is not None and not all(ok):
             failed.update(compress(maybe, map(not_, ok)))
         good_at = list(compress(maybe_at, ok))
         good = _taken(texts, good_at)
-        _put(flags, good_at, map(eq, _encode_each(list(compress(values, ok))), good))
+        _put(flags, good_at, map(eq, encode_each(list(compress(values, ok))), good))
     # (kind 5: not JSON of these shapes; an integer JSON writes otherwise, "-0"; or longer
     # than read in bulk: one at a time)
     for index in kinds.at(5):
@@ -414,14 +289,14 @@ class _QuotedReader:
         self.written = written
         self.repeated = _repeated(written)
         self.work = list(set(written)) if self.repeated else written
-        inners = list(map(getitem, self.work, repeat(slice(1, -1))))
+        inners = _unquoted(self.work)
         strings = inners
         escaped_at = list(compress(range(len(inners)), map(str.__contains__, inners, repeat("\\"))))
         if escaped_at:
             strings = list(inners)
             escaped = _taken(self.work, escaped_at)  # (with their quotes: JSON strings, maybe)
-            decoded, ok = _decode_each(escaped, _STRING_DECODER)
-            _put(strings, compress(escaped_at, ok), compress(decoded, ok))
+            read, ok = decode_each(escaped, STRING_DECODER)
+            _put(strings, compress(escaped_at, ok), compress(read, ok))
             failures_at = list(compress(escaped_at, map(not_, ok)))
             unescaped = (
                 inner.replace('\\"', '"').replace("\\\\", "\\")
@@ -457,7 +332,7 @@ def to_texts(values: Sequence[Any]) -> list[str]:
     others = list(map(not_, strings))
     if any(others):
         positions = list(compress(range(len(values)), others))
-        _put(texts, positions, _dumped(list(compress(values, others))))
+        _put(texts, positions, dumped(list(compress(values, others))))
     return texts
 
 
@@ -487,14 +362,14 @@ class _BareReader:
         single_at = kinds.at(_SINGLE)
         if single_at:
             failed: set[str] = set()
-            inner = list(map(getitem, _taken(work, single_at), repeat(slice(1, -1))))
+            inner = _unquoted(_taken(work, single_at))
             _put(self.texts, single_at, string_texts(inner, failed))
             self.slow.update(f"'{text}'" for text in failed)
         maybe_at = kinds.at(_MAYBE_JSON)
         if maybe_at:
             maybe = _taken(work, maybe_at)
-            values, ok = _decoded(maybe, _DECODER)
-            _put(self.texts, compress(maybe_at, ok), _dumped(list(compress(values, ok))))
+            values, ok = decoded(maybe, DECODER)
+            _put(self.texts, compress(maybe_at, ok), dumped(list(compress(values, ok))))
             # JSON did not read these (values.bare_value_json): a Python literal, or itself
             self.slow.update(
                 text for text in compress(maybe, map(not_, ok)) if len(text) <= _MAX_LITERAL
@@ -521,13 +396,13 @@ class _BareReader:
 #: Kinds read by one pass over all their values (a file's values all of one such kind need no
 #: step per value): to each value's meta text.
 _ONE_PASS: dict[int, Callable[[list[str]], list[str]]] = {
-    1: list,
-    2: list,
+    _PLAIN: list,
+    _ITSELF: list,
     _CONSTANT: lambda texts: list(map(_CONSTANTS.__getitem__, texts)),
     _INT: lambda texts: list(map(str, map(int, texts, repeat(0)))),
     _FLOAT: lambda texts: list(map(repr, map(float, texts))),
     _CANONICAL: list,
-    9: list,
+    _FAILING: list,
 }
 _READ_IN_ONE_PASS = frozenset(_ONE_PASS)
 
