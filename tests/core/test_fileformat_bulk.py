@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.core import fileformat
@@ -168,6 +168,7 @@ def files_of_markers(draw: st.DrawFn) -> list[str]:
 
 @settings(max_examples=800, deadline=None)
 @given(files_of_markers())
+@example([" id=1 a=1 id=1 [sql] name=1 name=1"])  # (the first problem is the second id)
 def test_markers_read_together_read_as_each_alone(rests: list[str]) -> None:
     assert _together(rests) == _one_by_one(rests)
 
@@ -212,7 +213,7 @@ def _one_value(written: str) -> str:
     return reference_values.bare_value(written) if starts_reading else written
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(written_values(), max_size=12))
 def test_values_read_at_once_read_as_one_at_a_time(written: list[str]) -> None:
     assert value_batch.read_values(written) == [_one_value(text) for text in written]

@@ -189,8 +189,8 @@ class _FileMarkers:
     def _with_id(self, rest: str) -> _WithId | None:
         """A marker whose first pair is its ``id`` as one token: the marker without it
         (read once per file: Cascade's markers differ in their ids alone, mostly) and that id.
-        None for any other marker, and where the rest holds an ``id`` too (refused as
-        the marker itself is)."""
+        None for any other marker, and where the rest holds an ``id`` too or is refused
+        (the marker itself is read as written, to be refused as it was)."""
         equals = rest.find("=")
         if equals < 3 or rest[equals - 2 : equals] != "id" or rest[equals - 3] not in " \t":
             return None
@@ -202,7 +202,10 @@ class _FileMarkers:
         key = ("", rest[: equals - 2] + rest[value.end() :])  # ("": not a pairs-path key)
         template = self.templates.get(key)
         if template is None:
-            template = self.templates[key] = _draft(key[1], None, None)
+            try:
+                template = self.templates[key] = _draft(key[1], None, None)
+            except (MarkerProblem, TokenProblem):
+                return None  # (the marker as written says what is wrong first)
         if "id" in template.keys:
             return None
         return _WithId(template, value[0])
