@@ -23,7 +23,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.core import fileformat
-from app.core.fileformat import value_batch
+from app.core.fileformat import json_bulk, marker_tokens, value_batch
 from app.core.fileformat.header import _last_close_line
 from app.core.fileformat.layout import TextSpacing
 from app.core.fileformat.marker_reading import read_markers
@@ -173,6 +173,27 @@ def test_markers_read_together_read_as_each_alone(rests: list[str]) -> None:
     assert _together(rests) == _one_by_one(rests)
 
 
+RUNS = st.sampled_from(
+    ["w", "a.b", ".d", "_", "A9", "1a", "é", "-", "x=1", "k=", "a=b=c", "=v", "é=1", "a/b=1",
+     "[md]", "[sql]", "[raw]", "[x]", "a=[1]", "b={}", "c=[[1]]", "[1]", "]", "a=[", "id=1",
+     "name=q", "null", "Title"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([" ", "  ", "\t"]), RUNS), max_size=12))
+def test_a_marker_split_at_its_spaces_as_by_the_token_pattern(runs: list[tuple[str, str]]) -> None:
+    """Text whose tokens are its runs (no ``=``, or no quote and brackets closed in their
+    runs) is split at its spaces: the same structure as the pattern finds token by token."""
+    text = "".join(space + run for space, run in runs)
+
+    def split(read: Callable[[str], marker_tokens.Structure]) -> object:
+        found = read(text)
+        return found.tag, found.title, found.keys, found.written
+
+    assert split(marker_tokens.structure) == split(marker_tokens._structure_of_tokens)
+
+
 # -- values read at once ------------------------------------------------------------------------
 
 
@@ -224,6 +245,58 @@ def test_values_read_at_once_read_as_one_at_a_time(written: list[str]) -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_json_values(), max_size=8))
 def test_json_values_as_text_as_one_at_a_time(items: list[object]) -> None:
+    assert json_bulk.encode_each(items) == list(map(json.dumps, items))
+    assert value_batch.to_texts(items) == [reference_values.to_text(item) for item in items]
+
+
+#: The text between a value's quotes: pieces that are escapes (``\\x`` is not one JSON reads).
+ESCAPED = st.lists(
+    st.sampled_from(["\\n", "\\t", '\\"', "\\\\", "\\u00e9", "\\x", "a", "é", "[1]", "1", ", "]),
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ESCAPED, min_size=1, max_size=70), st.lists(ESCAPED, max_size=3))
+def test_values_all_quoted_read_in_place_as_one_at_a_time(
+    escaped: list[str], more: list[str]
+) -> None:
+    """Values all quoted, most holding escapes (read in one decode), some repeated."""
+    written = [f'"{inner}\\n"' for inner in escaped] + [f'"{inner}"' for inner in more]
+    written += written[: len(written) // 2]
+    assert value_batch.read_values(written) == [_one_value(text) for text in written]
+
+
+INTEGER_FORMS = ["+{}", "+{:03}", "+{:_}", "{}", "+{:x}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**20), min_size=1, max_size=70),
+    st.lists(st.sampled_from(INTEGER_FORMS), min_size=1, max_size=3),
+)
+def test_integers_read_in_one_pass_as_one_at_a_time(numbers: list[int], forms: list[str]) -> None:
+    """Integer literals (``+12``, ``+007``, ``+1_000``): after a ``+`` and canonical, cut."""
+    written = [forms[i % len(forms)].format(n) for i, n in enumerate(numbers)]
+    assert value_batch.read_values(written) == [_one_value(text) for text in written]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(st.sampled_from(["a", ",", " ", "é", '"', "\\"]), max_size=4),
+            st.integers(),
+            st.floats(),
+            st.booleans(),
+            st.none(),
+        ),
+        max_size=12,
+    )
+)
+def test_json_scalars_encoded_at_once_as_one_at_a_time(items: list[object]) -> None:
+    """Scalars alone are encoded as one list split at its separators (a string may hold one)."""
+    assert json_bulk.encode_each(items) == list(map(json.dumps, items))
     assert value_batch.to_texts(items) == [reference_values.to_text(item) for item in items]
 
 

@@ -1,6 +1,7 @@
 """JSON decoded and encoded for many values at once, as ``json.loads`` and ``json.dumps`` do
-for each: one decode of the values joined into an array, one encoding of a list cut at its
-items (each checked), the C scanner and encoder called without a Python frame where that fails.
+for each: one decode of the values joined into an array, one encoding of a list split at its
+items' separators where no item holds one, the C scanner and encoder called without a Python
+frame otherwise.
 For :mod:`app.core.fileformat.value_batch`.
 """
 
@@ -48,32 +49,16 @@ def _c_encoder() -> Any:
 _ENCODER = _c_encoder()
 
 
-#: One value as the encoder writes it (a string, brackets nested at most eight deep around
-#: strings and runs of other characters), between the ", " that join a list's items.
-_ENCODED_ITEM = re.compile(
-    "".join(
-        [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}", ]++|[\[{]']
-        + [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}"]++|[\[{]'] * 7
-        + [r'(?:"(?:[^"\\]|\\.)*+"|[^\[\]{}"]++)*+']
-        + [r"[\]}])*+"] * 7
-        + [r"[\]}])"]
-    )
-)
-
-
 def encode_each(values: Sequence[Any]) -> list[str]:
-    """``json.dumps(value)`` (ensure_ascii, allow_nan) of each of ``values``: the list encoded
-    once and cut at its items (checked: the items joined give it back, and there are as many),
-    else one C call per value."""
+    """``json.dumps(value)`` (ensure_ascii, allow_nan) of each of ``values``: where none is a
+    list or a dict, the list encoded once and split at its ", " (as many pieces as values: no
+    item holds one, each piece is an item), else one C call per value."""
     if not values:
         return []
-    try:
-        whole = json.dumps(list(values))[1:-1]
-    except RecursionError:  # pragma: no cover - (one level deeper than the deepest value)
-        whole = ""
-    items: list[str] = _ENCODED_ITEM.findall(whole) if whole else []
-    if len(items) == len(values) and ", ".join(items) == whole:
-        return items
+    if not any(map(isinstance, values, repeat((list, dict)))):
+        items = json.dumps(list(values))[1:-1].split(", ")
+        if len(items) == len(values):
+            return items
     if _ENCODER is None:  # pragma: no cover
         return list(map(json.dumps, values))
     try:
@@ -147,6 +132,8 @@ def dumped(values: Sequence[Any]) -> list[str]:
     """``to_text`` of each of ``values`` (JSON values, none a string): what
     ``json.dumps(value, allow_nan=False)`` writes, or ``str(value)`` where it refuses."""
     encoded = encode_each(values)
+    if _NON_FINITE_HINT.search("".join(encoded)) is None:
+        return encoded
     hints = list(compress(range(len(encoded)), map(_NON_FINITE_HINT.search, encoded)))
     for index in hints:
         if _NON_FINITE.match(encoded[index]):

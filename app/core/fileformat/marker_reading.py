@@ -57,6 +57,11 @@ _PAIRS_SHAPE = re.compile(
     r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
     rf"((?:[ \t]++(?>{KEY_PATTERN})=[^\s=]++)++)[ \t]*+"
 )
+#: That shape with no quote, and brackets closed in their values (none nested): taken at once.
+_FLAT_PAIRS = re.compile(
+    r"(?:[ \t]+\[(markdown|md|raw|sql|python)\])?"
+    rf"((?:[ \t]++(?>{KEY_PATTERN})=(?:[^\s=\[{{\"]++|[\[{{][^\s=\[\]{{}}\"]*+[\]}}])++)++)[ \t]*+"
+)
 #: Pairs of that shape holding quotes that are such pairs: each quote in a whole quoted value
 #: (right after ``=``, before a space or the end), brackets closed in unquoted ones.
 _QUOTED_PAIRS = re.compile(
@@ -78,6 +83,9 @@ def pairs_path(rest: str) -> re.Match[str] | None:
     """The match of :data:`_PAIRS_SHAPE` (groups: the kind tag, the pairs) where the marker
     ``rest`` is read by splitting it; None where it is not (a value may not end where its word
     does: a quote within it, a bracket that does not close in it)."""
+    flat = _FLAT_PAIRS.fullmatch(rest)
+    if flat is not None:
+        return flat
     pairs = _PAIRS_SHAPE.fullmatch(rest)
     if pairs is None:
         return None
@@ -214,7 +222,7 @@ class _FileMarkers:
         """A marker :func:`pairs_path` takes: ``tag`` and the pairs' ``text``. One with
         one ``id`` pair is the marker without it (shared by the file's markers that differ in
         their id alone) and that id."""
-        found = _ID_PAIR.search(text)
+        found = _ID_PAIR.search(text) if "id=" in text else None
         if found is None or _ID_PAIR.search(text, found.end()) is not None:
             return _split_pairs(tag, text)
         key = (tag, text[: found.start()] + text[found.end() :])
@@ -256,10 +264,15 @@ class _Values:
                 if isinstance(draft, _Draft) and draft.items
             )
         )
-        item_texts = iter(to_texts(items)) if items else iter(())
+        item_texts = to_texts(items) if items else []
+        taken = 0
 
         def next_texts(draft: _Draft) -> Sequence[str]:
-            return [next(item_texts) for _ in draft.items] if draft.items else ()
+            nonlocal taken
+            if not draft.items:
+                return ()
+            taken += len(draft.items)
+            return item_texts[taken - len(draft.items) : taken]
 
         built: dict[int, Marker] = {}  # drafts shared by markers, by id()
         ids = iter(self.ids)

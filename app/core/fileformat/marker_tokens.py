@@ -3,8 +3,11 @@ reader splits it, in a few passes in C however many tokens it holds.
 
 Tokens are tried in Jupytext's order: a kind tag ``[markdown]``, ``key="quoted"``,
 ``key=plain``, ``key=`` and a value that runs to the first space outside brackets and strings
-(``tags=["a b"]``), a word. One regular expression finds them all at once (a value nested
-deeper than :data:`SCAN_DEPTH` brackets is found by a scan of its characters instead). Words
+(``tags=["a b"]``), a word. A text with no ``=``, or no ``"`` and its brackets closed in
+its runs of characters, has its runs as tokens: it is split at its spaces, and its runs told
+apart by a search over them all (joined by newlines). In any other, one regular expression
+finds the tokens at once (a value nested deeper than :data:`SCAN_DEPTH` brackets is found by a
+scan of its characters instead). Words
 before the first pair make the title, less trailing ``.class`` words; identifiers after it are
 keys without a value (``null``); other stray words join the title. Values are kept as written
 (``"quoted"`` with their quotes, or bare), for the file's values to be read at once
@@ -18,7 +21,7 @@ import json
 import re
 from collections import deque
 from itertools import chain, compress, count, repeat
-from operator import add, itemgetter, mul, not_
+from operator import add, itemgetter, not_
 from typing import Any
 
 from app.core.fileformat.syntax import KEY_PATTERN
@@ -79,9 +82,13 @@ Columns = tuple[list[str], list[str]]
 #: Words (no newline in them) joined by newlines: each identifier (Jupytext's: a key without a
 #: value), ``""`` for other words (one search for all, not one per word).
 _IDENTIFIER_LINES = re.compile(r"^(?:([a-zA-Z_.][a-zA-Z0-9_.]*+)$|.*)$", re.MULTILINE)
+#: Words joined by newlines, each an identifier.
+_IDENTIFIERS = re.compile(r"[a-zA-Z_.][a-zA-Z0-9_.]*+(?:\n[a-zA-Z_.][a-zA-Z0-9_.]*+)*+")
 _RUN = re.compile(r"[^ \t]++")
 #: A run that is a pair (``key=value``).
 _KEY_EQUALS = re.compile(rf"(?>{KEY_PATTERN})=")
+#: Runs joined by newlines, each a pair.
+_PAIR_LINES = re.compile(rf"(?>{KEY_PATTERN})=[^\n]*+(?:\n(?>{KEY_PATTERN})=[^\n]*+)*+")
 #: Text whose brackets close within its runs (nested at most three deep): with no ``"`` in it,
 #: each of its tokens is a run (a value ends at its run's end), so it is split in C.
 _RUN_TOKENS = re.compile(
@@ -89,42 +96,23 @@ _RUN_TOKENS = re.compile(
     r"|[\[{][^ \t\[\]{}]*+[\]}])*+[\]}])*+[\]}])*+"
 )
 
+#: The same with no bracket nested (a quicker search, tried first).
+_FLAT_RUN_TOKENS = re.compile(r"[^\[{]*+(?:[\[{][^ \t\[\]{}]*+[\]}][^\[{]*+)*+")
+
 
 def closed_in_runs(text: str) -> bool:
     """Whether every bracket of ``text`` closes within its run (nested at most three deep; a
     closing one with none open is a plain character): with no ``"`` in it, a value needing a
     scan then ends where its run does."""
-    return _RUN_TOKENS.fullmatch(text) is not None
+    if "[" not in text and "{" not in text:
+        return True
+    return (_FLAT_RUN_TOKENS.fullmatch(text) or _RUN_TOKENS.fullmatch(text)) is not None
 
 
 def tokens(text: str) -> Columns:
-    """The tokens of a marker's text as Jupytext's reader finds them one after another.
-    Raises :class:`TokenProblem` at a ``key="…`` that does not close."""
-    if "=" not in text:  # no pairs: every token is a run
-        words = _RUN.findall(text)
-        return [""] * len(words), words
-    if '"' not in text and closed_in_runs(text):
-        runs = list(filter(None, text.replace("\t", " ").split(" ")))
-        pairs = list(map(str.__contains__, runs, repeat("=")))  # (only those may be pairs)
-        if not all(pairs):
-            at = list(compress(range(len(runs)), pairs))
-            pairs = [False] * len(runs)
-            deque(
-                map(
-                    pairs.__setitem__,
-                    at,
-                    map(bool, map(_KEY_EQUALS.match, map(runs.__getitem__, at))),
-                ),
-                maxlen=0,
-            )
-        else:
-            pairs = list(map(bool, map(_KEY_EQUALS.match, runs)))
-        return list(map(mul, runs, pairs)), list(map(mul, runs, map(not_, pairs)))
-    return _found_tokens(text)
-
-
-def _found_tokens(text: str) -> Columns:
-    """:func:`tokens` by the pattern (and a scan of each value too deep for it)."""
+    """The tokens of a marker's text as Jupytext's reader finds them one after another, by the
+    pattern (and a scan of each value too deep for it). A ``key="…`` that does not close is
+    the pair ``key="`` (:func:`structure` refuses it)."""
     pattern = _token_pattern()
     found: list[tuple[str, str, str, str]] = []
     pos = 0
@@ -183,6 +171,15 @@ class Structure:
 
 def structure(text: str) -> Structure:
     """:class:`Structure` of a marker's text (after its ``%`` signs)."""
+    equals = "=" in text
+    if not equals or ('"' not in text and closed_in_runs(text)):
+        runs = list(filter(None, text.replace("\t", " ").split(" ")))
+        return _structure_of_runs(runs, equals)
+    return _structure_of_tokens(text)
+
+
+def _structure_of_tokens(text: str) -> Structure:
+    """:func:`structure` of any text, by its tokens (:func:`tokens`)."""
     keyed, word_of = tokens(text)
     if not keyed:
         return Structure(None, [], [], [])
@@ -224,11 +221,73 @@ def structure(text: str) -> Structure:
     return Structure(tag, title, keys, written)
 
 
+def _structure_of_runs(runs: list[str], equals: bool) -> Structure:
+    """:func:`structure` of a text whose tokens are its ``runs`` (no ``=`` in it, or no ``"``
+    and its brackets closed in their runs; ``equals``: whether one holds ``=``), in a few
+    passes in C: the runs that are pairs told, the words after the first pair made keys of
+    ``null`` (identifiers) or title words, every pair cut at its first ``=`` at once."""
+    tag_run = next(filter(_TAG_RUNS.__contains__, runs), None)
+    if tag_run is not None:
+        runs.remove(tag_run)  # (the first kind tag: no word, wherever it is)
+        tag_run = tag_run[1:-1]
+    at: list[int] = []
+    if equals:
+        at = list(compress(range(len(runs)), map(str.__contains__, runs, repeat("="))))
+        if _PAIR_LINES.fullmatch("\n".join(map(runs.__getitem__, at))) is None:
+            at = list(compress(at, map(_KEY_EQUALS.match, map(runs.__getitem__, at))))
+    first = at[0] if at else len(runs)
+    title = _without_trailing_dots(runs[:first])
+    dots = runs[len(title) : first]
+    items = runs[first:]
+    if len(at) == len(items):
+        keys, written = _cut_pairs(items)
+    else:  # words after the first pair: identifiers are keys of null, other words title
+        keys, written = _pairs_and_words(items, [index - first for index in at], title)
+    if dots:
+        keys[:0] = dots
+        written[:0] = [NULL] * len(dots)
+    return Structure(tag_run, title, keys, written)
+
+
+def _pairs_and_words(
+    items: list[str], at: list[int], title: list[str]
+) -> tuple[list[str], list[str]]:
+    """The keys and values of ``items``, pairs at ``at`` and words elsewhere: an identifier is a
+    key of ``null``, another word goes to the end of ``title``."""
+    word_at = [True] * len(items)
+    deque(map(word_at.__setitem__, at, repeat(False)), maxlen=0)
+    words = list(compress(items, word_at))
+    if _IDENTIFIERS.fullmatch("\n".join(words)) is None:  # some words are title words
+        identifiers: list[str] = _IDENTIFIER_LINES.findall("\n".join(words))
+        title += filter(None, compress(words, map(not_, identifiers)))
+        kept = [True] * len(items)
+        dropped = compress(compress(count(), word_at), map(not_, identifiers))
+        deque(map(kept.__setitem__, dropped, repeat(False)), maxlen=0)
+        items = list(compress(items, kept))  # (pairs and identifiers)
+        at = list(compress(count(), map(str.__contains__, items, repeat("="))))
+    keys, written = items[:], [NULL] * len(items)
+    if at:
+        pair_keys, values = _cut_pairs(list(map(items.__getitem__, at)))
+        deque(map(keys.__setitem__, at, pair_keys), maxlen=0)
+        deque(map(written.__setitem__, at, values), maxlen=0)
+    return keys, written
+
+
+def _cut_pairs(items: list[str]) -> tuple[list[str], list[str]]:
+    """The keys and values of pairs ``key=value`` (no ``=`` in a key), cut at their first ``=``."""
+    joined = "=".join(items)
+    if joined.count("=") == 2 * len(items) - 1:  # (no value holds one: split at them all)
+        cut = joined.split("=") if items else []
+        return cut[0::2], cut[1::2]
+    parts = list(map(str.partition, items, repeat("=")))
+    return list(map(itemgetter(0), parts)), list(map(itemgetter(2), parts))
+
+
 def _without_trailing_dots(words: list[str]) -> list[str]:
     """``words`` less their trailing ``.class`` words (those are keys without a value)."""
-    starts = list(map(str.startswith, words, (".",) * len(words)))
-    if not starts or not starts[-1]:
+    if not words or words[-1][:1] != ".":
         return words
+    starts = list(map(str.startswith, words, repeat(".")))
     last = len(starts) - 1 - starts[::-1].index(False) if False in starts else -1
     return words[: last + 1]
 

@@ -289,18 +289,23 @@ class _QuotedReader:
         self.written = written
         self.repeated = _repeated(written)
         self.work = list(set(written)) if self.repeated else written
-        inners = _unquoted(self.work)
-        strings = inners
-        escaped_at = list(compress(range(len(inners)), map(str.__contains__, inners, repeat("\\"))))
-        if escaped_at:
-            strings = list(inners)
-            escaped = _taken(self.work, escaped_at)  # (with their quotes: JSON strings, maybe)
-            read, ok = decode_each(escaped, STRING_DECODER)
-            _put(strings, compress(escaped_at, ok), compress(read, ok))
+        escaped = list(map(str.__contains__, self.work, repeat("\\")))
+        strings: list[Any]
+        if not any(escaped):
+            strings = _unquoted(self.work)
+        else:  # (with their quotes: JSON strings, maybe; where all are, read in place)
+            if all(escaped):
+                escaped_at: Sequence[int] = range(len(escaped))
+                strings, ok = decode_each(self.work, STRING_DECODER)
+            else:
+                escaped_at = list(compress(range(len(escaped)), escaped))
+                strings = _unquoted(self.work)
+                read, ok = decode_each(_taken(self.work, escaped_at), STRING_DECODER)
+                _put(strings, compress(escaped_at, ok), compress(read, ok))
             failures_at = list(compress(escaped_at, map(not_, ok)))
             unescaped = (
-                inner.replace('\\"', '"').replace("\\\\", "\\")
-                for inner in _taken(inners, failures_at)
+                text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+                for text in _taken(self.work, failures_at)
             )
             _put(strings, failures_at, unescaped)
         failed: set[str] = set()
@@ -324,15 +329,17 @@ def quoted_values(inners: Sequence[str]) -> list[str]:
 
 def to_texts(values: Sequence[Any]) -> list[str]:
     """``values.to_text`` of each of ``values`` (what ``json.loads`` gives: NaN too)."""
-    texts: list[str] = [""] * len(values)
     strings = list(map(isinstance, values, repeat(str)))
-    if any(strings):
-        positions = list(compress(range(len(values)), strings))
-        _put(texts, positions, string_texts(list(compress(values, strings))))
+    if not any(strings):
+        return dumped(values)
+    if all(strings):
+        return string_texts(values)
+    texts: list[str] = [""] * len(values)
+    positions = list(compress(range(len(values)), strings))
+    _put(texts, positions, string_texts(list(compress(values, strings))))
     others = list(map(not_, strings))
-    if any(others):
-        positions = list(compress(range(len(values)), others))
-        _put(texts, positions, dumped(list(compress(values, others))))
+    positions = list(compress(range(len(values)), others))
+    _put(texts, positions, dumped(list(compress(values, others))))
     return texts
 
 
@@ -399,12 +406,21 @@ _ONE_PASS: dict[int, Callable[[list[str]], list[str]]] = {
     _PLAIN: list,
     _ITSELF: list,
     _CONSTANT: lambda texts: list(map(_CONSTANTS.__getitem__, texts)),
-    _INT: lambda texts: list(map(str, map(int, texts, repeat(0)))),
+    _INT: lambda texts: _ints(texts),
     _FLOAT: lambda texts: list(map(repr, map(float, texts))),
     _CANONICAL: list,
     _FAILING: list,
 }
 _READ_IN_ONE_PASS = frozenset(_ONE_PASS)
+#: Canonical integers after a ``+``, joined by newlines (each reads as itself without it).
+_PLUS_CANONICAL_LINES = re.compile(r"\+(?:0|[1-9][0-9]*+)(?:\n\+(?:0|[1-9][0-9]*+))*+")
+
+
+def _ints(texts: list[str]) -> list[str]:
+    """The meta texts of Python integer literals (:data:`_INT`): ``str(int(text, 0))``."""
+    if _PLUS_CANONICAL_LINES.fullmatch("\n".join(texts)):
+        return list(map(getitem, texts, repeat(slice(1, None))))
+    return list(map(str, map(int, texts, repeat(0))))
 
 
 def bare_values(texts: Sequence[str]) -> list[str]:
@@ -452,14 +468,15 @@ def read_values(written: Sequence[str]) -> list[str]:
         if first in _ONE_PASS and whole is not None and whole.fullmatch(joined):
             return _ONE_PASS[first](metas)
     if _ALL_QUOTED.fullmatch(joined) and not joined.endswith("\n"):  # (every one quoted)
-        bare: list[str] = []
-        quoted: list[str] = metas
-    else:
-        all_bare = _ALL_BARE_READING.fullmatch(joined)
-        bare = metas if all_bare else _BARE_READING.findall(joined)
-        quoted = _QUOTED_READING.findall(joined) if '"' in joined and not all_bare else []
-        if len(bare) != len(written) or (quoted and len(quoted) != len(written)):
-            raise ValueError("a marker value holds a newline")  # pragma: no cover
+        reader = _QuotedReader(metas)
+        if len(reader.slow) > MAX_SLOW_VALUES:
+            raise TooManySlowValues(reader.slow)
+        return reader.metas()
+    all_bare = _ALL_BARE_READING.fullmatch(joined)
+    bare = metas if all_bare else _BARE_READING.findall(joined)
+    quoted = _QUOTED_READING.findall(joined) if '"' in joined and not all_bare else []
+    if len(bare) != len(written) or (quoted and len(quoted) != len(written)):
+        raise ValueError("a marker value holds a newline")  # pragma: no cover
     bare_at = list(compress(range(len(bare)), bare))
     quoted_at = list(compress(range(len(quoted)), quoted))
     bare_reader = _BareReader(list(filter(None, bare))) if bare_at else None
