@@ -45,6 +45,7 @@ cost about 1.5 ms each — 45 ms of a 60 ms worker start, measured.
 
 from __future__ import annotations
 
+import gc
 import json
 import struct
 import zlib
@@ -890,9 +891,10 @@ def _error_info(raw: Any) -> ErrorInfo:
 
 def _step_result(item: Any) -> StepResult:
     cell_id, status, duration, blocked_by = item
-    if status not in QUIET_STATUSES or not isinstance(blocked_by, list):
+    if type(cell_id) is not str or status not in QUIET_STATUSES or type(blocked_by) is not list:
         raise ValueError(status)
-    return StepResult(str(cell_id), status, float(duration), tuple(map(str, blocked_by)))
+    # (A batch holds hundreds of these: the usual step was blocked by nothing.)
+    return StepResult(cell_id, status, float(duration), _strings(blocked_by) if blocked_by else ())
 
 
 def _step_results(raw: Any) -> tuple[StepResult, ...]:
@@ -963,22 +965,65 @@ def encode(message: Message, nonce: bytes) -> bytes:
     return _HEADER.pack(FRAME_MAGIC, nonce, len(body), zlib.crc32(body)) + body
 
 
-def encode_plan(plan: RunPlan, nonce: bytes, known: dict[str, Step]) -> bytes:
+#: Steps whose JSON text :class:`StepTexts` keeps (twice the largest notebook Cascade opens).
+STEP_TEXTS_KEPT = 20_000
+
+
+class StepTexts:
+    """The JSON text of each cell's step, kept while that very step object is sent again: a
+    plan after a restart (or to a new worker) sends every step in full, and their texts are
+    then joined rather than encoded again."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[Step, str]] = {}
+
+    def text(self, step: Step) -> str:
+        entry = self._texts.get(step.cell_id)
+        if entry is not None and entry[0] is step:
+            return entry[1]
+        if len(self._texts) >= STEP_TEXTS_KEPT:
+            self._texts.clear()
+        text = json.dumps(_step_array(step), ensure_ascii=False, separators=(",", ":"))
+        self._texts[step.cell_id] = (step, text)
+        return text
+
+
+_STEP_TEXTS = StepTexts()
+
+
+def _references(cell_ids: list[str]) -> str:
+    """Consecutive step references as JSON list items (one call for all of them)."""
+    return json.dumps(cell_ids, ensure_ascii=False, separators=(",", ":"))[1:-1]
+
+
+def encode_plan(
+    plan: RunPlan, nonce: bytes, known: dict[str, Step], texts: StepTexts = _STEP_TEXTS
+) -> bytes:
     """:func:`encode` for a plan sent to a worker that has already received the steps in
     ``known`` (cell id -> the step last sent for it; updated here): a step that is that very
-    object travels as a :class:`StepRef`. ``known`` belongs to one worker process."""
+    object travels as a :class:`StepRef`. ``known`` belongs to one worker process; ``texts``
+    (one for the whole process by default) keeps the text of the steps sent in full."""
     body = to_dict(RunPlan(plan.plan_id, (), plan.delete_names, plan.control_values))
-    wire: list[Any] = []
+    del body["steps"]  # written last, from the texts of its parts
+    parts: list[str] = []
+    refs: list[str] = []
     for step in plan.steps:
         cell_id = step.cell_id
         if type(step) is StepRef or known.get(cell_id) is step:
-            wire.append(cell_id)
-        else:
-            assert isinstance(step, Step)
-            known[cell_id] = step
-            wire.append(_step_array(step))
-    body["steps"] = wire
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            refs.append(cell_id)
+            continue
+        assert isinstance(step, Step)
+        if refs:
+            parts.append(_references(refs))
+            refs = []
+        known[cell_id] = step
+        parts.append(texts.text(step))
+    if refs:
+        parts.append(_references(refs))
+    head = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    data = f'{head[:-1]},"steps":[{",".join(parts)}]}}'.encode()
     return _HEADER.pack(FRAME_MAGIC, nonce, len(data), zlib.crc32(data)) + data
 
 
@@ -1028,7 +1073,25 @@ def decode_frame_body(body: bytes, crc: int) -> Message:
     return decode_body(body)
 
 
+#: A body this large is decoded without the cyclic garbage collector (see :func:`decode_body`).
+PAUSE_GC_BYTES = 16 * 1024
+
+
 def decode_body(body: bytes) -> Message:
+    """The message in a frame body. A large one (a plan of thousands of steps, a batch of
+    their results) makes tens of thousands of lists, tuples and records, none of them
+    garbage: collections triggered meanwhile walked them all again, 40% of decoding a plan
+    of 10,000 cells. So the collector rests while such a body is decoded (if it was on)."""
+    if len(body) < PAUSE_GC_BYTES or not gc.isenabled():
+        return _decode_body(body)
+    gc.disable()
+    try:
+        return _decode_body(body)
+    finally:
+        gc.enable()
+
+
+def _decode_body(body: bytes) -> Message:
     try:
         raw = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

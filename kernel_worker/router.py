@@ -42,7 +42,8 @@ class OutputRouter:
         self._size = 0
         self.plan_id = 0
         self.cell_id = ""
-        self._unannounced: StepStarted | None = None
+        #: The running step has not been announced yet (its StepStarted is made when it is).
+        self._unannounced = False
         self._announce_at = 0.0
         #: Output state of recent runs, oldest first (dicts keep insertion order).
         self._runs: dict[Origin, RunOutput] = {}
@@ -80,9 +81,9 @@ class OutputRouter:
         if not self._pieces and not self._spilling and not (announce and self._unannounced):
             return  # nothing to send: the usual case between brief quiet steps
         pieces, self._pieces, self._size = self._pieces, [], 0
-        if self._unannounced is not None and (pieces or announce):
-            self._writer.send(self._unannounced)
-            self._unannounced = None
+        if self._unannounced and (pieces or announce):
+            self._writer.send(StepStarted(self.plan_id, self.cell_id))
+            self._unannounced = False
         current = (self.plan_id, self.cell_id)
         frames: list[StreamOutput] = []
         # Frames go out under the buffer lock so a concurrent flush cannot reorder them.
@@ -153,20 +154,23 @@ class OutputRouter:
     def begin_step(self, plan_id: int, cell_id: str) -> None:
         """Attribute what follows to a new step, which is announced lazily (see the class)."""
         with self._lock:  # what was buffered goes out first, in the same hold of the lock
-            self._flush_locked(False, final=False)
+            if self._pieces or self._spilling:  # (else nothing to flush: the usual case)
+                self._flush_locked(False, final=False)
             self.plan_id, self.cell_id = plan_id, cell_id
-            self._unannounced = StepStarted(plan_id, cell_id)
+            self._unannounced = True
             self._announce_at = time.monotonic() + FLUSH_INTERVAL_S
 
     def end_step(self) -> bool:
         """Flush the step's output; True if its StepStarted went out (else it never will)."""
         with self._lock:
-            self._flush_locked(False, final=True)
-            run = self._runs.get((self.plan_id, self.cell_id))
-            if run is not None:
-                run.finish()
-            announced = self._unannounced is None
-            self._unannounced = None
+            if self._pieces or self._spilling:
+                self._flush_locked(False, final=True)
+            if self._runs:
+                run = self._runs.get((self.plan_id, self.cell_id))
+                if run is not None:
+                    run.finish()
+            announced = not self._unannounced
+            self._unannounced = False
             self.cell_id = ""
             return announced
 
@@ -182,7 +186,7 @@ class OutputRouter:
             if self._stopped:
                 return
             now = time.monotonic()
-            due = self._unannounced is not None and now >= self._announce_at
+            due = self._unannounced and now >= self._announce_at
             try:
                 if writer.batch_pending and now >= writer.batch_due:
                     writer.flush_batch()

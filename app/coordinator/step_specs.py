@@ -22,31 +22,33 @@ class StepSpecs:
     changed (checked by identity for the cell and its analysis: cheap, and never wrong)."""
 
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[Cell, CellAnalysis, StepSpec]] = {}
+        self._kept: dict[str, tuple[Cell, CellAnalysis, PlannedStep, StepSpec]] = {}
         #: Steps built (not reused) so far: what a test of the reuse counts.
         self.built = 0
 
     def build(self, document: AnalysedNotebook, planned: Iterable[PlannedStep]) -> list[StepSpec]:
-        notebook = document.notebook
+        cell_of = document.notebook.cell
         analyses = document.analyses
+        names = document.cell_names()
         kept = self._kept
-        if len(kept) > 2 * len(notebook) + 100:
+        if len(kept) > 2 * len(document.notebook) + 100:
             kept.clear()  # cells deleted since: forget them all once in a while
         steps: list[StepSpec] = []
         for planned_step in planned:
             cell_id = planned_step.cell_id
-            cell = notebook.cell(cell_id)
+            cell = cell_of(cell_id)
             analysis = analyses[cell_id]
-            label = document.cell_name(cell_id)
+            label = names.get(cell_id, cell_id)
             entry = kept.get(cell_id)
             if (
                 entry is not None
                 and entry[0] is cell
                 and entry[1] is analysis
-                and entry[2].label == label
-                and entry[2].depends_on == planned_step.depends_on
+                and entry[3].label == label
+                # The planner hands out the same step while the graph stays the same.
+                and (entry[2] is planned_step or entry[3].depends_on == planned_step.depends_on)
             ):
-                steps.append(entry[2])
+                steps.append(entry[3])
                 continue
             step = StepSpec(
                 cell_id=cell_id,
@@ -61,6 +63,6 @@ class StepSpecs:
                 or analysis.syntax_error is not None,
             )
             self.built += 1
-            kept[cell_id] = (cell, analysis, step)
+            kept[cell_id] = (cell, analysis, planned_step, step)
             steps.append(step)
         return steps

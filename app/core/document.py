@@ -49,10 +49,15 @@ class AnalysedNotebook(Record):
 
     def cell_name(self, cell_id: str) -> str:
         """The cell as messages name it (:mod:`app.core.cell_names`), computed once."""
+        return self.cell_names().get(cell_id, cell_id)
+
+    def cell_names(self) -> Mapping[str, str]:
+        """:meth:`cell_name` of every cell that has a name of its own, by id (a cell that has
+        none is named by its id)."""
         names = self._names.get("names")
         if names is None:
             names = self._names["names"] = cell_names(self.notebook, self.analyses)
-        return names.get(cell_id, cell_id)
+        return names
 
     def _names_kept_for(
         self, notebook: Notebook, analyses: Mapping[str, CellAnalysis], changed: set[str]
@@ -76,7 +81,8 @@ class AnalysedNotebook(Record):
         """The snapshot for ``notebook`` whose ``changed`` cells have new code or kind."""
         changed = set(changed)
         analyses = dict(self.analyses)
-        edges_same = set(notebook.cell_ids) == set(self.notebook.cell_ids)
+        same_order = notebook.cell_ids == self.notebook.cell_ids
+        edges_same = same_order or set(notebook.cell_ids) == set(self.notebook.cell_ids)
         for cell_id in changed:
             before = analyses.get(cell_id)
             after = analyze_cell(notebook.cell(cell_id))
@@ -87,20 +93,26 @@ class AnalysedNotebook(Record):
                 after.deletes,
             ):
                 edges_same = False
-        for cell_id in [c for c in analyses if c not in notebook]:
-            del analyses[cell_id]
+        if not same_order:
+            for cell_id in [c for c in analyses if c not in notebook]:
+                del analyses[cell_id]
         graph = self.graph
         if not edges_same:
             graph = build_graph(notebook, analyses)
-        elif notebook.cell_ids != self.notebook.cell_ids:
+        elif not same_order:
             graph = reorder_graph(graph, notebook.cell_ids)  # a move: same edges, new ties
         snapshot = AnalysedNotebook(notebook, MappingProxyType(analyses), graph)
         names = self._names_kept_for(notebook, analyses, changed)
         if names is not None:
             snapshot._names["names"] = names
         old, new = self.graph.problems, graph.problems
-        problems_changed = frozenset(
-            c for c in notebook.cell_ids if old.get(c, ()) != new.get(c, ())
+        problems_changed = (
+            frozenset(c for c in notebook.cell_ids if old.get(c, ()) != new.get(c, ()))
+            if old is not new  # the same graph (the usual edit of a large notebook): none
+            else frozenset()
         )
-        announce = tuple(c for c in notebook.cell_ids if c in changed or c in problems_changed)
+        if problems_changed:
+            announce = tuple(c for c in notebook.cell_ids if c in changed or c in problems_changed)
+        else:  # display order of the few edited cells, without a pass over every cell
+            announce = tuple(sorted((c for c in changed if c in notebook), key=notebook.position))
         return snapshot, Delta(announce, problems_changed, self.graph)

@@ -15,7 +15,10 @@ from app.core.gc_pause import gc_paused
 from app.core.notebook import Notebook
 from app.core.ordering import acyclic_order, strongly_connected_cycles, topological_order
 from app.core.problems import Cycle, MultipleDefinition, Problem
-from app.core.record import Record, replace
+from app.core.record import Record, derived, replace
+
+#: Root sets whose :meth:`Graph.downstream` a graph remembers.
+DOWNSTREAM_KEPT = 8
 
 
 class Graph(Record):
@@ -37,6 +40,29 @@ class Graph(Record):
     problems: Mapping[str, tuple[Problem, ...]]
     order: tuple[str, ...]
     rank: Mapping[str, int]
+    #: :meth:`downstream` of the last few root sets asked (oldest first).
+    _downstream: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = derived()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_downstream", {})
+
+    def downstream(self, roots: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The roots with every cell downstream of them, and the cells outside those that
+        feed into them (their other ancestors). The last few answers are kept: a parameter
+        cell or a control changed again and again re-runs from the same roots on the same
+        graph, and a notebook of 10,000 cells then plans without walking it twice."""
+        key = roots if isinstance(roots, frozenset) else frozenset(roots)
+        found = self._downstream.get(key)
+        if found is None:
+            below = frozenset(_reach(key, self.children) | key)
+            parents = self.parents
+            border = {p for cid in below for p in parents[cid] if p not in below}
+            found = (below, frozenset(_reach(border, parents) | border) - below)
+            memo = self._downstream
+            if len(memo) >= DOWNSTREAM_KEPT:
+                del memo[next(iter(memo))]
+            memo[key] = found
+        return found
 
     def ancestors(self, cell_ids: Iterable[str]) -> set[str]:
         """All cells the given ones transitively read from (excluding the given ones)."""
@@ -77,82 +103,134 @@ def _build_graph(notebook: Notebook, analyses: Mapping[str, CellAnalysis]) -> Gr
     cell_ids = notebook.cell_ids
     defs: dict[str, frozenset[str]] = {}
     refs: dict[str, frozenset[str]] = {}
-    definers_lists: dict[str, list[str]] = {}
+    definers: dict[str, tuple[str, ...]] = {}
+    shared: dict[str, list[str]] = {}  # names more than one cell defines, with their cells
     for cid in cell_ids:
         analysis = analyses[cid]
-        defs[cid] = analysis.defs
+        own = defs[cid] = analysis.defs
         # `del x` in a cell needs the cell that defines x to have run first: treat it as a read.
         deletes = analysis.deletes
         refs[cid] = analysis.refs | deletes if deletes else analysis.refs
-        for name in analysis.defs:
-            found = definers_lists.get(name)
+        for name in own:
+            found = definers.get(name)
             if found is None:
-                definers_lists[name] = [cid]
+                definers[name] = (cid,)
             else:
-                found.append(cid)
-    definers = {name: tuple(cells) for name, cells in definers_lists.items()}
-    parents, children, unresolved = _edges(cell_ids, refs, definers)
+                shared.setdefault(name, [*found]).append(cid)
+    for name, cells in shared.items():
+        definers[name] = tuple(cells)
+    edges = _edges(cell_ids, refs, definers)
+    parents, children = edges.parents, edges.children
 
     problems: dict[str, tuple[Problem, ...]] = {}
-    for name in sorted(name for name, cells in definers.items() if len(cells) > 1):
+    for name in sorted(shared):
         multiple = MultipleDefinition(name, definers[name])
         for cell in definers[name]:
             problems[cell] = (*problems.get(cell, ()), multiple)
-    order = acyclic_order(cell_ids, parents, children)  # the common case: no cycle to look for
-    if order is None:
-        cycles = strongly_connected_cycles(cell_ids, children)
-        for component in cycles:
-            cycle = _cycle(notebook, component, children, defs, refs)
-            for cell in component:
-                problems[cell] = (*problems.get(cell, ()), cycle)
-        order = topological_order(cell_ids, parents, children, cycles)
+    if edges.forward:  # display order is a run order: the order Kahn's algorithm would give
+        order, rank = cell_ids, edges.position
+    else:
+        found_order = acyclic_order(cell_ids, parents, children)  # the common case: no cycle
+        if found_order is None:
+            cycles = strongly_connected_cycles(cell_ids, children)
+            for component in cycles:
+                cycle = _cycle(notebook, component, children, defs, refs)
+                for cell in component:
+                    problems[cell] = (*problems.get(cell, ()), cycle)
+            found_order = topological_order(cell_ids, parents, children, cycles)
+        order, rank = found_order, {cid: i for i, cid in enumerate(found_order)}
     return Graph(
         cell_ids=cell_ids,
         defs=defs,
         refs=refs,
         parents=parents,
-        children={cid: frozenset(c) for cid, c in children.items()},
+        children=children,
         definers=definers,
-        unresolved=unresolved,
+        unresolved=edges.unresolved,
         problems=problems,
         order=order,
-        rank={cid: i for i, cid in enumerate(order)},
+        rank=rank,
     )
+
+
+class _Edges:
+    """What :func:`_edges` finds (working values of one build, not a record)."""
+
+    __slots__ = ("children", "forward", "parents", "position", "unresolved")
+
+    def __init__(
+        self,
+        parents: dict[str, frozenset[str]],
+        children: dict[str, frozenset[str]],
+        unresolved: dict[str, frozenset[str]],
+        position: dict[str, int],
+        forward: bool,
+    ) -> None:
+        self.parents = parents
+        self.children = children
+        self.unresolved = unresolved
+        self.position = position
+        self.forward = forward
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _edges(
     cell_ids: tuple[str, ...],
     refs: Mapping[str, frozenset[str]],
     definers: Mapping[str, tuple[str, ...]],
-) -> tuple[dict[str, frozenset[str]], dict[str, set[str]], dict[str, frozenset[str]]]:
-    """Each cell's parents, each cell's children (to be frozen) and the names a cell reads
-    that no cell defines."""
+) -> _Edges:
+    """Each cell's parents and children, the names a cell reads that no cell defines, each
+    cell's display position, and whether every edge goes down the notebook (``forward``).
+    A cell without parents or children gets the one shared empty set."""
     parents: dict[str, frozenset[str]] = {}
-    children: dict[str, set[str]] = {cid: set() for cid in cell_ids}
+    below: dict[str, list[str]] = {}  # children, each (parent, child) once
     unresolved: dict[str, frozenset[str]] = {}
-    empty: frozenset[str] = frozenset()
-    for cid in cell_ids:
-        missing: set[str] = set()
-        own: set[str] = set()
+    position = {cid: index for index, cid in enumerate(cell_ids)}
+    forward = True
+    get = definers.get
+    for index, cid in enumerate(cell_ids):
+        sources: tuple[str, ...] | set[str] | None = None
+        missing: list[str] | None = None
         for name in refs[cid]:
-            sources = definers.get(name)
-            if sources is None:
-                missing.add(name)
-                continue
-            for source in sources:
-                if source != cid:  # `x = x + 1` reads its own definition: not an edge
-                    own.add(source)
-                    children[source].add(cid)
-        parents[cid] = frozenset(own) if own else empty
-        if missing:
+            found = get(name)
+            if found is None:
+                if missing is None:
+                    missing = [name]
+                else:
+                    missing.append(name)
+            elif sources is None:
+                sources = found  # the common case: one name read from other cells
+            elif isinstance(sources, tuple):
+                sources = {*sources, *found}
+            else:
+                sources.update(found)
+        if sources is None:
+            parents[cid] = _NONE
+        else:
+            own = frozenset(sources)
+            if cid in own:  # `x = x + 1` reads its own definition: not an edge
+                own = own - {cid}
+            parents[cid] = own or _NONE
+            for source in own:
+                if forward and position[source] > index:
+                    forward = False
+                kids = below.get(source)
+                if kids is None:
+                    below[source] = [cid]
+                else:
+                    kids.append(cid)
+        if missing is not None:
             unresolved[cid] = frozenset(missing)
-    return parents, children, unresolved
+    children = {cid: frozenset(kids) if (kids := below.get(cid)) else _NONE for cid in cell_ids}
+    return _Edges(parents, children, unresolved, position, forward)
 
 
 def _cycle(
     notebook: Notebook,
     component: tuple[str, ...],
-    children: Mapping[str, set[str]],
+    children: Mapping[str, frozenset[str]],
     defs: Mapping[str, frozenset[str]],
     refs: Mapping[str, frozenset[str]],
 ) -> Cycle:

@@ -93,12 +93,14 @@ class Notebook(Record):
     extra_header: str = ""
     preamble: str = ""
     _index: dict[str, int] = derived()  # cell id -> position, from ``cells``
+    _ids: tuple[str, ...] = derived()  # the ids in display order, from ``cells``
 
     def __post_init__(self) -> None:
         index = {cell.id: i for i, cell in enumerate(self.cells)}
         if len(index) != len(self.cells):
             raise ValueError("cell ids must be unique in a notebook")
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_ids", tuple(index))
 
     # -- queries -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -117,7 +119,7 @@ class Notebook(Record):
 
     @property
     def cell_ids(self) -> tuple[str, ...]:
-        return tuple(self._index)  # ids in display order (dicts keep insertion order)
+        return self._ids
 
     def label(self, cell_id: str) -> str:
         """How messages name a cell: by its 1-based display position."""

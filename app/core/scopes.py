@@ -12,7 +12,7 @@ from typing import Final
 
 from app.core.cell_analysis import CellAnalysis, is_private_name
 
-__all__ = ["CLASS", "FUNCTION", "INLINE", "MODULE", "Scope", "ScopeTracker"]
+__all__ = ["CLASS", "FUNCTION", "INLINE", "MODULE", "MODULE_SCOPE", "Scope", "ScopeTracker"]
 
 # Scope kinds. INLINE scopes (comprehensions, 3.12 type parameters) know their locals before
 # their body is visited and run as soon as they are reached; FUNCTION scopes learn their locals
@@ -21,6 +21,8 @@ MODULE: Final = 0
 FUNCTION: Final = 1
 CLASS: Final = 2
 INLINE: Final = 3
+
+_NONE: Final[frozenset[str]] = frozenset()
 
 
 class Scope:
@@ -33,11 +35,19 @@ class Scope:
         self.parent = parent
         # Deferred: runs after the cell's top level has finished (inside a function body).
         self.deferred: bool = kind == FUNCTION or (parent is not None and parent.deferred)
+        if kind == MODULE:
+            return  # its names live in the tracker's records: no sets (see MODULE_SCOPE)
         self.bound: set[str] = set() if bound is None else bound
         self.loads: set[str] = set()
         self.globals: set[str] = set()
         self.nonlocals: set[str] = set()
         self.deleted: set[str] = set()
+
+
+#: Every cell's module scope: it binds, reads and deletes through :class:`ScopeTracker`'s
+#: records and declares nothing (``global`` at module level means nothing), so it holds no
+#: names and one instance serves every cell; reading a set of it fails loudly.
+MODULE_SCOPE: Final = Scope(MODULE, None)
 
 
 class ScopeTracker:
@@ -48,10 +58,21 @@ class ScopeTracker:
     and private defs in top-level order.
     """
 
+    __slots__ = (
+        "defined",
+        "defs",
+        "deletes",
+        "late_reads",
+        "lazy_annotations",
+        "private_defs",
+        "refs",
+        "scope",
+    )
+
     def __init__(self, lazy_annotations: bool = False) -> None:
         # PEP 563: with `from __future__ import annotations` no annotation is evaluated.
         self.lazy_annotations = lazy_annotations
-        self.scope = Scope(MODULE, None)
+        self.scope = MODULE_SCOPE
         self.defs: set[str] = set()
         self.defined: set[str] = set()  # module names bound so far, in top-level order
         self.refs: set[str] = set()
@@ -60,13 +81,19 @@ class ScopeTracker:
         self.private_defs: set[str] = set()
 
     def result(self, ends_with_expression: bool = False) -> CellAnalysis:
-        late = self.late_reads
+        """The cell's analysis; every empty set is the one shared empty frozenset (a notebook
+        of thousands of cells allocates no empty set per cell)."""
+        defs, refs, late = self.defs, self.refs, self.late_reads
+        if late:
+            refs = refs | (late - defs)
+        deletes, private_defs = self.deletes, self.private_defs
         return CellAnalysis(
-            defs=frozenset(self.defs),
-            refs=frozenset(self.refs | (late - self.defs) if late else self.refs),
-            deletes=frozenset(self.deletes),
-            private_defs=frozenset(self.private_defs),
-            ends_with_expression=ends_with_expression,
+            frozenset(defs) if defs else _NONE,
+            frozenset(refs) if refs else _NONE,
+            frozenset(deletes) if deletes else _NONE,
+            frozenset(private_defs) if private_defs else _NONE,
+            None,
+            ends_with_expression,
         )
 
     def push(self, kind: int, bound: set[str] | None = None) -> Scope:
@@ -80,13 +107,6 @@ class ScopeTracker:
             self.close_function(scope)
 
     # -- module level ------------------------------------------------------------------------
-    def module_store(self, name: str) -> None:
-        if is_private_name(name):
-            self.private_defs.add(name)
-        else:
-            self.defs.add(name)
-            self.defined.add(name)
-
     def module_read(self, name: str, deferred: bool) -> None:
         if is_private_name(name):
             return
@@ -104,7 +124,8 @@ class ScopeTracker:
         scope = self.scope
         kind = scope.kind
         if kind == MODULE:
-            self.module_read(name, False)
+            if name not in self.defined and not is_private_name(name):
+                self.refs.add(name)  # module_read(name, False), one call fewer per name
         elif kind == FUNCTION:
             scope.loads.add(name)
         elif name in scope.bound:
@@ -132,12 +153,16 @@ class ScopeTracker:
         scope = self.scope if scope is None else scope
         kind = scope.kind
         if kind == MODULE:
-            self.module_store(name)
+            if is_private_name(name):
+                self.private_defs.add(name)
+            else:
+                self.defs.add(name)
+                self.defined.add(name)
         elif kind == FUNCTION:
             scope.bound.add(name)
         elif kind == CLASS:
             if name in scope.globals:
-                self.module_store(name)
+                self.store(name, MODULE_SCOPE)
             elif name not in scope.nonlocals:
                 scope.bound.add(name)
         # INLINE scopes collected their targets before their body was visited.
@@ -153,7 +178,7 @@ class ScopeTracker:
     def close_function(self, scope: Scope) -> None:
         """The body is complete, so its locals are known: pass its free names outwards."""
         for name in scope.bound & scope.globals:
-            self.module_store(name)
+            self.store(name, MODULE_SCOPE)
         for name in scope.deleted & scope.globals:
             self.module_delete(name)
         for name in scope.loads:

@@ -217,24 +217,25 @@ def _omit(state: CellRunState, chars: int, full_output: str) -> CellRunState:
 def queued(state: CellRunState) -> CellRunState:
     """``state`` after :class:`Queued`: the outputs of the previous run stay visible.
 
-    Spelled out rather than :func:`~app.core.record.replace` (1.6x slower), and callable
+    Spelled out, by position, rather than :func:`~app.core.record.replace` (1.6x slower), and callable
     without an event: every cell of every plan is queued
     (:meth:`app.core.session.RunSession.begin_plan`).
     """
     return CellRunState(
-        status="queued",
-        outputs=state.outputs,
-        error=state.error,
-        duration_ms=state.duration_ms,
-        started_at=state.started_at,
-        omitted_chars=state.omitted_chars,
-        full_output=state.full_output,
+        "queued",  # status, outputs, error, reason, duration_ms, started_at, omitted_chars, …
+        state.outputs,
+        state.error,
+        None,
+        state.duration_ms,
+        state.started_at,
+        state.omitted_chars,
+        state.full_output,
     )
 
 
 def ran(duration_ms: float) -> CellRunState:
     """The state after :class:`Ran` (whatever came before): a brief quiet success."""
-    return CellRunState(status="success", duration_ms=duration_ms)
+    return CellRunState("success", (), None, None, duration_ms)  # by position: the fastest
 
 
 def reduce(state: CellRunState, event: RunEvent) -> CellRunState:

@@ -10,12 +10,13 @@ graph) is compared with its general path on generated input.
 from __future__ import annotations
 
 import ast
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import analysis
+from app.core import analysis, joint_parse, scope_visitor
 from app.core.analysis import analyze_cells
 from app.core.fileformat.header import (
     HeaderProblem,
@@ -30,11 +31,19 @@ from app.core.fileformat.pep8 import NextHasCode, NextIsDefinition
 from app.core.fileformat.percent import find_markers
 from app.core.fileformat.strings import StringParser
 from app.core.fileformat.syntax import MARKER_LINE, split_lines
-from app.core.notebook import Cell
-from app.core.ordering import acyclic_order, condensed_order, strongly_connected_cycles
-from app.core.planner import _closure, _walk_closure
+from app.core.graph import build_graph
+from app.core.notebook import Cell, Notebook
+from app.core.ordering import (
+    acyclic_order,
+    condensed_order,
+    strongly_connected_cycles,
+    topological_order,
+)
+from app.core.planner import _closure, _walk_closure, names_to_delete
+from app.core.scope_visitor import ScopeVisitor
 from tests.core._helpers import build
 from tests.core.fileformat_reference import markers as reference_markers
+from tests.core.python_cells import PYTHON_CELLS
 
 #: The marker reader as it was before the bulk paths (the oracle).
 parse_marker_text = reference_markers.parse_marker_text
@@ -268,7 +277,8 @@ def test_syntax_errors_keep_their_place_in_the_cell() -> None:
     assert found["c3"].syntax_error is not None and found["c3"].syntax_error.line == 1
 
 
-def test_valid_cells_are_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_valid_cells_are_parsed_once_a_chunk_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each cell's text is in exactly one parse, of about CHUNK_LINES lines."""
     calls: list[str] = []
     real = ast.parse
 
@@ -278,9 +288,10 @@ def test_valid_cells_are_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ast, "parse", counting)
     analysis._MEMO.cache_clear()
-    codes = [f"x_{i} = x_{i - 1} + 1" for i in range(1, 200)]
+    codes = [f"x_{i} = x_{i - 1} + 1" for i in range(1, 1000)]
     found = analyze_cells(Cell(id=str(i), code=code) for i, code in enumerate(codes))
-    assert len(calls) == 1
+    assert "\n".join(calls) == "\n".join(codes)
+    assert len(calls) == -(-len(codes) // joint_parse.CHUNK_LINES)
     assert found["5"].refs == {"x_5"} and found["5"].defs == {"x_6"}
 
 
@@ -290,6 +301,73 @@ def test_a_cell_across_the_statement_of_its_neighbour_is_read_alone() -> None:
     found = analyze_cells(Cell(id=f"c{i}", code=code) for i, code in enumerate(codes))
     assert [found[f"c{i}"] for i in range(6)] == _alone(codes)
     assert all(found[f"c{i}"].syntax_error is not None for i in (0, 2, 3, 4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(CELL_CODE, PYTHON_CELLS), max_size=10), st.integers(1, 6))
+def test_cells_parsed_in_chunks_of_any_size_analyse_as_each_alone(
+    codes: list[str], chunk_lines: int
+) -> None:
+    """A chunk of a few lines ends inside a statement, at a line continuation, at a cell that
+    does not parse: each cell still analyses as it does alone."""
+    cells = [Cell(id=f"c{i}", code=code) for i, code in enumerate(codes)]
+    expected = _alone(codes)
+    analysis._MEMO.cache_clear()
+    with patch.object(joint_parse, "CHUNK_LINES", chunk_lines):
+        found = analyze_cells(cells)
+    assert [found[cell.id] for cell in cells] == expected
+
+
+#: Cells whose reads depend on the order a common node's children are visited in.
+ORDERED_CELLS = [
+    "f((a := 1), a)",
+    "f(a, (a := 1))",
+    "f(k=(a := 1), j=a)",
+    "{(a := 1): a}",
+    "{a: (a := 1)}",
+    "{(a := 1), a}",
+    "[(a := 1), a]",
+    "((a := 1), *a)",
+    "(a := 1) < a",
+    "a < (a := 1)",
+    "(a := 1) and a",
+    "-(a := 1) + a",
+    "x[(a := 1)][a]",
+    "x[a][(a := 1)]",
+    "(x := 1).y; x",
+    "f'{(a := 1)}{a:>{a}}'",
+    "f'{a!r:{(a := 1)}}'",
+    "b if (a := 1) else a",
+    "(a := 1) if a else b",
+    "if (a := 1):\n    a\nelse:\n    b",
+    "while (a := 1):\n    b = a\nelse:\n    c = b",
+    "async def g():\n    return await (a := 1), a",
+    "def g():\n    yield (a := 1)\n    return a",
+    "print(a)",
+]
+
+
+def _analyses_without_field_walks(code: str) -> analysis.CellAnalysis:
+    """The analysis with every common node walked field by field, as the general walk does."""
+    general = dict.fromkeys(scope_visitor._FIELD_WALKS, ScopeVisitor.visit_children)
+    with patch.dict(scope_visitor._HANDLERS, general):
+        return analysis._analyze_alone(code)
+
+
+@pytest.mark.parametrize("code", ORDERED_CELLS)
+def test_a_common_node_visits_its_children_in_field_order(code: str) -> None:
+    assert analysis._analyze_alone(code) == _analyses_without_field_walks(code)
+
+
+def test_the_ordered_cells_reach_every_field_walk() -> None:
+    seen = {type(node) for code in ORDERED_CELLS for node in ast.walk(ast.parse(code))}
+    assert set(scope_visitor._FIELD_WALKS) <= seen
+
+
+@settings(max_examples=500, deadline=None)
+@given(PYTHON_CELLS)
+def test_any_cell_analyses_as_by_the_field_by_field_walk(code: str) -> None:
+    assert analysis._analyze_alone(code) == _analyses_without_field_walks(code)
 
 
 # -- run order and run-all ---------------------------------------------------------------------
@@ -315,6 +393,32 @@ def test_the_order_without_a_cycle_search_is_the_general_order(
         assert found is None
     else:
         assert found == condensed_order(nodes, parents, children, cycles)
+
+
+GRAPH_CODE = st.sampled_from(
+    ["a = 1", "b = a + 1", "c = a + b", "a = c", "d = 1", "print(d)", "del b", "e = e + d",
+     "f = g", "g = 2", "x = 1\ny = x", "h = y"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(GRAPH_CODE, max_size=9))
+def test_the_graph_in_display_order_is_the_general_graph(codes: list[str]) -> None:
+    """Edges found by lookup, and the run order taken as the display order when every edge
+    goes down the notebook, are those of the definitions: each edge from every other cell
+    that defines a name the cell reads (or deletes), the order Kahn's algorithm gives."""
+    notebook = Notebook(cells=tuple(Cell(id=f"c{i}", code=code) for i, code in enumerate(codes)))
+    analyses = {cell.id: analysis.analyze_cell(cell) for cell in notebook.cells}
+    graph = build_graph(notebook, analyses)
+    ids = notebook.cell_ids
+    reads = {cid: analyses[cid].refs | analyses[cid].deletes for cid in ids}
+    parents = {c: {p for p in ids if p != c and analyses[p].defs & reads[c]} for c in ids}
+    assert graph.parents == parents
+    assert graph.children == {p: {c for c in ids if p in parents[c]} for p in ids}
+    defined = {name for cid in ids for name in analyses[cid].defs}
+    assert graph.unresolved == {c: reads[c] - defined for c in ids if reads[c] - defined}
+    assert graph.order == topological_order(ids, graph.parents, graph.children)
+    assert graph.rank == {cid: i for i, cid in enumerate(graph.order)}
 
 
 CHAIN_CODE = st.sampled_from(["a = 1", "b = a + 1", "c = a + b", "a = c", "d = 1", "print(d)"])
@@ -356,6 +460,52 @@ def test_the_closure_of_any_roots_is_what_a_walk_of_the_graph_finds(
         assert _closure(graph, set(picked), up_to_date, done, mode) == _walk_closure(
             graph, picked, up_to_date, done, mode
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CHAIN_CODE, max_size=7), st.lists(st.sets(st.integers(0, 6)), max_size=12))
+def test_what_a_graph_remembers_downstream_of_roots_is_what_its_reaches_find(
+    codes: list[str], asked: list[set[int]]
+) -> None:
+    """``Graph.downstream`` (kept per root set) is the roots with their descendants, and the
+    other ancestors of those — whatever was asked before, and however many root sets."""
+    notebook, graph = build(codes)
+    ids = set(notebook.cell_ids)
+    for roots in asked:
+        picked = {f"c{i + 1}" for i in roots} & ids
+        below = graph.descendants(picked) | picked
+        expected = (below, graph.ancestors(below) - below)
+        assert graph.downstream(picked) == expected
+        assert graph.downstream(frozenset(picked)) == expected  # asked again: remembered
+
+
+NAMED_CODE = st.sampled_from(["a = 1", "b = a + 1", "a, c = 1, 2", "d = c", "e = 1", "pass", "b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(NAMED_CODE, max_size=9),
+    st.sets(st.integers(0, 10)),
+    st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 10)),
+)
+def test_names_to_delete_of_any_share_of_the_notebook_follow_the_rule(
+    codes: list[str], affected: set[int], held: dict[str, int]
+) -> None:
+    """Whether the affected cells are few (a pass over their names) or most of the notebook
+    (a pass over every name), the names to delete are what SEMANTICS §4 says."""
+    _, graph = build(codes)
+    cells = {f"c{i + 1}" for i in affected}  # some of them need not exist
+    kernel_names = {name: f"c{i + 1}" for name, i in held.items()}
+    expected = {name for cell in cells for name in graph.defs.get(cell, ())}
+    for name, cell in kernel_names.items():
+        if (
+            cell in cells
+            or cell not in graph.defs
+            or name not in graph.defs[cell]
+            or cell in graph.problems
+        ):
+            expected.add(name)
+    assert names_to_delete(graph, kernel_names, cells) == tuple(sorted(expected))
 
 
 def test_marker_line_pattern_is_the_one_the_fast_path_assumes() -> None:

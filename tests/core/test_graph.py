@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.core.graph import Graph
+from app.core.graph import DOWNSTREAM_KEPT, Graph
 from tests.core._helpers import CellSpec, build, chain, graph_of, in_words
 
 
@@ -401,6 +401,23 @@ def test_ancestors_and_descendants(
     _, graph = build(specs)
     assert graph.ancestors(start) == ancestors
     assert graph.descendants(start) == descendants
+
+
+def test_downstream_is_remembered_for_the_last_few_root_sets_only() -> None:
+    """The same roots again get the very sets asked before (no walk); a graph asked about
+    ever new roots keeps a bounded number of answers, the most recent ones."""
+    _, graph = build(chain(40))
+    first = graph.downstream({"c1"})
+    assert first == (frozenset(graph.cell_ids), frozenset())
+    assert graph.downstream(["c1"]) is first
+    for index in range(2, 40):
+        below, feeders = graph.downstream({f"c{index}"})
+        assert below == frozenset(graph.cell_ids[index - 1 :])
+        assert feeders == frozenset(graph.cell_ids[: index - 1])
+    assert len(graph._downstream) == DOWNSTREAM_KEPT
+    assert graph.downstream({"c39"}) is graph.downstream({"c39"})
+    assert graph.downstream({"c1"}) is not first  # forgotten long ago: found again
+    assert graph.downstream({"c1"}) == first
 
 
 # -- scale -------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.core.problems import BlockedBy, Stale
 from app.core.session import PlanEnded, RunSession, StepBegan, StepEnded, StepsEnded
 from app.core.state import CellRunState
@@ -98,3 +101,54 @@ def test_stale_reason_of_a_step_not_run() -> None:
     changes = session.apply(StepsEnded(1, 1.0, (Quiet("d", "not_run"),)))  # type: ignore[arg-type]
     state, _ = changes.states["d"]
     assert (state.status, state.reason) == ("stale", Stale("interrupted"))
+
+
+STATUSES = st.sampled_from(["success", "success", "blocked", "not_run"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(ORDER), STATUSES), max_size=8),
+    st.sets(st.sampled_from(ORDER)),
+)
+def test_any_batch_folds_as_its_steps_one_by_one(
+    steps: list[tuple[str, str]], spilled: set[str]
+) -> None:
+    """Whatever the batch holds (the same cell twice, skipped steps, cells whose last run
+    spilled its output to a file), folding it in one pass changes the states, the names in
+    the kernel, the files no longer shown and the plan's progress as one frame per step."""
+    quiet = tuple(
+        Quiet(
+            cell,
+            status,
+            0.25 if status == "success" else 0.0,
+            ("a",) if status == "blocked" else (),
+        )
+        for cell, status in steps
+    )
+
+    def prepared() -> RunSession:
+        session = session_with_plan()
+        for cell in spilled:
+            session.states[cell] = CellRunState(status="queued", full_output=f"/spill/{cell}")
+        return session
+
+    one_by_one = prepared()
+    obsolete_one: list[str] = []
+    for step in quiet:
+        changes = one_by_one.apply(
+            StepEnded(
+                1, step.cell_id, step.status, 10.0, step.duration_ms, None, step.blocked_by,
+                unannounced=step.status == "success",
+            )
+        )  # fmt: skip
+        obsolete_one += changes.obsolete_files
+    batched = prepared()
+    changes = batched.apply(StepsEnded(1, 10.0, quiet))  # type: ignore[arg-type]
+    assert batched.states == one_by_one.states
+    assert batched.kernel_names == one_by_one.kernel_names
+    assert changes.obsolete_files == obsolete_one
+    assert batched.active is not None and one_by_one.active is not None
+    assert batched.active.finished == one_by_one.active.finished
+    assert batched.active.running is None and one_by_one.active.running is None
+    assert batched.apply(PlanEnded(1)).plan_done

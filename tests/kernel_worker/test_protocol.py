@@ -3,6 +3,7 @@ that is not a frame of this session is refused at once."""
 
 from __future__ import annotations
 
+import gc
 import typing
 import zlib
 
@@ -282,3 +283,35 @@ def test_precompile_cells_must_be_triples_of_text(cells: object) -> None:
     body = json.dumps({"type": "precompile", "cells": cells}).encode()
     with pytest.raises(p.ProtocolError, match="cells must be a list of"):
         p.FrameDecoder(NONCE).feed(_frame(body))
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_a_large_body_decodes_whole_and_leaves_the_collector_as_it_was(
+    collector_on: bool,
+) -> None:
+    """A plan of thousands of steps is decoded with the collector resting, and it is back
+    on after (or stays off, if the process had turned it off), even when decoding fails."""
+    steps = tuple(
+        p.Step(f"{i:08x}", "python", f"x_{i} = {i}", f"cell {i + 1}", (), (), None, (), False)
+        for i in range(2000)
+    )
+    plan = p.RunPlan(7, steps, ("a", "b"), ())
+    frame = p.encode(plan, p.new_nonce())
+    body = frame[p.HEADER_BYTES :]
+    assert len(body) >= p.PAUSE_GC_BYTES
+    was = gc.isenabled()
+    try:
+        if collector_on:
+            gc.enable()
+        else:
+            gc.disable()
+        assert p.decode_body(body) == plan
+        assert gc.isenabled() is collector_on
+        with pytest.raises(p.ProtocolError):
+            p.decode_body(body[:-1] + b"!")
+        assert gc.isenabled() is collector_on
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
