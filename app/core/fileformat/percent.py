@@ -24,7 +24,6 @@ from app.core.fileformat.layout import (
     lines_after,
     unquote_markdown,
 )
-from app.core.fileformat.marker_reading import read_markers
 from app.core.fileformat.markers import (
     SIMPLE_MARKER_LINE,
     Marker,
@@ -168,7 +167,13 @@ def _explicit_layout(rest: str, meta: Meta) -> set[str]:
 
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
-    """What each marker says; files repeat markers (``# %% [markdown]``): each read once."""
+    """What each marker says; files repeat markers (``# %% [markdown]``): each read once.
+
+    The general reader (and its large patterns, ~10 ms to import) is imported here, the first
+    time a file has markers other than the ones Cascade writes: not by every process that may
+    open a notebook, nor to open one Cascade wrote."""
+    from app.core.fileformat.marker_reading import read_markers
+
     rests = [match["rest"] or "" for match in matches]
     distinct = list(dict.fromkeys(rests))
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from app.core.fileformat.errors import NotebookFormatError
-from app.core.fileformat.marker_reading import read_markers
 from app.core.fileformat.markers import Marker, MarkerProblem
 from app.core.fileformat.model import Draft, Read
 from app.core.fileformat.syntax import (
@@ -78,6 +77,8 @@ def _read_settings(read: Read, text: str, stop: int) -> int:
 
 def _read_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
     """What each seed marker says after its ``[id]`` (read together: one file's markers)."""
+    from app.core.fileformat.marker_reading import read_markers  # (see percent._parse_markers)
+
     texts = [
         (match["rest"], KIND_NAMES[match["kind"]], match["id"].strip() or None) for match in matches
     ]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from itertools import compress, repeat
 from json.encoder import encode_basestring_ascii
 from operator import attrgetter, eq, getitem, not_
@@ -104,16 +105,18 @@ def _canonical_container(depth: int) -> str:
     return value
 
 
-_NON_ASCII = "\x80-\U0010ffff"
+#: A character that is not ASCII: the negated class compiles at once, where the range
+#: ``\x80-\U0010ffff`` made ``re`` build a 64 K table for each (~30 ms at import).
+_NON_ASCII = r"[^\x00-\x7f]"
 #: Text without quotes, comments or backslashes (no string, comment or continued line can
 #: hide a word) holding an ASCII identifier that is a whole token (nothing before it that
 #: joins it to a number, an attribute or a longer name, nothing after it) and none of the
 #: words a literal may hold: ``ast.literal_eval`` fails on it (it does not parse, or it holds
 #: a name, or a keyword that builds no literal). No JSON text holds such a word either.
 _FAILING_WORD = (
-    rf".*?(?<![0-9A-Za-z_.{_NON_ASCII}])"
-    rf"(?!(?:True|False|None|set|true|false|null)(?![0-9A-Za-z_{_NON_ASCII}]))"
-    rf"[A-Za-z_][0-9A-Za-z_]*+(?![{_NON_ASCII}])"
+    rf".*?(?<![0-9A-Za-z_.])(?<!{_NON_ASCII})"
+    rf"(?!(?:True|False|None|set|true|false|null)(?![0-9A-Za-z_]|{_NON_ASCII}))"
+    rf"[A-Za-z_][0-9A-Za-z_]*+(?!{_NON_ASCII})"
 )
 _SHORT = rf"(?=.{{0,{_MAX_NUMBER_CHARS}}}\Z)"
 
@@ -148,28 +151,48 @@ def _kind_lines(kind: int) -> re.Pattern[str]:
     return re.compile(f"(?:{line}\n)*+{last}")
 
 
-#: A bare value's kind: the group that matched (``lastindex``).
-_BARE_KIND = re.compile("|".join(f"({_kind_pattern(kind)})" for kind in _BARE_KINDS), re.DOTALL)
-#: Values of one kind joined by newlines (none in them), that kind's pattern for each line:
-#: a file's values are often all of one kind, told by one search instead of one per value
-#: (a value of an earlier kind that matches a later kind's pattern reads the same by both).
-_BARE_LINES = {
-    kind: _kind_lines(kind)
-    for kind in (_ITSELF, _CONSTANT, _INT, _FLOAT, _CANONICAL, _SINGLE, _FAILING)
-}
+# The patterns below are large (10 ms each to compile): compiled the first time a file has
+# values to read, not when every process that might open a notebook imports this module.
+
+
+@cache
+def _bare_kind() -> re.Pattern[str]:
+    """A bare value's kind: the group that matched (``lastindex``)."""
+    return re.compile("|".join(f"({_kind_pattern(kind)})" for kind in _BARE_KINDS), re.DOTALL)
+
+
+@cache
+def _bare_lines() -> dict[int, re.Pattern[str]]:
+    """Values of one kind joined by newlines (none in them), that kind's pattern for each
+    line: a file's values are often all of one kind, told by one search instead of one per
+    value (a value of an earlier kind that matches a later kind's pattern reads the same by
+    both)."""
+    return {
+        kind: _kind_lines(kind)
+        for kind in (_ITSELF, _CONSTANT, _INT, _FLOAT, _CANONICAL, _SINGLE, _FAILING)
+    }
+
+
 _CONSTANTS = {"True": "true", "False": "false", "None": "null"}
 #: The first characters of typed values (and "t", "f", "n" of true, false, null).
 _TYPED_FIRST = frozenset("-0123456789[{")
-#: A string's kind for ``is_typed``: 1 not typed, 2 typed, 3 a float (typed where written
-#: as its ``repr``), 4 maybe JSON (typed where written as the encoder writes it), 5 not typed.
-_TYPED_KIND = re.compile(
-    r"((?![-0-9\[{])(?!(?:true|false|null)\Z))"
-    rf"|((?:{_CANONICAL_INT}|true|false|null|(?=[\[{{]){_canonical_container(2)})\Z)"
-    rf"|({_JSON_FLOAT}\Z)"
-    rf"|({_JSON_TOKENS}\Z)"
-    r"|()",
-    re.DOTALL,
-)
+
+
+@cache
+def _typed_kind() -> re.Pattern[str]:
+    """A string's kind for ``is_typed``: 1 not typed, 2 typed, 3 a float (typed where
+    written as its ``repr``), 4 maybe JSON (typed where written as the encoder writes it),
+    5 not typed."""
+    return re.compile(
+        r"((?![-0-9\[{])(?!(?:true|false|null)\Z))"
+        rf"|((?:{_CANONICAL_INT}|true|false|null|(?=[\[{{]){_canonical_container(2)})\Z)"
+        rf"|({_JSON_FLOAT}\Z)"
+        rf"|({_JSON_TOKENS}\Z)"
+        r"|()",
+        re.DOTALL,
+    )
+
+
 _KIND = attrgetter("lastindex")
 _JSON_NUMBER_RE = re.compile(_JSON_NUMBER)
 _JSON_INT = re.compile(r"0|-?[1-9][0-9]*+")
@@ -240,7 +263,7 @@ def typed_flags(texts: Sequence[str], failed: set[str] | None = None) -> list[bo
     firsts = set(map(getitem, texts, repeat(slice(0, 1))))
     if firsts.isdisjoint(_TYPED_FIRST) and not firsts & {"t", "f", "n"}:
         return flags  # (none starts as a typed value does)
-    kinds = _Kinds(list(texts), _TYPED_KIND)
+    kinds = _Kinds(list(texts), _typed_kind())
     _put(flags, kinds.at(2), repeat(True))
     floats_at = kinds.at(3)
     if floats_at:
@@ -354,7 +377,7 @@ class _BareReader:
         self.written = written
         self.repeated = _repeated(written)
         work = self.work = list(set(written)) if self.repeated else written
-        kinds = _Kinds(work, _BARE_KIND, _BARE_LINES)
+        kinds = _Kinds(work, _bare_kind(), _bare_lines())
         self.slow: set[str] = set()
         if len(kinds.present) == 1 and kinds.present & _READ_IN_ONE_PASS:
             self.texts = _ONE_PASS[next(iter(kinds.present))](work)  # (all of one kind)
@@ -463,8 +486,8 @@ def read_values(written: Sequence[str]) -> list[str]:
     if _ANY_READING.search(joined) is None:
         return metas  # every value reads as itself
     if '"' not in joined:  # no value quoted: maybe all of one kind, told by one search
-        first = _KIND(_BARE_KIND.match(written[0]))
-        whole = _BARE_LINES.get(first)
+        first = _KIND(_bare_kind().match(written[0]))
+        whole = _bare_lines().get(first)
         if first in _ONE_PASS and whole is not None and whole.fullmatch(joined):
             return _ONE_PASS[first](metas)
     if _ALL_QUOTED.fullmatch(joined) and not joined.endswith("\n"):  # (every one quoted)
