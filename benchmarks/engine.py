@@ -19,9 +19,11 @@ Figures (each the median of several timed repetitions after a warm-up; min shown
 * ``mem_*``: resident memory of the app (this process) and of the worker after the
   10,000-cell chain ran.
 * ``load_5mb_*``: ``fileformat.load`` of hostile 5 MB files (issue 9: a million ``# %%`` lines
-  took 15 s; target ≤ 1 s each): a million markers (refused at cell 10,001), 10,000 cells of
-  code, markdown, markers carrying 125 metadata pairs each, a file with no markers, and a
-  16 KiB header of the slowest TOML (an array) before 5 MB of code.
+  took 15 s; target ≤ 1 s each), the shapes of :mod:`benchmarks.hostile_files`: a million
+  markers (refused at cell 10,001), 10,000 cells of code, markdown, markers of 125 pairs, no
+  markers, a 16 KiB header of the slowest TOML; markers of bracketed, quoted, nested, distinct,
+  Python-literal values, titles and words, 100,000-character markers, the seed format, marker
+  lines and PEP 8 spacing with strings in triple quotes, long preambles and headers.
 * ``cold_start``: a worker spawned as the app spawns one, until its Ready frame; the breakdown
   beside it (:mod:`benchmarks._startup`): ``python -c pass``, the worker's imports, and the
   worker until its first plan finished. ``connection_start`` is the connection's ``start()``.
@@ -38,6 +40,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import functools
 import os
 import platform
 import pstats
@@ -76,6 +79,8 @@ from benchmarks._peers import (
 )
 from benchmarks._report import fmt as _fmt
 from benchmarks._report import machine, print_document, print_table
+from benchmarks.hostile_files import SHAPES as HOSTILE_SHAPES
+from benchmarks.hostile_files import five_megabytes
 
 CHAIN_SIZES = (10, 100, 1000)
 #: The scale figures: Cascade alone (a peer takes minutes per 10,000-cell run).
@@ -96,18 +101,7 @@ COLD_START_RATIO_TARGET = 2.0
 PER_CELL_TARGET_US = 100.0
 #: Hostile notebook files of about 5 MB (key suffix -> text); the loader's target is 1 s each.
 HOSTILE_LOADS: dict[str, Callable[[], str]] = {
-    "million_markers": lambda: "# %%\n" * 1_000_000,
-    "10k_cells": lambda: "".join(
-        f'# %% id="{i:08x}"\n' + "x = 1\n" * 82 + "\n" for i in range(10_000)
-    ),
-    "markdown": lambda: "".join(
-        f'# %% [markdown] id="{i:08x}"\n' + "# x\n" * 124 + "\n" for i in range(10_000)
-    ),
-    "marker_tokens": lambda: "".join(f"# %% id={i}" + " a=b" * 125 + "\n" for i in range(10_000)),
-    "no_markers": lambda: "x = 1\n" * 830_000,
-    "16k_header": lambda: (
-        "# /// script\n# x = [" + "1," * 8_000 + "]\n# ///\n\n# %%\n" + "x = 1\n" * 830_000
-    ),
+    shape: functools.partial(five_megabytes, shape) for shape in HOSTILE_SHAPES
 }
 LOAD_TARGET_MS = 1000.0
 #: figure key -> (target, unit); "µs/cell" targets apply to ``<key>_us_per_cell``.

@@ -25,12 +25,8 @@ from app.core.fileformat.header import (
     own_settings,
     split_header,
 )
-from app.core.fileformat.markers import (
-    MAX_MARKER_CHARS,
-    MarkerProblem,
-    parse_marker,
-    parse_marker_text,
-)
+from app.core.fileformat.marker_reading import parse_marker
+from app.core.fileformat.markers import MAX_MARKER_CHARS, MarkerProblem
 from app.core.fileformat.pep8 import NextHasCode, NextIsDefinition
 from app.core.fileformat.percent import find_markers
 from app.core.fileformat.strings import StringParser
@@ -46,7 +42,11 @@ from app.core.ordering import (
 from app.core.planner import _closure, _walk_closure, names_to_delete
 from app.core.scope_visitor import ScopeVisitor
 from tests.core._helpers import build
+from tests.core.fileformat_reference import markers as reference_markers
 from tests.core.python_cells import PYTHON_CELLS
+
+#: The marker reader as it was before the bulk paths (the oracle).
+parse_marker_text = reference_markers.parse_marker_text
 
 # -- markers -----------------------------------------------------------------------------------
 
@@ -63,8 +63,8 @@ SIMPLE_REST = st.from_regex(
 
 def _read(rest: str, read: object) -> object:
     try:
-        return read(rest)  # type: ignore[operator]
-    except MarkerProblem as problem:
+        return tuple(read(rest))  # type: ignore[operator]
+    except (MarkerProblem, reference_markers.MarkerProblem) as problem:
         return ("MarkerProblem", str(problem))
 
 
@@ -79,7 +79,7 @@ def test_a_marker_reads_the_same_by_the_fast_path(rest: str) -> None:
     [' id="00000001"', ' [markdown] id="ab"', ' [sql] id="12" name="df"', ' [sql] id="a"'],
 )
 def test_the_markers_cascade_writes_take_the_fast_path(rest: str) -> None:
-    assert parse_marker(rest) == parse_marker_text(rest)
+    assert tuple(parse_marker(rest)) == tuple(parse_marker_text(rest))
     assert parse_marker(rest).meta == ()
 
 

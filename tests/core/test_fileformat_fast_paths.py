@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +21,6 @@ from app.core.fileformat import (
     finish,
     foreign,
     header,
-    markers,
     parse,
     pep8,
     percent,
@@ -30,9 +28,15 @@ from app.core.fileformat import (
     values,
 )
 from app.core.fileformat.layout import Spacing, content_end, cut_cell
-from app.core.fileformat.markers import MarkerProblem, parse_marker, parse_marker_text
+from app.core.fileformat.marker_reading import pairs_path, parse_marker, read_markers
+from app.core.fileformat.markers import MarkerProblem
 from app.core.fileformat.model import Draft
 from app.core.fileformat.syntax import split_lines
+from tests.core.fileformat_reference import markers as reference_markers
+from tests.core.fileformat_reference import percent as reference_percent
+
+#: The marker reader as it was before the bulk paths (the oracle).
+parse_marker_text = reference_markers.parse_marker_text
 
 # -- markers of many pairs ---------------------------------------------------------------------
 
@@ -62,18 +66,36 @@ def pairs_markers(draw: st.DrawFn) -> str:
 
 def _read(rest: str, read: object) -> object:
     try:
-        return read(rest)  # type: ignore[operator]
-    except MarkerProblem as problem:
+        return tuple(read(rest))  # type: ignore[operator]
+    except (MarkerProblem, reference_markers.MarkerProblem) as problem:
         return ("MarkerProblem", str(problem))
+
+
+def _read_together(rests: list[str]) -> object:
+    """A file's markers read together (as the reader reads them), or the first problem."""
+    try:
+        return [tuple(marker) for marker in read_markers([(rest, None, None) for rest in rests])]
+    except MarkerProblem as problem:
+        return ("MarkerProblem", str(problem), problem.index)
+
+
+def _read_alone(rests: list[str]) -> object:
+    """Each marker read by the oracle, up to the first problem."""
+    found: list[object] = []
+    for index, rest in enumerate(rests):
+        read = _read(rest, parse_marker_text)
+        if read[0] == "MarkerProblem":
+            return (*read, index)  # type: ignore[misc]
+        found.append(read)
+    return found
 
 
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(pairs_markers(), min_size=1, max_size=4))
 def test_markers_of_pairs_read_the_same_by_the_pairs_path(rests: list[str]) -> None:
-    seen = markers.PairsSeen()  # shared by a file's markers
+    assert _read_together(rests) == _read_alone(rests)
     for rest in rests:
-        shared = partial(parse_marker, pairs_seen=seen)
-        assert _read(rest, shared) == _read(rest, parse_marker) == _read(rest, parse_marker_text)
+        assert _read(rest, parse_marker) == _read(rest, parse_marker_text)
 
 
 @pytest.mark.parametrize(
@@ -87,21 +109,17 @@ def test_markers_of_pairs_read_the_same_by_the_pairs_path(rests: list[str]) -> N
     ],
 )
 def test_markers_of_pairs_take_the_pairs_path(rest: str) -> None:
-    assert markers._PAIRS_MARKER.fullmatch(rest) is not None
-    assert parse_marker(rest) == parse_marker_text(rest)
+    assert pairs_path(rest) is not None
+    assert tuple(parse_marker(rest)) == tuple(parse_marker_text(rest))
 
 
 @given(
     st.lists(st.sampled_from(["1", "0", '"x"', '""', '"10"', "-0", "007", "true", "é"]), max_size=5)
 )
 def test_markers_that_differ_in_their_ids_alone_read_as_each_alone(ids: list[str]) -> None:
-    seen = markers.PairsSeen()
     for template in (" [sql] {} a=b name=q", " {} a=b", "\t{}", " [md] a=1 {}"):
-        for cell_id in ids:
-            rest = template.format(f"id={cell_id}")
-            assert _read(rest, partial(parse_marker, pairs_seen=seen)) == _read(
-                rest, parse_marker_text
-            )
+        rests = [template.format(f"id={cell_id}") for cell_id in ids]
+        assert _read_together(rests) == _read_alone(rests)
 
 
 @pytest.mark.parametrize(
@@ -109,10 +127,10 @@ def test_markers_that_differ_in_their_ids_alone_read_as_each_alone(ids: list[str
     [(" id=1 a=b id=2", "more than one id"), (' [sql] name="a" id=1 name=b', "more than one name")],
 )
 def test_the_pairs_path_refuses_what_the_general_path_refuses(rest: str, message: str) -> None:
-    assert markers._PAIRS_MARKER.fullmatch(rest) is not None
+    assert pairs_path(rest) is not None
     with pytest.raises(MarkerProblem, match=message):
         parse_marker(rest)
-    with pytest.raises(MarkerProblem, match=message):
+    with pytest.raises(reference_markers.MarkerProblem, match=message):
         parse_marker_text(rest)
 
 
@@ -267,11 +285,15 @@ def _rests(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], str 
     return [(match.span(), match["rest"]) for match in matches]
 
 
+def _fields(found: Iterable[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    return [tuple(marker) for marker in found]
+
+
 def _general_markers(text: str, start: int) -> object:
     try:
-        matches = percent.find_markers(text, start)
-        return _rests(matches), percent._parse_markers(text, matches)
-    except NotebookFormatError as error:
+        matches = reference_percent.find_markers(text, start)
+        return _rests(matches), _fields(reference_percent._parse_markers(text, matches))
+    except (NotebookFormatError, reference_percent.NotebookFormatError) as error:
         return str(error)
 
 
@@ -285,7 +307,7 @@ def test_markers_of_a_file_cascade_wrote_are_the_general_markers(
     start = min(start, len(text))
     simple = percent.simple_markers(text, start)
     if simple is not None:
-        assert (_rests(simple[0]), simple[1]) == _general_markers(text, start)
+        assert (_rests(simple[0]), _fields(simple[1])) == _general_markers(text, start)
 
 
 def test_a_file_cascade_wrote_takes_the_one_search() -> None:
@@ -294,7 +316,7 @@ def test_a_file_cascade_wrote_takes_the_one_search() -> None:
     )
     simple = percent.simple_markers(text, 0)
     assert simple is not None
-    assert (_rests(simple[0]), simple[1]) == _general_markers(text, 0)
+    assert (_rests(simple[0]), _fields(simple[1])) == _general_markers(text, 0)
 
 
 def test_too_many_cells_are_refused_at_the_same_line() -> None:

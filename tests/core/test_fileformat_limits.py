@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from app.core import fileformat
 from app.core.fileformat import NotebookFormatError, dumps, load, loads, parse
+from benchmarks.hostile_files import SHAPES as HOSTILE_SHAPES
 from tests.core.test_fileformat import FILE_TEXT
 
 PACKAGE = str(Path(fileformat.__file__).parent)
@@ -62,6 +63,13 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "unterminated header": lambda n: "# /// script\n" + "# x = 1\n" * n,
     "bad marker at the end": lambda n: "# %%\n" * n + '# %% k="x\n',
     "too many cells": lambda n: "# %%\n" * (fileformat.MAX_CELLS + n),
+    # The benchmark's hostile files (but those made of 100,000-character markers: a count of
+    # them is megabytes), each once slow to load.
+    **{
+        f"hostile {shape}": make
+        for shape, make in HOSTILE_SHAPES.items()
+        if shape not in ("long_markers", "long_word", "trailing_spaces")
+    },
 }
 
 

@@ -117,9 +117,12 @@ def test_the_worker_is_launched_before_the_notebook_is_read_or_analysed(
 
 
 #: What a run never uses: completion (made when the window first asks), the conversion
-#: report (only a Jupyter or marimo input is converted) and the HTML renderers (a terminal
-#: shows text). Each costs start-up time.
+#: report (only a Jupyter or marimo input is converted), the HTML renderers (a terminal
+#: shows text) and, for a notebook Cascade wrote, the general marker reader (its patterns
+#: take ~10 ms to compile). Each costs start-up time.
 NOT_FOR_A_RUN = (
+    "app.core.fileformat.marker_reading",
+    "app.core.fileformat.value_batch",
     "app.coordinator.completion",
     "app.coordinator.sql_completion",
     "app.core.sql_completion",

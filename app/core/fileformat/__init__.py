@@ -10,12 +10,14 @@ notebook without settings is written as Jupytext writes it, but for the cell ids
 (``tests/core/test_fileformat_jupytext.py`` checks this with Jupytext on its own test files).
 
 Modules, one job each: ``syntax`` (markers, escape, newlines), ``markers`` and ``values``
-(marker metadata, JSON types kept), ``preamble`` (a Jupytext YAML header, kept verbatim),
-``header`` (the PEP 723 block and its TOML), ``strings``, ``pep8`` and ``layout`` (Jupytext's
-rules for where a cell starts and ends and the blank lines between cells), ``percent`` and
-``seed`` (the readers), ``reader`` (which reader), ``foreign`` (binary text and other tools'
-notebooks), ``finish`` (ids, SQL names), ``passwords``, ``writer`` (``dumps``), ``files``
-(opening), ``atomic`` (saving).
+(what a marker and its metadata mean, JSON types kept), ``marker_reading`` (a file's markers
+read together), ``marker_tokens`` (a marker's text split into tag, title and pairs),
+``value_batch`` and ``json_bulk`` (a file's metadata values read at once), ``preamble`` (a
+Jupytext YAML header, kept verbatim), ``header`` (the PEP 723 block and its TOML), ``strings``,
+``pep8`` and ``layout`` (Jupytext's rules for where a cell starts and ends and the blank lines
+between cells), ``percent`` and ``seed`` (the readers), ``reader`` (which reader), ``foreign``
+(binary text and other tools' notebooks), ``finish`` (ids, SQL names), ``passwords``,
+``writer`` (``dumps``), ``files`` (opening), ``atomic`` (saving).
 
 Errors: :func:`parse` raises only :class:`NotebookFormatError` (with a line number) and runs in
 linear time; :func:`load` adds :class:`NotebookFileError` (an ``OSError``) for a path that is

@@ -99,15 +99,23 @@ def find_header(text: str, before: int, after: int = 0) -> Header | None:
 
 
 def _last_close_line(text: str, start: int, stop: int) -> int | None:
-    """PEP 723's rule: the block ends at the last ``# ///`` line of the comment lines after it."""
-    pos = stop
-    while (found := text.rfind(HEADER_CLOSE, start, pos)) >= 0:
-        at_line_start = found == 0 or text[found - 1] == "\n"
-        after = found + len(HEADER_CLOSE)
-        if at_line_start and (after == len(text) or text[after] == "\n"):
-            return found
-        pos = found
-    return None
+    """PEP 723's rule: the block ends at the last ``# ///`` line of the comment lines after it
+    (between ``start`` and ``stop``): found by a search in C for the whole line, not by a step
+    per ``# ///`` that is no such line."""
+    size = len(HEADER_CLOSE)
+    found = -1
+    if stop == len(text) and text.endswith(HEADER_CLOSE):  # the last line, with no newline
+        at = len(text) - size
+        if at >= start and (at == 0 or text[at - 1] == "\n"):
+            found = at
+    if found < 0:
+        inner = text.rfind(f"\n{HEADER_CLOSE}\n", max(start - 1, 0), stop + 1)
+        if inner >= 0 and inner + 1 >= start:
+            found = inner + 1
+    first_line = text.startswith(HEADER_CLOSE) and (len(text) == size or text[size] == "\n")
+    if found < 0 and start == 0 and size <= stop and first_line:
+        found = 0
+    return found if found >= 0 else None
 
 
 def read_header(text: str, header: Header) -> tuple[str, str | None, str]:

@@ -9,13 +9,17 @@ cell read from a triple-quoted string gets ``cell_marker`` (``\"\"\"``) and is w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.core.fileformat.pep8 import (
     NextHasCode,
     NextIsDefinition,
     ends_with_code,
     ends_with_definition,
+    has_code_in,
+    next_is_definition_in,
+    text_ends_with_code,
+    text_ends_with_definition,
 )
 from app.core.fileformat.syntax import split_lines
 
@@ -100,6 +104,49 @@ class Spacing:
             return 2 if self._has_code(k + 1) else 1
         # Jupytext's lines_between, the scan of what follows only when the cell ends with code
         return 2 if ends_with_code(prev) and self._is_definition(k + 1) else 1
+
+
+class TextSpacing:
+    """:class:`Spacing` of the cells of a text (each from ``starts[k]`` to ``stops[k]``): the
+    same counts, each decided by a few searches in C of the cell's text (and of those after
+    it), whatever it holds, not by a step of Python per line."""
+
+    def __init__(
+        self, text: str, starts: list[int], stops: list[int], last_definition: int
+    ) -> None:
+        self._text = text
+        self._starts = starts
+        self._stops = stops
+        self._last_definition = last_definition
+        count = len(starts)
+        self._has_code: list[bool | None] = [None] * count + [False]
+        self._is_definition: list[bool | None] = [None] * count + [False]
+
+    def expected(self, k: int, text: str) -> int:
+        """After cell ``k`` whose text (marker excluded) is ``text`` (its lines joined)."""
+        if k + 1 >= len(self._starts) or k > self._last_definition:
+            return 1
+        # Spacing's rule (after a definition, two if code follows; after code, two if a
+        # definition follows), its cheap questions first: a definition that follows is code.
+        if not self._next(k + 1, self._has_code, has_code_in):
+            return 1
+        if self._next(k + 1, self._is_definition, next_is_definition_in):
+            return 2 if text_ends_with_code(text) or text_ends_with_definition(text) else 1
+        return 2 if text_ends_with_definition(text) else 1
+
+    def _next(self, k: int, memo: list[bool | None], decide: Callable[[str], bool | None]) -> bool:
+        """What ``decide`` says from cell ``k`` on: in the first cell where it decides, each
+        cell's answer kept (filled from the last cell: no recursion, each cell read once)."""
+        answer = memo[k]
+        if answer is not None:
+            return answer
+        index = k
+        while memo[index] is None:
+            index += 1
+        for cell in range(index - 1, k - 1, -1):
+            found = decide(self._text[self._starts[cell] : self._stops[cell]])
+            memo[cell] = memo[cell + 1] if found is None else found
+        return memo[k]  # type: ignore[return-value]
 
 
 # -- triple-quoted markdown ------------------------------------------------------------------

@@ -8,9 +8,15 @@ comment-only cells costs linear time rather than a rescan of the rest of the fil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from app.core.fileformat.strings import StringParser
+from app.core.fileformat.strings import (
+    LINE_TOKEN,
+    StringParser,
+    scan_outside_strings,
+    unquoted_lines,
+)
 
 _DEFINITION = ("def ", "async ", "class ")
 #: First characters of a line that cannot decide :func:`ends_with_definition` (``""``: none).
@@ -180,3 +186,76 @@ class NextHasCode(_ForwardScan):
         if not stripped:
             return False if previous_blank else None
         return True
+
+
+# -- the same rules on a cell's text, by searches in C (the reader) -----------------------------
+
+#: In lines reversed (the last first, each reversed): where the backward scan of
+#: :func:`ends_with_definition` stops: a line that is not blank and does not start with
+#: ``#``, `` `` or ``)`` (group 1, the line; it ends so, reversed), or the second of two blank
+#: lines.
+_LAST_DECIDING = re.compile(r"^(?:(?=[^\n]*\S)([^\n]*+)(?<![# )])$|[^\S\n]*+\n[^\S\n]*+$)", re.M)
+#: Where :class:`NextHasCode` decides in a cell's text: a line of code (group 1), or the
+#: second of two blank lines.
+_HAS_CODE = re.compile(r"^(?:[^\S\n]*+([^#\s])|[^\S\n]*+\n(?:[^\S\n]*+\n|[^\S\n]++\Z))", re.M)
+#: A line outside strings as :class:`StringParser` reads it, to its end: with each string in
+#: triple quotes it opens, through the line where that string ends.
+_LINE_BODY = f"(?:{LINE_TOKEN})*+"
+#: From a cell's marker line, the lines :class:`NextIsDefinition` passes over: lines outside
+#: strings that start with ``#``, ``@``, `` `` or ``)`` (and the strings they open), each
+#: maybe after one blank line. It stops at the line that decides, if any.
+_PASSED_OVER = re.compile(
+    rf"(?:(?:[^\S\n]*+\n)?(?=[#@ )])(?![^\S\n]*+(?:\n|\Z)){_LINE_BODY}(?:\n|\Z))*+"
+)
+#: The same for text without quotes (no string to read through: a line is its characters).
+_PASSED_OVER_NO_QUOTES = re.compile(
+    r"(?:(?:[^\S\n]*+\n)?(?=[#@ )])(?![^\S\n]*+(?:\n|\Z))[^\n]*+(?:\n|\Z))*+"
+)
+#: Where it stops: maybe a blank line, then a definition (group 1), another line (not blank),
+#: or a second blank line (group 2); or the end, or a line whose string does not end (no
+#: match: the scan goes on, in strings).
+_DECIDING = re.compile(
+    r"(?:[^\S\n]*+\n)?(?:(def |async |class )|(?=[^\n]*\S)[^\n]|([^\S\n]*+(?:\n|\Z)))"
+)
+
+
+def text_ends_with_definition(text: str) -> bool:
+    """:func:`ends_with_definition` of the lines of ``text`` (joined by newlines): the last
+    line outside strings that is not blank, a comment, indented or ``)`` starts as a
+    definition does, with no two blank lines after it."""
+    reversed_text = text[::-1]
+    found = _LAST_DECIDING.search(reversed_text)
+    if found is not None:
+        start = len(text) - found.end()  # where the lines from the one that decides start
+        tail = text[start:]
+        if '"""' in tail or "'''" in tail or scan_outside_strings(text, 0, start) < start:
+            # A string may hide lines there: read the lines outside strings instead (with no
+            # string open where that line starts and no triple quote after, none is hidden).
+            found = _LAST_DECIDING.search(unquoted_lines(text)[::-1])
+    return found is not None and found[1] is not None and found[1][::-1].startswith(_DEFINITION)
+
+
+def text_ends_with_code(text: str) -> bool:
+    """:func:`ends_with_code` of the lines of ``text`` (joined by newlines)."""
+    last = text[text.rfind("\n") + 1 :]
+    return bool(last.strip()) and not last.startswith("#")
+
+
+def has_code_in(text: str) -> bool | None:
+    """What :class:`NextHasCode` decides in ``text`` (a cell: its marker line first), or None
+    (the scan goes on in the next cell)."""
+    found = _HAS_CODE.search(text)
+    return None if found is None else found[1] is not None
+
+
+def next_is_definition_in(text: str) -> bool | None:
+    """What :class:`NextIsDefinition` decides in ``text`` (a cell, from its marker line: no
+    string open there), or None (the scan goes on in the next cell)."""
+    passed_over = _PASSED_OVER if '"' in text or "'" in text else _PASSED_OVER_NO_QUOTES
+    passed = passed_over.match(text).end()  # type: ignore[union-attr]
+    if passed == len(text):
+        return None
+    found = _DECIDING.match(text, passed)
+    if found is None or (found[2] is not None and found.end() == len(text) and not found[2]):
+        return None  # (in a string that does not end, or at the end after one blank line)
+    return found[1] is not None

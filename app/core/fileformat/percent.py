@@ -13,14 +13,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from typing import overload
 
 from app.core.fileformat.errors import NotebookFormatError
 from app.core.fileformat.header import Header, read_header
 from app.core.fileformat.layout import (
     CELL_MARKER,
     LINES_TO_NEXT_CELL,
-    Spacing,
+    TextSpacing,
     cut_cell,
     lines_after,
     unquote_markdown,
@@ -31,19 +30,17 @@ from app.core.fileformat.markers import (
     MarkerFields,
     MarkerProblem,
     Meta,
-    PairsSeen,
-    parse_marker,
     simple_fields,
 )
 from app.core.fileformat.model import Draft, Read
 from app.core.fileformat.pep8 import last_definition_line
-from app.core.fileformat.strings import StringParser
+from app.core.fileformat.strings import scan_outside_strings
 from app.core.fileformat.syntax import (
     ESCAPE,
     MAX_CELLS,
+    has_other_marker_forms,
     line_number,
     marker_lines,
-    split_lines,
     too_many_cells,
     uncomment,
     unescape,
@@ -54,35 +51,34 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     """The marker lines from ``start`` on that start a cell: not inside a string of the cell
     above (Jupytext's rule; the scan of a cell restarts at its marker).
 
-    Text without a triple quote leaves a parser outside strings as it was, so only the text
-    before a marker after such a quote is read line by line. The next triple quote of each
-    kind is looked up once per quote passed, not once per marker (linear however many)."""
+    The text between markers is read by one search in C each
+    (:func:`~app.core.fileformat.strings.scan_outside_strings`); where a string in triple
+    quotes is open at a marker line, the search for markers goes on after it closes (a file
+    of marker lines in a string costs one search, not a step per line)."""
     found: list[re.Match[str]] = []
-    parser = StringParser()
-    quoted = False
-    fed = start
-    double = _find_or_end(text, '"""', start)  # the next triple quote of each kind from `fed`
-    single = _find_or_end(text, "'''", start)
-    quote_end = min(double, single) + 3
-    for match in marker_lines(text, start):
-        begin = match.start()
-        if quoted or quote_end <= begin:  # a triple quote in text[fed:begin] may open a string
-            parser.read_lines(split_lines(text[fed:begin]))
-            fed = begin
-            if double < fed:
-                double = _find_or_end(text, '"""', fed)
-            if single < fed:
-                single = _find_or_end(text, "'''", fed)
-            quote_end = min(double, single) + 3
-            quoted = parser.is_quoted()
-            if quoted:
-                continue
-            parser = StringParser()
-        if len(found) == MAX_CELLS:
-            raise too_many_cells(text, begin)
-        found.append(match)
-        fed = begin  # (a quote never starts within the two characters before a line)
-    return found
+    pos = start  # read up to here, outside strings (or where a string found below closes)
+    other_forms = has_other_marker_forms(text, start)
+    while True:
+        closed = len(text) + 1  # (past the end: no string open)
+        for match in marker_lines(text, pos, other_forms=other_forms):
+            begin = match.start()
+            while (opened := scan_outside_strings(text, pos, begin)) < begin:
+                quotes = text[opened : opened + 3]
+                close = text.find(quotes, opened + 3)
+                pos = len(text) if close < 0 else close + 3
+                if pos > begin:  # the marker line is in the string: go on after it
+                    closed = pos
+                    break
+            if closed <= len(text):
+                break
+            if len(found) == MAX_CELLS:
+                raise too_many_cells(text, begin)
+            found.append(match)
+            pos = begin  # the scan restarts at each marker
+        else:
+            return found
+        if closed >= len(text):
+            return found
 
 
 def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[MarkerFields]] | None:
@@ -103,11 +99,6 @@ def simple_markers(text: str, start: int) -> tuple[list[re.Match[str]], list[Mar
     if len(found) != hints:
         return None
     return found, [simple_fields(*match.group(2, 3, 4, 5)) for match in found]
-
-
-def _find_or_end(text: str, quote: str, start: int) -> int:
-    found = text.find(quote, start)
-    return len(text) if found < 0 else found
 
 
 def read_percent(text: str, preamble_end: int, header: Header | None, scan_start: int) -> Read:
@@ -133,7 +124,7 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
         raise too_many_cells(text, matches[-1].start())
     starts = [match.start() for match in matches]
     stops = [*starts[1:], len(text)][: len(starts)]
-    spacing = Spacing(_CellLines(text, starts, stops), _last_definition(text, starts))
+    spacing = TextSpacing(text, starts, stops, _last_definition(text, starts))
     last = len(matches) - 1
     drafts = read.drafts
     for k, (kind, cell_id, name, meta) in enumerate(markers):
@@ -159,36 +150,6 @@ def read_percent(text: str, preamble_end: int, header: Header | None, scan_start
     return read
 
 
-class _CellLines(Sequence[list[str]]):
-    """Each cell's lines (its marker line first, up to the next marker), split when asked for:
-    PEP 8's spacing reads few of them (none after the last definition), and a cell may hold
-    thousands of lines."""
-
-    def __init__(self, text: str, starts: list[int], stops: list[int]) -> None:
-        self._text = text
-        self._starts = starts
-        self._stops = stops
-        self._split: dict[int, list[str]] = {}
-
-    def __len__(self) -> int:
-        return len(self._starts)
-
-    @overload
-    def __getitem__(self, k: int) -> list[str]: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[list[str]]: ...
-
-    def __getitem__(self, k: int | slice) -> list[str] | list[list[str]]:
-        if isinstance(k, slice):
-            return [self[index] for index in range(len(self))[k]]
-        lines = self._split.get(k)
-        if lines is None:
-            start, stop = self._starts[k], self._stops[k]  # (IndexError past the end)
-            lines = self._split[k] = split_lines(self._text[start:stop])
-        return lines
-
-
 def _last_definition(text: str, starts: list[int]) -> int:
     """The last of the cells starting at ``starts`` holding a line that starts as a definition
     does (-1: none)."""
@@ -206,17 +167,19 @@ def _explicit_layout(rest: str, meta: Meta) -> set[str]:
 
 
 def _parse_markers(text: str, matches: list[re.Match[str]]) -> list[Marker]:
-    seen: dict[str | None, Marker] = {}  # files repeat markers ("# %% [markdown]"): parse each once
-    pairs_seen = PairsSeen()  # and markers of many pairs share what they have in common
-    markers = []
-    for match in matches:
-        rest = match["rest"]
-        marker = seen.get(rest)
-        if marker is None:
-            try:
-                marker = parse_marker(rest or "", pairs_seen=pairs_seen)
-            except MarkerProblem as problem:
-                raise NotebookFormatError(line_number(text, match.start()), str(problem)) from None
-            seen[rest] = marker
-        markers.append(marker)
-    return markers
+    """What each marker says; files repeat markers (``# %% [markdown]``): each read once.
+
+    The general reader (and its large patterns, ~10 ms to import) is imported here, the first
+    time a file has markers other than the ones Cascade writes: not by every process that may
+    open a notebook, nor to open one Cascade wrote."""
+    from app.core.fileformat.marker_reading import read_markers
+
+    rests = [match["rest"] or "" for match in matches]
+    distinct = list(dict.fromkeys(rests))
+    try:
+        read = read_markers([(rest, None, None) for rest in distinct])
+    except MarkerProblem as problem:
+        first = rests.index(distinct[problem.index])
+        raise NotebookFormatError(line_number(text, matches[first].start()), str(problem)) from None
+    by_rest = dict(zip(distinct, read, strict=True))
+    return list(map(by_rest.__getitem__, rests))

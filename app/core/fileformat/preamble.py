@@ -61,3 +61,70 @@ def preamble_length(lines: Lines) -> int:
         if not opened and text.strip():
             return start
     return start
+
+
+#: Before a YAML header opens, the line that decides (from the third line on): a fence (group
+#: 1), a line that is no comment, or a comment with text.
+_BEFORE_HEADER = re.compile(r"^(?:(#(?: )?---[^\S\n]*$)|(?!#|\Z)|#(?=[^\n]*\S))", re.M)
+#: Inside it, the line that decides: a fence (group 1), or a line that is no comment.
+_IN_HEADER = re.compile(r"^(?:(#(?: )?---[^\S\n]*$)|(?!#|\Z))", re.M)
+
+
+def preamble_end(text: str) -> int:
+    """Where the preamble of ``text`` ends: the offset after the :func:`preamble_length`
+    lines of ``text`` split at newlines. The first two lines (a ``#!``, an encoding) are read
+    as :func:`preamble_length` reads them; the lines after are searched in C for the one that
+    decides (a file of a million comment lines is not read line by line)."""
+    start = 0  # where the preamble ends if no YAML header completes
+    opened = False
+    pos = 0
+    first = ""
+    for index in range(2):
+        if pos >= len(text):
+            return start
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line, next_pos = text[pos:end], end + 1
+        if index == 0:
+            first = line
+        if index == 0 and line.startswith("#!"):
+            start, pos = min(next_pos, len(text)), next_pos
+            continue
+        if (index == 0 or (index == 1 and not _ENCODING.match(first))) and _ENCODING.match(line):
+            start, pos = min(next_pos, len(text)), next_pos
+            continue
+        if not line.startswith("#"):
+            return start
+        uncommented = _uncomment(line)
+        if _YAML_FENCE.fullmatch(uncommented):
+            if opened:
+                return _after_header(text, next_pos)
+            opened = True
+        elif not opened and uncommented.strip():
+            return start
+        pos = next_pos
+    if pos >= len(text):
+        return start
+    if not opened:
+        found = _BEFORE_HEADER.search(text, pos)
+        if found is None or found[1] is None:
+            return start
+        pos = text.find("\n", found.end()) + 1
+        if pos == 0:
+            return start
+    found = _IN_HEADER.search(text, pos)
+    if found is None or found[1] is None:
+        return start
+    return _after_header(text, found.end() + 1)
+
+
+def _after_header(text: str, pos: int) -> int:
+    """Where the preamble ends when the YAML header's closing line ends at ``pos``: after the
+    line that follows, if it is blank (uncommented)."""
+    if pos >= len(text):
+        return len(text)
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if not _uncomment(text[pos:end]).strip():
+        return min(end + 1, len(text))
+    return pos

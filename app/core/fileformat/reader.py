@@ -10,14 +10,12 @@ text and other tools' notebooks are refused (:mod:`app.core.fileformat.foreign`)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from app.core.fileformat.finish import finish
 from app.core.fileformat.foreign import refuse_foreign
 from app.core.fileformat.header import find_header
 from app.core.fileformat.model import Draft, LoadedNotebook, Read
 from app.core.fileformat.percent import read_percent
-from app.core.fileformat.preamble import preamble_length
+from app.core.fileformat.preamble import preamble_end
 from app.core.fileformat.seed import is_seed, read_seed
 from app.core.fileformat.syntax import marker_lines, normalize_newlines, without_final_newline
 from app.core.gc_pause import gc_paused
@@ -49,42 +47,7 @@ def _parse(text: str) -> LoadedNotebook:
 
 def preamble_offset(text: str) -> int:
     """Where the preamble (:mod:`app.core.fileformat.preamble`) ends in ``text``."""
-    lines = _HeadLines(text)
-    return min(lines.lengths(preamble_length(lines)), len(text))
-
-
-class _HeadLines:
-    """The lines of a text, split as they are asked for (a preamble is decided in its first
-    few lines; a file of a million comment lines must not be split to find that out)."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._lines: list[str] = []
-        self._pos = 0
-
-    def __getitem__(self, index: int) -> str:
-        while index >= len(self._lines) and self._pos < len(self._text):
-            self._next()
-        return self._lines[index]
-
-    def _next(self) -> None:
-        end = self._text.find("\n", self._pos)
-        end = len(self._text) if end < 0 else end
-        self._lines.append(self._text[self._pos : end])
-        self._pos = end + 1
-
-    def __iter__(self) -> Iterator[str]:
-        index = 0
-        while True:
-            try:
-                yield self[index]
-            except IndexError:
-                return
-            index += 1
-
-    def lengths(self, count: int) -> int:
-        """The offset just after the first ``count`` lines."""
-        return sum(len(self[index]) + 1 for index in range(count))
+    return preamble_end(text)
 
 
 def loads(text: str) -> Notebook:

@@ -63,14 +63,20 @@ def too_many_cells(text: str, offset: int) -> NotebookFormatError:
 
 
 def marker_lines(
-    text: str, start: int = 0, max_hints: int = MAX_MARKER_HINTS
+    text: str,
+    start: int = 0,
+    max_hints: int = MAX_MARKER_HINTS,
+    other_forms: bool | None = None,
 ) -> Iterator[re.Match[str]]:
     """The :data:`MARKER_LINE` matches from ``start`` on (``MARKER_LINE.finditer``), found a
     faster way: a marker line holds ``%%``, so only the lines holding it are tried, each with
     one match at its start. The rarer ``# <codecell>`` and ``# In[3]:`` forms, or more than
     ``max_hints`` lines holding ``%%`` that are no marker, send the search to the general scan
-    (for the rest of the text)."""
-    if text.find("<codecell>", start) >= 0 or text.find("In[", start) >= 0:
+    (for the rest of the text). ``other_forms``: whether the text from ``start`` on may hold
+    those forms, when the caller knows (a search that restarts often looks once)."""
+    if other_forms is None:
+        other_forms = has_other_marker_forms(text, start)
+    if other_forms:
         yield from MARKER_LINE.finditer(text, start)
         return
     pos = start
@@ -88,6 +94,11 @@ def marker_lines(
         if misses > max_hints:
             yield from MARKER_LINE.finditer(text, pos)
             return
+
+
+def has_other_marker_forms(text: str, start: int = 0) -> bool:
+    """Whether ``text`` from ``start`` on may hold a ``# <codecell>`` or ``# In[3]:`` marker."""
+    return text.find("<codecell>", start) >= 0 or text.find("In[", start) >= 0
 
 
 def search_line(
@@ -111,6 +122,16 @@ def run_end(pattern: re.Pattern[str], text: str, pos: int, stop: int | None = No
     """Where a run matched by ``pattern`` (one that may match nothing) starting at ``pos`` ends."""
     found = pattern.match(text, pos, len(text) if stop is None else stop)
     return found.end() if found else pos
+
+
+def blank_lines_end(text: str, pos: int, stop: int | None = None) -> int:
+    """Where the blank lines (whitespace alone, each ending in a newline) from ``pos`` (a
+    line's start) end, up to ``stop``: the start of the line of the first other character,
+    found in C (``(?:[^\\S\\n]*\\n)*`` takes a step per line)."""
+    stop = len(text) if stop is None else stop
+    part = text[pos:stop]
+    first = pos + len(part) - len(part.lstrip())  # (whitespace as str.isspace, as \\s)
+    return max(text.rfind("\n", pos, first) + 1, pos)
 
 
 def normalize_newlines(text: str) -> str:

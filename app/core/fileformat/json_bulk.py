@@ -1,0 +1,141 @@
+"""JSON decoded and encoded for many values at once, as ``json.loads`` and ``json.dumps`` do
+for each: one decode of the values joined into an array, one encoding of a list split at its
+items' separators where no item holds one, the C scanner and encoder called without a Python
+frame otherwise.
+For :mod:`app.core.fileformat.value_batch`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Sequence
+from itertools import compress, repeat
+from json.encoder import encode_basestring_ascii
+from operator import eq, itemgetter, not_
+from typing import Any
+
+#: A JSON string (strict: no control characters).
+JSON_STRING = r'"(?:[^"\\\x00-\x1f]++|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*+"'
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"not JSON: {name}")
+
+
+#: As values.py decodes (no NaN or Infinity), and as quoted_value decodes a string.
+DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+STRING_DECODER = json.JSONDecoder(strict=False)
+
+
+def _encode_unsupported(value: object) -> Any:
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _c_encoder() -> Any:
+    """The C encoder ``json.dumps(value)`` uses (ensure_ascii, allow_nan), called directly:
+    one C call per value, no Python frame."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has it
+        return None
+    return make(
+        None, _encode_unsupported, encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+
+
+_ENCODER = _c_encoder()
+
+
+def encode_each(values: Sequence[Any]) -> list[str]:
+    """``json.dumps(value)`` (ensure_ascii, allow_nan) of each of ``values``: where none is a
+    list or a dict, the list encoded once and split at its ", " (as many pieces as values: no
+    item holds one, each piece is an item), else one C call per value."""
+    if not values:
+        return []
+    if not any(map(isinstance, values, repeat((list, dict)))):
+        items = json.dumps(list(values))[1:-1].split(", ")
+        if len(items) == len(values):
+            return items
+    if _ENCODER is None:  # pragma: no cover
+        return list(map(json.dumps, values))
+    try:
+        return list(map("".join, map(_ENCODER, values, repeat(0))))
+    except RecursionError:  # pragma: no cover - deeper than the decoder reads
+        return list(map(json.dumps, values))
+
+
+def decode_each(texts: Sequence[str], decoder: json.JSONDecoder) -> tuple[list[Any], list[bool]]:
+    """The value of each of ``texts`` and whether it is one whole JSON value (where not: a
+    None value): one decode of them all joined into an array, else one C call per text and a
+    step of Python where one fails."""
+    if not texts:
+        return [], []
+    try:
+        joined: list[Any] = decoder.decode(f"[{','.join(texts)}]")
+    except (ValueError, RecursionError):
+        pass
+    else:
+        if len(joined) == len(texts):
+            # (each text a whole value, or pieces that join into as many: checked by
+            # decoding each where the encoder does not write the texts back)
+            return joined, [True] * len(texts)
+    return _decode_one_by_one(texts, decoder)
+
+
+def _decode_one_by_one(
+    texts: Sequence[str], decoder: json.JSONDecoder
+) -> tuple[list[Any], list[bool]]:
+    scan = decoder.scan_once  # type: ignore[attr-defined]
+    values: list[Any] = []
+    ok: list[bool] = []
+    pos = 0
+    while pos < len(texts):
+        found: list[tuple[Any, int]] = []
+        with contextlib.suppress(ValueError, RecursionError, StopIteration):
+            found.extend(map(scan, texts[pos:], repeat(0)))  # (StopIteration ends it early too)
+        values.extend(map(itemgetter(0), found))
+        ok.extend(map(eq, map(itemgetter(1), found), map(len, texts[pos : pos + len(found)])))
+        pos += len(found)
+        if pos < len(texts):  # texts[pos] is not JSON
+            values.append(None)
+            ok.append(False)
+            pos += 1
+    return values, ok
+
+
+def decoded(texts: list[str], decoder: json.JSONDecoder) -> tuple[list[Any], list[bool]]:
+    """:func:`_decode_each`, exactly: a joined decode that gives as many values as texts may
+    still have split them otherwise (``[1`` and ``2]``), which an encoding of the values that
+    writes each text back rules out; the rest are decoded one by one."""
+    values, ok = decode_each(texts, decoder)
+    if all(ok) and values:
+        encoded = encode_each(values)
+        unsure = list(map(not_, map(eq, encoded, texts)))
+        if any(unsure):
+            positions = list(compress(range(len(texts)), unsure))
+            again, good = _decode_one_by_one([texts[index] for index in positions], decoder)
+            list(map(values.__setitem__, positions, again))
+            list(map(ok.__setitem__, positions, good))
+    return values, ok
+
+
+_NON_FINITE_HINT = re.compile("Infinity|NaN")
+#: JSON text holding a value ``json.dumps(value, allow_nan=False)`` refuses (as the encoder
+#: writes it, outside strings).
+_NON_FINITE = re.compile(rf"(?:[^\"]|{JSON_STRING})*?(?:Infinity|NaN)")
+
+
+def dumped(values: Sequence[Any]) -> list[str]:
+    """``to_text`` of each of ``values`` (JSON values, none a string): what
+    ``json.dumps(value, allow_nan=False)`` writes, or ``str(value)`` where it refuses."""
+    encoded = encode_each(values)
+    if _NON_FINITE_HINT.search("".join(encoded)) is None:
+        return encoded
+    hints = list(compress(range(len(encoded)), map(_NON_FINITE_HINT.search, encoded)))
+    for index in hints:
+        if _NON_FINITE.match(encoded[index]):
+            encoded[index] = str(values[index])  # (holding NaN or inf: never typed)
+    return encoded
