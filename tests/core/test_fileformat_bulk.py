@@ -23,7 +23,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.core import fileformat
-from app.core.fileformat import json_bulk, marker_tokens, value_batch
+from app.core.fileformat import json_bulk, marker_tokens, value_batch, value_kinds
 from app.core.fileformat.header import _last_close_line
 from app.core.fileformat.layout import TextSpacing
 from app.core.fileformat.marker_reading import read_markers
@@ -304,9 +304,9 @@ def test_json_scalars_encoded_at_once_as_one_at_a_time(items: list[object]) -> N
 @given(st.text(st.sampled_from("0123456789_+-.eExXoObBaAfFj"), min_size=1, max_size=9))
 def test_python_numbers_read_by_int_and_float_as_by_literal_eval(text: str) -> None:
     """The kinds ``int(text, 0)`` and ``float(text)`` read are Python's own literals."""
-    if re.fullmatch(value_batch._PY_INT, text):
+    if re.fullmatch(value_kinds.PY_INT, text):
         assert ast.literal_eval(text) == int(text, 0)
-    elif re.fullmatch(value_batch._PY_FLOAT, text):
+    elif re.fullmatch(value_kinds.PY_FLOAT, text):
         assert repr(ast.literal_eval(text)) == repr(float(text))
 
 

@@ -12,7 +12,7 @@ notebook without settings is written as Jupytext writes it, but for the cell ids
 Modules, one job each: ``syntax`` (markers, escape, newlines), ``markers`` and ``values``
 (what a marker and its metadata mean, JSON types kept), ``marker_reading`` (a file's markers
 read together), ``marker_tokens`` (a marker's text split into tag, title and pairs),
-``value_batch`` and ``json_bulk`` (a file's metadata values read at once), ``preamble`` (a
+``value_batch``, ``value_kinds`` and ``json_bulk`` (a file's metadata values read at once), ``preamble`` (a
 Jupytext YAML header, kept verbatim), ``header`` (the PEP 723 block and its TOML), ``strings``,
 ``pep8`` and ``layout`` (Jupytext's rules for where a cell starts and ends and the blank lines
 between cells), ``percent`` and ``seed`` (the readers), ``reader`` (which reader), ``foreign``

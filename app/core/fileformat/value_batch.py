@@ -28,28 +28,44 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from itertools import compress, repeat
 from json.encoder import encode_basestring_ascii
-from operator import attrgetter, eq, getitem, not_
+from operator import eq, getitem, not_
 from typing import Any
 
 from app.core.fileformat.json_bulk import (
     DECODER,
-    JSON_STRING,
     STRING_DECODER,
     decode_each,
     decoded,
     dumped,
     encode_each,
 )
+from app.core.fileformat.value_kinds import (
+    CANONICAL,
+    CONSTANT,
+    CONSTANTS,
+    FAILING,
+    FLOAT,
+    INT,
+    ITSELF,
+    JSON_INT,
+    JSON_NUMBER_RE,
+    KIND,
+    MAX_NUMBER_CHARS,
+    MAYBE_JSON,
+    OTHER,
+    PLAIN,
+    SINGLE,
+    TYPED_FIRST,
+    bare_kind,
+    bare_lines,
+    typed_kind,
+)
 from app.core.fileformat.values import bare_value, is_typed
 
 #: The most distinct values per file read one at a time (each takes ~10 µs).
 MAX_SLOW_VALUES = 10_000
-#: Longer numbers are read one at a time (``int`` refuses more than
-#: ``sys.get_int_max_str_digits()`` digits: at least 640 wherever it is set).
-_MAX_NUMBER_CHARS = 600
 #: The longest bare value ``bare_value`` gives to ``ast.literal_eval`` (values.py).
 _MAX_LITERAL = 1000
 
@@ -60,142 +76,6 @@ class TooManySlowValues(ValueError):
     def __init__(self, values: set[str]) -> None:
         super().__init__(f"{len(values):,} values to read one at a time")
         self.values = values
-
-
-# -- kinds of values -------------------------------------------------------------------------
-
-_DIGITS = r"[0-9]++(?:_[0-9]++)*+"  # (digits, single underscores between: runs, fast)
-#: A Python integer literal with at most one sign (``literal_eval`` takes one unary ``+``/``-``);
-#: ``int(text, 0)`` reads exactly these, as the compiler does.
-_PY_INT = (
-    r"[+-]?(?:[1-9][0-9]*+(?:_[0-9]++)*+|0++(?:_0++)*+|0[xX](?:_?[0-9a-fA-F]++)++"
-    r"|0[oO](?:_?[0-7]++)++|0[bB](?:_?[01]++)++)"
-)
-#: A Python float literal with at most one sign; ``float(text)`` reads the same value.
-_PY_FLOAT = (
-    rf"[+-]?(?:(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.)(?:[eE][+-]?{_DIGITS})?"
-    rf"|{_DIGITS}[eE][+-]?{_DIGITS})"
-)
-_CANONICAL_INT = r"(?:0|-?[1-9][0-9]{0,17})"
-_JSON_NUMBER = r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?"
-_JSON_FLOAT = r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++(?:[eE][+-]?[0-9]++)?|[eE][+-]?[0-9]++)"
-#: Text made of JSON's tokens alone, in brackets (decoding tells whether they make JSON).
-_JSON_TOKENS = (
-    rf"[\[{{](?:[ \t\n\r\[\]{{}},:]++|{JSON_STRING}|{_JSON_NUMBER}|true|false|null)*+"
-    r"(?<=[\]}])"
-)
-#: A string as ``json.dumps`` writes it (ensure_ascii): printable ASCII, short escapes, and
-#: ``\u`` escapes (lower case) for other control characters and whatever is not ASCII.
-_CANONICAL_STRING = (
-    r'"(?:[ !#-\[\]-~]++|\\["\\bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f]|7f)'
-    r'|\\u(?:00[89a-f][0-9a-f]|0[1-9a-f][0-9a-f]{2}|[1-9a-f][0-9a-f]{3}))*+"'
-)
-_CANONICAL_SCALAR = rf"(?:{_CANONICAL_INT}|true|false|null|{_CANONICAL_STRING})"
-
-
-def _canonical_container(depth: int) -> str:
-    """Arrays, and objects of one key (no key to repeat), as ``json.dumps`` writes them, of
-    canonical integers, strings, constants and such containers nested ``depth`` deep: the
-    JSON a decode and an encode would give back unchanged (floats, which may not, are not
-    here: they take the decode)."""
-    value = _CANONICAL_SCALAR
-    for _ in range(depth):
-        item = rf"(?:{value}(?:, (?=[^\]])|(?=\])))"
-        value = rf"(?:{_CANONICAL_SCALAR}|\[{item}*+\]|\{{(?:{_CANONICAL_STRING}: {value})?\}})"
-    return value
-
-
-#: A character that is not ASCII: the negated class compiles at once, where the range
-#: ``\x80-\U0010ffff`` made ``re`` build a 64 K table for each (~30 ms at import).
-_NON_ASCII = r"[^\x00-\x7f]"
-#: Text without quotes, comments or backslashes (no string, comment or continued line can
-#: hide a word) holding an ASCII identifier that is a whole token (nothing before it that
-#: joins it to a number, an attribute or a longer name, nothing after it) and none of the
-#: words a literal may hold: ``ast.literal_eval`` fails on it (it does not parse, or it holds
-#: a name, or a keyword that builds no literal). No JSON text holds such a word either.
-_FAILING_WORD = (
-    rf".*?(?<![0-9A-Za-z_.])(?<!{_NON_ASCII})"
-    rf"(?!(?:True|False|None|set|true|false|null)(?![0-9A-Za-z_]|{_NON_ASCII}))"
-    rf"[A-Za-z_][0-9A-Za-z_]*+(?!{_NON_ASCII})"
-)
-_SHORT = rf"(?=.{{0,{_MAX_NUMBER_CHARS}}}\Z)"
-
-# The kinds of bare value, in the order they are tried (a value is of the first that matches).
-_PLAIN, _ITSELF, _CONSTANT, _INT, _FLOAT, _CANONICAL, _MAYBE_JSON, _SINGLE, _FAILING, _OTHER = (
-    range(1, 11)
-)
-#: Each kind's pattern, guarded by the characters the kind may start with (so that those that
-#: fail, fail at once): ``{end}`` where the value ends, ``{dot}`` any character.
-_BARE_KINDS = {
-    _PLAIN: r"(?![-+.0-9\[{('\"])(?!(?:True|False|None){end})",  # itself
-    _ITSELF: rf"(?=[-0-9]){_CANONICAL_INT}{{end}}",  # a canonical integer: itself
-    _CONSTANT: r"(?:True|False|None){end}",  # true, false, null
-    _INT: rf"(?=[-+0-9])(?={{dot}}{{0,{_MAX_NUMBER_CHARS}}}{{end}}){_PY_INT}{{end}}",
-    _FLOAT: rf"(?=[-+.0-9])(?={{dot}}{{0,{_MAX_NUMBER_CHARS}}}{{end}}){_PY_FLOAT}{{end}}",
-    _CANONICAL: rf"(?=[\[{{{{]){_canonical_container(2)}{{end}}",  # JSON as written: itself
-    _MAYBE_JSON: rf"(?=[\[{{{{]){_JSON_TOKENS}{{end}}",  # decoded, then encoded
-    _SINGLE: r"'[^'\\\n\r\x00]*+'{end}",  # a Python string: the string
-    _FAILING: rf"(?=[^'\"#\\\n]*+{{end}}){_FAILING_WORD}{{dot}}*+{{end}}",  # itself
-    _OTHER: "",  # long: itself (unless JSON not tried); else read one at a time
-}
-_END, _LINE_END, _ANY, _IN_LINE = r"\Z", r"(?=\n)", ".", r"[^\n]"
-
-
-def _kind_pattern(kind: int, end: str = _END, dot: str = _ANY) -> str:
-    return _BARE_KINDS[kind].replace("{end}", end).replace("{dot}", dot)
-
-
-def _kind_lines(kind: int) -> re.Pattern[str]:
-    line = _kind_pattern(kind, _LINE_END, _IN_LINE)
-    last = _kind_pattern(kind, _END, _IN_LINE)
-    return re.compile(f"(?:{line}\n)*+{last}")
-
-
-# The patterns below are large (10 ms each to compile): compiled the first time a file has
-# values to read, not when every process that might open a notebook imports this module.
-
-
-@cache
-def _bare_kind() -> re.Pattern[str]:
-    """A bare value's kind: the group that matched (``lastindex``)."""
-    return re.compile("|".join(f"({_kind_pattern(kind)})" for kind in _BARE_KINDS), re.DOTALL)
-
-
-@cache
-def _bare_lines() -> dict[int, re.Pattern[str]]:
-    """Values of one kind joined by newlines (none in them), that kind's pattern for each
-    line: a file's values are often all of one kind, told by one search instead of one per
-    value (a value of an earlier kind that matches a later kind's pattern reads the same by
-    both)."""
-    return {
-        kind: _kind_lines(kind)
-        for kind in (_ITSELF, _CONSTANT, _INT, _FLOAT, _CANONICAL, _SINGLE, _FAILING)
-    }
-
-
-_CONSTANTS = {"True": "true", "False": "false", "None": "null"}
-#: The first characters of typed values (and "t", "f", "n" of true, false, null).
-_TYPED_FIRST = frozenset("-0123456789[{")
-
-
-@cache
-def _typed_kind() -> re.Pattern[str]:
-    """A string's kind for ``is_typed``: 1 not typed, 2 typed, 3 a float (typed where
-    written as its ``repr``), 4 maybe JSON (typed where written as the encoder writes it),
-    5 not typed."""
-    return re.compile(
-        r"((?![-0-9\[{])(?!(?:true|false|null)\Z))"
-        rf"|((?:{_CANONICAL_INT}|true|false|null|(?=[\[{{]){_canonical_container(2)})\Z)"
-        rf"|({_JSON_FLOAT}\Z)"
-        rf"|({_JSON_TOKENS}\Z)"
-        r"|()",
-        re.DOTALL,
-    )
-
-
-_KIND = attrgetter("lastindex")
-_JSON_NUMBER_RE = re.compile(_JSON_NUMBER)
-_JSON_INT = re.compile(r"0|-?[1-9][0-9]*+")
 
 
 class _Kinds:
@@ -211,13 +91,13 @@ class _Kinds:
     ) -> None:
         self.texts = texts
         if texts and lines:
-            first = _KIND(pattern.match(texts[0]))
+            first = KIND(pattern.match(texts[0]))
             whole = lines.get(first)
             if whole is not None and whole.fullmatch("\n".join(texts)):
                 self.kinds: list[int] = []
                 self.present = {first}
                 return
-        self.kinds = list(map(_KIND, map(pattern.match, texts)))
+        self.kinds = list(map(KIND, map(pattern.match, texts)))
         self.present = set(self.kinds)
 
     def at(self, kind: int) -> list[int]:
@@ -261,16 +141,16 @@ def typed_flags(texts: Sequence[str], failed: set[str] | None = None) -> list[bo
     JSON but did not decode (each took a step of Python)."""
     flags = [False] * len(texts)
     firsts = set(map(getitem, texts, repeat(slice(0, 1))))
-    if firsts.isdisjoint(_TYPED_FIRST) and not firsts & {"t", "f", "n"}:
+    if firsts.isdisjoint(TYPED_FIRST) and not firsts & {"t", "f", "n"}:
         return flags  # (none starts as a typed value does)
-    kinds = _Kinds(list(texts), _typed_kind())
+    kinds = _Kinds(list(texts), typed_kind())
     _put(flags, kinds.at(2), repeat(True))
     floats_at = kinds.at(3)
     if floats_at:
         floats = _taken(texts, floats_at)
         _put(flags, floats_at, map(eq, map(repr, map(float, floats)), floats))
         for index in floats_at:  # (longer than read in bulk: one at a time)
-            if len(texts[index]) > _MAX_NUMBER_CHARS:
+            if len(texts[index]) > MAX_NUMBER_CHARS:
                 flags[index] = is_typed(texts[index])
     maybe_at = kinds.at(4)
     if maybe_at:
@@ -285,9 +165,9 @@ def typed_flags(texts: Sequence[str], failed: set[str] | None = None) -> list[bo
     # than read in bulk: one at a time)
     for index in kinds.at(5):
         text = texts[index]
-        if _JSON_NUMBER_RE.fullmatch(text) and len(text) > _MAX_NUMBER_CHARS:
+        if JSON_NUMBER_RE.fullmatch(text) and len(text) > MAX_NUMBER_CHARS:
             flags[index] = is_typed(text)
-        elif _JSON_INT.fullmatch(text):
+        elif JSON_INT.fullmatch(text):
             flags[index] = True  # (a canonical integer of more digits than kind 2 takes)
     return flags
 
@@ -377,25 +257,25 @@ class _BareReader:
         self.written = written
         self.repeated = _repeated(written)
         work = self.work = list(set(written)) if self.repeated else written
-        kinds = _Kinds(work, _bare_kind(), _bare_lines())
+        kinds = _Kinds(work, bare_kind(), bare_lines())
         self.slow: set[str] = set()
         if len(kinds.present) == 1 and kinds.present & _READ_IN_ONE_PASS:
             self.texts = _ONE_PASS[next(iter(kinds.present))](work)  # (all of one kind)
             return
         self.texts = list(work)  # each one's meta text, as it is found
-        constants_at = kinds.at(_CONSTANT)
-        _put(self.texts, constants_at, map(_CONSTANTS.__getitem__, _taken(work, constants_at)))
-        ints_at = kinds.at(_INT)
+        constants_at = kinds.at(CONSTANT)
+        _put(self.texts, constants_at, map(CONSTANTS.__getitem__, _taken(work, constants_at)))
+        ints_at = kinds.at(INT)
         _put(self.texts, ints_at, map(str, map(int, _taken(work, ints_at), repeat(0))))
-        floats_at = kinds.at(_FLOAT)
+        floats_at = kinds.at(FLOAT)
         _put(self.texts, floats_at, map(repr, map(float, _taken(work, floats_at))))
-        single_at = kinds.at(_SINGLE)
+        single_at = kinds.at(SINGLE)
         if single_at:
             failed: set[str] = set()
             inner = _unquoted(_taken(work, single_at))
             _put(self.texts, single_at, string_texts(inner, failed))
             self.slow.update(f"'{text}'" for text in failed)
-        maybe_at = kinds.at(_MAYBE_JSON)
+        maybe_at = kinds.at(MAYBE_JSON)
         if maybe_at:
             maybe = _taken(work, maybe_at)
             values, ok = decoded(maybe, DECODER)
@@ -404,10 +284,10 @@ class _BareReader:
             self.slow.update(
                 text for text in compress(maybe, map(not_, ok)) if len(text) <= _MAX_LITERAL
             )
-        for text in _taken(work, kinds.at(_OTHER)):
+        for text in _taken(work, kinds.at(OTHER)):
             # No literal_eval beyond 1000 characters: itself, unless it is a number longer
             # than read in bulk (JSON reads it).
-            if len(text) <= _MAX_LITERAL or _JSON_NUMBER_RE.fullmatch(text):
+            if len(text) <= _MAX_LITERAL or JSON_NUMBER_RE.fullmatch(text):
                 self.slow.add(text)
 
     def metas(self) -> list[str]:
@@ -426,13 +306,13 @@ class _BareReader:
 #: Kinds read by one pass over all their values (a file's values all of one such kind need no
 #: step per value): to each value's meta text.
 _ONE_PASS: dict[int, Callable[[list[str]], list[str]]] = {
-    _PLAIN: list,
-    _ITSELF: list,
-    _CONSTANT: lambda texts: list(map(_CONSTANTS.__getitem__, texts)),
-    _INT: lambda texts: _ints(texts),
-    _FLOAT: lambda texts: list(map(repr, map(float, texts))),
-    _CANONICAL: list,
-    _FAILING: list,
+    PLAIN: list,
+    ITSELF: list,
+    CONSTANT: lambda texts: list(map(CONSTANTS.__getitem__, texts)),
+    INT: lambda texts: _ints(texts),
+    FLOAT: lambda texts: list(map(repr, map(float, texts))),
+    CANONICAL: list,
+    FAILING: list,
 }
 _READ_IN_ONE_PASS = frozenset(_ONE_PASS)
 #: Canonical integers after a ``+``, joined by newlines (each reads as itself without it).
@@ -440,7 +320,7 @@ _PLUS_CANONICAL_LINES = re.compile(r"\+(?:0|[1-9][0-9]*+)(?:\n\+(?:0|[1-9][0-9]*
 
 
 def _ints(texts: list[str]) -> list[str]:
-    """The meta texts of Python integer literals (:data:`_INT`): ``str(int(text, 0))``."""
+    """The meta texts of Python integer literals (:data:`INT`): ``str(int(text, 0))``."""
     if _PLUS_CANONICAL_LINES.fullmatch("\n".join(texts)):
         return list(map(getitem, texts, repeat(slice(1, None))))
     return list(map(str, map(int, texts, repeat(0))))
@@ -486,8 +366,8 @@ def read_values(written: Sequence[str]) -> list[str]:
     if _ANY_READING.search(joined) is None:
         return metas  # every value reads as itself
     if '"' not in joined:  # no value quoted: maybe all of one kind, told by one search
-        first = _KIND(_bare_kind().match(written[0]))
-        whole = _bare_lines().get(first)
+        first = KIND(bare_kind().match(written[0]))
+        whole = bare_lines().get(first)
         if first in _ONE_PASS and whole is not None and whole.fullmatch(joined):
             return _ONE_PASS[first](metas)
     if _ALL_QUOTED.fullmatch(joined) and not joined.endswith("\n"):  # (every one quoted)
