@@ -7,8 +7,9 @@ text cannot be parsed, the kernel's Python cannot start (the line says which set
 it), or a ``--set`` names no control or gives it an invalid value. A Jupyter ``.ipynb`` or a
 marimo notebook is converted in memory first (``app.cli_convert``).
 
-This module reads the command line and starts the worker; only then is what reads, runs and
-reports the notebook imported (:mod:`app.cli_run`), while the worker starts.
+This module reads the command line and starts the worker (:func:`_start_worker`, before even
+``asyncio`` is imported); only then is what reads, runs and reports the notebook imported
+(:mod:`app.coordinator.headless`, :mod:`app.cli_run`), while the worker starts.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from app.coordinator.headless import HeadlessRun
+if TYPE_CHECKING:
+    from app.coordinator.worker_process import StartedWorker
 
 _TRUST_HELP = (
     "honour the notebook's own interpreter, database and ${ENV} references for this run "
@@ -54,7 +56,11 @@ def run_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     _add_run_options(parser)
     args = parser.parse_args(argv)
     path: Path = args.notebook
-    with HeadlessRun(path) as run:
+    started = _start_worker(path)
+    _import_asyncio_without_tls()
+    from app.coordinator.headless import HeadlessRun
+
+    with HeadlessRun(path, started=started) as run:
         from app import cli_run  # imported while the worker starts
 
         coordinator = cli_run.open_and_run(run, args, err)
@@ -83,10 +89,43 @@ def export_command(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.
     args = parser.parse_args(argv)
     target: Path = args.html or args.ipynb
     what = "a Jupyter notebook" if args.ipynb else "HTML"
-    with HeadlessRun(args.notebook) as run:
+    started = _start_worker(args.notebook)
+    _import_asyncio_without_tls()
+    from app.coordinator.headless import HeadlessRun
+
+    with HeadlessRun(args.notebook, started=started) as run:
         from app import cli_run  # imported while the worker starts
 
         coordinator = cli_run.open_and_run(run, args, err, export=(target, what))
     if coordinator is None:
         return 2
     return cli_run.write_export(coordinator, target, bool(args.ipynb), out, err)
+
+
+def _start_worker(notebook: Path) -> StartedWorker | None:
+    """Start the worker the run will want (Cascade's Python, in the notebook's folder) now,
+    before the event loop and the coordinator are imported: it starts while they are. None
+    if it cannot be started now; the run then starts one itself and says why not."""
+    from app.coordinator.launch import WorkerLauncher
+    from app.coordinator.worker_process import StartedWorker, start_worker
+
+    launcher = WorkerLauncher(cwd=notebook.resolve().parent)
+    launch = launcher.next_launch()
+    try:
+        return StartedWorker(launch, start_worker(launch), launcher.wanted())
+    except OSError:
+        return None
+
+
+def _import_asyncio_without_tls() -> None:
+    """Import ``asyncio`` without :mod:`ssl` (a sixth of its import time here, ~15 ms): the
+    app process of a headless run opens no connection of its own (SQL runs in the worker),
+    and ``asyncio`` supports a Python without ``ssl`` (its TLS transports are then refused).
+    ``import ssl`` works as usual afterwards; only ``asyncio`` in this process goes without."""
+    if "asyncio" in sys.modules or "ssl" in sys.modules:
+        return
+    sys.modules["ssl"] = None  # type: ignore[assignment]  # (``import ssl`` raises ImportError)
+    try:
+        import asyncio  # noqa: F401
+    finally:
+        del sys.modules["ssl"]

@@ -5,8 +5,11 @@ qasync (a quarter of a second before anything else could happen). It starts the 
 exactly as the window's :class:`~app.coordinator.qprocess_kernel.QProcessKernel` does (same
 :func:`~app.coordinator.launch.worker_launch`, same protocol framing and process-group
 handling in :class:`~app.coordinator.worker_session.WorkerSession`) and passes the same
-contract tests; only the process mechanism differs: ``loop.subprocess_exec`` with a
-:class:`asyncio.SubprocessProtocol` whose callbacks play the part of QProcess's signals.
+contract tests; only the process mechanism differs: a :mod:`subprocess` process whose pipes
+the loop reads (:class:`~app.coordinator.popen_transport.PopenTransport`, as
+``loop.subprocess_exec`` would) and a :class:`asyncio.SubprocessProtocol` whose callbacks play
+the part of QProcess's signals. ``cascade run`` starts its worker before it imports this
+module (:class:`~app.coordinator.worker_process.StartedWorker`); the kernel adopts that one.
 
 :meth:`AsyncioKernel.kill` must, like QProcess's ``waitForFinished``, leave no running worker
 behind when it returns, so that a restart never races the old process: it kills the group,
@@ -20,11 +23,12 @@ import asyncio
 import contextlib
 import os
 import signal
-import subprocess
 from typing import Any
 
 from app.coordinator.kernel import KernelExited, KernelStartError
 from app.coordinator.launch import WorkerLauncher
+from app.coordinator.popen_transport import PopenTransport
+from app.coordinator.worker_process import StartedWorker, start_worker
 from app.coordinator.worker_session import (
     SHUTDOWN_TIMEOUT_S,
     WorkerSession,
@@ -48,14 +52,15 @@ class _WorkerProtocol(asyncio.SubprocessProtocol):
         self.launched_for = launched_for
         #: start() returned it (a worker launched ahead is not the kernel's until then).
         self.adopted = False
-        self.transport: asyncio.SubprocessTransport | None = None
+        self.transport: PopenTransport | None = None
         self.exited = False
         self.closed = False
         #: Set once asyncio has reaped the process (the loop must not close before).
         self.reaped: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        assert isinstance(transport, PopenTransport)
+        self.transport = transport
 
     def pipe_data_received(self, fd: int, data: bytes | str) -> None:
         if not isinstance(data, bytes) or not self.kernel.is_current(self):
@@ -92,6 +97,14 @@ class AsyncioKernel(WorkerLauncher):
 
     #: The worker of the kernel (or launched ahead and not yet adopted); set per start.
     _current: _WorkerProtocol | None = None
+    #: A worker started before the loop ran (``cascade run``), until the first launch.
+    _started: StartedWorker | None = None
+
+    def adopt_started(self, started: StartedWorker) -> None:
+        """Take ``started`` as the worker of the first :meth:`launch` (or :meth:`start`) if
+        it was started for the interpreter, folder and environment wanted then; else it is
+        killed then and a worker started for them."""
+        self._started = started
 
     @property
     def pid(self) -> int | None:
@@ -105,9 +118,6 @@ class AsyncioKernel(WorkerLauncher):
     def is_current(self, worker: _WorkerProtocol) -> bool:
         return worker is self._current
 
-    def _wanted(self) -> object:
-        return (self._python, self._cwd, tuple(sorted(self._extra_env.items())))
-
     async def launch(self) -> None:
         """Start a worker now for the interpreter and folder set so far, without waiting for
         it: :meth:`start` adopts it if it is still the one wanted, or replaces it. The
@@ -117,36 +127,36 @@ class AsyncioKernel(WorkerLauncher):
             self._current = await self._spawn()
 
     async def _spawn(self) -> _WorkerProtocol:
+        """A new worker (the one started ahead if it is wanted), made current."""
         loop = asyncio.get_running_loop()
-        launch = self._next_launch()
+        started, self._started = self._started, None
+        if started is not None and started.wanted != self.wanted():
+            _end_unwanted(started)
+            started = None
+        launch = started.launch if started is not None else self.next_launch()
         worker: _WorkerProtocol
 
         def deliver(event: p.Event | KernelExited) -> None:
             if worker.adopted:
                 self._deliver(event)
 
-        worker = _WorkerProtocol(self, WorkerSession(launch.nonce, deliver), self._wanted())
+        worker = _WorkerProtocol(self, WorkerSession(launch.nonce, deliver), self.wanted())
         try:
-            await loop.subprocess_exec(
-                lambda: worker,
-                launch.program,
-                *launch.args,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=launch.env,
-                cwd=launch.cwd,
-            )
+            popen = started.popen if started is not None else start_worker(launch)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise KernelStartError(f"could not start {launch.program}: {reason}") from None
+        # Current before its pipes are read: a worker started ahead may have said Ready
+        # already, and what a worker that is not current says is dropped.
+        self._current = worker
+        await PopenTransport(popen, worker).connect(loop)
         return worker
 
     async def start(self) -> p.Ready:
         worker = self._current
         if worker is not None and worker.adopted:
             raise KernelStartError("a kernel is already running")
-        if worker is not None and worker.launched_for != self._wanted():
+        if worker is not None and worker.launched_for != self.wanted():
             self._discard(worker)  # launched ahead for another interpreter
             worker = None
         if worker is None:
@@ -166,7 +176,7 @@ class AsyncioKernel(WorkerLauncher):
         pipe = worker.transport.get_pipe_transport(0) if worker and worker.transport else None
         if worker is None or pipe is None or pipe.is_closing():
             raise KernelStartError("the kernel is not running")
-        pipe.write(worker.session.encode(request))  # type: ignore[attr-defined]
+        pipe.write(worker.session.encode(request))
 
     def kill(self) -> None:
         """SIGKILL the worker's group now; its KernelExited(expected) is delivered before this
@@ -226,6 +236,9 @@ class AsyncioKernel(WorkerLauncher):
     async def shutdown(self) -> None:
         """Ask the worker to exit, kill it if it does not in time; returns once it is reaped
         (a launched worker never adopted is killed)."""
+        started, self._started = self._started, None
+        if started is not None:  # started ahead and never launched: nobody will want it
+            _end_unwanted(started)
         worker = self._current
         if worker is None:
             return
@@ -262,3 +275,15 @@ class AsyncioKernel(WorkerLauncher):
         ended = worker.session.finish(exit_code, signal_number)
         if worker.adopted:
             self._deliver(ended)
+
+
+def _end_unwanted(started: StartedWorker) -> None:
+    """Kill and reap a worker started ahead for settings no longer wanted (it never said
+    anything to anyone: its Ready is not even read)."""
+    popen = started.popen
+    with contextlib.suppress(ProcessLookupError):
+        popen.kill()
+    for pipe in (popen.stdin, popen.stdout, popen.stderr):
+        if pipe is not None:
+            pipe.close()
+    popen.wait()

@@ -21,6 +21,7 @@ from app.coordinator.asyncio_kernel import AsyncioKernel
 
 if TYPE_CHECKING:
     from app.coordinator.coordinator import Coordinator
+    from app.coordinator.worker_process import StartedWorker
 
 T = TypeVar("T")
 
@@ -28,9 +29,19 @@ T = TypeVar("T")
 class HeadlessRun:
     """An event loop and a kernel for one notebook, its worker starting from ``__enter__``."""
 
-    def __init__(self, notebook_path: Path, *, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        notebook_path: Path,
+        *,
+        cwd: Path | None = None,
+        started: StartedWorker | None = None,
+    ) -> None:
+        """``started``: the worker the command started before it imported this module
+        (adopted if it is the one wanted, see :meth:`AsyncioKernel.adopt_started`)."""
         self.path = notebook_path
         self.kernel = AsyncioKernel(cwd=cwd or notebook_path.resolve().parent)
+        if started is not None:
+            self.kernel.adopt_started(started)
         self._runner = asyncio.Runner()
 
     def __enter__(self) -> HeadlessRun:

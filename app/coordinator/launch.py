@@ -110,8 +110,14 @@ class WorkerLauncher:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGINT)
 
-    def _next_launch(self) -> WorkerLaunch:
+    def next_launch(self) -> WorkerLaunch:
+        """The launch of the next worker (a new session nonce each time)."""
         return worker_launch(self._python, self._cwd, self._extra_env)
+
+    def wanted(self) -> object:
+        """What the next worker is started for: interpreter, folder, extra environment (a
+        worker started ahead for other values is not the one wanted)."""
+        return (self._python, self._cwd, tuple(sorted(self._extra_env.items())))
 
     def _deliver(self, event: p.Event | KernelExited) -> None:
         if self._handler is not None:

@@ -67,7 +67,7 @@ class QProcessKernel(WorkerLauncher):
     async def start(self) -> p.Ready:
         if self.is_running:
             raise KernelStartError("a kernel is already running")
-        launch = self._next_launch()
+        launch = self.next_launch()
         session = WorkerSession(launch.nonce, self._deliver)
         self._session = session
         # Owned by Qt (a parent), not by its Python wrapper: the process is deleted with

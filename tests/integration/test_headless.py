@@ -4,6 +4,7 @@ the worker is started before the notebook is read and analysed (issue 15)."""
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
 import textwrap
@@ -13,8 +14,12 @@ from typing import Any
 
 import pytest
 
+from app import cli
+from app.coordinator import asyncio_kernel
 from app.coordinator.asyncio_kernel import AsyncioKernel
+from app.coordinator.headless import HeadlessRun
 from app.coordinator.kernel import KernelEvent, KernelExited
+from app.coordinator.worker_process import StartedWorker
 from app.core import fileformat
 from app.core.notebook import Cell, Notebook
 from tests.integration.cli_helpers import ROOT
@@ -134,8 +139,8 @@ NOT_FOR_A_RUN = (
 
 
 #: Libraries a run of a Cascade notebook does without: tomlkit (a header of Cascade's settings
-#: only is read without a TOML parser, app.core.fileformat.header), tomllib (likewise) and
-#: dataclasses (the headless path's values are app.core.record.Records: a frozen dataclass
+#: only is read without a TOML parser, app.core.fileformat.header), tomllib (likewise)
+#: and dataclasses (the headless path's values are app.core.record.Records: a frozen dataclass
 #: costs about a millisecond to define).
 LIBRARIES_NOT_FOR_A_RUN = ("tomlkit", "tomllib", "dataclasses")
 
@@ -146,6 +151,22 @@ def test_a_run_of_a_cascade_notebook_needs_no_toml_parser_and_no_dataclass(
     report = probe("run_command", [str(notebook(tmp_path))])
     assert report["code"] == 0
     assert not set(report["top"]) & set(LIBRARIES_NOT_FOR_A_RUN)
+
+
+def test_ssl_imports_as_usual_after_a_headless_run(tmp_path: Path) -> None:
+    """asyncio went without ssl; the process did not: a later ``import ssl`` is the module."""
+    script = textwrap.dedent(
+        f"""
+        import io, sys
+        from app import cli
+
+        code = cli.run_command([{str(notebook(tmp_path))!r}], out=io.StringIO())
+        import ssl
+
+        print(code, callable(ssl.create_default_context), sys.modules["ssl"] is ssl)
+        """
+    )
+    assert _last_line(script) == "0 True True"
 
 
 def test_a_headless_run_loads_no_completion_conversion_report_or_html(
@@ -225,6 +246,96 @@ def test_a_launched_worker_never_used_ends_with_the_run(tmp_path: Path) -> None:
     launched = asyncio_run(body)
     assert process_gone(launched)
     assert events == []
+
+
+# -- the worker started before asyncio is imported (app.cli._start_worker) --------------------
+
+
+def _started_ahead(tmp_path: Path, *, wait_for_ready: bool) -> StartedWorker:
+    """A worker started as ``cascade run`` starts it; with ``wait_for_ready``, returned once
+    it has written its Ready (unread, in the pipe), as when the command's imports are slow."""
+    started = cli._start_worker(tmp_path / "nb.py")
+    assert started is not None
+    if wait_for_ready:
+        assert started.popen.stdout is not None
+        readable, _, _ = select.select([started.popen.stdout], [], [], 60)
+        assert readable, "the worker wrote nothing in 60 s"
+    return started
+
+
+@pytest.mark.parametrize("wait_for_ready", [True, False])
+def test_a_worker_started_ahead_is_the_one_the_run_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wait_for_ready: bool
+) -> None:
+    """Its Ready, already in the pipe before the loop reads it, is not lost (it was once: the
+    worker was made the kernel's only after its pipes were read), and no second worker is
+    started."""
+    started = _started_ahead(tmp_path, wait_for_ready=wait_for_ready)
+    path = notebook(tmp_path)
+    spawned: list[object] = []
+    monkeypatch.setattr(asyncio_kernel, "start_worker", spawned.append)
+    with HeadlessRun(path, started=started) as run:
+        coordinator = run.run_all()
+    assert coordinator.states["b"].text("stdout") == "42\n"
+    assert spawned == []
+    assert started.popen.returncode == 0  # shut down with the run, and reaped
+
+
+def test_a_worker_started_ahead_for_other_settings_is_ended_unreported(tmp_path: Path) -> None:
+    started = _started_ahead(tmp_path, wait_for_ready=False)
+    events: list[KernelEvent] = []
+
+    async def body() -> int:
+        kernel = AsyncioKernel(cwd=tmp_path)
+        kernel.set_handler(events.append)
+        kernel.adopt_started(started)
+        kernel.set_interpreter(sys.executable)  # the notebook chose a Python (the same one)
+        ready = await kernel.start()
+        await kernel.shutdown()
+        return ready.pid
+
+    used = asyncio_run(body)
+    assert used != started.popen.pid
+    assert started.popen.returncode is not None  # killed and reaped
+    assert [type(e).__name__ for e in events] == ["Ready", "KernelExited"]
+
+
+def test_a_worker_started_ahead_and_never_launched_ends_with_the_kernel(tmp_path: Path) -> None:
+    started = _started_ahead(tmp_path, wait_for_ready=False)
+
+    async def body() -> None:
+        kernel = AsyncioKernel(cwd=tmp_path)
+        kernel.adopt_started(started)
+        await kernel.shutdown()
+
+    asyncio_run(body)
+    assert started.popen.returncode is not None
+
+
+def test_cascade_run_starts_its_worker_before_it_imports_asyncio_and_never_imports_ssl(
+    tmp_path: Path,
+) -> None:
+    script = textwrap.dedent(
+        f"""
+        import io, json, sys
+        from app import cli
+        from app.coordinator import worker_process
+
+        seen = []
+        start = worker_process.start_worker
+
+        def recording_start(launch):
+            seen.append(sorted(m for m in ("asyncio", "app.coordinator.headless") if m in sys.modules))
+            return start(launch)
+
+        worker_process.start_worker = recording_start
+        code = cli.run_command([{str(notebook(tmp_path))!r}], out=io.StringIO())
+        print(json.dumps({{"code": code, "seen": seen, "ssl": "ssl" in sys.modules}}))
+        """
+    )
+    report = json.loads(_last_line(script))
+    # One worker, started before both; asyncio imported without ssl (app.cli).
+    assert report == {"code": 0, "seen": [[]], "ssl": False}
 
 
 def test_a_headless_process_leaves_its_objects_to_exit_an_in_process_call_does_not(
