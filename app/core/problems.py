@@ -96,6 +96,13 @@ _STALE_TEXT: dict[StaleWhy, str] = {
 }
 
 
+#: A cycle of more steps is described by its first and last :data:`CYCLE_ENDS_SHOWN` and the
+#: count of those between: one cell's message stays readable, and the messages of every cell
+#: of a 3,000-cell cycle take milliseconds, not seconds (each names the whole cycle).
+CYCLE_STEPS_SHOWN = 12
+CYCLE_ENDS_SHOWN = 5
+
+
 def quoted(name: str) -> str:
     """A variable name in plain-text words, quoted as Python's own messages do
     (``name 'x' is not defined``): never Markdown backticks, which no plain label renders."""
@@ -114,8 +121,7 @@ def describe(
             where = ", ".join(name(c) for c in cells)
             return f"{code(variable)} is defined by more than one cell: {where}"
         case Cycle(steps=steps):
-            parts = [f"{name(cell)} ({', '.join(names)})" for cell, names in steps]
-            return "cycle: " + " → ".join(parts) + f" → {name(steps[0][0])}"
+            return _cycle_words(steps, name)
         case MissingNames(names=names):
             verb = "is" if len(names) == 1 else "are"
             return f"{', '.join(code(n) for n in names)} {verb} not defined by any cell"
@@ -130,6 +136,22 @@ def describe(
         case Interrupted():
             return "interrupted by the user"
     raise TypeError(f"not a reason: {reason!r}")
+
+
+def _cycle_words(steps: tuple[tuple[str, tuple[str, ...]], ...], name: Callable[[str], str]) -> str:
+    """A cycle's words: every step, or the ends of a long one (:data:`CYCLE_STEPS_SHOWN`)."""
+    back = f" → {name(steps[0][0])}"
+    if len(steps) <= CYCLE_STEPS_SHOWN:
+        return "cycle: " + " → ".join(_step_words(step, name) for step in steps) + back
+    ends = CYCLE_ENDS_SHOWN
+    parts = [_step_words(step, name) for step in (*steps[:ends], *steps[-ends:])]
+    parts.insert(ends, f"… {len(steps) - 2 * ends:,} more cells …")
+    return f"cycle of {len(steps):,} cells: " + " → ".join(parts) + back
+
+
+def _step_words(step: tuple[str, tuple[str, ...]], name: Callable[[str], str]) -> str:
+    cell, names = step
+    return f"{name(cell)} ({', '.join(names)})"
 
 
 def cells_named(reason: Reason | Problem) -> tuple[str, ...]:

@@ -438,8 +438,24 @@ def test_long_cycle_is_one_errable_component() -> None:
     specs = ["x_1 = x_3000", *(f"x_{i} = x_{i - 1} + 1" for i in range(2, 3001))]
     _, graph = build(specs)
     assert set(graph.problems) == {f"c{i}" for i in range(1, 3001)}
-    words = in_words(graph.problems)  # (3,000 messages of 3,000 cells each: seconds, once)
-    message = words["c1"]
-    assert message.startswith("cycle: cell 1 (x_1) → cell 2 (x_2) → ")
-    assert message.endswith(" → cell 3000 (x_3000) → cell 1")
-    assert len(set(words.values())) == 1
+    words = in_words(graph.problems)
+    assert set(words.values()) == {
+        "cycle of 3,000 cells: cell 1 (x_1) → cell 2 (x_2) → cell 3 (x_3) → cell 4 (x_4) → "
+        "cell 5 (x_5) → … 2,990 more cells … → cell 2996 (x_2996) → cell 2997 (x_2997) → "
+        "cell 2998 (x_2998) → cell 2999 (x_2999) → cell 3000 (x_3000) → cell 1"
+    }
+
+
+@pytest.mark.parametrize("length", [12, 13])
+def test_a_cycle_of_more_than_twelve_cells_is_named_by_its_ends(length: int) -> None:
+    """SEMANTICS.md: up to 12 cells every step is named; beyond, the first and last five."""
+    specs = [f"x_1 = x_{length}", *(f"x_{i} = x_{i - 1} + 1" for i in range(2, length + 1))]
+    _, graph = build(specs)
+    message = in_words(graph.problems)["c1"]
+    steps = " → ".join(f"cell {i} (x_{i})" for i in range(1, length + 1))
+    if length <= 12:
+        assert message == f"cycle: {steps} → cell 1"
+    else:
+        head = " → ".join(f"cell {i} (x_{i})" for i in range(1, 6))
+        tail = " → ".join(f"cell {i} (x_{i})" for i in range(length - 4, length + 1))
+        assert message == f"cycle of {length} cells: {head} → … 3 more cells … → {tail} → cell 1"
