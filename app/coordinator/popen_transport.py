@@ -59,7 +59,8 @@ class PopenTransport:
         self._pipes[0], _ = await loop.connect_write_pipe(_Writer, popen.stdin)
         for fd, pipe in ((1, popen.stdout), (2, popen.stderr)):
             self._pipes[fd], _ = await loop.connect_read_pipe(partial(_Reader, self, fd), pipe)
-        threading.Thread(target=self._wait, args=(loop,), daemon=True).start()
+        name = f"worker-{self.popen.pid}-exit"
+        threading.Thread(target=self._wait, args=(loop,), name=name, daemon=True).start()
 
     def _wait(self, loop: asyncio.AbstractEventLoop) -> None:
         self.popen.wait()
