@@ -102,6 +102,22 @@ SHAPES: dict[str, Shape] = {
         "".join(f'# %% id="c{i}"\n' + "    x = 1\n" * 55 + "\n" for i in range(n - 1))
         + "# %%\ndef f():\n    pass\n"
     ),
+    # Found by review after the bulk reader landed: quoted values whose escapes JSON refuses,
+    # and values that look like JSON but are not (a failed decode copied the rest of the
+    # list: quadratic, minutes at 5 MB); marker lines in strings among many %% lines (the
+    # budget of %% lines that are no marker restarted after each string: 2 s).
+    "quoted_bad_escapes": lambda n: _markers(
+        n, lambda i: "# %% " + _pairs('a="\\q{i}"', 50, i * 50)
+    ),
+    "quoted_broken_json": lambda n: _markers(
+        n, lambda i: "# %% " + _pairs('a="[{i},]"', 50, i * 50)
+    ),
+    "bracketed_trailing_comma": lambda n: _markers(
+        n, lambda i: "# %% " + _pairs("a=[{i},]", 50, i * 50)
+    ),
+    "percent_lines_and_strings": lambda n: (
+        "# %%\n" + "".join('"""\n# %%\n"""\n' + "%%\n" * 900 for _ in range(n))
+    ),
     # A YAML preamble that never closes (1.3 s) or closes late (2.7 s), and a header whose
     # comment lines hold '# ///' but never that line alone (1.0 s).
     "open_preamble": lambda n: "# ---\n" + "# x: 1\n" * (n * 70),

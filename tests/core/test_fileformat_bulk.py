@@ -434,6 +434,17 @@ def test_blank_lines_end_as_the_pattern_says(text: str, line: int) -> None:
 
 # -- the hostile shapes --------------------------------------------------------------------------
 
+
+def test_many_quoted_values_that_are_not_json_load_as_before() -> None:
+    """Quoted strings that look like JSON but do not decode are read in bulk, not one at a
+    time: more than 10,000 of them are no reason to refuse the file (they once were)."""
+    text = "".join(
+        "# %% " + " ".join(f'a="[{i * 5000 + k} 0]"' for k in range(5000)) + "\n" for i in range(3)
+    )
+    assert isinstance(_reading(fileformat.parse, text)[0], fileformat.Notebook)
+    assert_reads_as_before(text)
+
+
 #: Each shape at a size the oracle reads in a moment (markers of 100,000 characters excepted:
 #: below). Files of two shapes of 100,000-character markers it read in quadratic time.
 SMALL = {shape: 30 for shape in SHAPES}

@@ -125,6 +125,25 @@ def test_time_inside_c_grows_in_proportion_too() -> None:
     assert ratio < 12, ratio
 
 
+@pytest.mark.parametrize(
+    "shape", ["quoted_bad_escapes", "quoted_broken_json", "bracketed_trailing_comma"]
+)
+def test_values_that_fail_to_decode_cost_in_proportion(shape: str) -> None:
+    """Each value that JSON refuses was once followed by a copy of the rest of the file's
+    values (one line of Python, quadratic in C: minutes at 5 MB)."""
+    make = HOSTILE_SHAPES[shape]
+    ratio = _cpu_seconds(make(1000)) / max(_cpu_seconds(make(200)), 1e-3)
+    assert ratio < 12, ratio
+
+
+def test_lines_holding_percent_but_no_marker_are_stepped_through_once_per_file() -> None:
+    """At most MAX_MARKER_HINTS such lines take a step of Python in a whole file, then a scan
+    in C takes the rest, however many markers strings hide (each restarted the count)."""
+    make = HOSTILE_SHAPES["percent_lines_and_strings"]
+    small, large = _lines_executed(make(150)), _lines_executed(make(1200))
+    assert large < 2 * small, (small, large)
+
+
 # -- fuzzing: every input loads or raises the one parse error -------------------------------------
 
 

@@ -58,9 +58,10 @@ def find_markers(text: str, start: int) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     pos = start  # read up to here, outside strings (or where a string found below closes)
     other_forms = has_other_marker_forms(text, start)
+    misses = [0]  # (lines holding %% that are no marker, over every restart)
     while True:
         closed = len(text) + 1  # (past the end: no string open)
-        for match in marker_lines(text, pos, other_forms=other_forms):
+        for match in marker_lines(text, pos, other_forms=other_forms, misses=misses):
             begin = match.start()
             while (opened := scan_outside_strings(text, pos, begin)) < begin:
                 quotes = text[opened : opened + 3]

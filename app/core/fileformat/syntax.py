@@ -67,31 +67,35 @@ def marker_lines(
     start: int = 0,
     max_hints: int = MAX_MARKER_HINTS,
     other_forms: bool | None = None,
+    misses: list[int] | None = None,
 ) -> Iterator[re.Match[str]]:
     """The :data:`MARKER_LINE` matches from ``start`` on (``MARKER_LINE.finditer``), found a
     faster way: a marker line holds ``%%``, so only the lines holding it are tried, each with
     one match at its start. The rarer ``# <codecell>`` and ``# In[3]:`` forms, or more than
     ``max_hints`` lines holding ``%%`` that are no marker, send the search to the general scan
     (for the rest of the text). ``other_forms``: whether the text from ``start`` on may hold
-    those forms, when the caller knows (a search that restarts often looks once)."""
+    those forms, when the caller knows (a search that restarts often looks once).
+    ``misses``: the count of such lines, shared by the searches of one text that restarts
+    (each restart would otherwise allow ``max_hints`` more)."""
     if other_forms is None:
         other_forms = has_other_marker_forms(text, start)
-    if other_forms:
+    if misses is None:
+        misses = [0]
+    if other_forms or misses[0] > max_hints:
         yield from MARKER_LINE.finditer(text, start)
         return
     pos = start
-    misses = 0
     while (hint := text.find("%%", pos)) >= 0:
         line = text.rfind("\n", 0, hint) + 1
         found = MARKER_LINE.match(text, line) if line >= start else None
         if found is not None:
             yield found
         else:
-            misses += 1
+            misses[0] += 1
         pos = text.find("\n", hint) + 1
         if pos == 0:
             return
-        if misses > max_hints:
+        if misses[0] > max_hints:
             yield from MARKER_LINE.finditer(text, pos)
             return
 
