@@ -258,9 +258,15 @@ def to_texts(values: Sequence[Any]) -> list[str]:
 # -- bare values -------------------------------------------------------------------------------
 
 
+#: Values that may be JSON decoded at a time (the refusal above is checked between them).
+_MAYBE_CHUNK = 5_000
+
+
 class _BareReader:
     """Values written without quotes (``written``, repeats allowed) sorted into the kinds read
-    in bulk; ``slow``: those read one at a time by ``values.bare_value``."""
+    in bulk; ``slow``: those read one at a time by ``values.bare_value``. Once there are more
+    than :data:`MAX_SLOW_VALUES` of those, reading stops (the file is refused: a failed JSON
+    decode costs ~10 µs, and 400,000 of them took seconds before the refusal)."""
 
     def __init__(self, written: list[str]) -> None:
         self.written = written
@@ -284,8 +290,9 @@ class _BareReader:
             inner = _unquoted(_taken(work, single_at))
             _put(self.texts, single_at, string_texts(inner, failed))
             self.slow.update(f"'{text}'" for text in failed)
-        maybe_at = kinds.at(MAYBE_JSON)
-        if maybe_at:
+        all_maybe_at = kinds.at(MAYBE_JSON)
+        for low in range(0, len(all_maybe_at), _MAYBE_CHUNK):
+            maybe_at = all_maybe_at[low : low + _MAYBE_CHUNK]
             maybe = _taken(work, maybe_at)
             values, ok = decoded(maybe, DECODER)
             _put(self.texts, compress(maybe_at, ok), dumped(list(compress(values, ok))))
@@ -293,6 +300,8 @@ class _BareReader:
             self.slow.update(
                 text for text in compress(maybe, map(not_, ok)) if len(text) <= _MAX_LITERAL
             )
+            if len(self.slow) > MAX_SLOW_VALUES:
+                return  # the file is refused (read_values): no need to decode the rest
         others = _taken(work, kinds.at(OTHER))
         if others:
             # No literal_eval beyond 1000 characters: itself, unless it is a number longer
@@ -335,11 +344,6 @@ def _ints(texts: list[str]) -> list[str]:
     if _PLUS_CANONICAL_LINES.fullmatch("\n".join(texts)):
         return list(map(getitem, texts, repeat(slice(1, None))))
     return list(map(str, map(int, texts, repeat(0))))
-
-
-def bare_values(texts: Sequence[str]) -> list[str]:
-    """``values.bare_value`` of each of ``texts`` (values written without quotes)."""
-    return _BareReader(list(texts)).metas()
 
 
 #: A line of values joined by newlines that does not read as itself and is written without
