@@ -7,18 +7,17 @@ reported ``blocked``) and stops the plan on an interrupt.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import json
-import linecache
 import os
 import sys
 import time
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from kernel_worker import controls, figures, interrupts, ipython_bridge
 from kernel_worker.capture import FdCapture
+from kernel_worker.compiled_cells import CompiledCells
 from kernel_worker.display import bundle_from_data, mime_bundle
 from kernel_worker.protocol import (
     QUIET_STATUSES,
@@ -26,13 +25,13 @@ from kernel_worker.protocol import (
     DisplayData,
     ErrorInfo,
     PlanFinished,
-    Precompile,
     RunPlan,
     Step,
     StepFinished,
     StepResult,
     StepStatus,
     WorkerLog,
+    cell_filename,
 )
 from kernel_worker.router import OutputRouter
 from kernel_worker.tables import TableStore, is_table
@@ -44,48 +43,9 @@ if TYPE_CHECKING:
 
     from kernel_worker.sql import SqlEngine
 
-CompiledCell = tuple[types.CodeType | None, types.CodeType | None]
-#: Compiled cells kept for re-runs: twice the largest notebook Cascade opens (10,000 cells),
-#: so a re-run of a big notebook never compiles every cell again.
-COMPILED_CELLS_KEPT = 20_000
-
 
 def _filename(step: Step) -> str:
     return cell_filename(step.cell_id, step.label)
-
-
-def cell_filename(cell_id: str, label: str) -> str:
-    """The name a cell's code is compiled under (its tracebacks show it)."""
-    return f"<{label or 'cell ' + cell_id}>"
-
-
-def compile_cell(code: str, filename: str, ends_with_expression: bool = True) -> CompiledCell:
-    """Split a cell into its body and, when the last statement is an expression, that
-    expression (evaluated separately so its value can be displayed, as in Jupyter).
-
-    ``ends_with_expression=False`` (the coordinator's parse found the last statement is not
-    one) compiles the code straight from its text: parsing it into Python objects first and
-    compiling those took half of a small cell's run."""
-    if not ends_with_expression:
-        return compile(code, filename, "exec", dont_inherit=True), None
-    tree = ast.parse(code, filename=filename, mode="exec")
-    last: ast.expr | None = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr) and not _hidden(code, tree.body[-1]):
-        last = tree.body[-1].value
-        tree.body.pop()
-    body = compile(tree, filename, "exec", dont_inherit=True) if tree.body else None
-    expr = None
-    if last is not None:
-        expr = compile(ast.Expression(last), filename, "eval", dont_inherit=True)
-    return body, expr
-
-
-def _hidden(code: str, statement: ast.stmt) -> bool:
-    """Whether a ``;`` follows the cell's last expression (``plt.plot(x);``): as in Jupyter,
-    its value is then not shown."""
-    line = code.split("\n")[(statement.end_lineno or statement.lineno) - 1]
-    rest = line.encode("utf-8")[statement.end_col_offset or 0 :].decode("utf-8", "replace")
-    return rest.lstrip().startswith(";")
 
 
 class Executor:
@@ -102,12 +62,8 @@ class Executor:
         self._streams = streams
         self._router = router
         self._capture = capture
-        self._compiled: dict[tuple[str, str], CompiledCell] = {}
-        #: (filename, code, may end with an expression) of cells to compile while idle
-        #: (:meth:`precompile`), last first.
-        self._ahead: list[tuple[str, str, bool]] = []
-        #: Compiled ahead, not run since: their lines are not in linecache yet.
-        self._unlisted: set[tuple[str, str]] = set()
+        #: Compiled cells; compiled ahead while the worker waits (see Precompile).
+        self.cells = CompiledCells(writer.send)
         self._plan_id = 0
         self._cell_id = ""
         module = types.ModuleType("__main__")
@@ -175,6 +131,7 @@ class Executor:
                 continue
             if self._run_step(step) != "success":
                 failed.add(step.cell_id)
+        self.cells.send_new()  # before PlanFinished: a restart right after still gets them
         self._writer.send(PlanFinished(plan.plan_id, interrupted=interrupts.state.requested))
         interrupts.reset()
 
@@ -231,7 +188,7 @@ class Executor:
     def _run_python(self, step: Step) -> tuple[StepStatus, ErrorInfo | None]:
         filename = _filename(step)
         try:
-            body, expr = self._compile(step, filename)
+            body, expr = self.cells.get(filename, step.code, step.ends_with_expression)
         except SyntaxError as exc:
             import traceback  # only for errors: a worker start does without it
 
@@ -298,67 +255,6 @@ class Executor:
             self._router.flush(announce=True)
             self._writer.send(DisplayData(self._plan_id, step.cell_id, {"text/plain": text}))
         return "success", None
-
-    def _compile(self, step: Step, filename: str) -> CompiledCell:
-        key = (filename, step.code)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            _list_lines(filename, step.code)
-            compiled = self._keep(key, compile_cell(step.code, filename, step.ends_with_expression))
-        elif self._unlisted and key in self._unlisted:
-            self._unlisted.discard(key)  # compiled ahead: its lines are listed when it runs
-            _list_lines(filename, step.code)
-        return compiled
-
-    def _keep(self, key: tuple[str, str], compiled: CompiledCell) -> CompiledCell:
-        if len(self._compiled) > COMPILED_CELLS_KEPT:
-            self._compiled.clear()
-            self._unlisted.clear()
-        self._compiled[key] = compiled
-        return compiled
-
-    # -- compiling ahead ----------------------------------------------------------------------
-    def precompile(self, request: Precompile) -> None:
-        """Queue cells to compile while the worker waits (:meth:`compile_ahead`)."""
-        plain = set(request.no_last_expression)
-        cells = [
-            (cell_filename(cell_id, label), code, cell_id not in plain)
-            for cell_id, label, code in request.cells
-        ]
-        cells.reverse()  # popped from the end: in the order they came
-        self._ahead = cells + self._ahead
-
-    @property
-    def compiling_ahead(self) -> bool:
-        return bool(self._ahead)
-
-    def compile_ahead(self, stop: Callable[[], bool]) -> None:
-        """Compile queued cells until none is left or ``stop()`` (a request came). A cell that
-        does not compile cleanly — an error, or a warning, which its step must show — is left
-        for its step, which compiles and reports it as it always did."""
-        import warnings
-
-        ahead = self._ahead
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            while ahead and not stop():
-                filename, code, ends_with_expression = ahead.pop()
-                key = (filename, code)
-                if key in self._compiled:
-                    continue
-                try:
-                    compiled = compile_cell(code, filename, ends_with_expression)
-                except Exception:  # its step compiles it again and says why
-                    continue
-                self._keep(key, compiled)
-                self._unlisted.add(key)
-
-
-def _list_lines(filename: str, code: str) -> None:
-    """Let tracebacks (and inspect) show the cell's own lines (set when the cell runs: a
-    function an earlier version of the cell defined must not show these lines before)."""
-    lines = code.splitlines(keepends=True)
-    linecache.cache[filename] = (len(code), None, lines, filename)
 
 
 _WORKER_DIR = os.path.dirname(os.path.abspath(__file__))

@@ -230,8 +230,8 @@ def _serve(
     notebook's, from which completion never loads a compiled module."""
     views: VariableTables | None = None  # made when the table viewer first asks
     while True:
-        if executor.compiling_ahead:  # while no request waits (see Precompile)
-            executor.compile_ahead(lambda: readable(channel.requests))
+        if executor.cells.compiling_ahead:  # while no request waits (see Precompile)
+            executor.cells.compile_ahead(lambda: readable(channel.requests))
         try:
             request = reader.read()
         except ProtocolError as exc:
@@ -253,7 +253,7 @@ def _serve(
         if isinstance(request, RunPlan):
             _run_plan(executor, request, views)
         elif isinstance(request, Precompile):
-            executor.precompile(request)
+            executor.cells.precompile(request)
         elif isinstance(request, ViewVariable | ReleaseTables):
             if views is None:
                 views = _variable_tables(executor)

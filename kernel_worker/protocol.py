@@ -30,7 +30,9 @@ namespace value opened in the table viewer;
 version 10: a step the worker already has travels as its cell id alone, see :class:`StepRef`,
 and :class:`Precompile`, cells compiled while the worker waits; version 11: a :class:`Step`
 says whether its code may end with an expression, so the worker compiles the others without
-parsing them).
+parsing them; version 12: :class:`CompiledCode`, cells a worker compiled, handed back in
+:attr:`Precompile.compiled` to the next worker of the same Python so a restart does not compile
+them again).
 
 Binary output data (``image/png``, ``image/jpeg``, ``image/gif``) travels base64-encoded in a
 display bundle; every other MIME type is text.
@@ -62,7 +64,7 @@ else:
         return lambda cls: cls
 
 
-PROTOCOL_VERSION = 11
+PROTOCOL_VERSION = 12
 
 #: Largest frame body accepted; anything bigger means the stream is corrupt. The worker never
 #: sends one (it replaces an oversized display by a note, and caps stream output).
@@ -228,6 +230,12 @@ class Step(Record):
     ends_with_expression: bool = True
 
 
+def cell_filename(cell_id: str, label: str) -> str:
+    """The name a cell's code is compiled under (its tracebacks show it; compiled code sent
+    back in :class:`CompiledCode` is known by it)."""
+    return f"<{label or 'cell ' + cell_id}>"
+
+
 # -- reactive controls (docs/SEMANTICS.md §8) ---------------------------------------------------
 #: A control shown under a cell: JSON ``{"id", "instance", "kind", "label", "disabled",
 #: "debounce", "options", "value", "names"}``. ``id`` is stable across runs of its cell
@@ -320,11 +328,17 @@ class Precompile(Record):
     is served first (the compiling goes on when the worker is idle again), and a cell that
     does not compile cleanly (an error, a warning) is left to its step, which reports it.
     ``no_last_expression``: the cells whose last statement is not an expression, compiled
-    without parsing them (see :attr:`Step.ends_with_expression`; version 11)."""
+    without parsing them (see :attr:`Step.ends_with_expression`; version 11). ``compiled``:
+    cells an earlier worker of the same Python compiled, as it sent them in
+    :class:`CompiledCode` (version 12); the worker loads one when its step first runs, and
+    compiles the text instead should it not load. ``hand_back``: from now on, send the cells
+    this worker compiles in :class:`CompiledCode` (a worker sends none unless asked)."""
 
     TYPE: ClassVar[str] = "precompile"
     cells: tuple[tuple[str, str, str], ...] = ()
     no_last_expression: tuple[str, ...] = ()
+    compiled: tuple[tuple[str, str, str], ...] = ()
+    hand_back: bool = False
 
 
 # -- code intelligence (version 6) --------------------------------------------------------------
@@ -558,6 +572,19 @@ class StepsFinished(Record):
     steps: tuple[StepResult, ...]
 
 
+class CompiledCode(Record):
+    """Cells this worker compiled (version 12), once a :class:`Precompile` asked for them
+    (``hand_back``): ``(filename, code, blob)``, the blob the base64 of
+    ``marshal.dumps((body, expression))`` as :func:`cell_filename` names the cell. Sent before :class:`PlanFinished` for cells its steps compiled, and when compiling ahead
+    ends; cells whose compiling showed a warning are left out (their next compile shows it
+    again). The coordinator keeps them for the next worker of the same ``Ready.python`` and
+    ``Ready.executable``, which gets them in :attr:`Precompile.compiled`: marshal is tied to
+    the exact interpreter, so nothing else may use them."""
+
+    TYPE: ClassVar[str] = "compiled_code"
+    cells: tuple[tuple[str, str, str], ...]
+
+
 class PlanFinished(Record):
     """Every step of the plan has a :class:`StepFinished` or an entry in a
     :class:`StepsFinished`. ``interrupted``: SIGINT stopped it."""
@@ -707,6 +734,7 @@ Event: TypeAlias = (
     | DisplayData
     | StepFinished
     | StepsFinished
+    | CompiledCode
     | PlanFinished
     | DatabaseStatus
     | TableRows
@@ -735,6 +763,7 @@ MESSAGE_TYPES: tuple[type[Any], ...] = (
     DisplayData,
     StepFinished,
     StepsFinished,
+    CompiledCode,
     PlanFinished,
     DatabaseStatus,
     TableRows,
@@ -915,6 +944,8 @@ _COMPACT[(StepsFinished, "steps")] = lambda steps: [
 ]
 _NESTED[(Step, "sql")] = _sql
 _NESTED[(Precompile, "cells")] = lambda raw: _triples(raw, "cells")
+_NESTED[(Precompile, "compiled")] = lambda raw: _triples(raw, "compiled")
+_NESTED[(CompiledCode, "cells")] = lambda raw: _triples(raw, "cells")
 _NESTED[(TableRows, "rows")] = lambda raw: tuple(tuple(str(v) for v in row) for row in raw)
 _NESTED[(StepFinished, "error")] = _error_info
 _NESTED[(Completions, "items")] = lambda raw: tuple(_build(CompletionItem, item) for item in raw)

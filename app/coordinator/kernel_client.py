@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from app.coordinator.code_cache import CompiledCodeCache
 from app.coordinator.kernel import KernelConnection, KernelEvent, KernelExited, KernelStartError
 from app.coordinator.kernel_answers import (
     CompletionItem,
@@ -144,6 +145,8 @@ class KernelClient:
         self._pending: dict[int, asyncio.Future[p.Event]] = {}
         #: cell id -> (the step last sent for it, its protocol form)
         self._wire: dict[str, tuple[StepSpec, p.Step]] = {}
+        #: Cells a worker compiled, for the next worker of its interpreter (protocol v12).
+        self.compiled_code = CompiledCodeCache()
         connection.set_handler(self._receive)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -161,6 +164,7 @@ class KernelClient:
         """Start a worker in ``interpreter`` (None: the default); KernelStartError if not."""
         self._connection.set_interpreter(interpreter)
         ready = await self._connection.start()
+        self.compiled_code.use_interpreter(ready.python, ready.executable)
         python = ready.python.split()[0] if ready.python else ""
         return KernelReady(python, ready.executable, tuple(ready.missing))
 
@@ -202,8 +206,14 @@ class KernelClient:
     ) -> None:
         """Let the worker compile these ``(cell_id, label, code)`` Python cells while it waits
         (protocol v10): a plan that runs them then finds them compiled. Nothing runs.
-        ``no_last_expression``: those of them whose last statement is not an expression."""
-        self._send(p.Precompile(tuple(cells), tuple(no_last_expression)))
+        ``no_last_expression``: those of them whose last statement is not an expression.
+        Cells an earlier worker of this interpreter compiled go compiled (v12)."""
+        to_compile, compiled = self.compiled_code.split(cells, p.cell_filename)
+        self._send(
+            p.Precompile(
+                tuple(to_compile), tuple(no_last_expression), tuple(compiled), hand_back=True
+            )
+        )
 
     def _wire_step(self, step: StepSpec) -> p.Step:
         """The protocol form of ``step``, kept per cell while the same step is sent again
@@ -323,6 +333,9 @@ class KernelClient:
             future = self._pending.get(event.request_id)
             if future is not None and not future.done():
                 future.set_result(event)
+            return
+        if isinstance(event, p.CompiledCode):
+            self.compiled_code.add(event.cells)
             return
         if isinstance(event, KernelExited):
             self._fail_requests(event.describe())

@@ -12,6 +12,7 @@ import pytest
 
 from app.coordinator.coordinator import Coordinator
 from app.core.problems import describe
+from kernel_worker import protocol as p
 from tests.integration.coordinator_helpers import cells, value
 
 pytestmark = pytest.mark.slow
@@ -230,6 +231,32 @@ def test_restart_kernel_clears_the_namespace(coordinator: Coordinator, arun: Run
         assert coordinator.kernel_status == "idle"
         probe = await coordinator.add_cell("python", code="'x' in globals()")
         assert value(coordinator, probe) == "False"
+
+    arun(body())
+
+
+def test_a_restart_hands_the_compiled_cells_to_the_new_kernel(
+    coordinator: Coordinator, arun: Run
+) -> None:
+    """The kernel hands back what it compiled (protocol v12); after a restart the new kernel
+    is given it with its Precompile, and Run All shows what it showed before."""
+
+    async def body() -> None:
+        _, b, c = await cells(coordinator, "x = 5", "y = x + 1\ny", "z = (")
+        await coordinator.run_all()
+        client = coordinator._runner.client
+        assert len(client.compiled_code) == 2  # the cell that does not compile is not kept
+        sent: list[p.Request] = []
+        connection = client._connection
+        send = connection.send
+        connection.send = lambda request: sent.append(request) or send(request)  # type: ignore[method-assign]
+        await coordinator.restart_kernel()
+        precompile = next(r for r in sent if isinstance(r, p.Precompile))
+        assert precompile.cells == ()
+        assert sorted(code for _, code, _ in precompile.compiled) == ["x = 5", "y = x + 1\ny"]
+        await coordinator.run_all()
+        assert value(coordinator, b) == "6"
+        assert coordinator.states[c].status == "error"
 
     arun(body())
 

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.core.analysis import analyze
-from kernel_worker.executor import compile_cell
+from kernel_worker.compiled_cells import compile_cell
 
 LINES = st.sampled_from(
     ["x = 1", "y = x + 1", "print(x)", "x", "x;", "x  # c", "x ;  # c", "del y", "# c", "",

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from kernel_worker import protocol as p
-from kernel_worker.executor import compile_cell
+from kernel_worker.compiled_cells import compile_cell
 from tests.kernel_worker.worker_client import WorkerClient, displays, finished, stream_text
 
 pytestmark = pytest.mark.slow

@@ -43,15 +43,15 @@ def test_a_plan_after_precompile_shows_what_it_always_showed() -> None:
 _SCRIPT = textwrap.dedent(
     """
     import json, os, sys
-    from kernel_worker import executor as ex, protocol as p
+    from kernel_worker import compiled_cells as cc, executor as ex, protocol as p
     from kernel_worker.capture import FdCapture, install_streams
     from kernel_worker.router import OutputRouter
     from kernel_worker.transport import FrameWriter
 
     compiled = []
     flags = []
-    original = ex.compile_cell
-    ex.compile_cell = lambda code, filename, *flag: compiled.append(filename) or flags.append(
+    original = cc.compile_cell
+    cc.compile_cell = lambda code, filename, *flag: compiled.append(filename) or flags.append(
         [filename, *flag]
     ) or original(code, filename, *flag)
     out = os.dup(1)
@@ -60,12 +60,12 @@ _SCRIPT = textwrap.dedent(
     capture = FdCapture(router)
     executor = ex.Executor(writer, router, capture, install_streams(router))
     cells = {cells!r}
-    executor.precompile(p.Precompile(cells, {plain!r}))
+    executor.cells.precompile(p.Precompile(cells, {plain!r}))
     calls = []
-    executor.compile_ahead(lambda: calls.append(1) or len(calls) > 2)
+    executor.cells.compile_ahead(lambda: calls.append(1) or len(calls) > 2)
     after_two = list(compiled)
-    still_queued = executor.compiling_ahead
-    executor.compile_ahead(lambda: False)
+    still_queued = executor.cells.compiling_ahead
+    executor.cells.compile_ahead(lambda: False)
     ahead = list(compiled)
     steps = tuple(p.Step(cell_id, "python", code, label) for cell_id, label, code in cells)
     executor.run_plan(p.RunPlan(1, steps))

@@ -32,6 +32,7 @@ EXAMPLES: list[p.Message] = [
         delete_names=("x", "y"),
     ),
     p.Precompile((("a", "cell 1", "x = 1"), ("b", "cell 2", "x + 1")), ("a",)),
+    p.Precompile((("a", "cell 1", "x = 1"),), (), (("<cell 2>", "y = 2", "4wAAAA=="),), True),
     p.ConfigureDatabase(3, "postgresql+psycopg://u@h/db", "s3cret"),
     p.FetchRows(4, "c1:1", 100, 50, 2, False),
     p.ExportTable(5, "c1:1", "/tmp/x.csv", None, True),
@@ -52,6 +53,7 @@ EXAMPLES: list[p.Message] = [
         ),
     ),
     p.PlanFinished(7, interrupted=True),
+    p.CompiledCode((("<cell 1>", "x = 1", "4wAAAA=="), ("<name>", "y\n", ""))),
     p.DatabaseStatus(3, True, "connected", "PostgreSQL 15.18"),
     p.TableRows(4, "c1:1", 100, (("100", "1.5", "NaN"), ("101", "2", "None")), 10_000_000),
     p.TableRows(6, "c9:1", 0, (), 0, "stale"),
@@ -277,11 +279,17 @@ def test_a_reference_to_a_step_never_sent_is_a_protocol_error() -> None:
 
 
 @pytest.mark.parametrize("cells", [[["a", "cell 1"]], [["a", "cell 1", 3]], "abc", 5])
-def test_precompile_cells_must_be_triples_of_text(cells: object) -> None:
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [("precompile", "cells"), ("precompile", "compiled"), ("compiled_code", "cells")],
+)
+def test_cells_and_compiled_cells_must_be_triples_of_text(
+    cells: object, message: str, field: str
+) -> None:
     import json
 
-    body = json.dumps({"type": "precompile", "cells": cells}).encode()
-    with pytest.raises(p.ProtocolError, match="cells must be a list of"):
+    body = json.dumps({"type": message, field: cells}).encode()
+    with pytest.raises(p.ProtocolError, match=f"{field} must be a list of"):
         p.FrameDecoder(NONCE).feed(_frame(body))
 
 
