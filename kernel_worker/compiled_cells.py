@@ -191,13 +191,23 @@ class CompiledCells:
 
     @property
     def compiling_ahead(self) -> bool:
-        return bool(self._ahead)
+        return bool(self._ahead or self._loadable)
 
     def compile_ahead(self, stop: Callable[[], bool]) -> None:
-        """Compile queued cells until none is left or ``stop()`` (a request came). A cell that
-        does not compile cleanly — an error, or a warning, which its step must show — is left
-        for its step, which compiles and reports it as it always did. Once the queue is
-        empty, what was compiled is handed back."""
+        """Load the cells handed over, then compile queued cells, until none is left or
+        ``stop()`` (a request came). A cell that does not compile cleanly — an error, or a
+        warning, which its step must show — is left for its step, which compiles and reports
+        it as it always did (as is one whose blob does not load). Once the queue is empty,
+        what was compiled is handed back."""
+        loadable = self._loadable
+        while loadable and not stop():
+            key = next(iter(loadable))
+            blob = loadable.pop(key)
+            if key not in self._compiled:
+                compiled = _load(blob, key[0])
+                if compiled is not None:
+                    self._keep(key, compiled)
+                    self._unlisted.add(key)
         ahead = self._ahead
         with warnings.catch_warnings():
             warnings.simplefilter("error")

@@ -153,7 +153,8 @@ class Runner:
 
     def _precompile(self) -> None:
         """A new worker compiles the notebook's Python cells whenever it waits (it serves every
-        request first), so the first run does not compile them; nothing runs."""
+        request first), so the first run does not compile them, and loads those an earlier
+        worker of its interpreter compiled (protocol v12); nothing runs."""
         document = self._context.document
         analyses = document.analyses
         cells = tuple(
@@ -162,9 +163,9 @@ class Runner:
             if cell.kind == "python" and cell.code.strip() and not analyses[cell.id].syntax_error
         )
         plain = [cell_id for cell_id, _, _ in cells if not analyses[cell_id].ends_with_expression]
-        if cells:
-            with contextlib.suppress(KernelUnavailable):
-                self.client.precompile(cells, plain)
+        # Sent even with no cell: it also asks the worker to hand back what it compiles.
+        with contextlib.suppress(KernelUnavailable):
+            self.client.precompile(cells, plain)
 
     async def start_kernel(self) -> None:
         async with self.lock:

@@ -29,6 +29,7 @@ def test_each_new_kernel_is_sent_the_python_cells_that_parse() -> None:
         # `x = 1` does not end with an expression: compiled without being parsed (v11).
         assert [r.no_last_expression for r in precompiles] == [(a,)] * kernel.starts
         assert kernel.starts == 2
+        assert all(r.hand_back for r in precompiles)
         first = kernel.requests.index(precompiles[0])
         assert not any(isinstance(r, p.RunPlan) for r in kernel.requests[:first])
         await c.shutdown()
@@ -37,12 +38,16 @@ def test_each_new_kernel_is_sent_the_python_cells_that_parse() -> None:
 
 
 def test_a_notebook_without_python_code_sends_nothing_to_compile() -> None:
+    """The Precompile still goes: it asks the worker to hand back what it compiles (v12), so
+    cells added later are kept across a restart too."""
+
     async def body() -> None:
         kernel = FakeKernel()
         c = Coordinator(kernel)
         c.new(None)
         await c.start_kernel()
-        assert not any(isinstance(r, p.Precompile) for r in kernel.requests)
+        precompiles = [r for r in kernel.requests if isinstance(r, p.Precompile)]
+        assert precompiles == [p.Precompile(hand_back=True)]
         await c.shutdown()
 
     asyncio.run(body())

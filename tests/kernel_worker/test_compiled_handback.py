@@ -104,6 +104,28 @@ def test_a_blob_that_does_not_fit_is_compiled_from_the_text(
     assert namespace["x"] == 1
 
 
+def test_cells_handed_over_are_loaded_while_the_worker_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Loaded ahead like cells compiled ahead, stopping when a request comes; a blob that
+    does not load is left for its step, which compiles the text."""
+    handed = (
+        ("<cell 1>", "x = 1", _blob("x = 1", "<cell 1>")),
+        ("<cell 2>", "y = 2", "garbage"),
+        ("<cell 3>", "z = 3", _blob("z = 3", "<cell 3>")),
+    )
+    worker = _Counted(monkeypatch)
+    worker.cells.precompile(p.Precompile(compiled=handed))
+    calls: list[int] = []
+    worker.cells.compile_ahead(lambda: calls.append(1) or len(calls) > 1)  # stopped after one
+    assert worker.cells.compiling_ahead
+    worker.cells.compile_ahead(lambda: False)
+    assert not worker.cells.compiling_ahead
+    for filename, code, _ in handed:
+        worker.cells.get(filename, code, True)
+    assert worker.compiled == ["<cell 2>"]
+
+
 def test_compiling_ahead_hands_back_once_the_queue_is_empty(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
