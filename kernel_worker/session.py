@@ -8,7 +8,10 @@ group unless it leaves on purpose. Then:
 * a clean ``Shutdown`` sends SIGTERM to the rest of the group before the worker exits (the
   coordinator follows up with SIGKILL for whatever ignored it);
 * if the app dies, the worker notices its request channel hang up — even while a cell is
-  running — and kills the whole group, itself included.
+  running — and kills the whole group, itself included (where the app sent a last request,
+  Shutdown, before it closed the channel, the request at hand gets
+  :data:`LAST_REQUEST_GRACE_S` to end first: the app's shutdown right after a plan's last
+  frame once found the worker still finishing that plan and had it kill itself).
 
 A session rather than just a group: a background group of the user's terminal would be
 stopped by SIGTTIN as soon as a child opened /dev/tty, and Ctrl+C in the terminal that runs
@@ -22,6 +25,7 @@ import os
 import select
 import signal
 import threading
+import time
 
 
 class _State:
@@ -57,6 +61,27 @@ def end_group(*, include_self: bool) -> None:
         pass
 
 
+#: How long a request still being handled may take to end once the app closed the channel
+#: after a last request (its own shutdown waits 2 s before it kills the worker).
+LAST_REQUEST_GRACE_S = 1.5
+
+
+def _request_waiting(request_fd: int) -> bool:
+    """Whether the closed channel still holds bytes to read (a pipe reports them so)."""
+    poller = select.poll()
+    poller.register(request_fd, select.POLLIN)
+    try:
+        return any(flags & select.POLLIN for _fd, flags in poller.poll(0))
+    except OSError:
+        return False
+
+
+def _wait_while_busy(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while state.busy and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def watch_parent(request_fd: int) -> None:
     """End the group, the worker included, when the coordinator's end of the request channel
     closes while the main thread is busy (between requests, the main loop reads the EOF)."""
@@ -74,6 +99,11 @@ def watch_parent(request_fd: int) -> None:
                     return  # the fd was closed under us: the writer will notice
                 if flags & (select.POLLHUP | select.POLLERR):
                     state.hung_up = True
+                    if state.busy and _request_waiting(request_fd):
+                        # The app asked something (Shutdown) before it closed the channel:
+                        # the request at hand may end within moments (the app sends
+                        # Shutdown as soon as a plan's last frame is in).
+                        _wait_while_busy(LAST_REQUEST_GRACE_S)
                     if state.busy:
                         end_group(include_self=True)
                     return

@@ -16,6 +16,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from itertools import compress
 from unittest import mock
 
 import pytest
@@ -242,6 +243,14 @@ def test_values_read_at_once_read_as_one_at_a_time(written: list[str]) -> None:
     assert value_batch.typed_flags(strings) == [reference_values.is_typed(s) for s in strings]
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.lists(written_values(), min_size=30, max_size=40))
+def test_values_read_a_chunk_at_a_time_read_as_one_at_a_time(written: list[str]) -> None:
+    """(Files of more than 50,000 values are read in chunks: here chunks of 7.)"""
+    with mock.patch.object(value_batch, "_READ_CHUNK", 7):
+        assert value_batch.read_values(written) == [_one_value(text) for text in written]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_json_values(), max_size=8))
 def test_json_values_as_text_as_one_at_a_time(items: list[object]) -> None:
@@ -347,6 +356,24 @@ def test_more_python_literals_than_the_limit_are_refused_at_the_marker_past_it()
     assert refused.value.line == 2 * (markers - 1) + 1  # the marker with the 10,001st
 
 
+def test_a_file_of_too_many_literals_is_refused_before_all_are_sorted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Values are sorted into kinds a chunk at a time and reading stops at the refusal: of
+    200,000 values JSON refuses, one chunk is sorted (all of them took 0.8 s before)."""
+    sorted_counts: list[int] = []
+    kinds = value_batch._Kinds
+
+    def counted(texts: list[str], *args: object) -> value_batch._Kinds:
+        sorted_counts.append(len(texts))
+        return kinds(texts, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(value_batch, "_Kinds", counted)
+    with pytest.raises(value_batch.TooManySlowValues):
+        value_batch.read_values([f"[{i},]" for i in range(200_000)])
+    assert sorted_counts == [value_batch._READ_CHUNK]
+
+
 def test_as_many_python_literals_as_the_limit_read_as_before() -> None:
     text = "".join(
         "# %% " + " ".join(f"a=('{i}',)" for i in range(m * 50, (m + 1) * 50)) + "\n"
@@ -433,6 +460,82 @@ def test_blank_lines_end_as_the_pattern_says(text: str, line: int) -> None:
 
 
 # -- the hostile shapes --------------------------------------------------------------------------
+
+
+#: Pieces of text near JSON: JSON's own, Python's, broken strings and commas in odd places.
+NEAR_JSON = st.lists(
+    st.sampled_from(
+        [
+            '"',
+            '\\"',
+            "\\",
+            "\\q",
+            "\x01",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            ":",
+            " ",
+            "\n",
+            "1",
+            "-",
+            "e",
+            "1.5",
+            "true",
+            "null",
+            "NaN",
+            "Infinity",
+            "None",
+            "'",
+            "(",
+            ")",
+            "é",
+            "a",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _decodes(text: str, decoder: json.JSONDecoder) -> bool:
+    try:
+        decoder.decode(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+@settings(max_examples=2000, deadline=None)
+@given(NEAR_JSON)
+@example('["a,]"]')
+@example('{"a": "b (c)"}')
+@example('"tab\there"')
+def test_text_refused_without_decoding_never_decodes(text: str) -> None:
+    """NOT_JSON spares a failed decode (an error raised, ~10 µs) only where it is sure."""
+    if json_bulk.NOT_JSON.match(text):
+        assert not _decodes(text, json_bulk.DECODER)
+        assert not _decodes(text, json_bulk.STRING_DECODER)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NEAR_JSON, min_size=1, max_size=12))
+@example(["NaN", "[NaN,]", "[Infinity]"])
+def test_texts_decoded_one_by_one_as_by_scanning_each(texts: list[str]) -> None:
+    """The refusal changes no result of the scan it spares."""
+    for decoder in (json_bulk.DECODER, json_bulk.STRING_DECODER):
+        values, ok = json_bulk._decode_one_by_one(texts, decoder)
+        scanned, scanned_ok = json_bulk._scan_each(texts, decoder)
+        assert ok == scanned_ok
+        assert list(map(repr, compress(values, ok))) == list(map(repr, compress(scanned, ok)))
+
+
+def test_the_common_mistakes_are_refused_without_decoding() -> None:
+    for text in ("[1,]", '{"a": 1, }', "[1,\n]", "None", "(1, 2)", "['a']", "[True]"):
+        assert json_bulk.NOT_JSON.match(text), text
+    for text in ("[1, 2]", '{"a": [true, false, null]}', "-1.5E+3", '["x,]"]', "\"('N')\""):
+        assert not json_bulk.NOT_JSON.match(text), text
 
 
 def test_many_quoted_values_that_are_not_json_load_as_before() -> None:

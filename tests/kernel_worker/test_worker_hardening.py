@@ -356,6 +356,30 @@ def test_processes_a_cell_started_end_when_the_app_goes_away(worker: WorkerClien
     wait_until(lambda: process_gone(child))
 
 
+def test_a_shutdown_sent_as_a_plan_ends_lets_the_worker_exit_cleanly(
+    worker: WorkerClient,
+) -> None:
+    """The app sends Shutdown and closes the channel while the worker still finishes a
+    request (as a headless run does once a plan's last frame is in): the worker exits with 0
+    when the request ends, not killed by its own hang-up watch (it once was, now and then)."""
+    assert worker.process.stdin is not None
+    worker.send(p.RunPlan(1, (p.Step("nap", "python", "import time\ntime.sleep(0.5)", "nap"),)))
+    worker.read_until(p.StepStarted)
+    worker.send(p.Shutdown())
+    worker.process.stdin.close()
+    assert worker.process.wait(timeout=30) == 0
+
+
+def test_a_request_left_behind_does_not_save_a_runaway_cell(worker: WorkerClient) -> None:
+    """A request waiting in a closed channel buys a running cell a moment, no more."""
+    assert worker.process.stdin is not None
+    worker.send(p.RunPlan(1, (p.Step("busy", "python", "import time\ntime.sleep(300)", "b"),)))
+    worker.read_until(p.StepStarted)
+    worker.send(p.Shutdown())
+    worker.process.stdin.close()
+    assert worker.process.wait(timeout=30) == -signal.SIGKILL
+
+
 def test_shutdown_asks_the_group_to_stop(worker: WorkerClient) -> None:
     messages = run_plan(
         worker,

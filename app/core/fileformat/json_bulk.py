@@ -85,9 +85,36 @@ def decode_each(texts: Sequence[str], decoder: json.JSONDecoder) -> tuple[list[A
     return _decode_one_by_one(texts, decoder)
 
 
+#: JSON text that is certainly not JSON: outside its strings, a comma before a closing
+#: bracket, or a character JSON never has there (``'``, ``(``, ``None``'s ``o``, …; ``NaN``
+#: and ``Infinity`` are allowed, which a decoder may read). Sound
+#: for any text: strings are matched whole as JSON writes them (possessive, from the left), so
+#: in a JSON text they are its strings and what lies between them is what JSON allows there;
+#: a text it cannot read this way is left to the decoder.
+NOT_JSON = re.compile(
+    rf"(?:[^\"]|{JSON_STRING})*?(?:,[ \t\n\r]*[\]}}]|[^-+.0-9eE\[\]{{}}:,\" \t\n\rtrufalsnNIiy])"
+)
+
+
 def _decode_one_by_one(
     texts: Sequence[str], decoder: json.JSONDecoder
 ) -> tuple[list[Any], list[bool]]:
+    """:func:`_scan_each` of the texts :data:`NOT_JSON` does not refuse (a failed decode
+    raises an error, ~10 µs each: 250,000 quoted ``"[1,]"`` took 2.5 s)."""
+    refused = list(map(NOT_JSON.match, texts))
+    if not any(refused):
+        return _scan_each(texts, decoder)
+    values: list[Any] = [None] * len(texts)
+    ok = [False] * len(texts)
+    positions = list(compress(range(len(texts)), map(not_, refused)))
+    if positions:
+        read, good = _scan_each([texts[index] for index in positions], decoder)
+        list(map(values.__setitem__, positions, read))
+        list(map(ok.__setitem__, positions, good))
+    return values, ok
+
+
+def _scan_each(texts: Sequence[str], decoder: json.JSONDecoder) -> tuple[list[Any], list[bool]]:
     """Each text scanned by the C scanner; one that fails is taken by the failed call (the
     iterator goes on after it: a copy of the rest per failure made 200,000 failures of 400,000
     values quadratic)."""
