@@ -109,7 +109,8 @@ def marker_texts(draw: st.DrawFn) -> str:
 CODE_LINES = st.sampled_from(
     ["x = 1", "", " ", "# c", "#", "def f():", "    return 1", "    x", "@dec", ")", "\tx",
      "class C:", "async def g(): pass", 's = """', '"""', "'''", '    s = """', "x = '\"\"\"'",
-     '# """', 'a\\"""b', '""""""', 'f("""', "#ESC # %%", "# %% [markdown]", "SELECT 1", "é"]
+     '# """', 'a\\"""b', '""""""', 'f("""', "#ESC # %%", "# %% [markdown]", "SELECT 1", "é",
+     '"\\""""', 's = "\\"""a"""']
 )  # fmt: skip
 HEAD_LINES = st.sampled_from(
     ["#!/usr/bin/env python", "# -*- coding: utf-8 -*-", "# ---", "# title: x", "#", "",
@@ -387,7 +388,11 @@ def test_as_many_python_literals_as_the_limit_read_as_before() -> None:
 STRING_LINES = st.sampled_from(
     ["x = 1", 's = """', '"""', "'''", "s = '''a'''", '"a"', "'b'", '# """', 'x = "\\""',
      "\\'''", '""""', '"""""', '""""""', "x = 'a # b'", "'", '"', 'a\\"""b', '  # """', "#",
-     "", " ", 'f("""', '""" + """', "r'''x", "'''a''' '''", 'x = "a\\', "def f():", ")"]
+     "", " ", 'f("""', '""" + """', "r'''x", "'''a''' '''", 'x = "a\\', "def f():", ")",
+     # An escaped quote, the closing quote and one more: three quotes in a row to Jupytext,
+     # which opens a string in triple quotes at the third.
+     '"\\""""', "x = '\\''''", 'y = "a\\"""', 'z = "\\\\"""', '"\\"""" + 1',
+     's = "\\"""a"""', "'\\''''b'''", '"\\"""""']
 )  # fmt: skip
 
 

@@ -10,7 +10,8 @@ The same rule as one regular expression (:func:`scan_outside_strings`), for the 
 parser keeps nothing from one line to the next but an open triple quote, so its line-by-line
 machine is a tokenizer of the text (a quote after a backslash is no quote; a string in single
 quotes ends at its quote or its line's end; three quotes open a string that ends at the next
-three, whatever lies between; ``#`` comments the rest of a line), run in C over a whole text.
+three, whatever lies between; ``#`` comments the rest of a line; and the parser's quirk, see
+:func:`_single`), run in C over a whole text.
 """
 
 from __future__ import annotations
@@ -82,12 +83,30 @@ class StringParser:
 #: characters, a backslash (and the quote it escapes), a comment, a whole string in triple
 #: quotes (to the first three quotes after its opening ones, on this line or another), a string
 #: in single quotes (to its quote, or its line's end).
+def _single(q: str, across_lines: bool) -> str:
+    """A string in single quotes ``q`` as :class:`StringParser` reads it, with its one quirk:
+    the parser takes any three quotes in a row for triple quotes, so a string that ends in an
+    escaped quote (a backslash, a quote, the closing quote) and is followed by one more quote
+    opens a string in triple quotes at that quote, as Jupytext reads it. Three alternatives:
+    the string, not so followed (to its quote, or its line's end); the string with the one in
+    triple quotes it opens, to the first three quotes after it (on this line only, unless
+    ``across_lines``); or, where that one does not close, the string up to its escaped quote:
+    the three quotes there are where the string in triple quotes opens, as callers take it."""
+    body = rf"(?:[^{q}\\\n]++|\\{q}?)*+"
+    inside = rf"[^{q}]++" if across_lines else rf"[^{q}\n]++"
+    return (
+        rf"{q}(?!{q}{q}){body}(?:(?<!\\{q}){q}|{q}(?!{q})|(?!{q}))"
+        rf"|{q}(?!{q}{q}){body}(?<=\\{q}){q}{q}(?:{inside}|{q}(?!{q}{q}))*+{q}{q}{q}"
+        rf"|{q}(?!{q}{q})(?:[^{q}\\\n]++|\\{q}?)*?\\(?={q}{q}{q})"
+    )
+
+
 LINE_TOKEN = (
     r"[^\"'#\\\n]++|\\[\"']?|#[^\n]*+"
     r'|"""(?:[^"]++|"(?!""))*+"""'
     r"|'''(?:[^']++|'(?!''))*+'''"
-    r'|"(?!"")(?:[^"\\\n]++|\\"?)*+"?'
-    r"|'(?!'')(?:[^'\\\n]++|\\'?)*+'?"
+    f"|{_single(chr(34), across_lines=True)}"
+    f"|{_single(chr(39), across_lines=True)}"
 )
 #: Text outside strings (its tokens and newlines); it stops before three quotes that do not
 #: close.
@@ -111,8 +130,8 @@ _TO_LONG_STRING = re.compile(
     r"((?:[^\"'#\\\n]++|\\[\"']?|#[^\n]*+|\n"
     r'|"""(?:[^"\n]++|"(?!""))*+"""'
     r"|'''(?:[^'\n]++|'(?!''))*+'''"
-    r'|"(?!"")(?:[^"\\\n]++|\\"?)*+"?'
-    r"|'(?!'')(?:[^'\\\n]++|\\'?)*+'?)*+)"
+    f"|{_single(chr(34), across_lines=False)}"
+    f"|{_single(chr(39), across_lines=False)})*+)"
     rf"({_LONG_STRING}|\Z|(?s:.+))"
 )
 _CLOSED = re.compile(_LONG_STRING)
