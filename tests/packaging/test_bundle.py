@@ -135,6 +135,44 @@ def test_the_bundle_is_its_own_kernel_worker(checkout: Path) -> None:
     assert ready.missing == expected_missing
 
 
+LAZY_HOOKS_NOTEBOOK = """\
+# %%
+import sys
+before = sorted(m for m in ("inspect", "pkgutil", "multiprocessing") if m in sys.modules)
+print(before)
+
+# %%
+import inspect
+import json
+import multiprocessing
+import multiprocessing.process
+import pkgutil
+print(multiprocessing.process.ORIGINAL_DIR, multiprocessing.freeze_support.__name__)
+print(any(m.name == "sqlalchemy" for m in pkgutil.iter_modules()))
+def twice(x):
+    return 2 * x
+print(inspect.getsource(twice), end="")
+print(inspect.getsourcefile(json).endswith("json/__init__.py"))
+"""
+
+
+def test_stock_run_time_hooks_patch_their_module_when_it_is_imported(
+    checkout: Path, tmp_path: Path
+) -> None:
+    """PyInstaller's hooks for inspect, pkgutil and multiprocessing run on first import, not
+    at every start (resources/pyinstaller/lazy_stock_hooks.py), and patch as they did; a
+    function a cell defined has its source (the stock inspect hook lost it)."""
+    notebook = tmp_path / "hooks.py"
+    notebook.write_text(LAZY_HOOKS_NOTEBOOK, encoding="utf-8")
+    result = cascade(checkout, "run", str(notebook), "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, second = json.loads(result.stdout)["cells"]
+    assert first["stdout"] == "[]\n"  # nothing imported them at the worker's start
+    assert second["stdout"] == (
+        "None _freeze_support\nTrue\ndef twice(x):\n    return 2 * x\nTrue\n"
+    )
+
+
 def test_the_bundle_installs_its_desktop_entry(checkout: Path, tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
     result = cascade(checkout, "--install-desktop", env=env)
