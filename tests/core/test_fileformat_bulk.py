@@ -537,9 +537,13 @@ def test_texts_decoded_one_by_one_as_by_scanning_each(texts: list[str]) -> None:
 
 
 def test_the_common_mistakes_are_refused_without_decoding() -> None:
-    for text in ("[1,]", '{"a": 1, }', "[1,\n]", "None", "(1, 2)", "['a']", "[True]"):
+    refused = ("[1,]", '{"a": 1, }', "[1,\n]", "None", "(1, 2)", "['a']", "[True]")
+    refused += ("[1 0]", '["a" "b"]', "[true\tnull]", '{"a": 1 "b": 2}')
+    for text in refused:
         assert json_bulk.NOT_JSON.match(text), text
-    for text in ("[1, 2]", '{"a": [true, false, null]}', "-1.5E+3", '["x,]"]', "\"('N')\""):
+    kept = ("[1, 2]", '{"a": [true, false, null]}', "-1.5E+3", '["x,]"]', "\"('N')\"")
+    kept += ('{ "a" : [ 1 , 2 ] }', '["1 0"]', "[1e5 ]", "[ NaN , -Infinity ]")
+    for text in kept:
         assert not json_bulk.NOT_JSON.match(text), text
 
 

@@ -86,13 +86,16 @@ def decode_each(texts: Sequence[str], decoder: json.JSONDecoder) -> tuple[list[A
 
 
 #: JSON text that is certainly not JSON: outside its strings, a comma before a closing
-#: bracket, or a character JSON never has there (``'``, ``(``, ``None``'s ``o``, …; ``NaN``
-#: and ``Infinity`` are allowed, which a decoder may read). Sound
-#: for any text: strings are matched whole as JSON writes them (possessive, from the left), so
-#: in a JSON text they are its strings and what lies between them is what JSON allows there;
-#: a text it cannot read this way is left to the decoder.
+#: bracket, a character JSON never has there (``'``, ``(``, ``None``'s ``o``, …; ``NaN``
+#: and ``Infinity`` are allowed, which a decoder may read), or two values with only spaces
+#: between them (``[1 0]``: what may end a value, spaces, what may start one). Sound for any
+#: text: strings are matched whole as JSON writes them (possessive, from the left), so in a
+#: JSON text they are its strings and what lies between them is what JSON allows there (spaces
+#: only beside a bracket, a comma or a colon); a text it cannot read so is left to the decoder.
 NOT_JSON = re.compile(
-    rf"(?:[^\"]|{JSON_STRING})*?(?:,[ \t\n\r]*[\]}}]|[^-+.0-9eE\[\]{{}}:,\" \t\n\rtrufalsnNIiy])"
+    rf"(?:[^\"]|{JSON_STRING})*?"
+    rf"(?:,[ \t\n\r]*[\]}}]|[^-+.0-9eE\[\]{{}}:,\" \t\n\rtrufalsnNIiy]"
+    rf"|(?:[0-9\]}}elNy]|{JSON_STRING})[ \t\n\r]++[-0-9\"\[{{tfnNI])"
 )
 
 
