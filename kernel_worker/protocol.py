@@ -330,8 +330,8 @@ class Precompile(Record):
     ``no_last_expression``: the cells whose last statement is not an expression, compiled
     without parsing them (see :attr:`Step.ends_with_expression`; version 11). ``compiled``:
     cells an earlier worker of the same Python compiled, as it sent them in
-    :class:`CompiledCode` (version 12); the worker loads one when its step first runs, and
-    compiles the text instead should it not load. ``hand_back``: from now on, send the cells
+    :class:`CompiledCode` (version 12); the worker loads them while it waits (or a step
+    first needing one does), and compiles the text instead of one that does not load. ``hand_back``: from now on, send the cells
     this worker compiles in :class:`CompiledCode` (a worker sends none unless asked)."""
 
     TYPE: ClassVar[str] = "precompile"

@@ -27,6 +27,8 @@ import signal
 import threading
 import time
 
+from kernel_worker.transport import holds_data
+
 
 class _State:
     owns_group = False
@@ -66,16 +68,6 @@ def end_group(*, include_self: bool) -> None:
 LAST_REQUEST_GRACE_S = 1.5
 
 
-def _request_waiting(request_fd: int) -> bool:
-    """Whether the closed channel still holds bytes to read (a pipe reports them so)."""
-    poller = select.poll()
-    poller.register(request_fd, select.POLLIN)
-    try:
-        return any(flags & select.POLLIN for _fd, flags in poller.poll(0))
-    except OSError:
-        return False
-
-
 def _wait_while_busy(seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while state.busy and time.monotonic() < deadline:
@@ -99,7 +91,7 @@ def watch_parent(request_fd: int) -> None:
                     return  # the fd was closed under us: the writer will notice
                 if flags & (select.POLLHUP | select.POLLERR):
                     state.hung_up = True
-                    if state.busy and _request_waiting(request_fd):
+                    if state.busy and holds_data(request_fd):
                         # The app asked something (Shutdown) before it closed the channel:
                         # the request at hand may end within moments (the app sends
                         # Shutdown as soon as a plan's last frame is in).

@@ -125,6 +125,17 @@ def readable(fd: int) -> bool:
     return bool(poller.poll(0))
 
 
+def holds_data(fd: int) -> bool:
+    """Whether ``fd`` has bytes to read now (unlike :func:`readable`, not only its end: a pipe
+    whose writer closed after writing reports both)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    try:
+        return any(flags & select.POLLIN for _fd, flags in poller.poll(0))
+    except OSError:
+        return False
+
+
 def wait_for(fd: int, event: int) -> None:
     """Block until ``fd`` is ready for ``event`` (poll: high fd numbers are fine)."""
     poller = select.poll()

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from importlib.machinery import ModuleSpec
-from types import ModuleType
-from typing import Any
+
+#: For the type checker only: this hook runs at the start of every process of the bundle,
+#: where importing ``typing`` would cost milliseconds.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+    from typing import Any
 
 #: The module each deferred stock hook patches, and its file in ``_pyi_lazy_rthooks``.
 DEFERRED = {
@@ -35,14 +40,12 @@ def _run_stock_hook(filename: str) -> None:
     path = os.path.join(bundle, "_pyi_lazy_rthooks", filename)
     with open(path, encoding="utf-8") as source:
         code = compile(source.read(), path, "exec")
-    if filename == "pyi_rth_inspect.py":
-        inspect = sys.modules["inspect"]
-        unpatched = getattr(inspect, "getsourcefile")  # noqa: B009
-        exec(code, {"__name__": "__main__", "__file__": path})
+    inspect = sys.modules["inspect"] if filename == "pyi_rth_inspect.py" else None
+    unpatched = getattr(inspect, "getsourcefile", None)
+    exec(code, {"__name__": "__main__", "__file__": path})
+    if inspect is not None and unpatched is not None:
         patched = getattr(inspect, "getsourcefile")  # noqa: B009
         setattr(inspect, "getsourcefile", _cells_as_named(inspect, unpatched, patched))  # noqa: B010
-    else:
-        exec(code, {"__name__": "__main__", "__file__": path})
 
 
 def _cells_as_named(

@@ -528,12 +528,16 @@ def test_text_refused_without_decoding_never_decodes(text: str) -> None:
 @given(st.lists(NEAR_JSON, min_size=1, max_size=12))
 @example(["NaN", "[NaN,]", "[Infinity]"])
 def test_texts_decoded_one_by_one_as_by_scanning_each(texts: list[str]) -> None:
-    """The refusal changes no result of the scan it spares."""
+    """The refusal changes no result of the scan it spares: on every text, and in groups of
+    two, each read one way or the other by how many of the group before failed."""
     for decoder in (json_bulk.DECODER, json_bulk.STRING_DECODER):
-        values, ok = json_bulk._decode_one_by_one(texts, decoder)
         scanned, scanned_ok = json_bulk._scan_each(texts, decoder)
-        assert ok == scanned_ok
-        assert list(map(repr, compress(values, ok))) == list(map(repr, compress(scanned, ok)))
+        with mock.patch.object(json_bulk, "_GROUP", 2):
+            grouped = json_bulk._decode_one_by_one(texts, decoder)
+        for values, ok in (json_bulk._refused_or_scanned(texts, decoder), grouped):
+            assert ok == scanned_ok
+            shown = list(map(repr, compress(values, ok)))
+            assert shown == list(map(repr, compress(scanned, ok)))
 
 
 def test_the_common_mistakes_are_refused_without_decoding() -> None:

@@ -174,7 +174,8 @@ def test_the_next_worker_runs_cells_handed_back_by_the_last() -> None:
     assert not any(isinstance(m, p.CompiledCode) for m in messages)  # not asked to
 
 
-def test_a_cell_that_warned_warns_again_in_the_next_worker() -> None:
+def test_a_real_worker_shows_a_cells_warning_and_does_not_hand_the_cell_back() -> None:
+    """So the next worker compiles it and shows the warning again."""
     step = p.Step("w", "python", "x = 1 is 1", "cell 1")
     first = WorkerClient()
     try:

@@ -99,11 +99,38 @@ NOT_JSON = re.compile(
 )
 
 
+#: Texts decoded one by one at a time; after a group where more than one in
+#: :data:`_REFUSAL_PAYS` failed, the next group is first read by :data:`NOT_JSON`.
+_GROUP = 1024
+_REFUSAL_PAYS = 8
+
+
 def _decode_one_by_one(
     texts: Sequence[str], decoder: json.JSONDecoder
 ) -> tuple[list[Any], list[bool]]:
-    """:func:`_scan_each` of the texts :data:`NOT_JSON` does not refuse (a failed decode
-    raises an error, ~10 µs each: 250,000 quoted ``"[1,]"`` took 2.5 s)."""
+    """:func:`_scan_each` of the texts, a group at a time; where failures are frequent, of
+    those :data:`NOT_JSON` does not refuse. A failed decode raises an error (~10 µs: 250,000
+    quoted ``"[1,]"`` took 2.5 s), the pattern costs about what a scan of a valid text does:
+    it pays once more than one text in eight fails, and doubled the time of mostly valid
+    texts when run on all."""
+    if len(texts) <= _GROUP:
+        return _scan_each(texts, decoder)
+    values: list[Any] = []
+    ok: list[bool] = []
+    refuse_first = False
+    for low in range(0, len(texts), _GROUP):
+        group = texts[low : low + _GROUP]
+        read, good = (_refused_or_scanned if refuse_first else _scan_each)(group, decoder)
+        values += read
+        ok += good
+        refuse_first = good.count(False) * _REFUSAL_PAYS > len(group)
+    return values, ok
+
+
+def _refused_or_scanned(
+    texts: Sequence[str], decoder: json.JSONDecoder
+) -> tuple[list[Any], list[bool]]:
+    """:func:`_scan_each` of the texts :data:`NOT_JSON` does not refuse; the others fail."""
     refused = list(map(NOT_JSON.match, texts))
     if not any(refused):
         return _scan_each(texts, decoder)

@@ -79,10 +79,6 @@ class StringParser:
             read_line(line)
 
 
-#: A token of a line outside strings, as :class:`StringParser` reads it: a run of other
-#: characters, a backslash (and the quote it escapes), a comment, a whole string in triple
-#: quotes (to the first three quotes after its opening ones, on this line or another), a string
-#: in single quotes (to its quote, or its line's end).
 def _single(q: str, across_lines: bool) -> str:
     """A string in single quotes ``q`` as :class:`StringParser` reads it, with its one quirk:
     the parser takes any three quotes in a row for triple quotes, so a string that ends in an
@@ -101,6 +97,10 @@ def _single(q: str, across_lines: bool) -> str:
     )
 
 
+#: A token of a line outside strings, as :class:`StringParser` reads it: a run of other
+#: characters, a backslash (and the quote it escapes), a comment, a whole string in triple
+#: quotes (to the first three quotes after its opening ones, on this line or another), a string
+#: in single quotes (to its quote, or its line's end).
 LINE_TOKEN = (
     r"[^\"'#\\\n]++|\\[\"']?|#[^\n]*+"
     r'|"""(?:[^"]++|"(?!""))*+"""'
